@@ -1,0 +1,55 @@
+package org.armature.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+
+/**
+ * User errors end with one clear line on stderr and a non-zero exit code: exit 2 for bad command lines, 1 for
+ * errors the user can fix (unknown id, malformed file, bad value), 3 for internal failures (with the stack trace).
+ */
+final class Errors {
+
+    private Errors() {
+    }
+
+    /** An error caused by the user's input: printed as one line, exit code 1. */
+    static final class UserException extends RuntimeException {
+        UserException(String message) {
+            super(message);
+        }
+    }
+
+    static final class Handler implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
+            PrintWriter err = cl.getErr();
+            if (ex instanceof UserException || ex instanceof IllegalArgumentException
+                    || ex instanceof java.io.FileNotFoundException || ex instanceof java.nio.file.NoSuchFileException
+                    || ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
+                String msg = ex.getMessage();
+                if (ex instanceof java.nio.file.NoSuchFileException) {
+                    msg = "no such file: " + msg;
+                }
+                err.println("error: " + msg);
+                err.flush();
+                return 1;
+            }
+            err.println("internal error: " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return 3;
+        }
+    }
+
+    static final class ParameterHandler implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("error: " + ex.getMessage());
+            err.println("try: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+            err.flush();
+            return 2;
+        }
+    }
+}

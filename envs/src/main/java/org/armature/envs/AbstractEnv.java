@@ -1,0 +1,83 @@
+package org.armature.envs;
+
+import java.util.SplittableRandom;
+
+/**
+ * Shared plumbing for tasks: the seeded random stream, action validation (length, NaN/inf) and clipping into a
+ * preallocated buffer. Subclasses implement {@link #resetTask(SplittableRandom)} and {@link #stepTask(float[])}.
+ */
+public abstract class AbstractEnv implements Env {
+
+    private SplittableRandom rng = new SplittableRandom(0);
+    private final float[] clippedAction;
+    private long clippedActionCount;
+    private boolean needsReset = true;
+
+    protected AbstractEnv(int actionDim) {
+        this.clippedAction = new float[actionDim];
+    }
+
+    @Override
+    public final Reset reset(long seed) {
+        rng = new SplittableRandom(seed);
+        return reset();
+    }
+
+    @Override
+    public final Reset reset() {
+        needsReset = false;
+        return resetTask(rng);
+    }
+
+    @Override
+    public final Step step(float[] action) {
+        if (needsReset) {
+            throw new IllegalStateException(spec().id() + ": step() called before reset()");
+        }
+        float[] a = validateAndClip(spec(), action, clippedAction);
+        clippedActionCount += lastClipped;
+        return stepTask(a);
+    }
+
+    private int lastClipped;
+
+    private float[] validateAndClip(EnvSpec spec, float[] action, float[] out) {
+        checkAction(spec, action);
+        lastClipped = spec.actionSpace().clip(action, out);
+        return out;
+    }
+
+    /** Throws a one-line {@link IllegalArgumentException} for a null, wrong-length or non-finite action. */
+    public static void checkAction(EnvSpec spec, float[] action) {
+        int n = spec.actionDim();
+        if (action == null) {
+            throw new IllegalArgumentException(spec.id() + ": action is null, expected " + n + " floats");
+        }
+        if (action.length != n) {
+            throw new IllegalArgumentException(spec.id() + ": action has length " + action.length + ", expected " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(action[i])) {
+                throw new IllegalArgumentException(spec.id() + ": action[" + i + "] is " + action[i]
+                        + ", expected a finite number in [" + spec.actionSpace().low(i) + ", "
+                        + spec.actionSpace().high(i) + "]");
+            }
+        }
+    }
+
+    /** Number of action components clipped into the action space since construction. */
+    public long clippedActionCount() {
+        return clippedActionCount;
+    }
+
+    /** The env's random stream (seeded by {@link #reset(long)}). */
+    protected SplittableRandom rng() {
+        return rng;
+    }
+
+    /** Starts a new episode; randomness must come only from {@code rng}. */
+    protected abstract Reset resetTask(SplittableRandom rng);
+
+    /** Advances one control step with an action already validated and clipped (a reused buffer: copy to keep). */
+    protected abstract Step stepTask(float[] action);
+}

@@ -1,0 +1,101 @@
+package org.armature.envs;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.armature.envs.tasks.PendulumEnv;
+import org.armature.envs.wrappers.TimeLimit;
+
+/**
+ * Registry of environments by versioned id. {@link #make(String)} builds the task and wraps it in a
+ * {@link TimeLimit} with the spec's episode limit, as Gymnasium's {@code make} does.
+ */
+public final class Envs {
+
+    /** A registered task. */
+    public record Entry(String id, String description, Supplier<Env> factory) {
+    }
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        register(PendulumEnv.ID, "Gymnasium's classic pendulum swing-up (exact reproduction)", PendulumEnv::new);
+    }
+
+    private Envs() {
+    }
+
+    /** Registers a task; re-registering an id replaces it. */
+    public static synchronized void register(String id, String description, Supplier<Env> factory) {
+        REGISTRY.put(id, new Entry(id, description, factory));
+    }
+
+    public static synchronized List<String> ids() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
+    public static synchronized List<Entry> entries() {
+        return List.copyOf(REGISTRY.values());
+    }
+
+    public static synchronized boolean contains(String id) {
+        return REGISTRY.containsKey(id);
+    }
+
+    /** The task with its {@link TimeLimit}; build it on the thread that will step it. */
+    public static Env make(String id) {
+        Env env = makeRaw(id);
+        int limit = env.spec().maxEpisodeSteps();
+        return limit > 0 ? new TimeLimit(env, limit) : env;
+    }
+
+    /** The task without any wrapper. */
+    public static Env makeRaw(String id) {
+        Entry e;
+        synchronized (Envs.class) {
+            e = REGISTRY.get(id);
+        }
+        if (e == null) {
+            throw new UnknownEnvException(id, closest(id));
+        }
+        return e.factory().get();
+    }
+
+    /** Known ids sorted by edit distance to {@code id} (closest first). */
+    public static List<String> closest(String id) {
+        List<String> known = new ArrayList<>(ids());
+        String q = id == null ? "" : id.toLowerCase();
+        known.sort(Comparator.comparingInt((String k) -> editDistance(q, k.toLowerCase())).thenComparing(k -> k));
+        return known;
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** Thrown for an id that is not registered; the message lists the known ids, closest first. */
+    public static final class UnknownEnvException extends IllegalArgumentException {
+        public UnknownEnvException(String id, List<String> known) {
+            super("unknown environment id '" + id + "'; known ids (closest first): " + String.join(", ", known));
+        }
+    }
+}
