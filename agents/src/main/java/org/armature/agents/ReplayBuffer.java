@@ -158,41 +158,50 @@ public final class ReplayBuffer {
         Mat d = b.discounts.toHost();
         long oldest = total - n;
         for (int i = 0; i < b.size; i++) {
-            long g = oldest + rng.nextInt(n);
-            int s = (int) (g % capacity);
-            o.put(i * obsDim, obs, s * obsDim, obsDim);
-            a.put(i * actDim, actions, s * actDim, actDim);
-            double ret = 0;
-            double disc = 1;
-            long j = g;
-            int sj = s;
-            for (int k = 0; ; k++) {
-                ret += disc * rewards[sj];
-                disc *= gamma;
-                if ((flags[sj] & EPISODE_END) != 0 || k == nStep - 1 || j + numStreams >= total) {
-                    break;
-                }
-                j += numStreams;
-                sj = (int) (j % capacity);
-            }
-            r.set(i, ret);
-            no.put(i * obsDim, nextObs, sj * obsDim, obsDim);
-            d.set(i, (flags[sj] & TERMINATED) != 0 ? 0.0 : disc);
-            for (Map.Entry<String, Mat> e : b.extras().entrySet()) {
-                float[] src = extras.get(e.getKey());
-                if (src == null) {
-                    throw new IllegalStateException("batch asks for extra '" + e.getKey() + "' the buffer lacks");
-                }
-                int w = extraWidths.get(e.getKey());
-                e.getValue().toHost().put(i * w, src, s * w, w);
-                e.getValue().hostWritten();
-            }
+            fillRow(b, i, oldest + rng.nextInt(n), nStep, gamma);
         }
         o.hostWritten();
         a.hostWritten();
         r.hostWritten();
         no.hostWritten();
         d.hostWritten();
+    }
+
+    /** Writes transition {@code g} (global index) with its n-step return into row {@code i} of the batch. */
+    void fillRow(Batch b, int i, long g, int nStep, double gamma) {
+        Mat o = b.observations;
+        Mat a = b.actions;
+        Mat r = b.rewards;
+        Mat no = b.nextObservations;
+        Mat d = b.discounts;
+        int s = (int) (g % capacity);
+        o.put(i * obsDim, obs, s * obsDim, obsDim);
+        a.put(i * actDim, actions, s * actDim, actDim);
+        double ret = 0;
+        double disc = 1;
+        long j = g;
+        int sj = s;
+        for (int k = 0; ; k++) {
+            ret += disc * rewards[sj];
+            disc *= gamma;
+            if ((flags[sj] & EPISODE_END) != 0 || k == nStep - 1 || j + numStreams >= total) {
+                break;
+            }
+            j += numStreams;
+            sj = (int) (j % capacity);
+        }
+        r.set(i, ret);
+        no.put(i * obsDim, nextObs, sj * obsDim, obsDim);
+        d.set(i, (flags[sj] & TERMINATED) != 0 ? 0.0 : disc);
+        for (Map.Entry<String, Mat> e : b.extras().entrySet()) {
+            float[] src = extras.get(e.getKey());
+            if (src == null) {
+                throw new IllegalStateException("batch asks for extra '" + e.getKey() + "' the buffer lacks");
+            }
+            int w = extraWidths.get(e.getKey());
+            e.getValue().put(i * w, src, s * w, w);
+            e.getValue().hostWritten();
+        }
     }
 
     /** Writes the whole state (checkpoints). */

@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 CollectCommand.class,
                 DatasetCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
         })
 public final class Main implements Runnable {
 
