@@ -8,6 +8,10 @@ import picocli.CommandLine.Command;
         description = "Robot learning on the JVM: simulated tasks, RL agents, datasets, viewer, hardware bridge.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ViewCommand.class,
+                ReplayCommand.class,
+                RenderCommand.class,
+                PlotCommand.class,
         })
 public final class Main implements Runnable {
 
