@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
         description = "Robot learning on the JVM: simulated tasks, RL agents, datasets, viewer, hardware bridge.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                CollectCommand.class,
+                DatasetCommand.class,
         })
 public final class Main implements Runnable {
 

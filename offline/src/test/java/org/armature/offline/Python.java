@@ -1,0 +1,64 @@
+package org.armature.offline;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+/** Runs Debian's /usr/bin/python3 with h5py for interop tests; tests are skipped with a message when missing. */
+final class Python {
+
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static Boolean available;
+
+    private Python() {
+    }
+
+    static synchronized boolean hasH5py() {
+        if (available == null) {
+            available = Files.isExecutable(PYTHON) && run("import h5py, numpy").exit == 0;
+        }
+        return available;
+    }
+
+    static void assumeH5py() {
+        Assumptions.assumeTrue(hasH5py(), "skipped: /usr/bin/python3 with h5py not found "
+                + "(install with: apt-get install -y python3-h5py, see .ci/install-offline-deps.sh)");
+    }
+
+    record Result(int exit, String out) {
+    }
+
+    static Result run(String script, String... args) {
+        try {
+            String[] cmd = new String[3 + args.length];
+            cmd[0] = PYTHON.toString();
+            cmd[1] = "-c";
+            cmd[2] = script;
+            System.arraycopy(args, 0, cmd, 3, args.length);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, "timeout");
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new Result(-1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, e.toString());
+        }
+    }
+
+    static String runOk(String script, String... args) {
+        Result r = run(script, args);
+        if (r.exit != 0) {
+            throw new AssertionError("python failed (" + r.exit + "):\n" + r.out);
+        }
+        return r.out;
+    }
+}

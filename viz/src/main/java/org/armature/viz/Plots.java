@@ -1,0 +1,278 @@
+package org.armature.viz;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.Histogram;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Learning curves and dataset-return histograms as PNG files, drawn with XChart.
+ *
+ * <p>Learning curves: evaluation return against environment steps. Runs of the same configuration with different
+ * seeds form one curve: the mean across seeds with a band of ± one standard deviation across seeds. A single run
+ * is drawn with a band of ± its {@code eval_return_std} (spread across evaluation episodes). Runs are grouped when
+ * (a) they are given as one folder holding several run directories, or (b) their directory names differ only in a
+ * trailing seed suffix ({@code -seed3}, {@code _s3}, {@code seed=3}).
+ */
+public final class Plots {
+
+    public static final int DEFAULT_WIDTH = 900;
+    public static final int DEFAULT_HEIGHT = 560;
+
+    private static final Color[] PALETTE = {
+            new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
+            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
+
+    /** One drawn curve: label, common x grid, mean and band, number of seeds. */
+    public record Curve(String label, double[] envSteps, double[] mean, double[] lower, double[] upper, int seeds) {
+    }
+
+    private Plots() {
+    }
+
+    /**
+     * The training loop's end-of-run hook: reads {@code runDir/metrics.csv} and writes the learning curve to
+     * {@code outPng} (e.g. {@code runDir.resolve("learning_curve.png")}).
+     */
+    public static void learningCurve(Path runDir, Path outPng) throws IOException {
+        learningCurves(List.of(runDir), outPng, DEFAULT_WIDTH, DEFAULT_HEIGHT, null);
+    }
+
+    /** Learning curves of several runs (or folders of seed runs) overlaid in one PNG of the given size. */
+    public static List<Curve> learningCurves(List<Path> runs, Path outPng, int width, int height, String title)
+            throws IOException {
+        checkSize(width, height);
+        List<Curve> curves = curves(runs);
+        XYChart chart = new XYChartBuilder().width(width).height(height)
+                .title(title != null ? title : "Evaluation return").xAxisTitle("environment steps")
+                .yAxisTitle("evaluation return").build();
+        style(chart.getStyler());
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setMarkerSize(4);
+        for (int c = 0; c < curves.size(); c++) {
+            Curve curve = curves.get(c);
+            Color colour = PALETTE[c % PALETTE.length];
+            String label = curve.label() + (curve.seeds() > 1 ? " (" + curve.seeds() + " seeds, ± std)" : "");
+            if (hasBand(curve)) {
+                int n = curve.envSteps().length;
+                double[] px = new double[2 * n];
+                double[] py = new double[2 * n];
+                for (int i = 0; i < n; i++) {
+                    px[i] = curve.envSteps()[i];
+                    py[i] = curve.upper()[i];
+                    px[2 * n - 1 - i] = curve.envSteps()[i];
+                    py[2 * n - 1 - i] = curve.lower()[i];
+                }
+                XYSeries band = chart.addSeries(label + " band", px, py);
+                band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+                band.setFillColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 60));
+                band.setLineColor(new Color(0, 0, 0, 0));
+                band.setMarker(SeriesMarkers.NONE);
+                band.setShowInLegend(false);
+            }
+            XYSeries line = chart.addSeries(label, curve.envSteps(), curve.mean());
+            line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            line.setLineColor(colour);
+            line.setMarkerColor(colour);
+            line.setMarker(curve.envSteps().length <= 40 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            line.setLineWidth(2f);
+        }
+        writeChart(BitmapEncoder.getBufferedImage(chart), outPng);
+        return curves;
+    }
+
+    private static boolean hasBand(Curve c) {
+        for (int i = 0; i < c.lower().length; i++) {
+            if (Double.isNaN(c.lower()[i]) || Double.isNaN(c.upper()[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Resolves run arguments into curves (see the class comment for the grouping rules). */
+    public static List<Curve> curves(List<Path> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no run directories given");
+        }
+        Map<String, List<Path>> groups = new LinkedHashMap<>();
+        for (Path p : runs) {
+            if (!Files.isDirectory(p)) {
+                throw new IllegalArgumentException("run directory " + p + " does not exist");
+            }
+            if (Files.isRegularFile(p.resolve(MetricsCsv.FILE))) {
+                groups.computeIfAbsent(stripSeed(name(p)), k -> new ArrayList<>()).add(p);
+            } else {
+                List<Path> children;
+                try (Stream<Path> s = Files.list(p)) {
+                    children = s.filter(c -> Files.isRegularFile(c.resolve(MetricsCsv.FILE))).sorted().toList();
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot list " + p + ": " + e.getMessage());
+                }
+                if (children.isEmpty()) {
+                    throw new IllegalArgumentException("run directory " + p + " has no " + MetricsCsv.FILE
+                            + " and no sub-directories with one");
+                }
+                groups.computeIfAbsent(name(p), k -> new ArrayList<>()).addAll(children);
+            }
+        }
+        List<Curve> curves = new ArrayList<>();
+        for (Map.Entry<String, List<Path>> g : groups.entrySet()) {
+            List<MetricsCsv.EvalSeries> series = g.getValue().stream().map(MetricsCsv::readEval).toList();
+            curves.add(series.size() == 1 ? single(g.getKey(), series.get(0)) : acrossSeeds(g.getKey(), series));
+        }
+        return curves;
+    }
+
+    private static String name(Path p) {
+        Path f = p.toAbsolutePath().normalize().getFileName();
+        return f == null ? p.toString() : f.toString();
+    }
+
+    /** "sac-pendulum-seed3" -> "sac-pendulum"; names without a seed suffix are unchanged. */
+    static String stripSeed(String name) {
+        String s = name.replaceFirst("(?i)[-_.]?(seed|s)[-_=]?\\d+$", "");
+        return s.isEmpty() ? name : s;
+    }
+
+    private static Curve single(String label, MetricsCsv.EvalSeries s) {
+        int n = s.size();
+        double[] lo = new double[n];
+        double[] hi = new double[n];
+        for (int i = 0; i < n; i++) {
+            lo[i] = s.mean()[i] - s.std()[i];
+            hi[i] = s.mean()[i] + s.std()[i];
+        }
+        return new Curve(label, s.envSteps(), s.mean(), lo, hi, 1);
+    }
+
+    /**
+     * Mean ± standard deviation across seeds on a common grid: the evaluation points of the seed with the fewest
+     * points, restricted to the step range every seed covers, each seed linearly interpolated onto it.
+     */
+    static Curve acrossSeeds(String label, List<MetricsCsv.EvalSeries> series) {
+        double from = Double.NEGATIVE_INFINITY;
+        double to = Double.POSITIVE_INFINITY;
+        MetricsCsv.EvalSeries shortest = series.get(0);
+        for (MetricsCsv.EvalSeries s : series) {
+            from = Math.max(from, s.envSteps()[0]);
+            to = Math.min(to, s.envSteps()[s.size() - 1]);
+            if (s.size() < shortest.size()) {
+                shortest = s;
+            }
+        }
+        final double lo = from;
+        final double hi = to;
+        double[] grid = Arrays.stream(shortest.envSteps()).filter(x -> x >= lo && x <= hi).toArray();
+        if (grid.length == 0) {
+            throw new IllegalArgumentException("runs of '" + label + "' share no range of env steps ("
+                    + series.stream().map(s -> s.runDir().toString()).toList() + ")");
+        }
+        int k = series.size();
+        double[] mean = new double[grid.length];
+        double[] low = new double[grid.length];
+        double[] high = new double[grid.length];
+        for (int i = 0; i < grid.length; i++) {
+            double sum = 0;
+            double[] v = new double[k];
+            for (int j = 0; j < k; j++) {
+                v[j] = interpolate(series.get(j), grid[i]);
+                sum += v[j];
+            }
+            double m = sum / k;
+            double ss = 0;
+            for (double x : v) {
+                ss += (x - m) * (x - m);
+            }
+            double sd = Math.sqrt(ss / (k - 1)); // sample standard deviation across seeds
+            mean[i] = m;
+            low[i] = m - sd;
+            high[i] = m + sd;
+        }
+        return new Curve(label, grid, mean, low, high, k);
+    }
+
+    static double interpolate(MetricsCsv.EvalSeries s, double x) {
+        double[] xs = s.envSteps();
+        int i = Arrays.binarySearch(xs, x);
+        if (i >= 0) {
+            return s.mean()[i];
+        }
+        int hiIdx = -i - 1;
+        if (hiIdx <= 0) {
+            return s.mean()[0];
+        }
+        if (hiIdx >= xs.length) {
+            return s.mean()[xs.length - 1];
+        }
+        double t = (x - xs[hiIdx - 1]) / (xs[hiIdx] - xs[hiIdx - 1]);
+        return s.mean()[hiIdx - 1] + t * (s.mean()[hiIdx] - s.mean()[hiIdx - 1]);
+    }
+
+    /** Histogram of per-trajectory returns (e.g. of a dataset's episodes). */
+    public static void returnHistogram(double[] returns, String title, Path outPng, int width, int height, int bins)
+            throws IOException {
+        checkSize(width, height);
+        if (returns.length == 0) {
+            throw new IllegalArgumentException("no trajectories to plot");
+        }
+        if (bins < 1) {
+            throw new IllegalArgumentException("bins must be at least 1, got " + bins);
+        }
+        double min = Arrays.stream(returns).min().orElseThrow();
+        double max = Arrays.stream(returns).max().orElseThrow();
+        if (max == min) {
+            min -= 0.5;
+            max += 0.5;
+        }
+        List<Double> values = Arrays.stream(returns).boxed().toList();
+        Histogram h = new Histogram(values, bins, min, max);
+        double mean = Arrays.stream(returns).average().orElseThrow();
+        CategoryChart chart = new CategoryChartBuilder().width(width).height(height)
+                .title(title + String.format(java.util.Locale.ROOT, " (%d trajectories, mean return %.1f)",
+                        returns.length, mean))
+                .xAxisTitle("trajectory return (bin centre)").yAxisTitle("trajectories").build();
+        style(chart.getStyler());
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setAvailableSpaceFill(0.96);
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setXAxisDecimalPattern(Math.abs(max - min) >= 50 ? "#0" : "#0.0#");
+        chart.getStyler().setXAxisMaxLabelCount(Math.min(bins, 20));
+        chart.addSeries("returns", h.getxAxisData(), h.getyAxisData()).setFillColor(PALETTE[0]);
+        writeChart(BitmapEncoder.getBufferedImage(chart), outPng);
+    }
+
+    private static void style(Styler s) {
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setAntiAlias(true);
+        s.setSeriesColors(PALETTE);
+    }
+
+    private static void checkSize(int width, int height) {
+        if (width < 100 || height < 100 || width > 10000 || height > 10000) {
+            throw new IllegalArgumentException("plot size must be in 100..10000 pixels per side, got "
+                    + width + "x" + height);
+        }
+    }
+
+    private static void writeChart(BufferedImage image, Path out) throws IOException {
+        Images.writePng(image, out);
+    }
+}

@@ -1,0 +1,63 @@
+package org.armature.viz;
+
+/**
+ * How episodes are rendered to images.
+ *
+ * @param width   image width in pixels
+ * @param height  image height in pixels
+ * @param fps     target frame rate of the recording; every k-th control step is kept, k = round(1 / (fps * dt))
+ * @param camera  camera name ("orbit", "track", or one of the task's fixed cameras); null for the default (the
+ *                task's first fixed camera, else the orbit camera)
+ * @param hud     overlay step / reward / return / success / action text
+ * @param samples MSAA samples (0 = none)
+ */
+public record RenderOptions(int width, int height, double fps, String camera, boolean hud, int samples) {
+
+    public RenderOptions {
+        if (width <= 0 || height <= 0 || width > 16384 || height > 16384) {
+            throw new IllegalArgumentException("image size must be in 1..16384, got " + width + "x" + height);
+        }
+        if (!(fps > 0 && fps <= 100)) {
+            throw new IllegalArgumentException("fps must be in (0, 100], got " + fps);
+        }
+    }
+
+    /** 640x480, 30 fps, default camera, no HUD, 4x MSAA. */
+    public static RenderOptions defaults() {
+        return new RenderOptions(640, 480, 30, null, false, OffscreenRenderer.DEFAULT_SAMPLES);
+    }
+
+    public RenderOptions withSize(int w, int h) {
+        return new RenderOptions(w, h, fps, camera, hud, samples);
+    }
+
+    public RenderOptions withCamera(String name) {
+        return new RenderOptions(width, height, fps, name, hud, samples);
+    }
+
+    public RenderOptions withHud(boolean on) {
+        return new RenderOptions(width, height, fps, camera, on, samples);
+    }
+
+    public RenderOptions withFps(double f) {
+        return new RenderOptions(width, height, f, camera, hud, samples);
+    }
+
+    /** Parses "WIDTHxHEIGHT", e.g. "640x480". */
+    public static int[] parseSize(String size) {
+        String[] parts = size.trim().toLowerCase().split("x");
+        try {
+            if (parts.length == 2) {
+                int w = Integer.parseInt(parts[0]);
+                int h = Integer.parseInt(parts[1]);
+                if (w > 0 && h > 0 && w <= 16384 && h <= 16384) {
+                    return new int[]{w, h};
+                }
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("bad size '" + size + "': expected WIDTHxHEIGHT with each in 1..16384, "
+                + "e.g. 640x480");
+    }
+}

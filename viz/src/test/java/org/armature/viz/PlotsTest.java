@@ -1,0 +1,108 @@
+package org.armature.viz;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.awt.image.BufferedImage;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlotsTest {
+
+    static Path run(Path parent, String name, String... rows) throws Exception {
+        Path dir = Files.createDirectories(parent.resolve(name));
+        StringBuilder b = new StringBuilder("env_steps,train_return,eval_return_mean,eval_return_std\n");
+        for (String r : rows) {
+            b.append(r).append('\n');
+        }
+        Files.writeString(dir.resolve("metrics.csv"), b.toString());
+        return dir;
+    }
+
+    static void assertPng(Path file, int w, int h) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] sig = in.readNBytes(8);
+            assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, sig, "PNG signature");
+        }
+        BufferedImage img = ImageIO.read(file.toFile());
+        assertNotNull(img);
+        assertEquals(w, img.getWidth());
+        assertEquals(h, img.getHeight());
+    }
+
+    @Test
+    void seedsOfOneConfigAreAveragedAndTheFileIsAPngOfTheRequestedSize(@TempDir Path dir) throws Exception {
+        Path s0 = run(dir, "sac-seed0", "1000,,-1000,50", "1500,-900,,", "2000,,-500,40", "3000,,-200,30");
+        Path s1 = run(dir, "sac-seed1", "1000,,-800,50", "2000,,-300,40", "3000,,-100,30");
+        Path other = run(dir, "td3", "1000,,-1200,10", "2000,,-1100,10");
+        Path out = dir.resolve("plots/curves.png");
+        List<Plots.Curve> curves = Plots.learningCurves(List.of(s0, s1, other), out, 640, 400, "test");
+        assertPng(out, 640, 400);
+        assertEquals(2, curves.size());
+        Plots.Curve sac = curves.get(0);
+        assertEquals("sac", sac.label());
+        assertEquals(2, sac.seeds());
+        assertArrayEquals(new double[]{1000, 2000, 3000}, sac.envSteps());
+        assertArrayEquals(new double[]{-900, -400, -150}, sac.mean(), 1e-9);
+        // sample std of {-1000, -800} = 141.42
+        assertEquals(-900 - Math.sqrt(20000), sac.lower()[0], 1e-9);
+        Plots.Curve td3 = curves.get(1);
+        assertEquals(1, td3.seeds());
+        assertEquals(-1210, td3.lower()[0], 1e-9);
+    }
+
+    @Test
+    void aFolderOfRunsIsOneCurveAndSingleRunHookWritesThePng(@TempDir Path dir) throws Exception {
+        Path group = Files.createDirectories(dir.resolve("pendulum-sac"));
+        run(group, "a", "0,,-1200,100", "5000,,-150,20");
+        run(group, "b", "0,,-1300,100", "5000,,-170,20");
+        assertEquals(2, Plots.curves(List.of(group)).get(0).seeds());
+        Path single = group.resolve("a");
+        Plots.learningCurve(single, single.resolve("learning_curve.png"));
+        assertPng(single.resolve("learning_curve.png"), Plots.DEFAULT_WIDTH, Plots.DEFAULT_HEIGHT);
+    }
+
+    @Test
+    void badRunDirectoriesGiveOneClearMessage(@TempDir Path dir) throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Plots.curves(List.of(empty)));
+        assertTrue(e.getMessage().contains("metrics.csv"), e.getMessage());
+        Path noEval = run(dir, "noeval", "1000,-5,,");
+        e = assertThrows(IllegalArgumentException.class, () -> Plots.curves(List.of(noEval)));
+        assertTrue(e.getMessage().contains("no rows with an eval_return_mean"), e.getMessage());
+        Path bad = Files.createDirectories(dir.resolve("bad"));
+        Files.writeString(bad.resolve("metrics.csv"), "step,return\n1,2\n");
+        e = assertThrows(IllegalArgumentException.class, () -> Plots.curves(List.of(bad)));
+        assertTrue(e.getMessage().contains("needs env_steps and eval_return_mean"), e.getMessage());
+        try (var s = Files.list(dir)) {
+            assertFalse(s.anyMatch(p -> p.toString().endsWith(".png")));
+        }
+    }
+
+    @Test
+    void returnHistogramIsAPng(@TempDir Path dir) throws Exception {
+        double[] returns = new double[200];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(0);
+        for (int i = 0; i < returns.length; i++) {
+            returns[i] = -400 + 100 * rng.nextDouble();
+        }
+        Path out = dir.resolve("hist.png");
+        Plots.returnHistogram(returns, "test", out, 700, 450, 20);
+        assertPng(out, 700, 450);
+    }
+
+    @Test
+    void seedSuffixesAreStripped() {
+        assertEquals("sac-pendulum", Plots.stripSeed("sac-pendulum-seed3"));
+        assertEquals("run", Plots.stripSeed("run_s12"));
+        assertEquals("x", Plots.stripSeed("x-seed=4"));
+        assertEquals("plain", Plots.stripSeed("plain"));
+    }
+}
