@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 ReplayCommand.class,
                 RenderCommand.class,
                 PlotCommand.class,
+                CollectCommand.class,
+                DatasetCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,133 @@
+package org.armature.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Element-wise nonlinearity layer: ReLU, Tanh, SiLU (x * sigmoid(x), Elfwing et al. 2018) or Mish
+ * (x * tanh(softplus(x)), Misra 2019), with exact derivatives.
+ */
+public final class Activation implements Layer {
+
+    /** The supported nonlinearities. */
+    public enum Kind {
+        RELU, TANH, SILU, MISH;
+
+        public String id() {
+            return name().toLowerCase();
+        }
+
+        public static Kind parse(String s) {
+            for (Kind k : values()) {
+                if (k.id().equalsIgnoreCase(s)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown activation '" + s + "', expected one of relu, tanh, silu, mish");
+        }
+
+        /** f(x) for one value (shared with the batch-1 inference path). */
+        public double apply(double x) {
+            return switch (this) {
+                case RELU -> x > 0 ? x : 0.0;
+                case TANH -> Math.tanh(x);
+                case SILU -> x * Kernels.sigmoid(x);
+                case MISH -> x * Math.tanh(Kernels.softplus(x));
+            };
+        }
+
+        /** f'(x) given input x and output y. */
+        double derivative(double x, double y) {
+            return switch (this) {
+                case RELU -> x > 0 ? 1.0 : 0.0;
+                case TANH -> 1.0 - y * y;
+                case SILU -> {
+                    double s = Kernels.sigmoid(x);
+                    yield s * (1.0 + x * (1.0 - s));
+                }
+                case MISH -> {
+                    double t = Math.tanh(Kernels.softplus(x));
+                    yield t + x * (1.0 - t * t) * Kernels.sigmoid(x);
+                }
+            };
+        }
+    }
+
+    private final Kind kind;
+    private final int size;
+    private final BatchBuffers outs;
+    private final BatchBuffers inGrads;
+    private Mat lastIn;
+    private Mat lastOut;
+
+    public Activation(Kind kind, int size, DataType dtype) {
+        this.kind = kind;
+        this.size = size;
+        this.outs = new BatchBuffers(dtype, size);
+        this.inGrads = new BatchBuffers(dtype, size);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    @Override
+    public int inputSize() {
+        return size;
+    }
+
+    @Override
+    public int outputSize() {
+        return size;
+    }
+
+    @Override
+    public Mat forward(Mat x, boolean training) {
+        Mat y = outs.get(x.rows);
+        x.toHost();
+        y.toHost();
+        int n = x.length();
+        if (kind == Kind.RELU) {
+            for (int i = 0; i < n; i++) {
+                double v = x.get(i);
+                y.set(i, v > 0 ? v : 0.0);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                y.set(i, kind.apply(x.get(i)));
+            }
+        }
+        y.hostWritten();
+        lastIn = x;
+        lastOut = y;
+        return y;
+    }
+
+    @Override
+    public Mat backward(Mat dy, boolean paramGrads, boolean inputGrad) {
+        if (!inputGrad) {
+            return null;
+        }
+        Mat dx = inGrads.get(dy.rows);
+        Mat x = lastIn;
+        Mat y = lastOut;
+        dy.toHost();
+        dx.toHost();
+        int n = dy.length();
+        if (kind == Kind.RELU) {
+            for (int i = 0; i < n; i++) {
+                dx.set(i, x.get(i) > 0 ? dy.get(i) : 0.0);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                dx.set(i, dy.get(i) * kind.derivative(x.get(i), y.get(i)));
+            }
+        }
+        dx.hostWritten();
+        return dx;
+    }
+
+    @Override
+    public LayerSpec spec() {
+        return LayerSpec.of(kind.id(), size);
+    }
+}

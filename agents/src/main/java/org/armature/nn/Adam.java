@@ -1,0 +1,133 @@
+package org.armature.nn;
+
+/**
+ * Adam (Kingma &amp; Ba 2015, Algorithm 1, with PyTorch's bias-corrected epsilon placement) over a
+ * {@link ParamGroup}, with optional decoupled weight decay (AdamW, Loshchilov &amp; Hutter 2019) and optional
+ * global gradient-norm clipping (Pascanu et al. 2013). Defaults: beta1 0.9, beta2 0.999, eps 1e-8 (paper and
+ * PyTorch defaults).
+ *
+ * <p>{@link #step()} applies the gradients and clears them in the same pass.
+ */
+public final class Adam {
+
+    /** Kingma &amp; Ba 2015, Section 2 defaults (also PyTorch's). */
+    public static final double DEFAULT_BETA1 = 0.9;
+    public static final double DEFAULT_BETA2 = 0.999;
+    public static final double DEFAULT_EPS = 1e-8;
+
+    private final ParamGroup group;
+    private double lr;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final double maxGradNorm;
+    private final double[] m;
+    private final double[] v;
+    private long t;
+    private double lastGradNorm = Double.NaN;
+
+    public Adam(ParamGroup group, double lr) {
+        this(group, lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPS, 0.0, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * @param weightDecay decoupled decay: {@code p -= lr * weightDecay * p} each step (0 = plain Adam)
+     * @param maxGradNorm clip the global L2 norm of the gradients to this value first (infinity = off)
+     */
+    public Adam(ParamGroup group, double lr, double beta1, double beta2, double eps, double weightDecay,
+                double maxGradNorm) {
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+        }
+        this.group = group;
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.maxGradNorm = maxGradNorm;
+        this.m = new double[group.size()];
+        this.v = new double[group.size()];
+    }
+
+    public ParamGroup group() {
+        return group;
+    }
+
+    public double learningRate() {
+        return lr;
+    }
+
+    public void setLearningRate(double lr) {
+        this.lr = lr;
+    }
+
+    public long stepCount() {
+        return t;
+    }
+
+    /** Gradient norm before clipping at the last step (NaN when clipping is off). */
+    public double lastGradNorm() {
+        return lastGradNorm;
+    }
+
+    /** One Adam step with the accumulated gradients, which are then zeroed. */
+    public void step() {
+        Mat p = group.values().toHost();
+        Mat g = group.grads().toHost();
+        int n = group.size();
+        double clip = 1.0;
+        if (maxGradNorm != Double.POSITIVE_INFINITY) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                double gi = g.get(i);
+                s += gi * gi;
+            }
+            lastGradNorm = Math.sqrt(s);
+            if (lastGradNorm > maxGradNorm) {
+                clip = maxGradNorm / (lastGradNorm + 1e-6); // as torch.nn.utils.clip_grad_norm_
+            }
+        }
+        t++;
+        double bc1 = 1.0 - Math.pow(beta1, t);
+        double bc2 = 1.0 - Math.pow(beta2, t);
+        double stepSize = lr / bc1;
+        double sqrtBc2 = Math.sqrt(bc2);
+        double decay = 1.0 - lr * weightDecay;
+        for (int i = 0; i < n; i++) {
+            double gi = g.get(i) * clip;
+            double mi = beta1 * m[i] + (1 - beta1) * gi;
+            double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            double pi = p.get(i);
+            if (weightDecay != 0) {
+                pi *= decay;
+            }
+            p.set(i, pi - stepSize * mi / (Math.sqrt(vi) / sqrtBc2 + eps));
+            g.set(i, 0.0);
+        }
+        p.hostWritten();
+        g.hostWritten();
+    }
+
+    /** Optimiser state for checkpoints: first and second moments and the step count. */
+    public State state() {
+        return new State(m.clone(), v.clone(), t);
+    }
+
+    public void restore(State s) {
+        if (s.m().length != m.length || s.v().length != v.length) {
+            throw new IllegalArgumentException("Adam state has " + s.m().length + " entries, optimiser has "
+                    + m.length);
+        }
+        System.arraycopy(s.m(), 0, m, 0, m.length);
+        System.arraycopy(s.v(), 0, v, 0, v.length);
+        t = s.t();
+    }
+
+    /** Adam's moments and step count. */
+    public record State(double[] m, double[] v, long t) {
+    }
+}

@@ -1,0 +1,34 @@
+package org.armature.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Per-batch-size preallocated matrices for a layer: a tiny cache (linear scan) so alternating batch sizes (train
+ * batch, batch 1, evaluation batch) never reallocate.
+ */
+final class BatchBuffers {
+
+    private final DataType dtype;
+    private final int cols;
+    private int[] keys = new int[0];
+    private Mat[] mats = new Mat[0];
+
+    BatchBuffers(DataType dtype, int cols) {
+        this.dtype = dtype;
+        this.cols = cols;
+    }
+
+    Mat get(int rows) {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] == rows) {
+                return mats[i];
+            }
+        }
+        int n = keys.length;
+        keys = java.util.Arrays.copyOf(keys, n + 1);
+        mats = java.util.Arrays.copyOf(mats, n + 1);
+        keys[n] = rows;
+        mats[n] = Mat.zeros(dtype, rows, cols);
+        return mats[n];
+    }
+}

@@ -1,0 +1,78 @@
+package org.armature.nn;
+
+/**
+ * Element-wise host kernels over {@link Mat}s (see {@link Mat} for why these are Java loops and not ND4J ops).
+ * Every kernel makes its inputs host-current first and tags its outputs afterwards.
+ */
+public final class Kernels {
+
+    private Kernels() {
+    }
+
+    /** {@code y[r, :] += b} for every row. */
+    public static void addRowVector(Mat y, Mat b) {
+        y.toHost();
+        b.toHost();
+        int rows = y.rows;
+        int cols = y.cols;
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int c = 0; c < cols; c++) {
+                y.set(o + c, y.get(o + c) + b.get(c));
+            }
+        }
+        y.hostWritten();
+    }
+
+    /** {@code acc[0, c] += sum_r m[r, c]}. */
+    public static void addColumnSums(Mat acc, Mat m) {
+        acc.toHost();
+        m.toHost();
+        int rows = m.rows;
+        int cols = m.cols;
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int c = 0; c < cols; c++) {
+                acc.set(c, acc.get(c) + m.get(o + c));
+            }
+        }
+        acc.hostWritten();
+    }
+
+    /** Copies {@code src} into columns {@code [col0, col0 + src.cols)} of {@code dst} (same rows). */
+    public static void copyColumns(Mat src, Mat dst, int col0) {
+        src.toHost();
+        dst.toHost();
+        int rows = src.rows;
+        int sc = src.cols;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < sc; c++) {
+                dst.set(r * dst.cols + col0 + c, src.get(r * sc + c));
+            }
+        }
+        dst.hostWritten();
+    }
+
+    /** Copies columns {@code [col0, col0 + dst.cols)} of {@code src} into {@code dst}. */
+    public static void sliceColumns(Mat src, int col0, Mat dst) {
+        src.toHost();
+        dst.toHost();
+        int rows = dst.rows;
+        int dc = dst.cols;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < dc; c++) {
+                dst.set(r * dc + c, src.get(r * src.cols + col0 + c));
+            }
+        }
+        dst.hostWritten();
+    }
+
+    static double sigmoid(double x) {
+        return x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
+    }
+
+    /** log(1 + e^x) without overflow. */
+    public static double softplus(double x) {
+        return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    }
+}

@@ -1,0 +1,96 @@
+package org.armature.nn;
+
+import java.util.List;
+
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Fully connected layer {@code y = x W + b} with {@code W: in x out}, {@code b: 1 x out}.
+ * Initialisation follows PyTorch's {@code nn.Linear.reset_parameters} (what CleanRL's SAC/TD3 use): W and b
+ * uniform in {@code [-1/sqrt(in), 1/sqrt(in)]}.
+ */
+public final class Linear implements Layer {
+
+    private final int in;
+    private final int out;
+    private final Param weight;
+    private final Param bias;
+    private final BatchBuffers outs;
+    private final BatchBuffers inGrads;
+    private Mat lastInput;
+
+    public Linear(int in, int out, DataType dtype, Rng rng) {
+        this.in = in;
+        this.out = out;
+        this.weight = new Param("weight", dtype, in, out);
+        this.bias = new Param("bias", dtype, 1, out);
+        this.outs = new BatchBuffers(dtype, out);
+        this.inGrads = new BatchBuffers(dtype, in);
+        double bound = 1.0 / Math.sqrt(in); // PyTorch nn.Linear default init
+        Mat w = weight.value();
+        for (int i = 0; i < in * out; i++) {
+            w.set(i, (2 * rng.nextDouble() - 1) * bound);
+        }
+        w.hostWritten();
+        Mat b = bias.value();
+        for (int j = 0; j < out; j++) {
+            b.set(j, (2 * rng.nextDouble() - 1) * bound);
+        }
+        b.hostWritten();
+    }
+
+    public Param weight() {
+        return weight;
+    }
+
+    public Param bias() {
+        return bias;
+    }
+
+    @Override
+    public int inputSize() {
+        return in;
+    }
+
+    @Override
+    public int outputSize() {
+        return out;
+    }
+
+    @Override
+    public Mat forward(Mat x, boolean training) {
+        if (x.cols != in) {
+            throw new IllegalArgumentException("Linear expects " + in + " input features, got " + x.cols);
+        }
+        Mat y = outs.get(x.rows);
+        Mat.gemm(x, false, weight.value(), false, y, 1.0, 0.0);
+        Kernels.addRowVector(y, bias.value());
+        lastInput = x;
+        return y;
+    }
+
+    @Override
+    public Mat backward(Mat dy, boolean paramGrads, boolean inputGrad) {
+        Mat x = lastInput;
+        if (paramGrads) {
+            Mat.gemm(x, true, dy, false, weight.grad(), 1.0, 1.0); // dW += x^T dy
+            Kernels.addColumnSums(bias.grad(), dy);                 // db += sum_rows dy
+        }
+        if (!inputGrad) {
+            return null;
+        }
+        Mat dx = inGrads.get(dy.rows);
+        Mat.gemm(dy, false, weight.value(), true, dx, 1.0, 0.0); // dx = dy W^T
+        return dx;
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public LayerSpec spec() {
+        return new LayerSpec("linear", in, out, null, null);
+    }
+}

@@ -1,0 +1,110 @@
+package org.armature.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.armature.offline.D4rlHdf5;
+import org.armature.offline.OfflineDataset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OfflineCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void collectInfoMixCorruptMetricsEndToEnd() throws Exception {
+        Path random = dir.resolve("random.h5");
+        Run c = run("collect", "--env", "Pendulum-v1", "--policy", "random", "--episodes", "6", "--out",
+                random.toString(), "--seed", "3");
+        assertEquals(0, c.exit, c.err);
+        assertTrue(c.out.contains("6 episodes, 1200 transitions"), c.out);
+        OfflineDataset d = D4rlHdf5.read(random);
+        assertEquals("Pendulum-v1", d.metadata().envId());
+        assertEquals("random", d.metadata().collectionPolicy());
+
+        Path noisy = dir.resolve("noisy.h5");
+        assertEquals(0, run("collect", "--env", "Pendulum-v1", "--policy", "random", "--episodes", "2", "--out",
+                noisy.toString(), "--seed", "100", "--noise", "0.1").exit);
+
+        Run info = run("dataset", "info", random.toString());
+        assertEquals(0, info.exit, info.err);
+        assertTrue(info.out.contains("episodes           6") && info.out.contains("positive-sided variance"),
+                info.out);
+
+        Path mixed = dir.resolve("mixed.h5");
+        Run mix = run("dataset", "mix", noisy + ":0.25", random + ":0.75", "--out", mixed.toString());
+        assertEquals(0, mix.exit, mix.err);
+        assertEquals(8, D4rlHdf5.read(mixed).episodeCount());
+
+        Path corrupt = dir.resolve("c.h5");
+        Run cor = run("dataset", "corrupt", random.toString(), "--kind", "rewards", "--ratio", "0.3", "--out",
+                corrupt.toString());
+        assertEquals(0, cor.exit, cor.err);
+        assertEquals(360, countTrue((boolean[]) D4rlHdf5.read(corrupt).infos().get("corrupted")));
+
+        Run met = run("dataset", "metrics", random.toString(), "--env", "Pendulum-v1", "--reference",
+                mixed.toString(), "--random-return", "-1200", "--expert-return", "-150");
+        assertEquals(0, met.exit, met.err);
+        assertTrue(met.out.contains("TQ") && met.out.contains("SACo"), met.out);
+    }
+
+    private static int countTrue(boolean[] b) {
+        int k = 0;
+        for (boolean x : b) {
+            k += x ? 1 : 0;
+        }
+        return k;
+    }
+
+    @Test
+    void userErrorsAreOneLineAndLeaveNoFiles() throws Exception {
+        Run r = run("collect", "--env", "Nope-v0", "--policy", "random", "--episodes", "1", "--out",
+                dir.resolve("x.h5").toString());
+        assertEquals(1, r.exit);
+        assertTrue(r.err.startsWith("error: unknown environment id 'Nope-v0'"), r.err);
+        Run p = run("collect", "--env", "Pendulum-v1", "--policy", "nonsense", "--episodes", "1", "--out",
+                dir.resolve("x.h5").toString());
+        assertEquals(1, p.exit);
+        assertTrue(p.err.contains("--policy"), p.err);
+        Files.writeString(dir.resolve("bad.h5"), "not hdf5");
+        Run bad = run("dataset", "info", dir.resolve("bad.h5").toString());
+        assertEquals(1, bad.exit);
+        assertTrue(bad.err.startsWith("error: cannot read") && bad.err.lines().count() == 1, bad.err);
+        Run mix = run("dataset", "mix", "a.h5", "--out", dir.resolve("m.h5").toString());
+        assertEquals(1, mix.exit);
+        assertTrue(mix.err.contains("FILE:FRACTION"), mix.err);
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(1, s.count(), "only bad.h5: nothing half-written");
+        }
+        assertFalse(Files.exists(dir.resolve("x.h5")));
+    }
+}
