@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
                 PlotCommand.class,
                 CollectCommand.class,
                 DatasetCommand.class,
+                EnvsCommand.class,
+                RolloutCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -22,7 +22,6 @@ import com.bulletphysics.collision.shapes.SphereShape;
 import com.bulletphysics.dynamics.RigidBody;
 import com.bulletphysics.dynamics.RigidBodyConstructionInfo;
 import com.bulletphysics.dynamics.constraintsolver.Generic6DofConstraint;
-import com.bulletphysics.dynamics.constraintsolver.HingeConstraint;
 import com.bulletphysics.dynamics.constraintsolver.TypedConstraint;
 import com.bulletphysics.linearmath.Transform;
 
@@ -593,7 +592,9 @@ public final class Model {
         TypedConstraint c;
         switch (j.type()) {
             case "hinge" -> {
-                HingeConstraint h = new HingeConstraint(rbA, child.rb, frameA, frameB);
+                HingeJoint h = new HingeJoint(rbA, child.rb, Quat.rotateInverse(pRot, sub(anchorW, pPos)),
+                        Quat.rotateInverse(child.rot0, sub(anchorW, child.pos0)), Quat.rotateInverse(pRot, axisW),
+                        Quat.rotateInverse(child.rot0, axisW));
                 if (j.rangeDegrees() != null) {
                     lower = (float) Math.toRadians(j.rangeDegrees()[0]);
                     upper = (float) Math.toRadians(j.rangeDegrees()[1]);
