@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 CollectCommand.class,
                 DatasetCommand.class,
+                TrainOfflineCommand.class,
         })
 public final class Main implements Runnable {
 
