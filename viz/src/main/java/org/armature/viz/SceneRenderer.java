@@ -121,9 +121,9 @@ public final class SceneRenderer implements AutoCloseable {
         uSky = program.uniform("uSky");
         uGround = program.uniform("uGround");
         cube = Mesh.cube();
-        sphere = Mesh.sphere(32, 16);
-        cylinder = Mesh.cylinder(32, true);
-        tube = Mesh.cylinder(32, false);
+        sphere = Mesh.sphere(20, 10);
+        cylinder = Mesh.cylinder(20, true);
+        tube = Mesh.cylinder(20, false);
         quad = Mesh.quad();
     }
 
