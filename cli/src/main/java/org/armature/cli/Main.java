@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 PlotCommand.class,
                 CollectCommand.class,
                 DatasetCommand.class,
+                TrainOfflineCommand.class,
                 EnvsCommand.class,
                 RolloutCommand.class,
                 BenchCommand.class,
