@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 EnvsCommand.class,
                 RolloutCommand.class,
                 BenchCommand.class,
+                QuickstartCommand.class,
         })
 public final class Main implements Runnable {
 

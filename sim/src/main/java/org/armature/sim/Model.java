@@ -103,6 +103,7 @@ public final class Model {
         final float springRef;
         final int qposAdr;
         final int qvelAdr;
+        ArmatureConstraint armature;
 
         JointInfo(String name, String type, BodyInfo parent, BodyInfo child, double[] axisP, double[] anchorP,
                   double[] posPC0, double[] rotPC0, float lower, float upper, boolean limited, float damping,
@@ -629,11 +630,12 @@ public final class Model {
             default -> throw new ModelSpec.ModelSpecException(source + ": unsupported joint type " + j.type());
         }
         world.addConstraint(c, true);
+        ArmatureConstraint arm = null;
         if (j.armature() != null && j.armature() > 0) {
             if (!j.type().equals("hinge")) {
                 throw new ModelSpec.ModelSpecException(source + ": joint '" + j.name() + "': armature is supported on hinges only");
             }
-            ArmatureConstraint arm = new ArmatureConstraint(rbA, child.rb, Quat.rotateInverse(pRot, axisW), j.armature());
+            arm = new ArmatureConstraint(rbA, child.rb, Quat.rotateInverse(pRot, axisW), j.armature());
             world.addConstraint(arm, true);
             armatures.add(arm);
         }
@@ -641,6 +643,7 @@ public final class Model {
         JointInfo info = new JointInfo(j.name(), j.type(), parent, child, axisP, anchorP, posPC0, rotPC0, lower, upper,
                 limited, j.damping() == null ? 0f : j.damping(), j.stiffness() == null ? 0f : j.stiffness(), springRef,
                 qa, va);
+        info.armature = arm;
         if (limited && j.type().equals("hinge")) {
             world.addConstraint(new HingeLimitConstraint(rbA, child.rb, this, info), true);
         }
@@ -706,6 +709,10 @@ public final class Model {
 
     /** Applies a generalised force (torque for hinges, force for sliders) to the child, reaction to the parent. */
     private void applyJointForce(JointInfo j, double f) {
+        if (j.armature != null) {
+            j.armature.addJointTorque((float) f);
+            return;
+        }
         double[] axis = axisWorld(j);
         tmpV.set((float) (axis[0] * f), (float) (axis[1] * f), (float) (axis[2] * f));
         if (j.type.equals("hinge")) {
