@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.armature.envs.tasks.AntEnv;
+import org.armature.envs.tasks.HalfCheetahEnv;
+import org.armature.envs.tasks.HopperEnv;
 import org.armature.envs.tasks.PendulumEnv;
+import org.armature.envs.tasks.Walker2dEnv;
 import org.armature.envs.wrappers.TimeLimit;
 
 /**
@@ -24,6 +28,10 @@ public final class Envs {
 
     static {
         register(PendulumEnv.ID, "Gymnasium's classic pendulum swing-up (exact reproduction)", PendulumEnv::new);
+        register(HopperEnv.ID, "One-legged planar hopper (after MuJoCo Hopper-v5)", HopperEnv::new);
+        register(Walker2dEnv.ID, "Two-legged planar walker (after MuJoCo Walker2d-v5)", Walker2dEnv::new);
+        register(HalfCheetahEnv.ID, "Planar cheetah (after MuJoCo HalfCheetah-v5)", HalfCheetahEnv::new);
+        register(AntEnv.ID, "Quadruped ant (after MuJoCo Ant-v5)", AntEnv::new);
     }
 
     private Envs() {

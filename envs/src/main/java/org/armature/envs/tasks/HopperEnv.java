@@ -1,0 +1,89 @@
+package org.armature.envs.tasks;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.armature.envs.Reset;
+import org.armature.envs.Step;
+
+/**
+ * One-legged hopper after Gymnasium's {@code Hopper-v5}: planar torso-thigh-leg-foot, three torque motors (gear
+ * 200), reward {@code healthy_reward + forward_velocity - 1e-3 |a|^2}, terminates when unhealthy (root z <= 0.7,
+ * |pitch| >= 0.2 rad or any of qpos[2:], qvel outside (-100, 100)). Observation (11): qpos[1:] (root z, pitch, 3
+ * joint angles), then qvel (6) clipped to [-10, 10]. Control dt 2 x 1/240 s = 8.33 ms (MuJoCo: 4 x 2 ms).
+ */
+public final class HopperEnv extends LocomotionEnv {
+
+    public static final String ID = "Hopper-v1";
+    // Gymnasium hopper_v5.py defaults
+    static final double FORWARD_REWARD_WEIGHT = 1.0;
+    static final double CTRL_COST_WEIGHT = 1e-3;
+    static final double HEALTHY_REWARD = 1.0;
+    static final double HEALTHY_Z_MIN = 0.7;
+    static final double HEALTHY_ANGLE = 0.2;
+    static final double HEALTHY_STATE = 100.0;
+    static final double RESET_NOISE_SCALE = 5e-3;
+
+    public HopperEnv() {
+        super(ID, "hopper", 2, 11, 1000, 1.25);
+    }
+
+    @Override
+    protected Reset resetTask(SplittableRandom rng) {
+        restoreInitialState();
+        double[] q = initQpos.clone();
+        double[] v = new double[qvel.length];
+        for (int i = 0; i < q.length; i++) {
+            q[i] += rng.nextDouble(-RESET_NOISE_SCALE, RESET_NOISE_SCALE);
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rng.nextDouble(-RESET_NOISE_SCALE, RESET_NOISE_SCALE);
+        }
+        model.setState(q, v);
+        readState();
+        return new Reset(observation());
+    }
+
+    @Override
+    protected Step stepTask(float[] action) {
+        double xBefore = qpos[0];
+        simulate(action);
+        readState();
+        double xVelocity = (qpos[0] - xBefore) / controlDtSeconds();
+        boolean healthy = isHealthy();
+        double forward = FORWARD_REWARD_WEIGHT * xVelocity;
+        double ctrlCost = controlCost(action, CTRL_COST_WEIGHT);
+        double reward = forward + HEALTHY_REWARD - ctrlCost;
+        return new Step(observation(), reward, !healthy, false, Map.of(
+                "x_position", qpos[0], "x_velocity", xVelocity, "z", rootZ(),
+                "reward_forward", forward, "reward_ctrl", -ctrlCost, "reward_survive", HEALTHY_REWARD));
+    }
+
+    boolean isHealthy() {
+        double z = rootZ();
+        double angle = qpos[2];
+        for (int i = 2; i < qpos.length; i++) {
+            if (!(Math.abs(qpos[i]) < HEALTHY_STATE)) {
+                return false;
+            }
+        }
+        for (double v : qvel) {
+            if (!(Math.abs(v) < HEALTHY_STATE)) {
+                return false;
+            }
+        }
+        return z > HEALTHY_Z_MIN && Math.abs(angle) < HEALTHY_ANGLE;
+    }
+
+    private float[] observation() {
+        float[] o = new float[11];
+        o[0] = (float) rootZ();
+        for (int i = 2; i < qpos.length; i++) {
+            o[i - 1] = (float) qpos[i];
+        }
+        for (int i = 0; i < qvel.length; i++) {
+            o[5 + i] = (float) Math.max(-10, Math.min(10, qvel[i]));
+        }
+        return o;
+    }
+}

@@ -1,0 +1,128 @@
+package org.armature.sim;
+
+/**
+ * Double-precision quaternion and rotation helpers on plain arrays. Quaternions are (x, y, z, w), unit length,
+ * rotating vectors actively ({@code v' = q v q*}).
+ */
+public final class Quat {
+
+    private Quat() {
+    }
+
+    public static double[] identity() {
+        return new double[]{0, 0, 0, 1};
+    }
+
+    /** Rotation by {@code angle} radians about unit {@code axis}. */
+    public static double[] axisAngle(double[] axis, double angle) {
+        double s = Math.sin(angle / 2);
+        return new double[]{axis[0] * s, axis[1] * s, axis[2] * s, Math.cos(angle / 2)};
+    }
+
+    /** Hamilton product a * b (apply b first, then a). */
+    public static double[] mul(double[] a, double[] b) {
+        return new double[]{
+                a[3] * b[0] + a[0] * b[3] + a[1] * b[2] - a[2] * b[1],
+                a[3] * b[1] - a[0] * b[2] + a[1] * b[3] + a[2] * b[0],
+                a[3] * b[2] + a[0] * b[1] - a[1] * b[0] + a[2] * b[3],
+                a[3] * b[3] - a[0] * b[0] - a[1] * b[1] - a[2] * b[2]};
+    }
+
+    public static double[] conj(double[] q) {
+        return new double[]{-q[0], -q[1], -q[2], q[3]};
+    }
+
+    public static double[] normalize(double[] q) {
+        double n = Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+        return new double[]{q[0] / n, q[1] / n, q[2] / n, q[3] / n};
+    }
+
+    /** Rotates vector v by q. */
+    public static double[] rotate(double[] q, double[] v) {
+        // v' = v + 2w (u x v) + 2 u x (u x v), u = q.xyz
+        double ux = q[0], uy = q[1], uz = q[2], w = q[3];
+        double cx = uy * v[2] - uz * v[1];
+        double cy = uz * v[0] - ux * v[2];
+        double cz = ux * v[1] - uy * v[0];
+        double ccx = uy * cz - uz * cy;
+        double ccy = uz * cx - ux * cz;
+        double ccz = ux * cy - uy * cx;
+        return new double[]{v[0] + 2 * (w * cx + ccx), v[1] + 2 * (w * cy + ccy), v[2] + 2 * (w * cz + ccz)};
+    }
+
+    /** Rotates v by the inverse of q. */
+    public static double[] rotateInverse(double[] q, double[] v) {
+        return rotate(conj(q), v);
+    }
+
+    /** Signed angle of the twist of q about unit axis, in (-pi, pi]. */
+    public static double twistAngle(double[] q, double[] axis) {
+        double p = q[0] * axis[0] + q[1] * axis[1] + q[2] * axis[2];
+        double a = 2 * Math.atan2(p, q[3]);
+        if (a > Math.PI) {
+            a -= 2 * Math.PI;
+        } else if (a <= -Math.PI) {
+            a += 2 * Math.PI;
+        }
+        return a;
+    }
+
+    /** The twist of q about unit axis (the swing removed), normalised. */
+    public static double[] twist(double[] q, double[] axis) {
+        double p = q[0] * axis[0] + q[1] * axis[1] + q[2] * axis[2];
+        double[] t = {axis[0] * p, axis[1] * p, axis[2] * p, q[3]};
+        double n = Math.sqrt(t[0] * t[0] + t[1] * t[1] + t[2] * t[2] + t[3] * t[3]);
+        if (n < 1e-12) {
+            return identity();
+        }
+        return new double[]{t[0] / n, t[1] / n, t[2] / n, t[3] / n};
+    }
+
+    /** Quaternion from a rotation matrix given by its columns (local x, y, z axes in world coordinates). */
+    public static double[] fromAxes(double[] x, double[] y, double[] z) {
+        double m00 = x[0], m10 = x[1], m20 = x[2];
+        double m01 = y[0], m11 = y[1], m21 = y[2];
+        double m02 = z[0], m12 = z[1], m22 = z[2];
+        double tr = m00 + m11 + m22;
+        double qx, qy, qz, qw;
+        if (tr > 0) {
+            double s = Math.sqrt(tr + 1.0) * 2;
+            qw = 0.25 * s;
+            qx = (m21 - m12) / s;
+            qy = (m02 - m20) / s;
+            qz = (m10 - m01) / s;
+        } else if (m00 > m11 && m00 > m22) {
+            double s = Math.sqrt(1.0 + m00 - m11 - m22) * 2;
+            qw = (m21 - m12) / s;
+            qx = 0.25 * s;
+            qy = (m01 + m10) / s;
+            qz = (m02 + m20) / s;
+        } else if (m11 > m22) {
+            double s = Math.sqrt(1.0 + m11 - m00 - m22) * 2;
+            qw = (m02 - m20) / s;
+            qx = (m01 + m10) / s;
+            qy = 0.25 * s;
+            qz = (m12 + m21) / s;
+        } else {
+            double s = Math.sqrt(1.0 + m22 - m00 - m11) * 2;
+            qw = (m10 - m01) / s;
+            qx = (m02 + m20) / s;
+            qy = (m12 + m21) / s;
+            qz = 0.25 * s;
+        }
+        return normalize(new double[]{qx, qy, qz, qw});
+    }
+
+    public static double[] cross(double[] a, double[] b) {
+        return new double[]{a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+    }
+
+    public static double dot(double[] a, double[] b) {
+        return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    }
+
+    public static double[] unit(double[] v) {
+        double n = Math.sqrt(dot(v, v));
+        return new double[]{v[0] / n, v[1] / n, v[2] / n};
+    }
+}
