@@ -189,6 +189,9 @@ public final class Model {
     private record SensorInfo(String name, String type, int target, int dim, int adr) {
     }
 
+    /** Bullet's {@code CollisionFilterGroups.STATIC_FILTER} bit (the group of the ground plane). */
+    private static final short STATIC_FILTER = 2;
+
     private static final float[][] PALETTE = {
             {0.90f, 0.55f, 0.25f, 1f}, {0.30f, 0.60f, 0.85f, 1f}, {0.45f, 0.75f, 0.40f, 1f},
             {0.80f, 0.35f, 0.45f, 1f}, {0.65f, 0.50f, 0.80f, 1f}, {0.85f, 0.80f, 0.35f, 1f},
@@ -238,7 +241,9 @@ public final class Model {
             BodyInfo bi = buildBody(b, i, staticBodies.contains(b.name()), source);
             bodies.add(bi);
             bodyByName.put(bi.name, bi);
-            world.addBody(bi.rb, group, mask);
+            // Static bodies (fixed to the world) never collide with other static objects such as the ground plane:
+            // Bullet would otherwise keep a static-static pair and warn on every step.
+            world.addBody(bi.rb, group, bi.isStatic ? (short) (mask & ~STATIC_FILTER) : mask);
         }
         // 2. joints (coordinates in spec order, implicit free roots last)
         int qa = 0;
