@@ -12,6 +12,7 @@ import org.armature.envs.tasks.HalfCheetahEnv;
 import org.armature.envs.tasks.HopperEnv;
 import org.armature.envs.tasks.PendulumEnv;
 import org.armature.envs.tasks.Walker2dEnv;
+import org.armature.envs.tasks.manipulation.PegInsertEnv;
 import org.armature.envs.tasks.manipulation.ReachEnv;
 import org.armature.envs.wrappers.TimeLimit;
 
@@ -36,6 +37,9 @@ public final class Envs {
         register(ReachEnv.ID, "7-DoF Panda-kinematics arm reaches a random target (dense reward)",
                 () -> new ReachEnv(false));
         register(ReachEnv.SPARSE_ID, "Reach-v1 with sparse success reward", () -> new ReachEnv(true));
+        register(PegInsertEnv.ID, "Gripper inserts a held square peg into a hole with 2 mm clearance (dense reward)",
+                () -> new PegInsertEnv(false));
+        register(PegInsertEnv.SPARSE_ID, "PegInsert-v1 with sparse success reward", () -> new PegInsertEnv(true));
     }
 
     private Envs() {

@@ -396,8 +396,10 @@ public final class Model {
                 float[] h = s.halfExtents();
                 double vol = Inertia.boxVolume(h[0], h[1], h[2]);
                 double m = s.mass() != null ? s.mass() : bodyMass != null ? bodyMass : density * vol;
+                BoxShape box = new BoxShape(new Vector3f(h[0], h[1], h[2]));
+                box.setMargin(safeMargin(Math.min(h[0], Math.min(h[1], h[2]))));
                 return new WorldPrim(Scene.Kind.BOX, h.clone(), pos, rot, m, Inertia.box(m, h[0], h[1], h[2]),
-                        new BoxShape(new Vector3f(h[0], h[1], h[2])));
+                        box);
             }
             case "sphere" -> {
                 double r = s.radius();
@@ -422,14 +424,30 @@ public final class Model {
                 boolean capsule = s.type().equals("capsule");
                 double vol = capsule ? Inertia.capsuleVolume(r, half) : Inertia.cylinderVolume(r, half);
                 double m = s.mass() != null ? s.mass() : bodyMass != null ? bodyMass : density * vol;
-                CollisionShape cs = capsule ? new CapsuleShapeZ((float) r, (float) (2 * half))
-                        : new CylinderShapeZ(new Vector3f((float) r, (float) r, (float) half));
+                CollisionShape cs;
+                if (capsule) {
+                    cs = new CapsuleShapeZ((float) r, (float) (2 * half));
+                } else {
+                    CylinderShapeZ cyl = new CylinderShapeZ(new Vector3f((float) r, (float) r, (float) half));
+                    cyl.setMargin(safeMargin(Math.min(r, half)));
+                    cs = cyl;
+                }
                 return new WorldPrim(capsule ? Scene.Kind.CAPSULE : Scene.Kind.CYLINDER,
                         new float[]{(float) r, (float) half, 0}, pos, rot, m,
                         capsule ? Inertia.capsule(m, r, half) : Inertia.cylinder(m, r, half), cs);
             }
             default -> throw new ModelSpec.ModelSpecException(where + ": unsupported shape " + s.type());
         }
+    }
+
+    /**
+     * Collision margin for boxes and cylinders: JBullet keeps Bullet's fixed 0.04 m margin inside the shape, which
+     * for a primitive thinner than 8 cm leaves negative inner dimensions (a blob with 4 cm rounded edges). As
+     * Bullet's later {@code setSafeMargin}, the margin is at most a tenth of the smallest half extent; the outer
+     * dimensions stay exact.
+     */
+    static float safeMargin(double minHalfExtent) {
+        return (float) Math.min(0.04, 0.1 * minHalfExtent);
     }
 
     /** Orientation whose local z is {@code z}; local y follows world y where possible (or x follows the hint). */

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.armature.envs.tasks.manipulation.PegInsertEnv;
 import org.armature.envs.tasks.manipulation.ReachEnv;
 
 /**
@@ -28,6 +29,9 @@ public final class Experts {
         Entry reach = new Entry(ReachExpert::new, 0.3);
         REGISTRY.put(ReachEnv.ID, reach);
         REGISTRY.put(ReachEnv.SPARSE_ID, reach);
+        Entry peg = new Entry(PegInsertExpert::new, 0.3);
+        REGISTRY.put(PegInsertEnv.ID, peg);
+        REGISTRY.put(PegInsertEnv.SPARSE_ID, peg);
     }
 
     private Experts() {
