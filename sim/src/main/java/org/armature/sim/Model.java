@@ -442,12 +442,16 @@ public final class Model {
 
     /**
      * Collision margin for boxes and cylinders: JBullet keeps Bullet's fixed 0.04 m margin inside the shape, which
-     * for a primitive thinner than 8 cm leaves negative inner dimensions (a blob with 4 cm rounded edges). As
-     * Bullet's later {@code setSafeMargin}, the margin is at most a tenth of the smallest half extent; the outer
-     * dimensions stay exact.
+     * for a primitive thinner than 8 cm leaves negative inner dimensions (a blob with 4 cm rounded edges). As in
+     * Bullet's later {@code setSafeMargin}, the margin is capped by a fraction of the smallest half extent (a
+     * quarter here rather than Bullet's tenth: GJK resolves box-box contacts within the margin robustly, while
+     * EPA penetration normals on thin margins are erratic); the outer dimensions stay exact and the edges are
+     * rounded with the margin as radius.
      */
+    static final double MARGIN_FRACTION = 0.25;
+
     static float safeMargin(double minHalfExtent) {
-        return (float) Math.min(0.04, 0.1 * minHalfExtent);
+        return (float) Math.min(0.04, MARGIN_FRACTION * minHalfExtent);
     }
 
     /** Orientation whose local z is {@code z}; local y follows world y where possible (or x follows the hint). */

@@ -3,12 +3,13 @@ package org.armature.envs.experts;
 import org.armature.envs.tasks.manipulation.PegInsertEnv;
 
 /**
- * Scripted expert for {@code PegInsert-v1}: a three-phase insertion routine as a human teleoperator would do it.
+ * Scripted expert for {@code PegInsert-v1}: a two-phase insertion routine as a human teleoperator would do it.
  * <ol>
  *   <li><b>align</b>: hover the peg tip {@value #HOVER_M} m above the rim, centred on the hole and with the yaw
  *       matched modulo 90 degrees (the peg is square);</li>
- *   <li><b>descend</b>: push down while keeping the tip centred; if the tip drifts off-centre above the rim or stays
- *       jammed on the rim, go back to align (lift and retry);</li>
+ *   <li><b>descend</b>: push down while keeping the tip centred above the rim, compliant sideways once inside (the
+ *       walls guide the peg); if the tip drifts off-centre above the rim, stays on the rim, or stops going deeper
+ *       while wedged part-way in, go back to align (lift and retry).</li>
  * </ol>
  * The hole pose is the running mean of its noisy observations since the episode began, so observation noise
  * averages out as a person's estimate would. Uses the observation only.
@@ -28,6 +29,8 @@ public final class PegInsertExpert extends AbstractExpert {
     private final double[] holeSum = new double[4];
     private int holeCount;
     private int jammed;
+    private double lowestTip;
+    private int stalled;
 
     public PegInsertExpert(double noiseStd, long seed) {
         super(noiseStd, seed);
@@ -40,6 +43,8 @@ public final class PegInsertExpert extends AbstractExpert {
         java.util.Arrays.fill(holeSum, 0);
         holeCount = 0;
         jammed = 0;
+        lowestTip = Double.POSITIVE_INFINITY;
+        stalled = 0;
     }
 
     @Override
@@ -71,12 +76,30 @@ public final class PegInsertExpert extends AbstractExpert {
             }
         } else {
             a[2] = DESCEND_ACTION;
+            if (above < 0) {
+                // inside the opening: stay compliant sideways and let the walls guide the peg
+                a[0] = 0;
+                a[1] = 0;
+                a[3] = 0;
+            }
             if (above > -0.003) {
                 jammed++;
                 if (exy > ABORT_TOLERANCE_M || jammed > JAM_STEPS) {
                     phase = Phase.ALIGN;
                 }
+            } else if (above > -PegInsertEnv.SUCCESS_DEPTH_M - 0.002) {
+                // wedged part-way in: no progress for a while means lift and realign
+                if (o[2] < lowestTip - 0.001) {
+                    lowestTip = o[2];
+                    stalled = 0;
+                } else if (++stalled > JAM_STEPS) {
+                    phase = Phase.ALIGN;
+                }
             }
+        }
+        if (phase == Phase.ALIGN) {
+            lowestTip = Double.POSITIVE_INFINITY;
+            stalled = 0;
         }
         // keep the commanded step inside the box, preserving the direction of the planar correction
         double m = Math.max(Math.abs(a[0]), Math.abs(a[1]));

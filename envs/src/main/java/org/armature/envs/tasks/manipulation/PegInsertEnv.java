@@ -60,6 +60,8 @@ public final class PegInsertEnv extends ManipulationEnv {
     static final double HOLE_YAW_RANGE = Math.toRadians(30);
     static final double START_RANGE_M = 0.15;
     static final int FRAME_SKIP = 12;
+    /** Below the 2 mm clearance: Bullet's 2 cm default keeps stale rim contacts alive inside the hole. */
+    static final double CONTACT_BREAKING_THRESHOLD_M = 0.001;
     static final int MAX_STEPS = 200;
     // Translational impedance: 16.5 rad/s, damping ratio 0.83 for the 1.1 kg gripper + peg. Rotational: a stiff
     // wrist, 10 N m/rad and 0.15 N m s/rad (about 130 rad/s on the gripper's weakest axis: explicit-stable at
@@ -79,6 +81,7 @@ public final class PegInsertEnv extends ManipulationEnv {
     private final double[] holeRot0;
     private final double[] pegTipLocal;
     private final double[] gripperRot0;
+    private final double[] gripperSpecPos;
     private double holeNoisePosStd = 0.001;
     private double holeNoiseYawStd = 0.01;
 
@@ -106,7 +109,8 @@ public final class PegInsertEnv extends ManipulationEnv {
     }
 
     public PegInsertEnv(boolean sparse) {
-        super(ModelSpec.loadResource("peg_insert"), PhysicsWorld.Config.DEFAULT, FRAME_SKIP, 0.5f, sparse,
+        super(ModelSpec.loadResource("peg_insert"), PhysicsWorld.Config.DEFAULT.withContactBreakingThreshold(
+                        CONTACT_BREAKING_THRESHOLD_M), FRAME_SKIP, 0.5f, sparse,
                 dt -> new EnvSpec(sparse ? SPARSE_ID : ID, BoxSpace.unbounded(OBS_DIM), BoxSpace.uniform(4, -1f, 1f),
                         dt, MAX_STEPS), 4);
         gripper = model.body("gripper");
@@ -117,6 +121,8 @@ public final class PegInsertEnv extends ManipulationEnv {
         model.bodyPosition(hole, holePos0);
         holeRot0 = model.bodyOrientation(hole);
         gripperRot0 = model.bodyOrientation(gripper);
+        gripperSpecPos = new double[3];
+        model.bodyPosition(gripper, gripperSpecPos);
         pegTipLocal = Quat.rotateInverse(model.bodyOrientation(peg), new double[]{0, 0, -PEG_HALF_LENGTH});
         kr = KR;
         dr = DR;
@@ -303,14 +309,37 @@ public final class PegInsertEnv extends ManipulationEnv {
         return a - q * Math.floor((a + q / 2) / q);
     }
 
+    /**
+     * Places the gripper (at rest) so that the peg tip is at {@code (x, y, z)} with the given yaw, keeping the current
+     * fixture: a hand-built state for tests. Call right after {@code reset}.
+     */
+    public float[] placePegTip(double x, double y, double z, double yaw) {
+        double[] qpos = new double[model.nq()];
+        model.qpos(qpos);
+        Model.JointInfo root = model.joint("gripper_free");
+        int a = root.qposAddress();
+        double[] g = Quat.rotate(Quat.axisAngle(Z_AXIS, yaw), gripperSpecPos);
+        double specTip = gripperSpecPos[2] - (0.3 - PEG_HALF_LENGTH);
+        qpos[a] = g[0] + x;
+        qpos[a + 1] = g[1] + y;
+        qpos[a + 2] = z + specTip;
+        qpos[a + 3] = Math.cos(yaw / 2);
+        qpos[a + 4] = 0;
+        qpos[a + 5] = 0;
+        qpos[a + 6] = Math.sin(yaw / 2);
+        model.setState(qpos, new double[model.nv()]);
+        readState();
+        return observation(rng());
+    }
+
     /** Exact (noise-free) hole centre at the rim and yaw; for tests and tools. */
     public double[] holePose() {
         return new double[]{holeCenter[0], holeCenter[1], holeCenter[2], holeYaw};
     }
 
-    /** Peg tip position (m). */
+    /** Peg tip position (m), read from the physics state now. */
     public double[] pegTip() {
-        return tip.clone();
+        return model.pointToWorld(peg, pegTipLocal);
     }
 
     @Override

@@ -82,6 +82,8 @@ public final class ManipulationBenchmark {
                 }
                 if (success) {
                     ok++;
+                } else if (System.getenv("SHOW_FAILURES") != null) {
+                    System.out.println("  failed: episode seed " + ep);
                 }
             }
         } catch (Exception e) {
