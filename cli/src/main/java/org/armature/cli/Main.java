@@ -8,8 +8,17 @@ import picocli.CommandLine.Command;
         description = "Robot learning on the JVM: simulated tasks, RL agents, datasets, viewer, hardware bridge.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ViewCommand.class,
+                ReplayCommand.class,
+                RenderCommand.class,
+                PlotCommand.class,
                 CollectCommand.class,
                 DatasetCommand.class,
+                TrainOfflineCommand.class,
+                EnvsCommand.class,
+                RolloutCommand.class,
+                BenchCommand.class,
+                QuickstartCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -13,8 +13,9 @@ import com.bulletphysics.dynamics.constraintsolver.TypedConstraintType;
  * coordinates this adds {@code a} to the joint's diagonal of the mass matrix; here it is an implicit velocity-level
  * constraint solved with the others: over one step the accumulated impulse {@code lambda} along the axis satisfies
  * {@code lambda = a (w_rel,0 - w_rel)}, where {@code w_rel,0} is the relative angular velocity at the start of the
- * step (before actuator torques and gravity were integrated). Each solver iteration applies the Gauss-Seidel update
- * {@code delta = (a (w_rel,0 - w_rel) - lambda) / (1 + a K)} with {@code K = axis . (I_A^-1 + I_B^-1) axis}.
+ * step (before gravity was integrated), plus the joint torque {@code tau} of the step, which is routed through the
+ * rotor: {@code lambda = tau dt + a (w_rel,0 - w_rel)}. Each solver iteration applies the Gauss-Seidel update
+ * {@code delta = (tau dt + a (w_rel,0 - w_rel) - lambda) / (1 + a K)} with {@code K = axis . (I_A^-1 + I_B^-1) axis}.
  * The effect: joint torques first accelerate the rotor, as in MuJoCo, instead of jerking the lighter link.
  */
 final class ArmatureConstraint extends TypedConstraint {
@@ -27,6 +28,7 @@ final class ArmatureConstraint extends TypedConstraint {
     private final Matrix3f basis = new Matrix3f();
     private final com.bulletphysics.linearmath.Transform tA = new com.bulletphysics.linearmath.Transform();
     private float relVelStart;
+    private float jointTorque;
     private float accumulated;
     private float k;
 
@@ -51,10 +53,24 @@ final class ArmatureConstraint extends TypedConstraint {
         return tmp.dot(axisWorld);
     }
 
-    /** Records the relative velocity at the start of a physics step (called before forces are integrated). */
+    /**
+     * Records the relative velocity at the start of a physics step (called before forces are integrated) and clears
+     * the joint torque of the previous step.
+     */
     void captureStartVelocity() {
         updateAxis();
         relVelStart = relativeVelocity();
+        jointTorque = 0f;
+    }
+
+    /**
+     * Adds a joint torque (actuator, damping, spring) for this step. It acts on the rotor, which passes it on to the
+     * links through the constraint impulse, as in MuJoCo where armature and joint torque meet in the same row of
+     * {@code M qacc = tau}. Applying it to the links directly instead would first give light links huge velocity
+     * changes ({@code tau dt / I}) that the solver then has to take back.
+     */
+    void addJointTorque(float torque) {
+        jointTorque += torque;
     }
 
     @Override
@@ -68,7 +84,8 @@ final class ArmatureConstraint extends TypedConstraint {
     @Override
     public void solveConstraint(float timeStep) {
         float w = relativeVelocity();
-        float delta = (armature * (relVelStart - w) - accumulated) / (1f + armature * k);
+        // rotor momentum balance over the step: a (w - w0) = tau dt - lambda  =>  lambda = tau dt + a (w0 - w)
+        float delta = (jointTorque * timeStep + armature * (relVelStart - w) - accumulated) / (1f + armature * k);
         accumulated += delta;
         appliedImpulse = accumulated;
         tmp.scale(delta, axisWorld);

@@ -22,7 +22,6 @@ import com.bulletphysics.collision.shapes.SphereShape;
 import com.bulletphysics.dynamics.RigidBody;
 import com.bulletphysics.dynamics.RigidBodyConstructionInfo;
 import com.bulletphysics.dynamics.constraintsolver.Generic6DofConstraint;
-import com.bulletphysics.dynamics.constraintsolver.HingeConstraint;
 import com.bulletphysics.dynamics.constraintsolver.TypedConstraint;
 import com.bulletphysics.linearmath.Transform;
 
@@ -104,6 +103,7 @@ public final class Model {
         final float springRef;
         final int qposAdr;
         final int qvelAdr;
+        ArmatureConstraint armature;
 
         JointInfo(String name, String type, BodyInfo parent, BodyInfo child, double[] axisP, double[] anchorP,
                   double[] posPC0, double[] rotPC0, float lower, float upper, boolean limited, float damping,
@@ -620,7 +620,9 @@ public final class Model {
         TypedConstraint c;
         switch (j.type()) {
             case "hinge" -> {
-                HingeConstraint h = new HingeConstraint(rbA, child.rb, frameA, frameB);
+                HingeJoint h = new HingeJoint(rbA, child.rb, Quat.rotateInverse(pRot, sub(anchorW, pPos)),
+                        Quat.rotateInverse(child.rot0, sub(anchorW, child.pos0)), Quat.rotateInverse(pRot, axisW),
+                        Quat.rotateInverse(child.rot0, axisW));
                 if (j.rangeDegrees() != null) {
                     lower = (float) Math.toRadians(j.rangeDegrees()[0]);
                     upper = (float) Math.toRadians(j.rangeDegrees()[1]);
@@ -655,11 +657,12 @@ public final class Model {
             default -> throw new ModelSpec.ModelSpecException(source + ": unsupported joint type " + j.type());
         }
         world.addConstraint(c, true);
+        ArmatureConstraint arm = null;
         if (j.armature() != null && j.armature() > 0) {
             if (!j.type().equals("hinge")) {
                 throw new ModelSpec.ModelSpecException(source + ": joint '" + j.name() + "': armature is supported on hinges only");
             }
-            ArmatureConstraint arm = new ArmatureConstraint(rbA, child.rb, Quat.rotateInverse(pRot, axisW), j.armature());
+            arm = new ArmatureConstraint(rbA, child.rb, Quat.rotateInverse(pRot, axisW), j.armature());
             world.addConstraint(arm, true);
             armatures.add(arm);
         }
@@ -667,6 +670,7 @@ public final class Model {
         JointInfo info = new JointInfo(j.name(), j.type(), parent, child, axisP, anchorP, posPC0, rotPC0, lower, upper,
                 limited, j.damping() == null ? 0f : j.damping(), j.stiffness() == null ? 0f : j.stiffness(), springRef,
                 qa, va);
+        info.armature = arm;
         if (limited && j.type().equals("hinge")) {
             world.addConstraint(new HingeLimitConstraint(rbA, child.rb, this, info), true);
         }
@@ -732,6 +736,10 @@ public final class Model {
 
     /** Applies a generalised force (torque for hinges, force for sliders) to the child, reaction to the parent. */
     private void applyJointForce(JointInfo j, double f) {
+        if (j.armature != null) {
+            j.armature.addJointTorque((float) f);
+            return;
+        }
         double[] axis = axisWorld(j);
         tmpV.set((float) (axis[0] * f), (float) (axis[1] * f), (float) (axis[2] * f));
         if (j.type.equals("hinge")) {

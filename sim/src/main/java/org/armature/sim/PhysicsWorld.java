@@ -129,11 +129,23 @@ public final class PhysicsWorld implements AutoCloseable {
         buildDynamicsWorld();
     }
 
+    /** The sequential-impulse solver with its random-order seed resettable, for canonical restores. */
+    private static final class Solver extends SequentialImpulseConstraintSolver {
+        void resetSeed() {
+            btSeed2 = 0L;
+        }
+    }
+
     private void buildDynamicsWorld() {
-        collisionConfiguration = new DefaultCollisionConfiguration();
-        dispatcher = new CollisionDispatcher(collisionConfiguration);
+        // collision configuration, dispatcher and solver are reused; the broadphase (whose pair order depends on
+        // history) and the world are rebuilt
+        if (collisionConfiguration == null) {
+            collisionConfiguration = new DefaultCollisionConfiguration();
+            dispatcher = new CollisionDispatcher(collisionConfiguration);
+            solver = new Solver();
+        }
+        ((Solver) solver).resetSeed();
         broadphase = new DbvtBroadphase();
-        solver = new SequentialImpulseConstraintSolver();
         world = new DiscreteDynamicsWorld(dispatcher, broadphase, solver, collisionConfiguration);
         float[] g = config.gravity();
         world.setGravity(new Vector3f(g[0], g[1], g[2]));
@@ -229,8 +241,11 @@ public final class PhysicsWorld implements AutoCloseable {
         }
         // JBullet keeps the threshold in a thread-local global: set this world's value before every step
         BulletGlobals.setContactBreakingThreshold(contactBreakingThreshold);
+        long t0 = System.nanoTime();
         world.stepSimulation(dt, 0);
+        stepNanos += System.nanoTime() - t0;
         stepCount++;
+        stepsTaken++;
         for (int i = 0, n = postStep.size(); i < n; i++) {
             postStep.get(i).run(this);
         }
@@ -241,6 +256,19 @@ public final class PhysicsWorld implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             step();
         }
+    }
+
+    private long stepNanos;
+    private long stepsTaken;
+
+    /** Physics steps taken since construction (not rewound by {@link #restore}; for benchmarks). */
+    public long physicsStepsTaken() {
+        return stepsTaken;
+    }
+
+    /** Wall-clock nanoseconds spent inside JBullet's {@code stepSimulation} since construction (for benchmarks). */
+    public long physicsNanos() {
+        return stepNanos;
     }
 
     public long stepCount() {
@@ -322,13 +350,15 @@ public final class PhysicsWorld implements AutoCloseable {
             t.origin.set(s[o + 9], s[o + 10], s[o + 11]);
             b.setCenterOfMassTransform(t);
             b.setInterpolationWorldTransform(t);
-            v.set(s[o + 12], s[o + 13], s[o + 14]);
-            b.setLinearVelocity(v);
-            b.setInterpolationLinearVelocity(v);
-            v.set(s[o + 15], s[o + 16], s[o + 17]);
-            b.setAngularVelocity(v);
-            b.setInterpolationAngularVelocity(v);
-            b.clearForces();
+            if (!b.isStaticOrKinematicObject()) {
+                v.set(s[o + 12], s[o + 13], s[o + 14]);
+                b.setLinearVelocity(v);
+                b.setInterpolationLinearVelocity(v);
+                v.set(s[o + 15], s[o + 16], s[o + 17]);
+                b.setAngularVelocity(v);
+                b.setInterpolationAngularVelocity(v);
+                b.clearForces();
+            }
             short[] f = bodyFilters.get(i);
             if (f[0] == -1 && f[1] == -1) {
                 world.addRigidBody(b);

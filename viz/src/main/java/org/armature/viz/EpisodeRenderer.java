@@ -70,7 +70,7 @@ public final class EpisodeRenderer implements AutoCloseable {
             if (framesDir != null) {
                 Path parent = framesDir.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
-                tmpFrames = Files.createTempDirectory(parent, "." + framesDir.getFileName() + ".");
+                tmpFrames = Files.createDirectory(Images.tempSibling(framesDir));
             }
             if (gif != null) {
                 gifWriter = new GifWriter(gif, sd[1], true);

@@ -49,7 +49,7 @@ public final class GifWriter implements AutoCloseable {
         this.loop = loop;
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        this.tmp = Files.createTempFile(parent, "." + out.getFileName() + ".", ".tmp");
+        this.tmp = Images.tempSibling(out);
         Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("gif");
         if (!it.hasNext()) {
             throw new IllegalStateException("this JDK has no ImageIO GIF writer");

@@ -38,6 +38,13 @@ public final class GlContext implements AutoCloseable {
             + "'apt-get install -y --no-install-recommends libegl1 libegl-mesa0 libgl1-mesa-dri' "
             + "(or .ci/install-viz-deps.sh)";
 
+    /** No OpenGL context could be created (missing EGL/Mesa, no usable display); the message says what to do. */
+    public static final class UnavailableException extends IllegalStateException {
+        public UnavailableException(String message) {
+            super(message);
+        }
+    }
+
     private static boolean open;
 
     private final Mode mode;
@@ -72,7 +79,7 @@ public final class GlContext implements AutoCloseable {
      * Opens a context. In WINDOW mode the window is visible with the given client size and title; in HEADLESS
      * mode nothing is shown.
      *
-     * @throws IllegalStateException with an install hint when no context can be made
+     * @throws UnavailableException with an install hint when no context can be made
      */
     public static synchronized GlContext create(Mode mode, int width, int height, String title) {
         if (open) {
@@ -121,9 +128,9 @@ public final class GlContext implements AutoCloseable {
         cb.free();
         String detail = errors.isEmpty() ? "" : " (" + String.join("; ", errors) + ")";
         if (mode == Mode.HEADLESS) {
-            throw new IllegalStateException(what + " on GLFW's null platform with EGL" + detail + "; " + HEADLESS_HINT);
+            throw new UnavailableException(what + " on GLFW's null platform with EGL" + detail + "; " + HEADLESS_HINT);
         }
-        throw new IllegalStateException(what + " in a window on display '" + System.getenv("DISPLAY") + "'"
+        throw new UnavailableException(what + " in a window on display '" + System.getenv("DISPLAY") + "'"
                 + detail + "; unset DISPLAY to render headless");
     }
 

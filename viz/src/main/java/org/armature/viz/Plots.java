@@ -69,8 +69,10 @@ public final class Plots {
         for (int c = 0; c < curves.size(); c++) {
             Curve curve = curves.get(c);
             Color colour = PALETTE[c % PALETTE.length];
-            String label = curve.label() + (curve.seeds() > 1 ? " (" + curve.seeds() + " seeds, ± std)" : "");
-            if (hasBand(curve)) {
+            boolean band = hasBand(curve);
+            String label = curve.label() + (curve.seeds() > 1 ? " (" + curve.seeds() + " seeds, ± std)"
+                    : band ? " (± std over eval episodes)" : "");
+            if (band) {
                 int n = curve.envSteps().length;
                 double[] px = new double[2 * n];
                 double[] py = new double[2 * n];
@@ -80,12 +82,12 @@ public final class Plots {
                     px[2 * n - 1 - i] = curve.envSteps()[i];
                     py[2 * n - 1 - i] = curve.lower()[i];
                 }
-                XYSeries band = chart.addSeries(label + " band", px, py);
-                band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-                band.setFillColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 60));
-                band.setLineColor(new Color(0, 0, 0, 0));
-                band.setMarker(SeriesMarkers.NONE);
-                band.setShowInLegend(false);
+                XYSeries area = chart.addSeries(label + " band", px, py);
+                area.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+                area.setFillColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 60));
+                area.setLineColor(new Color(0, 0, 0, 0));
+                area.setMarker(SeriesMarkers.NONE);
+                area.setShowInLegend(false);
             }
             XYSeries line = chart.addSeries(label, curve.envSteps(), curve.mean());
             line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);

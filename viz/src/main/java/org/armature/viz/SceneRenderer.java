@@ -121,9 +121,9 @@ public final class SceneRenderer implements AutoCloseable {
         uSky = program.uniform("uSky");
         uGround = program.uniform("uGround");
         cube = Mesh.cube();
-        sphere = Mesh.sphere(32, 16);
-        cylinder = Mesh.cylinder(32, true);
-        tube = Mesh.cylinder(32, false);
+        sphere = Mesh.sphere(20, 10);
+        cylinder = Mesh.cylinder(20, true);
+        tube = Mesh.cylinder(20, false); // capsule body: open tube, the end spheres close it
         quad = Mesh.quad();
     }
 
@@ -139,7 +139,10 @@ public final class SceneRenderer implements AutoCloseable {
         glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
         glEnable(GL_DEPTH_TEST);
         glDepthFunc(GL_LESS);
-        glDisable(GL_CULL_FACE);
+        // all meshes are closed with counter-clockwise outward faces: back faces never show, so skip them
+        glEnable(GL_CULL_FACE);
+        glCullFace(GL_BACK);
+        glFrontFace(GL_CCW);
         glDisable(GL_BLEND);
         glDepthMask(true);
 
@@ -184,6 +187,7 @@ public final class SceneRenderer implements AutoCloseable {
             glDepthMask(true);
             glDisable(GL_BLEND);
         }
+        glDisable(GL_CULL_FACE);
         glBindVertexArray(0);
     }
 

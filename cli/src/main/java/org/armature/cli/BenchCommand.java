@@ -1,0 +1,15 @@
+package org.armature.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code armature bench ...}: benchmarks. Subcommands live in their own classes. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks (results belong in BENCHMARKS.md with the command that produced them).",
+        subcommands = {BenchSimCommand.class, BenchRenderCommand.class})
+public final class BenchCommand implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,108 @@
+package org.armature.cli;
+
+import java.util.concurrent.Callable;
+
+import org.armature.agents.Policy;
+import org.armature.envs.Env;
+import org.armature.envs.Envs;
+import org.armature.envs.Step;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code armature rollout}: runs a policy for N episodes and prints return, length and success statistics. */
+@Command(name = "rollout", mixinStandardHelpOptions = true,
+        description = "Run a policy (random, the scripted expert, or a policy bundle) and print episode statistics.")
+public final class RolloutCommand implements Callable<Integer> {
+
+    @Option(names = "--env", required = true, description = "environment id")
+    String envId;
+
+    @Option(names = "--policy", defaultValue = "random", description = "random | expert | BUNDLE_DIR (default: ${DEFAULT-VALUE})")
+    String policy;
+
+    @Option(names = "--episodes", defaultValue = "10", description = "number of episodes (default: ${DEFAULT-VALUE})")
+    int episodes;
+
+    @Option(names = "--seed", defaultValue = "0", description = "episode i is reset with seed + i (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--stochastic", description = "sample actions from the policy's distribution instead of its mode")
+    boolean stochastic;
+
+    /** Episode statistics. */
+    record Stats(int episodes, double meanReturn, double stdReturn, double minReturn, double maxReturn,
+                 double meanLength, double successRate, long steps, double seconds) {
+        String format() {
+            return String.format("episodes %d  return %.2f ± %.2f  [min %.2f, max %.2f]  length %.1f  success %.1f%%"
+                            + "  (%d steps, %.0f steps/s)", episodes, meanReturn, stdReturn, minReturn, maxReturn,
+                    meanLength, 100 * successRate, steps, steps / Math.max(seconds, 1e-9));
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (episodes < 1) {
+            throw new Errors.UserException("--episodes must be positive, got " + episodes);
+        }
+        if (!Envs.contains(envId)) {
+            throw new Errors.UserException(new Envs.UnknownEnvException(envId, Envs.closest(envId)).getMessage());
+        }
+        Stats s = run(envId, policy, episodes, seed, stochastic, true);
+        System.out.println(envId + " / " + policy + ": " + s.format());
+        return 0;
+    }
+
+    static Stats run(String envId, String policySpec, int episodes, long seed, boolean stochastic, boolean progress) {
+        try (Env env = Envs.make(envId)) {
+            Policy policy = PolicyResolver.resolve(policySpec, env.spec(), seed).policy();
+            double[] returns = new double[episodes];
+            long steps = 0;
+            int successes = 0;
+            long t0 = System.nanoTime();
+            try (OfflineProgress bar = progress && episodes >= 20 ? new OfflineProgress("rollout", episodes, "ep") : null) {
+                for (int e = 0; e < episodes; e++) {
+                    float[] obs = env.reset(seed + e).observation();
+                    policy.reset(seed + e);
+                    double ret = 0;
+                    boolean success = false;
+                    while (true) {
+                        float[] action = stochastic ? policy.sample(obs) : policy.act(obs);
+                        Step st = env.step(action);
+                        ret += st.reward();
+                        steps++;
+                        success |= st.success();
+                        obs = st.observation();
+                        if (st.done()) {
+                            break;
+                        }
+                    }
+                    returns[e] = ret;
+                    if (success) {
+                        successes++;
+                    }
+                    if (bar != null) {
+                        bar.stepTo(e + 1);
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double mean = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (double r : returns) {
+                mean += r;
+                min = Math.min(min, r);
+                max = Math.max(max, r);
+            }
+            mean /= episodes;
+            double var = 0;
+            for (double r : returns) {
+                var += (r - mean) * (r - mean);
+            }
+            double std = Math.sqrt(var / episodes);
+            return new Stats(episodes, mean, std, min, max, (double) steps / episodes, (double) successes / episodes,
+                    steps, seconds);
+        }
+    }
+}

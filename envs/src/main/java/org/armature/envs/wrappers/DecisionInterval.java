@@ -1,0 +1,83 @@
+package org.armature.envs.wrappers;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.armature.envs.BoxSpace;
+import org.armature.envs.Env;
+import org.armature.envs.EnvSpec;
+import org.armature.envs.Step;
+import org.armature.envs.Wrapper;
+
+/**
+ * One decision every {@code k} control steps: the policy supplies a whole k-step action sequence (flattened,
+ * {@code k * actionDim} values, step-major), which is executed open-loop. The reward is the sum over the executed
+ * steps; execution stops early when the episode ends. {@code info} is the last step's info plus
+ * {@code decision_steps} (how many steps ran) and {@code step_rewards} (a double[] of the per-step rewards), which
+ * sequence-RL methods and the Frequency-Averaged Score need.
+ */
+public final class DecisionInterval extends Wrapper {
+
+    private final int k;
+    private final int actionDim;
+    private final float[] sub;
+    private final EnvSpec spec;
+
+    public DecisionInterval(Env env, int k) {
+        super(env);
+        if (k < 1) {
+            throw new IllegalArgumentException("DecisionInterval: k must be >= 1, got " + k);
+        }
+        this.k = k;
+        EnvSpec s = env.spec();
+        this.actionDim = s.actionDim();
+        this.sub = new float[actionDim];
+        float[] lo = new float[k * actionDim];
+        float[] hi = new float[k * actionDim];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < actionDim; j++) {
+                lo[i * actionDim + j] = s.actionSpace().low(j);
+                hi[i * actionDim + j] = s.actionSpace().high(j);
+            }
+        }
+        int limit = s.maxEpisodeSteps() == 0 ? 0 : (s.maxEpisodeSteps() + k - 1) / k;
+        this.spec = s.withActionSpace(new BoxSpace(lo, hi)).withControlDt(s.controlDtSeconds() * k)
+                .withMaxEpisodeSteps(limit);
+    }
+
+    public int decisionInterval() {
+        return k;
+    }
+
+    @Override
+    public EnvSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Step step(float[] actionSequence) {
+        if (actionSequence == null || actionSequence.length != k * actionDim) {
+            throw new IllegalArgumentException(spec.id() + ": DecisionInterval expects an action sequence of " + k
+                    + " x " + actionDim + " = " + (k * actionDim) + " floats, got "
+                    + (actionSequence == null ? "null" : actionSequence.length));
+        }
+        double total = 0;
+        double[] rewards = new double[k];
+        Step s = null;
+        int executed = 0;
+        for (int i = 0; i < k; i++) {
+            System.arraycopy(actionSequence, i * actionDim, sub, 0, actionDim);
+            s = env.step(sub);
+            rewards[i] = s.reward();
+            total += s.reward();
+            executed++;
+            if (s.done()) {
+                break;
+            }
+        }
+        Map<String, Object> info = new HashMap<>(s.info());
+        info.put("decision_steps", executed);
+        info.put("step_rewards", java.util.Arrays.copyOf(rewards, executed));
+        return new Step(s.observation(), total, s.terminated(), s.truncated(), info);
+    }
+}

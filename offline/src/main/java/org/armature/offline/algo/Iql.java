@@ -1,0 +1,255 @@
+package org.armature.offline.algo;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.armature.nn.Adam;
+import org.armature.nn.Mat;
+import org.armature.nn.Mlp;
+import org.armature.nn.Param;
+import org.armature.nn.ParamGroup;
+import org.armature.nn.Rng;
+import org.armature.nn.Targets;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Implicit Q-Learning (Kostrikov, Nair &amp; Levine, ICLR 2022), following CORL {@code iql.py}.
+ *
+ * <pre>
+ *   value:   L_V = E[ L₂^τ( min_k Q'_k(s, a) − V(s) ) ],   L₂^τ(u) = |τ − 1(u &lt; 0)| u²          (IQL Eq. 5)
+ *   critic:  L_Q = ½ Σ_k E[(Q_k(s, a) − (r + γ (1 − d) V(s')))²]                            (IQL Eq. 6)
+ *   actor:   L_π = −E[ min(exp(β (min_k Q'_k(s, a) − V(s))), 100) · log π(a | s) ]            (IQL Eq. 7, AWR)
+ *   π(a|s) = N(tanh(f(s)), diag(exp(log σ))), log σ a free parameter clamped to [−20, 2] (CORL GaussianPolicy)
+ *   actor learning rate: cosine decay to 0 over the run (CORL CosineAnnealingLR)
+ * </pre>
+ * The advantage in the actor loss uses V before its update in the same step and V(s') is computed first, as in
+ * CORL. Optional RIQL variant ({@code huber = δ > 0}): the critic loss becomes the Huber loss with threshold δ
+ * (RIQL, Yang et al. 2023, Sec. 5.2; quantile Q-ensembles are not implemented).
+ */
+public final class Iql implements OfflineAlgorithm {
+
+    /** CORL iql.py defaults (IQL paper Appendix B for locomotion). */
+    public record Config(int hidden, int layers, double actorLr, double qLr, double vLr, double discount, double tau,
+                         double expectile, double beta, double maxWeight, boolean cosineActorLr, long totalSteps,
+                         double huberDelta) {
+        public static Config corl(long totalSteps) {
+            // lr 3e-4 (all), gamma 0.99, tau 5e-3, expectile 0.7, beta 3.0, EXP_ADV_MAX 100, cosine actor schedule
+            return new Config(256, 2, 3e-4, 3e-4, 3e-4, 0.99, 5e-3, 0.7, 3.0, 100.0, true, totalSteps, 0.0);
+        }
+    }
+
+    /** CORL iql.py LOG_STD_MIN / LOG_STD_MAX. */
+    static final double LOG_STD_MIN = -20.0;
+    static final double LOG_STD_MAX = 2.0;
+    private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+    private final Config cfg;
+    private final int od;
+    private final int ad;
+    private final Mlp actor;
+    private final Param logStd;
+    private final Mlp q1;
+    private final Mlp q2;
+    private final Mlp q1Target;
+    private final Mlp q2Target;
+    private final Mlp v;
+    private final ParamGroup actorParams;
+    private final ParamGroup criticParams;
+    private final ParamGroup criticTargetParams;
+    private final ParamGroup vParams;
+    private final Adam actorOpt;
+    private final Adam qOpt;
+    private final Adam vOpt;
+    private long step;
+    private int rows = -1;
+    private Mat sa;
+    private Mat nextV;
+    private Mat targetQ;
+    private Mat adv;
+    private Mat dV;
+    private Mat dQ;
+    private Mat dMean;
+    private final Map<String, Double> metrics = new LinkedHashMap<>();
+
+    public Iql(int observationDim, int actionDim, Config cfg, long seed) {
+        this.cfg = cfg;
+        this.od = observationDim;
+        this.ad = actionDim;
+        Rng rng = new Rng(seed);
+        actor = Nets.mlp(od, cfg.hidden, cfg.layers, ad, rng);
+        logStd = new Param("log_std", DataType.FLOAT, 1, ad); // CORL: zeros
+        q1 = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
+        q2 = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
+        q1Target = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
+        q2Target = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
+        v = Nets.mlp(od, cfg.hidden, cfg.layers, 1, rng);
+        actorParams = ParamGroup.of(actor.params(), List.of(logStd));
+        criticParams = ParamGroup.of(q1.params(), q2.params());
+        criticTargetParams = ParamGroup.of(q1Target.params(), q2Target.params());
+        vParams = new ParamGroup(v.params());
+        Targets.hard(criticTargetParams, criticParams);
+        actorOpt = new Adam(actorParams, cfg.actorLr);
+        qOpt = new Adam(criticParams, cfg.qLr);
+        vOpt = new Adam(vParams, cfg.vLr);
+    }
+
+    private void buffers(int n) {
+        if (rows == n) {
+            return;
+        }
+        rows = n;
+        sa = Nets.zeros(n, od + ad);
+        nextV = Nets.zeros(n, 1);
+        targetQ = Nets.zeros(n, 1);
+        adv = Nets.zeros(n, 1);
+        dV = Nets.zeros(n, 1);
+        dQ = Nets.zeros(n, 1);
+        dMean = Nets.zeros(n, ad);
+    }
+
+    @Override
+    public String name() {
+        return "iql";
+    }
+
+    @Override
+    public void update(OfflineBatch b) {
+        int n = b.size;
+        buffers(n);
+        step++;
+        // V(s') before any update (CORL: computed first, no gradient)
+        nextV.copyFrom(v.forward(b.nextObservations, false));
+        Nets.concat(b.observations, b.actions, sa);
+        Mat t1 = q1Target.forward(sa, false);
+        Mat t2 = q2Target.forward(sa, false);
+        t1.toHost();
+        t2.toHost();
+        for (int i = 0; i < n; i++) {
+            targetQ.set(i, Math.min(t1.get(i), t2.get(i)));
+        }
+        targetQ.hostWritten();
+
+        // ---- value: expectile regression, Eq. 5 ----
+        Mat vs = v.forward(b.observations, true);
+        vs.toHost();
+        double lv = 0;
+        for (int i = 0; i < n; i++) {
+            double u = targetQ.get(i) - vs.get(i);
+            adv.set(i, u);
+            double w = Math.abs(cfg.expectile - (u < 0 ? 1.0 : 0.0));
+            lv += w * u * u;
+            dV.set(i, -2.0 * w * u / n); // d/dV of w u^2 with u = Q - V
+        }
+        adv.hostWritten();
+        dV.hostWritten();
+        v.backward(dV, true, false);
+        vOpt.step();
+
+        // ---- critic: regress to r + gamma (1 - d) V(s'), Eq. 6 ----
+        b.rewards.toHost();
+        b.notDone.toHost();
+        nextV.toHost();
+        double lq = 0;
+        for (Mlp q : new Mlp[]{q1, q2}) {
+            Mat pred = q.forward(sa, true);
+            pred.toHost();
+            for (int i = 0; i < n; i++) {
+                double target = b.rewards.get(i) + cfg.discount * b.notDone.get(i) * nextV.get(i);
+                double diff = pred.get(i) - target;
+                double g;
+                if (cfg.huberDelta > 0 && Math.abs(diff) > cfg.huberDelta) {
+                    lq += cfg.huberDelta * (2 * Math.abs(diff) - cfg.huberDelta) / 2; // RIQL Huber, scaled like MSE/2
+                    g = cfg.huberDelta * Math.signum(diff);
+                } else {
+                    lq += diff * diff / 2;
+                    g = diff;
+                }
+                // CORL: sum_k mse(Q_k, y) / 2  ->  d/dQ_k = (Q_k - y) / n
+                dQ.set(i, g / n);
+            }
+            dQ.hostWritten();
+            q.backward(dQ, true, false);
+        }
+        qOpt.step();
+        Targets.soft(criticTargetParams, criticParams, cfg.tau);
+
+        // ---- actor: advantage-weighted regression, Eq. 7 ----
+        Mat out = actor.forward(b.observations, true);
+        out.toHost();
+        b.actions.toHost();
+        Mat ls = logStd.value().toHost();
+        Mat lsGrad = logStd.grad().toHost();
+        double[] logSigma = new double[ad];
+        double[] dLogSigma = new double[ad];
+        for (int j = 0; j < ad; j++) {
+            logSigma[j] = Math.max(LOG_STD_MIN, Math.min(LOG_STD_MAX, ls.get(j)));
+        }
+        double lp = 0;
+        double wSum = 0;
+        for (int r = 0; r < n; r++) {
+            double w = Math.min(Math.exp(cfg.beta * adv.get(r)), cfg.maxWeight);
+            wSum += w;
+            double logp = 0;
+            for (int j = 0; j < ad; j++) {
+                int k = r * ad + j;
+                double mean = Math.tanh(out.get(k));
+                double sigma = Math.exp(logSigma[j]);
+                double z = (b.actions.get(k) - mean) / sigma;
+                logp += -0.5 * z * z - logSigma[j] - HALF_LOG_2PI;
+                // d(-w logp / n)/d mean = -w z / sigma / n ; through tanh
+                dMean.set(k, (-w * z / sigma / n) * (1 - mean * mean));
+                // d(-w logp / n)/d log sigma = -w (z^2 - 1) / n
+                dLogSigma[j] += -w * (z * z - 1) / n;
+            }
+            lp += -w * logp;
+        }
+        dMean.hostWritten();
+        for (int j = 0; j < ad; j++) {
+            double raw = ls.get(j);
+            boolean inside = raw > LOG_STD_MIN && raw < LOG_STD_MAX; // clamp has zero gradient outside
+            lsGrad.set(j, lsGrad.get(j) + (inside ? dLogSigma[j] : 0.0));
+        }
+        lsGrad.hostWritten();
+        actor.backward(dMean, true, false);
+        if (cfg.cosineActorLr && cfg.totalSteps > 0) {
+            // CosineAnnealingLR(T_max = total steps, eta_min = 0), stepped after each optimizer step
+            double frac = Math.min(1.0, (double) (step - 1) / cfg.totalSteps);
+            actorOpt.setLearningRate(Math.max(1e-12, cfg.actorLr * 0.5 * (1 + Math.cos(Math.PI * frac))));
+        }
+        actorOpt.step();
+        metrics.put("value_loss", lv / n);
+        metrics.put("critic_loss", lq / n);
+        metrics.put("actor_loss", lp / n);
+        metrics.put("adv_weight_mean", wSum / n);
+        metrics.put("actor_lr", actorOpt.learningRate());
+    }
+
+    @Override
+    public Map<String, Double> lastMetrics() {
+        return metrics;
+    }
+
+    @Override
+    public Mlp actorNetwork() {
+        return actor;
+    }
+
+    @Override
+    public Map<String, Object> hyperparameters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hidden", cfg.hidden);
+        m.put("layers", cfg.layers);
+        m.put("actor_lr", cfg.actorLr);
+        m.put("q_lr", cfg.qLr);
+        m.put("v_lr", cfg.vLr);
+        m.put("discount", cfg.discount);
+        m.put("tau", cfg.tau);
+        m.put("expectile", cfg.expectile);
+        m.put("beta", cfg.beta);
+        m.put("max_weight", cfg.maxWeight);
+        m.put("cosine_actor_lr", cfg.cosineActorLr);
+        m.put("huber_delta", cfg.huberDelta);
+        return m;
+    }
+}

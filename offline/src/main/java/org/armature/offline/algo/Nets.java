@@ -1,0 +1,54 @@
+package org.armature.offline.algo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.armature.nn.Kernels;
+import org.armature.nn.Mat;
+import org.armature.nn.Mlp;
+import org.armature.nn.MlpSpec;
+import org.armature.nn.Param;
+import org.armature.nn.Rng;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** Small helpers shared by the offline algorithms (network construction, concatenation, weight copies). */
+final class Nets {
+
+    private Nets() {
+    }
+
+    /** {@code in -> hidden x layers (ReLU) -> out}, PyTorch default initialisation (CORL's networks). */
+    static Mlp mlp(int in, int hidden, int layers, int out, Rng rng) {
+        int[] h = new int[layers];
+        java.util.Arrays.fill(h, hidden);
+        return Mlp.build(MlpSpec.relu(in, h, out), DataType.FLOAT, rng);
+    }
+
+    /** {@code out = [a | b]} row-wise. */
+    static void concat(Mat a, Mat b, Mat out) {
+        Kernels.copyColumns(a, out, 0);
+        Kernels.copyColumns(b, out, a.cols);
+    }
+
+    static List<float[]> weights(Mlp m) {
+        List<float[]> w = new ArrayList<>();
+        for (Param p : m.params()) {
+            w.add(p.value().toFloatArray());
+        }
+        return w;
+    }
+
+    static Mat zeros(int rows, int cols) {
+        return Mat.zeros(DataType.FLOAT, rows, cols);
+    }
+
+    /** Mean of a column vector. */
+    static double mean(Mat m) {
+        m.toHost();
+        double s = 0;
+        for (int i = 0; i < m.length(); i++) {
+            s += m.get(i);
+        }
+        return s / m.length();
+    }
+}

@@ -1,0 +1,44 @@
+package org.armature.offline.algo;
+
+import java.util.List;
+import java.util.Map;
+
+import org.armature.nn.LayerSpec;
+import org.armature.nn.Mlp;
+
+/**
+ * An offline RL algorithm: one gradient step per {@link #update(OfflineBatch)} on a batch chosen by any sampler.
+ * Every algorithm here has an actor network whose first {@code actionDim} outputs, squashed by tanh, are the
+ * deterministic action in [−1, 1] (BC, TD3+BC: the action; IQL: the Gaussian mean; CQL: the pre-tanh mean).
+ */
+public interface OfflineAlgorithm {
+
+    String name();
+
+    /** One gradient step. */
+    void update(OfflineBatch batch);
+
+    /** Losses and statistics of the last update (name → value), for metrics.csv. */
+    Map<String, Double> lastMetrics();
+
+    /** The actor network (its first {@code actionDim} outputs are the pre-tanh action). */
+    Mlp actorNetwork();
+
+    /** Layer list of the actor network. */
+    default List<LayerSpec> actorLayers() {
+        return actorNetwork().layerSpecs();
+    }
+
+    /** Current actor weights in {@code Mlp.params()} order (copies). */
+    default List<float[]> actorWeights() {
+        return Nets.weights(actorNetwork());
+    }
+
+    /** Whether the actor's output is {@code [mu | raw_log_std]} of a squashed Gaussian (CQL) or the action. */
+    default boolean squashedGaussianActor() {
+        return false;
+    }
+
+    /** Resolved hyperparameters, for the run's config. */
+    Map<String, Object> hyperparameters();
+}

@@ -1,0 +1,62 @@
+package org.armature.offline.algo;
+
+import java.util.SplittableRandom;
+
+/**
+ * Gradient-step timing for IQL, CQL, TD3+BC and BC with CORL sizes (obs 17, act 6, batch 256) on a random
+ * 100k-transition buffer, as ../shared/peers/torch_offline_update.py does for PyTorch. Not a unit test: run with
+ * {@code java -cp ... org.armature.offline.algo.UpdateSpeedProbe iql 1000 100}.
+ */
+public final class UpdateSpeedProbe {
+
+    public static void main(String[] args) {
+        String algo = args.length > 0 ? args[0] : "iql";
+        int iters = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        int od = 17;
+        int ad = 6;
+        int n = 100_000;
+        int b = 256;
+        SplittableRandom rng = new SplittableRandom(0);
+        float[] obs = new float[n * od];
+        float[] next = new float[n * od];
+        float[] act = new float[n * ad];
+        float[] rew = new float[n];
+        float[] notDone = new float[n];
+        for (int i = 0; i < obs.length; i++) {
+            obs[i] = (float) rng.nextGaussian();
+            next[i] = (float) rng.nextGaussian();
+        }
+        for (int i = 0; i < act.length; i++) {
+            act[i] = (float) rng.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < n; i++) {
+            rew[i] = (float) rng.nextGaussian();
+            notDone[i] = rng.nextDouble() < 0.01 ? 0 : 1;
+        }
+        OfflineAlgorithm a = OfflineTraining.create(algo, od, ad, warmup + iters, 0, 0);
+        OfflineBatch batch = new OfflineBatch(b, od, ad);
+        double[] t = new double[iters];
+        for (int it = 0; it < warmup + iters; it++) {
+            for (int r = 0; r < b; r++) {
+                int i = rng.nextInt(n);
+                batch.observations.put(r * od, obs, i * od, od);
+                batch.nextObservations.put(r * od, next, i * od, od);
+                batch.actions.put(r * ad, act, i * ad, ad);
+                batch.rewards.set(r, rew[i]);
+                batch.notDone.set(r, notDone[i]);
+            }
+            long t0 = System.nanoTime();
+            a.update(batch);
+            long dt = System.nanoTime() - t0;
+            if (it >= warmup) {
+                t[it - warmup] = dt / 1e3;
+            }
+        }
+        java.util.Arrays.sort(t);
+        double median = t[iters / 2];
+        System.out.printf("{\"algo\": \"%s\", \"iters\": %d, \"median_us\": %.1f, \"p10_us\": %.1f, \"p90_us\": %.1f, "
+                        + "\"updates_per_s\": %.1f, \"threads\": \"OMP_NUM_THREADS=%s\"}%n", algo, iters, median,
+                t[iters / 10], t[iters * 9 / 10], 1e6 / median, System.getenv("OMP_NUM_THREADS"));
+    }
+}
