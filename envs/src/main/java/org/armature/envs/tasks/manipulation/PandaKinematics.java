@@ -24,9 +24,12 @@ public final class PandaKinematics {
             {0, 0.107, 0}};
     /** Franka Hand tool centre point beyond the flange along its z (m). */
     public static final double TCP_OFFSET = 0.1034;
-    /** Joint limits (rad), Franka datasheet. */
+    /**
+     * Joint limits (rad), Franka datasheet, except joint 6's upper limit: 3.7525 rad (215 deg) on the robot, 3.0543
+     * rad (175 deg) here because the simulator measures hinge angles in (-180, 180] deg.
+     */
     public static final double[] Q_LOWER = {-2.8973, -1.7628, -2.8973, -3.0718, -2.8973, -0.0175, -2.8973};
-    public static final double[] Q_UPPER = {2.8973, 1.7628, 2.8973, -0.0698, 2.8973, 3.7525, 2.8973};
+    public static final double[] Q_UPPER = {2.8973, 1.7628, 2.8973, -0.0698, 2.8973, 3.0543, 2.8973};
     /** The "ready" pose of franka_ros / libfranka examples. */
     public static final double[] Q_HOME = {0, -Math.PI / 4, 0, -3 * Math.PI / 4, 0, Math.PI / 2, Math.PI / 4};
 

@@ -22,7 +22,8 @@ import org.armature.sim.Scene;
  * <ul>
  *   <li>Action (7, in [-1, 1]): delta joint positions, {@value #DELTA_Q_RAD} rad per unit; the joint-space PD
  *       controller (position actuators) tracks {@code q_des = clip(q + 0.05 a, joint limits)}
- *       (at most 2 rad/s, the Panda's joint speed limits are 2.175-2.61 rad/s) over the control step.
+ *       (kp/kv = 10-12.5 /s, so a full action moves a free joint at about 0.5-0.6 rad/s, inside the Panda's
+ *       2.175-2.61 rad/s joint speed limits) over the control step.
  *       Gravity is off: the real arm's controller compensates gravity, which is what this models.</li>
  *   <li>Observation (20): q (7, rad), qdot (7, rad/s), TCP position (3, m), target position (3, m).</li>
  *   <li>Dense reward: {@code distance = -|tcp - target|} and {@code ctrl = -1e-3 |a|^2}.
