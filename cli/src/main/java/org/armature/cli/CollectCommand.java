@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Envs;
-import org.armature.offline.BehaviourPolicies;
+import org.armature.agents.Policy;
 import org.armature.offline.Collector;
 import org.armature.offline.D4rlHdf5;
 import org.armature.offline.DatasetInfo;
@@ -49,10 +49,13 @@ public final class CollectCommand implements Callable<Integer> {
         try (var e = Envs.make(env)) {
             spec = e.spec();
         }
-        BehaviourPolicies.Resolved p = BehaviourPolicies.resolve(policy, spec, seed);
+        // random: Collector's seeded uniform policy; expert and bundles: the shared PolicyResolver
+        Policy behaviour = policy.equals("random") ? Collector.randomPolicy(spec, seed)
+                : PolicyResolver.resolve(policy, spec, seed).policy();
+        String name = policy.equals("random") || policy.equals("expert") ? policy : "bundle:" + policy;
         OfflineDataset d;
         try (OfflineProgress progress = new OfflineProgress("collect " + env, episodes, "ep")) {
-            d = Collector.collect(env, p.policy(), p.name(), episodes, seed, noise, progress::stepTo);
+            d = Collector.collect(env, behaviour, name, episodes, seed, noise, progress::stepTo);
         }
         D4rlHdf5.write(d, out);
         DatasetInfo info = DatasetInfo.of(d);

@@ -94,7 +94,7 @@ class OfflineCommandsTest {
         Run p = run("collect", "--env", "Pendulum-v1", "--policy", "nonsense", "--episodes", "1", "--out",
                 dir.resolve("x.h5").toString());
         assertEquals(1, p.exit);
-        assertTrue(p.err.contains("--policy"), p.err);
+        assertTrue(p.err.contains("--policy") && p.err.contains("nonsense"), p.err);
         Files.writeString(dir.resolve("bad.h5"), "not hdf5");
         Run bad = run("dataset", "info", dir.resolve("bad.h5").toString());
         assertEquals(1, bad.exit);
