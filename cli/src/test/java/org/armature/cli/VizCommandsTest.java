@@ -136,6 +136,18 @@ class VizCommandsTest {
     }
 
     @Test
+    void expertPolicyRendersASuccessfulReachEpisodeAndBadBundlesAreOneLine(@TempDir Path dir) throws Exception {
+        String text = run(0, "render", "--env", "Reach-v1", "--policy", "expert", "--episodes", "1", "--out",
+                dir.resolve("reach").toString(), "--gif", "--no-frames", "--size", "64x48");
+        assertTrue(text.contains("success yes"), text);
+        assertTrue(run(1, "render", "--env", "Pendulum-v1", "--policy", "expert", "--out", dir.toString())
+                .contains("no scripted expert for Pendulum-v1"));
+        Path notABundle = Files.createDirectories(dir.resolve("not-a-bundle"));
+        assertTrue(run(1, "render", "--env", "Pendulum-v1", "--policy", notABundle.toString(), "--out",
+                dir.toString()).contains("cannot load policy bundle"));
+    }
+
+    @Test
     void randomPolicyIsSeededAndInsideTheActionBox() {
         var spec = new PendulumEnv().spec();
         PolicyResolver.Resolved a = PolicyResolver.resolve("random", spec, 5);
