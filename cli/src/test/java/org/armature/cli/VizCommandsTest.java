@@ -130,7 +130,7 @@ class VizCommandsTest {
                 "env_steps,eval_return_mean,eval_return_std\n0,-1200,50\n1000,-800,40\n2000,-300,20\n");
         Path png = dir.resolve("curve.png");
         String text = run(0, "plot", r.toString(), "--out", png.toString());
-        assertTrue(text.contains("final eval return -300.00 at 2000 env steps"), text);
+        assertTrue(text.contains("final eval return -300.00 at 2000 environment steps"), text);
         assertNotNull(ImageIO.read(png.toFile()));
         assertTrue(run(1, "plot", r.toString(), "--out", dir.resolve("x.jpg").toString()).contains(".png"));
     }
