@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 CollectCommand.class,
                 DatasetCommand.class,
                 TrainOfflineCommand.class,
+                DatasetsCommand.class,
                 EnvsCommand.class,
                 RolloutCommand.class,
                 BenchCommand.class,
