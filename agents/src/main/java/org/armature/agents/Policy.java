@@ -36,6 +36,20 @@ public interface Policy {
         return new float[][]{act(observation)};
     }
 
+    /** Deterministic action written into {@code out} (implementations may avoid allocating). */
+    default void act(float[] observation, float[] out) {
+        float[] a = act(observation);
+        System.arraycopy(a, 0, out, 0, a.length);
+    }
+
+    /**
+     * Loads a policy bundle directory ({@code bundle.json} + weights, format in agents/README.md) without any
+     * training code.
+     */
+    static Policy load(java.nio.file.Path bundleDir) throws java.io.IOException {
+        return PolicyBundles.load(bundleDir);
+    }
+
     int observationDim();
 
     int actionDim();

@@ -86,7 +86,15 @@ public final class Activation implements Layer {
         x.toHost();
         y.toHost();
         int n = x.length();
-        if (kind == Kind.RELU) {
+        if (kind == Kind.RELU && !x.isDouble()) {
+            // float fast path (the hot case): raw host memory, no conversions
+            long xa = x.address();
+            long ya = y.address();
+            for (int i = 0; i < n; i++) {
+                float v = Mat.U.getFloat(xa + 4L * i);
+                Mat.U.putFloat(ya + 4L * i, v > 0f ? v : 0f);
+            }
+        } else if (kind == Kind.RELU) {
             for (int i = 0; i < n; i++) {
                 double v = x.get(i);
                 y.set(i, v > 0 ? v : 0.0);
@@ -113,7 +121,15 @@ public final class Activation implements Layer {
         dy.toHost();
         dx.toHost();
         int n = dy.length();
-        if (kind == Kind.RELU) {
+        if (kind == Kind.RELU && !dy.isDouble()) {
+            long xa = x.address();
+            long da = dy.address();
+            long oa = dx.address();
+            for (int i = 0; i < n; i++) {
+                float g = Mat.U.getFloat(da + 4L * i);
+                Mat.U.putFloat(oa + 4L * i, Mat.U.getFloat(xa + 4L * i) > 0f ? g : 0f);
+            }
+        } else if (kind == Kind.RELU) {
             for (int i = 0; i < n; i++) {
                 dx.set(i, x.get(i) > 0 ? dy.get(i) : 0.0);
             }

@@ -24,6 +24,8 @@ public final class Adam {
     private final double maxGradNorm;
     private final double[] m;
     private final double[] v;
+    private float[] mf;
+    private float[] vf;
     private long t;
     private double lastGradNorm = Double.NaN;
 
@@ -95,6 +97,10 @@ public final class Adam {
         double stepSize = lr / bc1;
         double sqrtBc2 = Math.sqrt(bc2);
         double decay = 1.0 - lr * weightDecay;
+        if (!p.isDouble()) {
+            stepFloat(p, g, n, (float) clip, (float) stepSize, (float) (1.0 / sqrtBc2), (float) decay);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             double gi = g.get(i) * clip;
             double mi = beta1 * m[i] + (1 - beta1) * gi;
@@ -112,8 +118,53 @@ public final class Adam {
         g.hostWritten();
     }
 
+    /** float32 path: moments in float arrays, raw host access (the hot case). */
+    private void stepFloat(Mat p, Mat g, int n, float clip, float stepSize, float invSqrtBc2, float decay) {
+        if (mf == null) {
+            mf = new float[n];
+            vf = new float[n];
+            for (int i = 0; i < n; i++) {
+                mf[i] = (float) m[i];
+                vf[i] = (float) v[i];
+            }
+        }
+        long pa = p.address();
+        long ga = g.address();
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float ob1 = (float) (1 - beta1);
+        float ob2 = (float) (1 - beta2);
+        float e = (float) eps;
+        boolean wd = weightDecay != 0;
+        for (int i = 0; i < n; i++) {
+            long off = 4L * i;
+            float gi = Mat.U.getFloat(ga + off) * clip;
+            float mi = b1 * mf[i] + ob1 * gi;
+            float vi = b2 * vf[i] + ob2 * gi * gi;
+            mf[i] = mi;
+            vf[i] = vi;
+            float pi = Mat.U.getFloat(pa + off);
+            if (wd) {
+                pi *= decay;
+            }
+            Mat.U.putFloat(pa + off, pi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + e));
+            Mat.U.putFloat(ga + off, 0f);
+        }
+        p.hostWritten();
+        g.hostWritten();
+    }
+
     /** Optimiser state for checkpoints: first and second moments and the step count. */
     public State state() {
+        if (mf != null) {
+            double[] ms = new double[mf.length];
+            double[] vs = new double[vf.length];
+            for (int i = 0; i < ms.length; i++) {
+                ms[i] = mf[i];
+                vs[i] = vf[i];
+            }
+            return new State(ms, vs, t);
+        }
         return new State(m.clone(), v.clone(), t);
     }
 
@@ -124,6 +175,8 @@ public final class Adam {
         }
         System.arraycopy(s.m(), 0, m, 0, m.length);
         System.arraycopy(s.v(), 0, v, 0, v.length);
+        mf = null;
+        vf = null;
         t = s.t();
     }
 

@@ -24,6 +24,19 @@ public final class Kernels {
         y.hostWritten();
     }
 
+    /** {@code y[r, :] = b} for every row (a memory copy per row). */
+    public static void broadcastRows(Mat b, Mat y) {
+        b.toHost();
+        y.toHost();
+        long width = (long) y.cols * (y.isDouble() ? 8 : 4);
+        long src = b.address();
+        long dst = y.address();
+        for (int r = 0; r < y.rows; r++) {
+            Mat.U.copyMemory(src, dst + r * width, width);
+        }
+        y.hostWritten();
+    }
+
     /** {@code acc[0, c] += sum_r m[r, c]}. */
     public static void addColumnSums(Mat acc, Mat m) {
         acc.toHost();

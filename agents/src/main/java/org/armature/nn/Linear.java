@@ -18,6 +18,7 @@ public final class Linear implements Layer {
     private final BatchBuffers outs;
     private final BatchBuffers inGrads;
     private Mat lastInput;
+    private final Ones ones;
 
     public Linear(int in, int out, DataType dtype, Rng rng) {
         this.in = in;
@@ -26,6 +27,7 @@ public final class Linear implements Layer {
         this.bias = new Param("bias", dtype, 1, out);
         this.outs = new BatchBuffers(dtype, out);
         this.inGrads = new BatchBuffers(dtype, in);
+        this.ones = new Ones(dtype);
         double bound = 1.0 / Math.sqrt(in); // PyTorch nn.Linear default init
         Mat w = weight.value();
         for (int i = 0; i < in * out; i++) {
@@ -63,8 +65,8 @@ public final class Linear implements Layer {
             throw new IllegalArgumentException("Linear expects " + in + " input features, got " + x.cols);
         }
         Mat y = outs.get(x.rows);
-        Mat.gemm(x, false, weight.value(), false, y, 1.0, 0.0);
-        Kernels.addRowVector(y, bias.value());
+        Kernels.broadcastRows(bias.value(), y);                 // y[r, :] = b
+        Mat.gemm(x, false, weight.value(), false, y, 1.0, 1.0); // y += x W
         lastInput = x;
         return y;
     }
@@ -74,7 +76,7 @@ public final class Linear implements Layer {
         Mat x = lastInput;
         if (paramGrads) {
             Mat.gemm(x, true, dy, false, weight.grad(), 1.0, 1.0); // dW += x^T dy
-            Kernels.addColumnSums(bias.grad(), dy);                 // db += sum_rows dy
+            Mat.gemm(ones.get(dy.rows), false, dy, false, bias.grad(), 1.0, 1.0); // db += 1^T dy
         }
         if (!inputGrad) {
             return null;

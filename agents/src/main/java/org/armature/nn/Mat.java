@@ -31,6 +31,20 @@ public final class Mat {
     private final FloatBuffer f;
     private final DoubleBuffer d;
     private final int offset;
+    /** Host address of element 0 (off-heap memory of the backing buffer). */
+    private final long address;
+    private final DataBuffer buffer;
+    static final sun.misc.Unsafe U = unsafe();
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            java.lang.reflect.Field fld = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            fld.setAccessible(true);
+            return (sun.misc.Unsafe) fld.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private Mat(INDArray nd, int rows, int cols, DataBuffer buffer, int offset) {
         this.nd = nd;
@@ -43,6 +57,11 @@ public final class Mat {
         }
         this.f = isDouble ? null : buffer.asNioFloat();
         this.d = isDouble ? buffer.asNioDouble() : null;
+        this.address = buffer.address() + (long) offset * (isDouble ? 8 : 4);
+        this.buffer = buffer;
+        if (buffer.address() == 0) {
+            throw new IllegalStateException("ND4J buffer has no host memory");
+        }
     }
 
     /** A new zero matrix. */
@@ -55,6 +74,11 @@ public final class Mat {
     static Mat view(DataBuffer buffer, DataType dtype, int offset, int rows, int cols) {
         INDArray a = Nd4j.create(buffer, new long[]{rows, cols}, new long[]{cols, 1}, offset, 'c', dtype);
         return new Mat(a, rows, cols, buffer, offset);
+    }
+
+    /** Host address of element 0 (for float-specialised kernels in this package). */
+    long address() {
+        return address;
     }
 
     public DataType dataType() {
@@ -71,7 +95,8 @@ public final class Mat {
 
     /** Element at flat row-major index {@code i}. Call {@link #toHost()} first when a device may have written. */
     public double get(int i) {
-        return isDouble ? d.get(offset + i) : f.get(offset + i);
+        // raw host access: element-wise kernels run ~10x faster than through NIO buffers on JDK 17
+        return isDouble ? U.getDouble(address + 8L * i) : U.getFloat(address + 4L * i);
     }
 
     public double get(int r, int c) {
@@ -80,9 +105,9 @@ public final class Mat {
 
     public void set(int i, double v) {
         if (isDouble) {
-            d.put(offset + i, v);
+            U.putDouble(address + 8L * i, v);
         } else {
-            f.put(offset + i, (float) v);
+            U.putFloat(address + 4L * i, (float) v);
         }
     }
 
@@ -207,7 +232,21 @@ public final class Mat {
             throw new IllegalArgumentException("gemm shape mismatch: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n
                     + ", c " + c.rows + "x" + c.cols);
         }
-        Nd4j.gemm(a.nd, b.nd, c.nd, transA, transB, alpha, beta);
+        if (HostBlas.AVAILABLE && a.isDouble == c.isDouble && b.isDouble == c.isDouble) {
+            HostBlas.gemm(a, transA, b, transB, c, m, n, k, alpha, beta);
+        } else {
+            Nd4j.gemm(a.nd, b.nd, c.nd, transA, transB, alpha, beta);
+        }
+    }
+
+    private org.bytedeco.javacpp.Pointer pointer;
+
+    /** A native pointer at element 0 (host memory), cached. */
+    org.bytedeco.javacpp.Pointer pointer() {
+        if (pointer == null) {
+            pointer = HostBlas.pointer(buffer, isDouble, offset);
+        }
+        return pointer;
     }
 
     @Override

@@ -13,6 +13,18 @@ public final class Targets {
         Mat o = online.values().toHost();
         int n = target.size();
         double keep = 1.0 - tau;
+        if (!t.isDouble()) {
+            long ta = t.address();
+            long oa = o.address();
+            float k = (float) keep;
+            float tf = (float) tau;
+            for (int i = 0; i < n; i++) {
+                long off = 4L * i;
+                Mat.U.putFloat(ta + off, k * Mat.U.getFloat(ta + off) + tf * Mat.U.getFloat(oa + off));
+            }
+            t.hostWritten();
+            return;
+        }
         for (int i = 0; i < n; i++) {
             t.set(i, keep * t.get(i) + tau * o.get(i));
         }

@@ -40,8 +40,8 @@ public final class BenchSimCommand implements Callable<Integer> {
     Integer threads;
 
     /** One task's numbers. */
-    record Result(String id, double envStepsPerSecond, double physicsStepsPerSecond, double overheadPercent,
-                  double vectorStepsPerSecond, int threads) {
+    record Result(String id, double envStepsPerSecond, double envStepsPerCpuSecond, double physicsStepsPerSecond,
+                  double overheadPercent, double vectorStepsPerSecond, int threads) {
     }
 
     @Override
@@ -59,25 +59,28 @@ public final class BenchSimCommand implements Callable<Integer> {
         System.out.printf("# armature bench sim: %d cores, java %s, %.1f s per measurement (after %.1f s warm-up), "
                         + "random actions, auto-reset%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), seconds, warmup);
-        System.out.printf("%-20s %14s %16s %10s %18s %8s%n", "env", "env steps/s", "physics steps/s", "overhead",
-                "VectorEnv steps/s", "speedup");
+        System.out.printf("%-20s %14s %14s %16s %10s %18s %8s%n", "env", "env steps/s", "per CPU-s",
+                "physics steps/s", "overhead", "VectorEnv steps/s", "speedup");
         List<Result> results = new ArrayList<>();
         for (String id : ids) {
             Result r = measure(id, nThreads);
             results.add(r);
-            System.out.printf("%-20s %14.0f %16s %10s %18.0f %7.2fx%n", r.id(), r.envStepsPerSecond(),
+            System.out.printf("%-20s %14.0f %14.0f %16s %10s %18.0f %7.2fx%n", r.id(), r.envStepsPerSecond(),
+                    r.envStepsPerCpuSecond(),
                     Double.isNaN(r.physicsStepsPerSecond()) ? "-" : String.format("%.0f", r.physicsStepsPerSecond()),
                     Double.isNaN(r.overheadPercent()) ? "-" : String.format("%.1f%%", r.overheadPercent()),
                     r.vectorStepsPerSecond(), r.vectorStepsPerSecond() / r.envStepsPerSecond());
         }
-        System.out.printf("(overhead = time outside JBullet's stepSimulation / time inside it, while stepping the env; "
-                + "VectorEnv: %d envs on %d threads)%n", numEnvs, nThreads);
+        System.out.printf("(per CPU-s: env steps per second of the stepping thread's CPU time, robust on a shared "
+                + "machine; overhead = time outside JBullet's stepSimulation / time inside it, while stepping the env; "
+                + "VectorEnv: %d envs on %d threads, wall clock)%n", numEnvs, nThreads);
         return 0;
     }
 
     private Result measure(String id, int nThreads) {
         // single thread
         double envRate;
+        double cpuRate;
         double physRate = Double.NaN;
         double overhead = Double.NaN;
         try (Env env = Envs.make(id)) {
@@ -86,9 +89,12 @@ public final class BenchSimCommand implements Callable<Integer> {
             PhysicsEnv physics = Wrapper.find(env, PhysicsEnv.class);
             long physNanos0 = physics == null ? 0 : physics.world().physicsNanos();
             long physSteps0 = physics == null ? 0 : physics.world().physicsStepsTaken();
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             long steps = run(env, actions, seconds);
             long elapsed = System.nanoTime() - t0;
+            cpuRate = steps / ((mx.getCurrentThreadCpuTime() - c0) / 1e9);
             envRate = steps / (elapsed / 1e9);
             if (physics != null) {
                 long physNanos = physics.world().physicsNanos() - physNanos0;
@@ -114,7 +120,7 @@ public final class BenchSimCommand implements Callable<Integer> {
             long steps = runVec(vec, batches, seconds);
             vecRate = steps / ((System.nanoTime() - t0) / 1e9);
         }
-        return new Result(id, envRate, physRate, overhead, vecRate, nThreads);
+        return new Result(id, envRate, cpuRate, physRate, overhead, vecRate, nThreads);
     }
 
     private static float[][] randomActions(Env env, int n) {

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 PlotCommand.class,
                 CollectCommand.class,
                 DatasetCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
                 TrainOfflineCommand.class,
                 DatasetsCommand.class,
                 EnvsCommand.class,

@@ -12,6 +12,8 @@ import org.armature.envs.tasks.HalfCheetahEnv;
 import org.armature.envs.tasks.HopperEnv;
 import org.armature.envs.tasks.PendulumEnv;
 import org.armature.envs.tasks.Walker2dEnv;
+import org.armature.envs.tasks.manipulation.PegInsertEnv;
+import org.armature.envs.tasks.manipulation.ReachEnv;
 import org.armature.envs.wrappers.TimeLimit;
 
 /**
@@ -32,6 +34,12 @@ public final class Envs {
         register(Walker2dEnv.ID, "Two-legged planar walker (after MuJoCo Walker2d-v5)", Walker2dEnv::new);
         register(HalfCheetahEnv.ID, "Planar cheetah (after MuJoCo HalfCheetah-v5)", HalfCheetahEnv::new);
         register(AntEnv.ID, "Quadruped ant (after MuJoCo Ant-v5)", AntEnv::new);
+        register(ReachEnv.ID, "7-DoF Panda-kinematics arm reaches a random target (dense reward)",
+                () -> new ReachEnv(false));
+        register(ReachEnv.SPARSE_ID, "Reach-v1 with sparse success reward", () -> new ReachEnv(true));
+        register(PegInsertEnv.ID, "Gripper inserts a held square peg into a hole with 2 mm clearance (dense reward)",
+                () -> new PegInsertEnv(false));
+        register(PegInsertEnv.SPARSE_ID, "PegInsert-v1 with sparse success reward", () -> new PegInsertEnv(true));
     }
 
     private Envs() {

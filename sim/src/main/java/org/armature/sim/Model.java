@@ -189,6 +189,9 @@ public final class Model {
     private record SensorInfo(String name, String type, int target, int dim, int adr) {
     }
 
+    /** Bullet's {@code CollisionFilterGroups.STATIC_FILTER} bit (the group of the ground plane). */
+    private static final short STATIC_FILTER = 2;
+
     private static final float[][] PALETTE = {
             {0.90f, 0.55f, 0.25f, 1f}, {0.30f, 0.60f, 0.85f, 1f}, {0.45f, 0.75f, 0.40f, 1f},
             {0.80f, 0.35f, 0.45f, 1f}, {0.65f, 0.50f, 0.80f, 1f}, {0.85f, 0.80f, 0.35f, 1f},
@@ -238,7 +241,9 @@ public final class Model {
             BodyInfo bi = buildBody(b, i, staticBodies.contains(b.name()), source);
             bodies.add(bi);
             bodyByName.put(bi.name, bi);
-            world.addBody(bi.rb, group, mask);
+            // Static bodies (fixed to the world) never collide with other static objects such as the ground plane:
+            // Bullet would otherwise keep a static-static pair and warn on every step.
+            world.addBody(bi.rb, group, bi.isStatic ? (short) (mask & ~STATIC_FILTER) : mask);
         }
         // 2. joints (coordinates in spec order, implicit free roots last)
         int qa = 0;
@@ -391,8 +396,10 @@ public final class Model {
                 float[] h = s.halfExtents();
                 double vol = Inertia.boxVolume(h[0], h[1], h[2]);
                 double m = s.mass() != null ? s.mass() : bodyMass != null ? bodyMass : density * vol;
+                BoxShape box = new BoxShape(new Vector3f(h[0], h[1], h[2]));
+                box.setMargin(safeMargin(Math.min(h[0], Math.min(h[1], h[2]))));
                 return new WorldPrim(Scene.Kind.BOX, h.clone(), pos, rot, m, Inertia.box(m, h[0], h[1], h[2]),
-                        new BoxShape(new Vector3f(h[0], h[1], h[2])));
+                        box);
             }
             case "sphere" -> {
                 double r = s.radius();
@@ -417,14 +424,34 @@ public final class Model {
                 boolean capsule = s.type().equals("capsule");
                 double vol = capsule ? Inertia.capsuleVolume(r, half) : Inertia.cylinderVolume(r, half);
                 double m = s.mass() != null ? s.mass() : bodyMass != null ? bodyMass : density * vol;
-                CollisionShape cs = capsule ? new CapsuleShapeZ((float) r, (float) (2 * half))
-                        : new CylinderShapeZ(new Vector3f((float) r, (float) r, (float) half));
+                CollisionShape cs;
+                if (capsule) {
+                    cs = new CapsuleShapeZ((float) r, (float) (2 * half));
+                } else {
+                    CylinderShapeZ cyl = new CylinderShapeZ(new Vector3f((float) r, (float) r, (float) half));
+                    cyl.setMargin(safeMargin(Math.min(r, half)));
+                    cs = cyl;
+                }
                 return new WorldPrim(capsule ? Scene.Kind.CAPSULE : Scene.Kind.CYLINDER,
                         new float[]{(float) r, (float) half, 0}, pos, rot, m,
                         capsule ? Inertia.capsule(m, r, half) : Inertia.cylinder(m, r, half), cs);
             }
             default -> throw new ModelSpec.ModelSpecException(where + ": unsupported shape " + s.type());
         }
+    }
+
+    /**
+     * Collision margin for boxes and cylinders: JBullet keeps Bullet's fixed 0.04 m margin inside the shape, which
+     * for a primitive thinner than 8 cm leaves negative inner dimensions (a blob with 4 cm rounded edges). As in
+     * Bullet's later {@code setSafeMargin}, the margin is capped by a fraction of the smallest half extent (a
+     * quarter here rather than Bullet's tenth: GJK resolves box-box contacts within the margin robustly, while
+     * EPA penetration normals on thin margins are erratic); the outer dimensions stay exact and the edges are
+     * rounded with the margin as radius.
+     */
+    static final double MARGIN_FRACTION = 0.25;
+
+    static float safeMargin(double minHalfExtent) {
+        return (float) Math.min(0.04, MARGIN_FRACTION * minHalfExtent);
     }
 
     /** Orientation whose local z is {@code z}; local y follows world y where possible (or x follows the hint). */

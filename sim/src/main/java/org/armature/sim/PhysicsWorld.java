@@ -5,6 +5,7 @@ import java.util.List;
 
 import javax.vecmath.Vector3f;
 
+import com.bulletphysics.BulletGlobals;
 import com.bulletphysics.collision.broadphase.DbvtBroadphase;
 import com.bulletphysics.collision.dispatch.CollisionDispatcher;
 import com.bulletphysics.collision.dispatch.CollisionObject;
@@ -40,10 +41,21 @@ public final class PhysicsWorld implements AutoCloseable {
      * @param gravity           gravity vector in m/s^2 (default (0, 0, -9.81), z up)
      * @param solverIterations  sequential-impulse iterations per step (Bullet's default 10)
      */
-    public record Config(double physicsDtSeconds, float[] gravity, int solverIterations) {
+    public record Config(double physicsDtSeconds, float[] gravity, int solverIterations,
+                         double contactBreakingThresholdMetres) {
+        /** Bullet's default {@code gContactBreakingThreshold}. */
+        public static final double DEFAULT_CONTACT_BREAKING_THRESHOLD = 0.02;
         public static final Config DEFAULT = new Config(1.0 / 240.0, new float[]{0f, 0f, -9.81f}, 10);
 
+        public Config(double physicsDtSeconds, float[] gravity, int solverIterations) {
+            this(physicsDtSeconds, gravity, solverIterations, DEFAULT_CONTACT_BREAKING_THRESHOLD);
+        }
+
         public Config {
+            if (!(contactBreakingThresholdMetres > 0)) {
+                throw new IllegalArgumentException("contactBreakingThresholdMetres must be > 0, got "
+                        + contactBreakingThresholdMetres);
+            }
             if (!(physicsDtSeconds > 0) || physicsDtSeconds > 0.1) {
                 throw new IllegalArgumentException("physicsDtSeconds must be in (0, 0.1], got " + physicsDtSeconds);
             }
@@ -57,15 +69,24 @@ public final class PhysicsWorld implements AutoCloseable {
         }
 
         public Config withPhysicsDt(double dtSeconds) {
-            return new Config(dtSeconds, gravity, solverIterations);
+            return new Config(dtSeconds, gravity, solverIterations, contactBreakingThresholdMetres);
         }
 
         public Config withSolverIterations(int iterations) {
-            return new Config(physicsDtSeconds, gravity, iterations);
+            return new Config(physicsDtSeconds, gravity, iterations, contactBreakingThresholdMetres);
         }
 
         public Config withGravity(float gx, float gy, float gz) {
-            return new Config(physicsDtSeconds, new float[]{gx, gy, gz}, solverIterations);
+            return new Config(physicsDtSeconds, new float[]{gx, gy, gz}, solverIterations,
+                    contactBreakingThresholdMetres);
+        }
+
+        /**
+         * Distance beyond which cached contact points are dropped (Bullet's global default 2 cm suits metre-scale
+         * objects; millimetre-precise tasks need less, or stale points with old normals push bodies apart).
+         */
+        public Config withContactBreakingThreshold(double metres) {
+            return new Config(physicsDtSeconds, gravity, solverIterations, metres);
         }
     }
 
@@ -77,6 +98,7 @@ public final class PhysicsWorld implements AutoCloseable {
 
     private final Config config;
     private final float dt;
+    private final float contactBreakingThreshold;
     private final Thread owner;
     private final List<RigidBody> bodies = new ArrayList<>();
     private final List<short[]> bodyFilters = new ArrayList<>();
@@ -100,6 +122,7 @@ public final class PhysicsWorld implements AutoCloseable {
     public PhysicsWorld(Config config) {
         this.config = config;
         this.dt = (float) config.physicsDtSeconds();
+        this.contactBreakingThreshold = (float) config.contactBreakingThresholdMetres();
         this.owner = Thread.currentThread();
         // A per-world immovable body for joints to the world (JBullet's shared static one is not thread-safe).
         this.fixedBody = new RigidBody(new RigidBodyConstructionInfo(0f, null, null, new Vector3f()));
@@ -216,6 +239,8 @@ public final class PhysicsWorld implements AutoCloseable {
         for (int i = 0, n = preStep.size(); i < n; i++) {
             preStep.get(i).run(this);
         }
+        // JBullet keeps the threshold in a thread-local global: set this world's value before every step
+        BulletGlobals.setContactBreakingThreshold(contactBreakingThreshold);
         long t0 = System.nanoTime();
         world.stepSimulation(dt, 0);
         stepNanos += System.nanoTime() - t0;

@@ -115,4 +115,47 @@ class ModelTest {
         m.resetPhysicsParameters();
         assertEquals(nominal, m.totalMass(), 1e-4 * nominal);
     }
+
+    static final String SLIDER = """
+            {"name":"s","bodies":[{"name":"base","shape":{"type":"box","halfExtents":[0.2,0.2,0.05],"position":[0,0,0.5]}},
+              {"name":"cart","mass":1.0,"shape":{"type":"box","halfExtents":[0.05,0.05,0.05],"position":[0,0,0.65]}}],
+             "joints":[{"name":"fix","type":"fixed","child":"base"},
+               {"name":"x","type":"slider","parent":"base","child":"cart","axis":[1,0,0],"rangeMetres":[-0.3,0.3]}],
+             "actuators":[{"name":"pd","joint":"x","type":"position","kp":200,"kv":20,"forceRange":[-50,50],"ctrlRange":[-0.5,0.5]}],
+             "sensors":[{"name":"xq","type":"jointPosition","target":"x"},{"name":"xv","type":"jointVelocity","target":"x"},
+                        {"name":"p","type":"bodyPosition","target":"cart"}]}
+            """;
+
+    @Test
+    void positionActuatorDrivesASliderToItsTarget() {
+        PhysicsWorld w = new PhysicsWorld(PhysicsWorld.Config.DEFAULT.withGravity(0, 0, 0));
+        Model m = Model.build(ModelSpec.parse(SLIDER, "slider"), w);
+        m.setControl(new float[]{0.2f});
+        w.step(480);
+        assertEquals(0.2, m.jointPosition("x"), 0.01);
+        float[] s = new float[m.sensorDim()];
+        m.readSensors(s, 0);
+        assertEquals(5, s.length);
+        assertEquals(0.2, s[0], 0.01);
+        assertEquals(0.0, s[1], 0.01);
+        assertEquals(0.2, s[2], 0.01, "cart x");
+        assertEquals(0.65, s[4], 0.01, "cart z unchanged");
+        // beyond the range the slider stops at its limit
+        m.setControl(new float[]{0.5f});
+        w.step(480);
+        assertTrue(m.jointPosition("x") <= 0.31, "slider limit, got " + m.jointPosition("x"));
+    }
+
+    @Test
+    void freeBodyFallsFreely() {
+        PhysicsWorld w = new PhysicsWorld();
+        Model m = Model.build(ModelSpec.parse("""
+                {"name":"ball","bodies":[{"name":"b","shape":{"type":"sphere","radius":0.1,"position":[0,0,5]}}]}
+                """, "ball"), w);
+        assertEquals(7, m.nq());
+        w.step(240);
+        double[] q = new double[7];
+        m.qpos(q);
+        assertEquals(5 - 0.5 * 9.81, q[2], 0.05, "one second of free fall");
+    }
 }

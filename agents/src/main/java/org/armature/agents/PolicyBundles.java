@@ -1,0 +1,116 @@
+package org.armature.agents;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import org.armature.nn.FastMlp;
+import org.armature.nn.LayerSpec;
+import org.armature.nn.ParamIO;
+
+/**
+ * Policy bundles: a directory with {@code bundle.json} plus weight files, loadable without any training code or
+ * tensor backend (inference is plain Java, see {@link FastMlp}). The format is documented in agents/README.md.
+ */
+public final class PolicyBundles {
+
+    public static final String FILE = "bundle.json";
+    public static final String FORMAT = "armature-policy-bundle";
+    public static final int FORMAT_VERSION = 1;
+    /** Network output {@code [mu | raw_log_std]}, action {@code tanh(mu) * scale + center}. */
+    public static final String SQUASHED_GAUSSIAN = "squashed_gaussian_mlp";
+    /** Network output {@code x}, action {@code tanh(x) * scale + center}. */
+    public static final String DETERMINISTIC_TANH = "deterministic_tanh_mlp";
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private PolicyBundles() {
+    }
+
+    /** A box space; unbounded sides are written as the JSON strings "Infinity" / "-Infinity". */
+    public record Space(float[] low, float[] high) {
+    }
+
+    /** {@code obs_normalised = clip((obs - mean) / std, -clip, clip)}. */
+    public record Normalization(float[] mean, float[] std, double clip) {
+    }
+
+    /** The policy network: head type, layer list, weight file (relative to the bundle directory). */
+    public record Network(String type, List<LayerSpec> layers, String weights) {
+    }
+
+    /** Where the policy came from. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Provenance(String algo, String envId, Long seed, Long envSteps, String gitCommit,
+                             String armatureVersion, String createdUtc) {
+    }
+
+    /** The contents of bundle.json. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
+                       Normalization observationNormalization, double controlDtSeconds, int chunkLength,
+                       Provenance provenance) {
+    }
+
+    /** Writes {@code bundle.json} atomically (weights must already be in the directory). */
+    public static void writeSpec(Path dir, Spec spec) throws IOException {
+        byte[] json = JSON.writeValueAsString(spec).getBytes(StandardCharsets.UTF_8);
+        ParamIO.writeAtomically(dir.resolve(FILE), json);
+    }
+
+    /** Reads and validates {@code bundle.json}; errors name the file and the problem. */
+    public static Spec readSpec(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("policy bundle directory " + dir + " does not exist");
+        }
+        Path f = dir.resolve(FILE);
+        if (!Files.isRegularFile(f)) {
+            throw new IOException(dir + " is not a policy bundle: " + FILE + " is missing");
+        }
+        Spec s;
+        try {
+            s = JSON.readValue(f.toFile(), Spec.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(f + ": malformed bundle.json (" + e.getOriginalMessage() + ")");
+        }
+        if (!FORMAT.equals(s.format())) {
+            throw new IOException(f + ": format is '" + s.format() + "', expected '" + FORMAT + "'");
+        }
+        if (s.formatVersion() != FORMAT_VERSION) {
+            throw new IOException(f + ": formatVersion " + s.formatVersion() + " is not supported (expected "
+                    + FORMAT_VERSION + ")");
+        }
+        if (s.policy() == null || s.policy().layers() == null || s.policy().weights() == null) {
+            throw new IOException(f + ": 'policy' needs 'type', 'layers' and 'weights'");
+        }
+        if (s.observationSpace() == null || s.actionSpace() == null) {
+            throw new IOException(f + ": 'observationSpace' and 'actionSpace' are required");
+        }
+        return s;
+    }
+
+    /** Loads a bundle as a {@link Policy}. */
+    public static BundlePolicy load(Path dir) throws IOException {
+        Spec s = readSpec(dir);
+        Path w = dir.resolve(s.policy().weights());
+        if (!Files.isRegularFile(w)) {
+            throw new IOException(dir + ": weight file '" + s.policy().weights() + "' named in bundle.json is missing");
+        }
+        FastMlp net;
+        try {
+            net = new FastMlp(s.policy().layers(), ParamIO.readFloat(w));
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new IOException(w + ": weights do not match the layers in bundle.json (" + e.getMessage() + ")");
+        }
+        return new BundlePolicy(s, net);
+    }
+}

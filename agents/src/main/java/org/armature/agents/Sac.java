@@ -1,0 +1,387 @@
+package org.armature.agents;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.armature.nn.Adam;
+import org.armature.nn.FastMlp;
+import org.armature.nn.Mat;
+import org.armature.nn.Mlp;
+import org.armature.nn.MlpSpec;
+import org.armature.nn.Param;
+import org.armature.nn.ParamGroup;
+import org.armature.nn.ParamIO;
+import org.armature.nn.Rng;
+import org.armature.nn.SquashedGaussianHead;
+import org.armature.nn.Targets;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Soft Actor-Critic with twin critics and automatic entropy tuning (Haarnoja et al. 2018, "Soft Actor-Critic
+ * Algorithms and Applications", Algorithm 1), following CleanRL's sac_continuous_action.py:
+ *
+ * <pre>
+ *   critic:  y = r + gamma_k * (min_i Q'_i(s', a') - alpha log pi(a'|s')),  a' ~ pi(.|s')          (Eq. 3, 5)
+ *            L_Q = sum_i mean (Q_i(s, a) - y)^2
+ *   actor:   L_pi = mean (alpha log pi(a~|s) - min_i Q_i(s, a~)),  a~ = reparameterised sample   (Eq. 7, 11)
+ *   alpha:   L_alpha = mean (-alpha (log pi(a~|s) + target_entropy)),  target_entropy = -|A|       (Eq. 18)
+ *   targets: Q'_i <- tau Q_i + (1 - tau) Q'_i
+ * </pre>
+ * {@code gamma_k} is the batch's discount ({@code gamma^k (1 - terminated)}), so time-outs bootstrap and n-step
+ * samplers work unchanged. The temperature loss reuses the actor step's log-probabilities (detached) instead of a
+ * second actor forward (same expectation, one forward less).
+ */
+public final class Sac implements Agent {
+
+    /** SAC hyperparameters; defaults are CleanRL sac_continuous_action.py's unless noted. */
+    public record Config(
+            int[] actorHidden,            // CleanRL Actor: 256, 256
+            int[] criticHidden,           // CleanRL SoftQNetwork: 256, 256
+            String activation,            // CleanRL: ReLU
+            boolean criticLayerNorm,      // off (DroQ/RLPD turn it on for high update-to-data ratios)
+            double criticDropout,         // 0 (DroQ, Hiraoka et al. 2022: 0.01)
+            double gamma,                 // CleanRL --gamma 0.99
+            double tau,                   // CleanRL --tau 0.005
+            double policyLr,              // CleanRL --policy-lr 3e-4
+            double qLr,                   // CleanRL --q-lr 1e-3 (also the temperature's learning rate)
+            int policyFrequency,          // CleanRL --policy-frequency 2 (then 2 actor steps: same actor/critic ratio)
+            int targetNetworkFrequency,   // CleanRL --target-network-frequency 1
+            boolean autotune,             // CleanRL --autotune True
+            double alpha,                 // CleanRL --alpha 0.2 (initial/fixed temperature; autotune starts at 1)
+            double targetEntropyScale,    // target entropy = scale * |A|; SAC paper: -1
+            double maxGradNorm            // off (infinity): CleanRL does not clip
+    ) {
+        public static Config cleanRl() {
+            return new Config(new int[]{256, 256}, new int[]{256, 256}, "relu", false, 0.0, 0.99, 0.005, 3e-4,
+                    1e-3, 2, 1, true, 0.2, -1.0, Double.POSITIVE_INFINITY);
+        }
+    }
+
+    private static final String[] STATS = {"critic_loss", "actor_loss", "alpha", "alpha_loss", "entropy", "q_mean"};
+
+    private final Config cfg;
+    private final int obsDim;
+    private final int actDim;
+    private final DataType dtype;
+    private final Rng rng;
+    private final Mlp actor;
+    private final SquashedGaussianHead head;
+    private final SquashedGaussianHead targetHead;
+    private final QNetwork q1;
+    private final QNetwork q2;
+    private final QNetwork q1Target;
+    private final QNetwork q2Target;
+    private final ParamGroup actorParams;
+    private final ParamGroup criticParams;
+    private final ParamGroup criticTargetParams;
+    private final ParamGroup logAlphaParams;
+    private final Param logAlpha;
+    private final Adam actorOpt;
+    private final Adam criticOpt;
+    private final Adam alphaOpt;
+    private final double targetEntropy;
+    private final FastMlp fastActor;
+    private boolean fastStale = true;
+    private final float[] fastOut;
+    private final float[] low;
+    private final float[] high;
+    private long updates;
+    private final double[] stats = new double[STATS.length];
+    // preallocated per-batch buffers
+    private Mat target;
+    private Mat dq1;
+    private Mat dq2;
+    private Mat dAction;
+    private Mat dLogProb;
+
+    public Sac(int obsDim, float[] actionLow, float[] actionHigh, Config cfg, long seed) {
+        this(obsDim, actionLow, actionHigh, cfg, seed, DataType.FLOAT);
+    }
+
+    public Sac(int obsDim, float[] actionLow, float[] actionHigh, Config cfg, long seed, DataType dtype) {
+        this.cfg = cfg;
+        this.obsDim = obsDim;
+        this.actDim = actionLow.length;
+        this.dtype = dtype;
+        this.low = actionLow.clone();
+        this.high = actionHigh.clone();
+        Rng init = new Rng(seed);
+        this.rng = new Rng(seed ^ 0x5AC5AC5AC5ACL);
+        this.actor = Mlp.build(new MlpSpec(obsDim, cfg.actorHidden(), 2 * actDim, cfg.activation(), false, 0.0),
+                dtype, init);
+        this.head = new SquashedGaussianHead(actionLow, actionHigh, dtype);
+        this.targetHead = new SquashedGaussianHead(actionLow, actionHigh, dtype);
+        this.q1 = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
+                cfg.criticDropout(), dtype, init);
+        this.q2 = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
+                cfg.criticDropout(), dtype, init);
+        this.q1Target = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
+                cfg.criticDropout(), dtype, init);
+        this.q2Target = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
+                cfg.criticDropout(), dtype, init);
+        this.actorParams = new ParamGroup(actor.params());
+        this.criticParams = ParamGroup.of(q1.params(), q2.params());
+        this.criticTargetParams = ParamGroup.of(q1Target.params(), q2Target.params());
+        Targets.hard(criticTargetParams, criticParams);
+        this.logAlpha = new Param("log_alpha", dtype, 1, 1);
+        logAlpha.value().set(0, cfg.autotune() ? 0.0 : Math.log(cfg.alpha())); // CleanRL: log_alpha = zeros(1)
+        logAlpha.value().hostWritten();
+        this.logAlphaParams = new ParamGroup(List.of(logAlpha));
+        this.actorOpt = new Adam(actorParams, cfg.policyLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
+                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
+        this.criticOpt = new Adam(criticParams, cfg.qLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
+                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
+        this.alphaOpt = new Adam(logAlphaParams, cfg.qLr());
+        this.targetEntropy = cfg.targetEntropyScale() * actDim;
+        this.fastActor = actor.toFast();
+        this.fastOut = new float[2 * actDim];
+        java.util.Arrays.fill(stats, Double.NaN);
+    }
+
+    @Override
+    public String algo() {
+        return "sac";
+    }
+
+    public Config config() {
+        return cfg;
+    }
+
+    public Mlp actor() {
+        return actor;
+    }
+
+    public double alpha() {
+        return Math.exp(logAlpha.value().get(0));
+    }
+
+    public Rng rng() {
+        return rng;
+    }
+
+    private FastMlp fast() {
+        if (fastStale) {
+            fastActor.refreshFrom(actor);
+            fastStale = false;
+        }
+        return fastActor;
+    }
+
+    @Override
+    public void explore(float[] observation, float[] out) {
+        fast().forward(observation, fastOut);
+        head.sample(fastOut, rng, out);
+    }
+
+    @Override
+    public void act(float[] observation, float[] out) {
+        fast().forward(observation, fastOut);
+        head.deterministic(fastOut, out);
+    }
+
+    private void ensureBuffers(int b) {
+        if (target == null || target.rows != b) {
+            target = Mat.zeros(dtype, b, 1);
+            dq1 = Mat.zeros(dtype, b, 1);
+            dq2 = Mat.zeros(dtype, b, 1);
+            dAction = Mat.zeros(dtype, b, actDim);
+            dLogProb = Mat.zeros(dtype, b, 1);
+        }
+    }
+
+    @Override
+    public void update(Batch batch) {
+        int b = batch.size;
+        ensureBuffers(b);
+        stats[0] = updateCritic(batch, null);
+        if (updates % cfg.policyFrequency() == 0) {
+            for (int k = 0; k < cfg.policyFrequency(); k++) {
+                updateActorAndAlpha(batch.observations, null);
+            }
+            fastStale = true;
+        }
+        if (updates % cfg.targetNetworkFrequency() == 0) {
+            Targets.soft(criticTargetParams, criticParams, cfg.tau());
+        }
+        updates++;
+    }
+
+    /** Critic step; returns the loss. {@code fixedEps} (tests) replaces the next-action noise. */
+    double updateCritic(Batch batch, Mat fixedEps) {
+        computeCriticGradients(batch, fixedEps);
+        criticOpt.step();
+        return stats[0];
+    }
+
+    /** Fills the critic parameter gradients of L_Q for the batch (no step); returns L_Q. */
+    double computeCriticGradients(Batch batch, Mat fixedEps) {
+        int b = batch.size;
+        ensureBuffers(b);
+        double alpha = alpha();
+        // y = r + gamma_k (min Q'(s', a') - alpha log pi(a'|s'))
+        Mat nextOut = actor.forward(batch.nextObservations, false);
+        Mat nextAct = targetHead.sample(nextOut, rng, fixedEps);
+        Mat nextLogp = targetHead.lastLogProb();
+        Mat t1 = q1Target.forward(batch.nextObservations, nextAct, false);
+        Mat t2 = q2Target.forward(batch.nextObservations, nextAct, false);
+        Mat r = batch.rewards.toHost();
+        Mat disc = batch.discounts.toHost();
+        t1.toHost();
+        t2.toHost();
+        nextLogp.toHost();
+        for (int i = 0; i < b; i++) {
+            double minQ = Math.min(t1.get(i), t2.get(i));
+            target.set(i, r.get(i) + disc.get(i) * (minQ - alpha * nextLogp.get(i)));
+        }
+        target.hostWritten();
+        // L_Q = mean (Q1 - y)^2 + mean (Q2 - y)^2
+        Mat v1 = q1.forward(batch.observations, batch.actions, true).toHost();
+        double loss = 0;
+        double qSum = 0;
+        for (int i = 0; i < b; i++) {
+            double e = v1.get(i) - target.get(i);
+            loss += e * e;
+            qSum += v1.get(i);
+            dq1.set(i, 2.0 * e / b);
+        }
+        dq1.hostWritten();
+        q1.backward(dq1, true, false);
+        Mat v2 = q2.forward(batch.observations, batch.actions, true).toHost();
+        for (int i = 0; i < b; i++) {
+            double e = v2.get(i) - target.get(i);
+            loss += e * e;
+            dq2.set(i, 2.0 * e / b);
+        }
+        dq2.hostWritten();
+        q2.backward(dq2, true, false);
+        stats[5] = qSum / b;
+        stats[0] = loss / b;
+        return stats[0];
+    }
+
+    /** Actor and temperature step from the observations. */
+    void updateActorAndAlpha(Mat observations, Mat fixedEps) {
+        double meanLogp = computeActorGradients(observations, fixedEps);
+        actorOpt.step();
+        if (cfg.autotune()) {
+            // L_alpha = mean(-alpha (log pi + target_entropy)); d/d log_alpha = -alpha (mean log pi + H_target)
+            double alpha = alpha();
+            logAlpha.grad().set(0, -alpha * (meanLogp + targetEntropy));
+            logAlpha.grad().hostWritten();
+            stats[3] = -alpha * (meanLogp + targetEntropy);
+            alphaOpt.step();
+        }
+        stats[2] = alpha();
+        stats[4] = -meanLogp;
+    }
+
+    /** Fills the actor parameter gradients of L_pi (no step); returns mean log pi. Critic grads untouched. */
+    double computeActorGradients(Mat observations, Mat fixedEps) {
+        int b = observations.rows;
+        ensureBuffers(b);
+        double alpha = alpha();
+        Mat out = actor.forward(observations, true);
+        Mat pi = head.sample(out, rng, fixedEps);
+        Mat logp = head.lastLogProb().toHost();
+        Mat v1 = q1.forward(observations, pi, false).toHost();
+        Mat v2 = q2.forward(observations, pi, false).toHost();
+        double loss = 0;
+        double sumLogp = 0;
+        for (int i = 0; i < b; i++) {
+            double a = v1.get(i);
+            double c = v2.get(i);
+            boolean first = a <= c;
+            loss += alpha * logp.get(i) - Math.min(a, c);
+            sumLogp += logp.get(i);
+            // d/dQ of -min(Q1, Q2)/B goes to the smaller critic
+            dq1.set(i, first ? -1.0 / b : 0.0);
+            dq2.set(i, first ? 0.0 : -1.0 / b);
+            dLogProb.set(i, alpha / b);
+        }
+        dq1.hostWritten();
+        dq2.hostWritten();
+        dLogProb.hostWritten();
+        Mat g1 = q1.backward(dq1, false, true);
+        dAction.copyFrom(g1);
+        Mat g2 = q2.backward(dq2, false, true).toHost();
+        dAction.toHost();
+        for (int i = 0; i < dAction.length(); i++) {
+            dAction.set(i, dAction.get(i) + g2.get(i));
+        }
+        dAction.hostWritten();
+        Mat dOut = head.backward(dAction, dLogProb);
+        actor.backward(dOut, true, false);
+        stats[1] = loss / b;
+        return sumLogp / b;
+    }
+
+    ParamGroup actorParams() {
+        return actorParams;
+    }
+
+    ParamGroup criticParams() {
+        return criticParams;
+    }
+
+    double targetEntropy() {
+        return targetEntropy;
+    }
+
+    @Override
+    public String[] statNames() {
+        return STATS.clone();
+    }
+
+    @Override
+    public void stats(double[] out) {
+        System.arraycopy(stats, 0, out, 0, stats.length);
+    }
+
+    @Override
+    public long updates() {
+        return updates;
+    }
+
+    @Override
+    public void writeState(DataOutputStream out) throws IOException {
+        out.writeUTF("sac");
+        out.writeLong(updates);
+        for (long s : rng.state()) {
+            out.writeLong(s);
+        }
+        AgentState.writeGroup(out, actorParams);
+        AgentState.writeGroup(out, criticParams);
+        AgentState.writeGroup(out, criticTargetParams);
+        AgentState.writeGroup(out, logAlphaParams);
+        AgentState.writeAdam(out, actorOpt);
+        AgentState.writeAdam(out, criticOpt);
+        AgentState.writeAdam(out, alphaOpt);
+    }
+
+    @Override
+    public void readState(DataInputStream in) throws IOException {
+        String kind = in.readUTF();
+        if (!kind.equals("sac")) {
+            throw new IOException("checkpoint holds a '" + kind + "' agent, expected sac");
+        }
+        updates = in.readLong();
+        rng.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
+        AgentState.readGroup(in, actorParams);
+        AgentState.readGroup(in, criticParams);
+        AgentState.readGroup(in, criticTargetParams);
+        AgentState.readGroup(in, logAlphaParams);
+        AgentState.readAdam(in, actorOpt);
+        AgentState.readAdam(in, criticOpt);
+        AgentState.readAdam(in, alphaOpt);
+        fastStale = true;
+    }
+
+    @Override
+    public PolicyBundles.Network exportPolicy(Path bundleDir) throws IOException {
+        ParamIO.write(bundleDir.resolve("actor.params"), actor.params());
+        return new PolicyBundles.Network(PolicyBundles.SQUASHED_GAUSSIAN, actor.layerSpecs(), "actor.params");
+    }
+}

@@ -1,0 +1,296 @@
+package org.armature.agents;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.armature.nn.Adam;
+import org.armature.nn.DeterministicHead;
+import org.armature.nn.FastMlp;
+import org.armature.nn.Mat;
+import org.armature.nn.Mlp;
+import org.armature.nn.MlpSpec;
+import org.armature.nn.ParamGroup;
+import org.armature.nn.ParamIO;
+import org.armature.nn.Rng;
+import org.armature.nn.Targets;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Twin Delayed DDPG (Fujimoto, van Hoof &amp; Meger 2018, Algorithm 1), following CleanRL's
+ * td3_continuous_action.py:
+ *
+ * <pre>
+ *   target smoothing: a' = clip(mu'(s') + clip(N(0, sigma~), -c, c) * scale, low, high)
+ *   critic:  y = r + gamma_k min_i Q'_i(s', a');   L_Q = sum_i mean (Q_i(s, a) - y)^2
+ *   actor (every d-th update): L_mu = -mean Q_1(s, mu(s)); then Polyak updates of mu', Q'_1, Q'_2
+ * </pre>
+ */
+public final class Td3 implements Agent {
+
+    /** TD3 hyperparameters; defaults are CleanRL td3_continuous_action.py's. */
+    public record Config(
+            int[] actorHidden,          // CleanRL Actor: 256, 256
+            int[] criticHidden,         // CleanRL QNetwork: 256, 256
+            String activation,          // ReLU
+            double gamma,               // --gamma 0.99
+            double tau,                 // --tau 0.005
+            double learningRate,        // --learning-rate 3e-4 (actor and critics)
+            double policyNoise,         // --policy-noise 0.2 (target smoothing std, in units of the action scale)
+            double noiseClip,           // --noise-clip 0.5
+            double explorationNoise,    // --exploration-noise 0.1 (in units of the action scale)
+            int policyFrequency,        // --policy-frequency 2
+            double maxGradNorm          // off (infinity)
+    ) {
+        public static Config cleanRl() {
+            return new Config(new int[]{256, 256}, new int[]{256, 256}, "relu", 0.99, 0.005, 3e-4, 0.2, 0.5, 0.1, 2,
+                    Double.POSITIVE_INFINITY);
+        }
+    }
+
+    private static final String[] STATS = {"critic_loss", "actor_loss", "q_mean"};
+
+    private final Config cfg;
+    private final int actDim;
+    private final DataType dtype;
+    private final Rng rng;
+    private final Mlp actor;
+    private final Mlp actorTarget;
+    private final DeterministicHead head;
+    private final DeterministicHead targetHead;
+    private final QNetwork q1;
+    private final QNetwork q2;
+    private final QNetwork q1Target;
+    private final QNetwork q2Target;
+    private final ParamGroup actorParams;
+    private final ParamGroup actorTargetParams;
+    private final ParamGroup criticParams;
+    private final ParamGroup criticTargetParams;
+    private final Adam actorOpt;
+    private final Adam criticOpt;
+    private final FastMlp fastActor;
+    private boolean fastStale = true;
+    private final float[] fastOut;
+    private final float[] low;
+    private final float[] high;
+    private long updates;
+    private final double[] stats = new double[STATS.length];
+    private Mat target;
+    private Mat dq;
+    private Mat nextAct;
+
+    public Td3(int obsDim, float[] actionLow, float[] actionHigh, Config cfg, long seed) {
+        this(obsDim, actionLow, actionHigh, cfg, seed, DataType.FLOAT);
+    }
+
+    public Td3(int obsDim, float[] actionLow, float[] actionHigh, Config cfg, long seed, DataType dtype) {
+        this.cfg = cfg;
+        this.actDim = actionLow.length;
+        this.dtype = dtype;
+        this.low = actionLow.clone();
+        this.high = actionHigh.clone();
+        Rng init = new Rng(seed);
+        this.rng = new Rng(seed ^ 0x7D37D37D3L);
+        MlpSpec as = new MlpSpec(obsDim, cfg.actorHidden(), actDim, cfg.activation(), false, 0.0);
+        this.actor = Mlp.build(as, dtype, init);
+        this.actorTarget = Mlp.build(as, dtype, init);
+        this.head = new DeterministicHead(actionLow, actionHigh, dtype);
+        this.targetHead = new DeterministicHead(actionLow, actionHigh, dtype);
+        this.q1 = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), false, 0.0, dtype, init);
+        this.q2 = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), false, 0.0, dtype, init);
+        this.q1Target = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), false, 0.0, dtype, init);
+        this.q2Target = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), false, 0.0, dtype, init);
+        this.actorParams = new ParamGroup(actor.params());
+        this.actorTargetParams = new ParamGroup(actorTarget.params());
+        this.criticParams = ParamGroup.of(q1.params(), q2.params());
+        this.criticTargetParams = ParamGroup.of(q1Target.params(), q2Target.params());
+        Targets.hard(actorTargetParams, actorParams);
+        Targets.hard(criticTargetParams, criticParams);
+        this.actorOpt = new Adam(actorParams, cfg.learningRate(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
+                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
+        this.criticOpt = new Adam(criticParams, cfg.learningRate(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
+                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
+        this.fastActor = actor.toFast();
+        this.fastOut = new float[actDim];
+        java.util.Arrays.fill(stats, Double.NaN);
+    }
+
+    @Override
+    public String algo() {
+        return "td3";
+    }
+
+    public Mlp actor() {
+        return actor;
+    }
+
+    private FastMlp fast() {
+        if (fastStale) {
+            fastActor.refreshFrom(actor);
+            fastStale = false;
+        }
+        return fastActor;
+    }
+
+    @Override
+    public void act(float[] observation, float[] out) {
+        fast().forward(observation, fastOut);
+        head.forward(fastOut, out);
+    }
+
+    /** mu(s) + N(0, (explorationNoise * scale)^2), clipped to the action box (CleanRL). */
+    @Override
+    public void explore(float[] observation, float[] out) {
+        act(observation, out);
+        for (int j = 0; j < actDim; j++) {
+            double a = out[j] + rng.nextGaussian() * head.scale(j) * cfg.explorationNoise();
+            out[j] = (float) Math.max(low[j], Math.min(high[j], a));
+        }
+    }
+
+    private void ensureBuffers(int b) {
+        if (target == null || target.rows != b) {
+            target = Mat.zeros(dtype, b, 1);
+            dq = Mat.zeros(dtype, b, 1);
+            nextAct = Mat.zeros(dtype, b, actDim);
+        }
+    }
+
+    @Override
+    public void update(Batch batch) {
+        computeCriticGradients(batch, null);
+        criticOpt.step();
+        if (updates % cfg.policyFrequency() == 0) {
+            computeActorGradients(batch.observations);
+            actorOpt.step();
+            Targets.soft(actorTargetParams, actorParams, cfg.tau());
+            Targets.soft(criticTargetParams, criticParams, cfg.tau());
+            fastStale = true;
+        }
+        updates++;
+    }
+
+    /** Fills critic gradients; {@code fixedNoise} (tests) replaces the target smoothing noise N(0,1) draws. */
+    double computeCriticGradients(Batch batch, Mat fixedNoise) {
+        int b = batch.size;
+        ensureBuffers(b);
+        Mat mu = targetHead.forward(actorTarget.forward(batch.nextObservations, false)).toHost();
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < actDim; j++) {
+                int k = i * actDim + j;
+                double n = fixedNoise != null ? fixedNoise.get(k) : rng.nextGaussian();
+                double noise = Math.max(-cfg.noiseClip(), Math.min(cfg.noiseClip(), n * cfg.policyNoise()))
+                        * targetHead.scale(j);
+                nextAct.set(k, Math.max(low[j], Math.min(high[j], mu.get(k) + noise)));
+            }
+        }
+        nextAct.hostWritten();
+        Mat t1 = q1Target.forward(batch.nextObservations, nextAct, false).toHost();
+        Mat t2 = q2Target.forward(batch.nextObservations, nextAct, false).toHost();
+        Mat r = batch.rewards.toHost();
+        Mat disc = batch.discounts.toHost();
+        for (int i = 0; i < b; i++) {
+            target.set(i, r.get(i) + disc.get(i) * Math.min(t1.get(i), t2.get(i)));
+        }
+        target.hostWritten();
+        double loss = 0;
+        double qSum = 0;
+        QNetwork[] qs = {q1, q2};
+        for (QNetwork q : qs) {
+            Mat v = q.forward(batch.observations, batch.actions, true).toHost();
+            for (int i = 0; i < b; i++) {
+                double e = v.get(i) - target.get(i);
+                loss += e * e;
+                if (q == q1) {
+                    qSum += v.get(i);
+                }
+                dq.set(i, 2.0 * e / b);
+            }
+            dq.hostWritten();
+            q.backward(dq, true, false);
+        }
+        stats[0] = loss / b;
+        stats[2] = qSum / b;
+        return stats[0];
+    }
+
+    /** Fills actor gradients of L_mu = -mean Q1(s, mu(s)); critic gradients untouched. */
+    double computeActorGradients(Mat observations) {
+        int b = observations.rows;
+        ensureBuffers(b);
+        Mat a = head.forward(actor.forward(observations, true));
+        Mat v = q1.forward(observations, a, false).toHost();
+        double loss = 0;
+        for (int i = 0; i < b; i++) {
+            loss -= v.get(i);
+            dq.set(i, -1.0 / b);
+        }
+        dq.hostWritten();
+        Mat dA = q1.backward(dq, false, true);
+        actor.backward(head.backward(dA), true, false);
+        stats[1] = loss / b;
+        return stats[1];
+    }
+
+    ParamGroup actorParams() {
+        return actorParams;
+    }
+
+    ParamGroup criticParams() {
+        return criticParams;
+    }
+
+    @Override
+    public String[] statNames() {
+        return STATS.clone();
+    }
+
+    @Override
+    public void stats(double[] out) {
+        System.arraycopy(stats, 0, out, 0, stats.length);
+    }
+
+    @Override
+    public long updates() {
+        return updates;
+    }
+
+    @Override
+    public void writeState(DataOutputStream out) throws IOException {
+        out.writeUTF("td3");
+        out.writeLong(updates);
+        for (long s : rng.state()) {
+            out.writeLong(s);
+        }
+        AgentState.writeGroup(out, actorParams);
+        AgentState.writeGroup(out, actorTargetParams);
+        AgentState.writeGroup(out, criticParams);
+        AgentState.writeGroup(out, criticTargetParams);
+        AgentState.writeAdam(out, actorOpt);
+        AgentState.writeAdam(out, criticOpt);
+    }
+
+    @Override
+    public void readState(DataInputStream in) throws IOException {
+        String kind = in.readUTF();
+        if (!kind.equals("td3")) {
+            throw new IOException("checkpoint holds a '" + kind + "' agent, expected td3");
+        }
+        updates = in.readLong();
+        rng.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
+        AgentState.readGroup(in, actorParams);
+        AgentState.readGroup(in, actorTargetParams);
+        AgentState.readGroup(in, criticParams);
+        AgentState.readGroup(in, criticTargetParams);
+        AgentState.readAdam(in, actorOpt);
+        AgentState.readAdam(in, criticOpt);
+        fastStale = true;
+    }
+
+    @Override
+    public PolicyBundles.Network exportPolicy(Path bundleDir) throws IOException {
+        ParamIO.write(bundleDir.resolve("actor.params"), actor.params());
+        return new PolicyBundles.Network(PolicyBundles.DETERMINISTIC_TANH, actor.layerSpecs(), "actor.params");
+    }
+}

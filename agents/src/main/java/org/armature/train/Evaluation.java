@@ -1,0 +1,70 @@
+package org.armature.train;
+
+import org.armature.agents.Policy;
+import org.armature.envs.Env;
+import org.armature.envs.EnvSpec;
+import org.armature.envs.Envs;
+import org.armature.envs.Reset;
+import org.armature.envs.Step;
+
+/** Deterministic evaluation of a {@link Policy} on an env: episode i is reset with seed {@code seed + i}. */
+public final class Evaluation {
+
+    private Evaluation() {
+    }
+
+    /** Returns over the episodes. */
+    public record Result(double mean, double std, double min, double max, double successRate, double meanLength,
+                         double[] returns) {
+    }
+
+    public static Result run(Policy policy, String envId, int episodes, long seed) {
+        try (Env env = Envs.make(envId)) {
+            EnvSpec spec = env.spec();
+            if (policy.observationDim() != spec.observationDim()) {
+                throw new IllegalArgumentException("policy takes observations of " + policy.observationDim()
+                        + " values but " + envId + " gives " + spec.observationDim());
+            }
+            if (policy.actionDim() != spec.actionDim()) {
+                throw new IllegalArgumentException("policy gives actions of " + policy.actionDim() + " values but "
+                        + envId + " expects " + spec.actionDim());
+            }
+            double[] returns = new double[episodes];
+            long steps = 0;
+            int successes = 0;
+            float[] a = new float[spec.actionDim()];
+            for (int k = 0; k < episodes; k++) {
+                policy.reset(seed + k);
+                Reset r = env.reset(seed + k);
+                float[] o = r.observation();
+                boolean success = false;
+                while (true) {
+                    policy.act(o, a);
+                    Step s = env.step(a);
+                    returns[k] += s.reward();
+                    success |= s.success();
+                    steps++;
+                    o = s.observation();
+                    if (s.done()) {
+                        break;
+                    }
+                }
+                successes += success ? 1 : 0;
+            }
+            double mean = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (double x : returns) {
+                mean += x / episodes;
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+            double var = 0;
+            for (double x : returns) {
+                var += (x - mean) * (x - mean) / episodes;
+            }
+            return new Result(mean, Math.sqrt(var), min, max, successes / (double) episodes, steps / (double) episodes,
+                    returns);
+        }
+    }
+}

@@ -1,0 +1,441 @@
+package org.armature.train;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.armature.agents.Agent;
+import org.armature.agents.Batch;
+import org.armature.agents.PolicyBundles;
+import org.armature.agents.ReplayBuffer;
+import org.armature.agents.Sac;
+import org.armature.agents.Sampler;
+import org.armature.agents.Td3;
+import org.armature.envs.BoxSpace;
+import org.armature.envs.Env;
+import org.armature.envs.EnvSpec;
+import org.armature.envs.Envs;
+import org.armature.envs.Reset;
+import org.armature.envs.Step;
+import org.armature.nn.ParamIO;
+import org.armature.nn.Rng;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The off-policy training loop (CleanRL's structure): uniform random actions for {@code learning_starts} steps,
+ * then exploration actions; every transition goes to the replay buffer (time-outs keep their true final
+ * observation and bootstrap); {@code updates_per_step} gradient updates per env step once learning started;
+ * deterministic evaluations every {@code eval_interval} steps; checkpoints at the first episode end after every
+ * {@code checkpoint_interval} steps; the final policy bundle in {@code <run>/bundle/}.
+ *
+ * <p>Exact resume: every episode starts with {@code env.reset(episodeSeed(seed, episode))}, and a checkpoint holds
+ * the learner (networks, targets, Adam moments, temperature, its random stream), the replay buffer, the trainer's
+ * random stream and counters, all taken at an episode boundary. Resuming therefore replays the same numbers as an
+ * uninterrupted run (single environment, same thread count).
+ */
+public final class Trainer {
+
+    public static final String METRICS = "metrics.csv";
+    public static final String CONFIG = "config.json";
+    public static final String CHECKPOINT = "checkpoints/latest.ckpt";
+    public static final String BUNDLE = "bundle";
+    private static final String[] FIXED_COLUMNS = {"env_steps", "wall_seconds", "episode_return", "episode_length",
+            "eval_return_mean", "eval_return_std", "eval_success_rate"};
+
+    /** Summary of a finished run. */
+    public record Result(Path runDir, long envSteps, double finalEvalMean, double finalEvalStd,
+                         double finalEvalSuccessRate, double wallSeconds, double trainSeconds, long updates) {
+    }
+
+    private final TrainConfig cfg;
+    private final Path runDir;
+    private final Progress progress;
+    private final Env env;
+    private final Env evalEnv;
+    private final EnvSpec spec;
+    private final Agent agent;
+    private final ReplayBuffer buffer;
+    private final Sampler sampler;
+    private final Batch batch;
+    private final Rng rng;
+    private final String[] statNames;
+    private final double[] stats;
+    private final List<String> columns = new ArrayList<>();
+    private BufferedWriter metrics;
+    private long metricsLines;
+
+    // loop state (checkpointed)
+    private long step;
+    private long episode;
+    private double episodeReturn;
+    private int episodeLength;
+    private double wallSeconds;
+    private double evalSeconds;
+    private long lastCheckpointStep;
+    private double latestEval = Double.NaN;
+    private double latestEvalStd = Double.NaN;
+    private double latestSuccess = Double.NaN;
+    private float[] obs;
+
+    private Trainer(TrainConfig cfg, Path runDir, Progress progress) {
+        this.cfg = cfg.validate();
+        this.runDir = runDir;
+        this.progress = progress;
+        if (cfg.numEnvs() != 1) {
+            throw new IllegalArgumentException("num_envs > 1 needs org.armature.envs.VectorEnv, which this build "
+                    + "does not have yet; use --num-envs 1");
+        }
+        this.env = Envs.make(cfg.envId());
+        this.evalEnv = Envs.make(cfg.envId());
+        this.spec = env.spec();
+        BoxSpace as = spec.actionSpace();
+        if (!as.isBounded()) {
+            throw new IllegalArgumentException(cfg.envId() + ": " + cfg.algo() + " needs a bounded action space");
+        }
+        int obsDim = spec.observationDim();
+        this.agent = switch (cfg.algo()) {
+            case "sac" -> new Sac(obsDim, as.low(), as.high(), cfg.sac(), cfg.seed(), DataType.FLOAT);
+            case "td3" -> new Td3(obsDim, as.low(), as.high(), cfg.td3(), cfg.seed(), DataType.FLOAT);
+            default -> throw new IllegalArgumentException("unknown algo " + cfg.algo());
+        };
+        int capacity = (int) Math.min(cfg.bufferSize(), cfg.totalSteps());
+        this.buffer = new ReplayBuffer(capacity, obsDim, spec.actionDim());
+        double gamma = cfg.algo().equals("sac") ? cfg.sac().gamma() : cfg.td3().gamma();
+        this.sampler = buffer.sampler(cfg.nStep(), gamma);
+        this.batch = new Batch(cfg.batchSize(), obsDim, spec.actionDim(), DataType.FLOAT);
+        this.rng = new Rng(cfg.seed() * 0x9E3779B97F4A7C15L + 12345);
+        this.statNames = agent.statNames();
+        this.stats = new double[statNames.length];
+        columns.addAll(Arrays.asList(FIXED_COLUMNS));
+        columns.addAll(Arrays.asList(statNames));
+        columns.add("updates_per_second");
+    }
+
+    /** Creates {@code <runsDir>/<date>-<algo>-<env>-<seed>/} with config.json and versions.json. */
+    public static Trainer create(TrainConfig cfg, Path runsDir, Progress progress) throws IOException {
+        cfg.validate();
+        Envs.make(cfg.envId()).close(); // unknown id fails before anything is written
+        String date = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String base = date + "-" + cfg.algo() + "-" + cfg.envId() + "-" + cfg.seed();
+        Path dir = runsDir.resolve(base);
+        for (int i = 2; Files.exists(dir); i++) {
+            dir = runsDir.resolve(base + "-" + i);
+        }
+        Trainer t = new Trainer(cfg, dir, progress);
+        Files.createDirectories(dir);
+        ParamIO.writeAtomically(dir.resolve(CONFIG), Configs.toJson(cfg).getBytes(StandardCharsets.UTF_8));
+        ParamIO.writeAtomically(dir.resolve("versions.json"), RunInfo.versionsJson().getBytes(StandardCharsets.UTF_8));
+        t.metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8);
+        t.metrics.write(String.join(",", t.columns));
+        t.metrics.newLine();
+        t.metrics.flush();
+        t.metricsLines = 1;
+        t.obs = t.env.reset(episodeSeed(cfg.seed(), 0)).observation();
+        return t;
+    }
+
+    /** Re-opens a run directory at its last checkpoint. */
+    public static Trainer resume(Path runDir, Progress progress) throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            throw new IOException("run directory " + runDir + " does not exist");
+        }
+        Path cfgFile = runDir.resolve(CONFIG);
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new IOException(runDir + " is not a run directory: " + CONFIG + " is missing");
+        }
+        Path ckpt = runDir.resolve(CHECKPOINT);
+        if (!Files.isRegularFile(ckpt)) {
+            throw new IOException(runDir + " has no checkpoint (" + CHECKPOINT + ") to resume from");
+        }
+        TrainConfig cfg = Configs.JSON.readValue(cfgFile.toFile(), TrainConfig.class);
+        Trainer t = new Trainer(cfg, runDir, progress);
+        try (InputStream raw = Files.newInputStream(ckpt);
+             DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+            t.readCheckpoint(in);
+        }
+        // drop metric rows written after the checkpoint
+        Path m = runDir.resolve(METRICS);
+        List<String> lines = Files.readAllLines(m, StandardCharsets.UTF_8);
+        List<String> keep = lines.subList(0, (int) Math.min(lines.size(), t.metricsLines));
+        ParamIO.writeAtomically(m, (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8));
+        t.metrics = Files.newBufferedWriter(m, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        t.obs = t.env.reset(episodeSeed(cfg.seed(), t.episode)).observation();
+        return t;
+    }
+
+    /** Reset seed of training episode {@code episode}. */
+    static long episodeSeed(long seed, long episode) {
+        return seed * 1_000_003L + episode;
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    public TrainConfig config() {
+        return cfg;
+    }
+
+    public Agent agent() {
+        return agent;
+    }
+
+    /** Trains until {@code total_steps} (or {@code stopAfter} steps, for tests), then writes the bundle. */
+    public Result run() throws IOException {
+        return run(Long.MAX_VALUE);
+    }
+
+    /**
+     * Trains; if {@code stopAtStep} comes before the end, stops there without a bundle (simulated interruption).
+     */
+    public Result run(long stopAtStep) throws IOException {
+        int actDim = spec.actionDim();
+        float[] action = new float[actDim];
+        BoxSpace as = spec.actionSpace();
+        long total = cfg.totalSteps();
+        progress.start(cfg.algo() + " " + cfg.envId(), total, step);
+        long t0 = System.nanoTime();
+        double wallAtStart = wallSeconds;
+        long rowUpdates = agent.updates();
+        double rowWall = wallSeconds;
+        try {
+            while (step < total && step < stopAtStep) {
+                if (step < cfg.learningStarts()) {
+                    for (int j = 0; j < actDim; j++) {
+                        action[j] = (float) (as.low(j) + (as.high(j) - (double) as.low(j)) * rng.nextDouble());
+                    }
+                } else {
+                    agent.explore(obs, action);
+                }
+                Step s = env.step(action);
+                buffer.add(obs, action, s.reward(), s.observation(), s.terminated(), s.truncated());
+                episodeReturn += s.reward();
+                episodeLength++;
+                obs = s.observation();
+                step++;
+                if (step > cfg.learningStarts()) {
+                    for (int u = 0; u < cfg.updatesPerStep(); u++) {
+                        sampler.sample(batch, rng);
+                        agent.update(batch);
+                    }
+                }
+                boolean evalDue = cfg.evalInterval() > 0 && step % cfg.evalInterval() == 0 || step == total;
+                wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
+                if (s.done() || evalDue) {
+                    Map<String, String> row = new LinkedHashMap<>();
+                    if (s.done()) {
+                        row.put("episode_return", fmt(episodeReturn));
+                        row.put("episode_length", Integer.toString(episodeLength));
+                    }
+                    if (evalDue) {
+                        long e0 = System.nanoTime();
+                        evaluate(step);
+                        evalSeconds += (System.nanoTime() - e0) / 1e9;
+                        wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
+                        row.put("eval_return_mean", fmt(latestEval));
+                        row.put("eval_return_std", fmt(latestEvalStd));
+                        row.put("eval_success_rate", fmt(latestSuccess));
+                        progress.message(String.format("step %d: eval return %.2f +- %.2f, success %.2f", step,
+                                latestEval, latestEvalStd, latestSuccess));
+                    }
+                    agent.stats(stats);
+                    for (int i = 0; i < statNames.length; i++) {
+                        row.put(statNames[i], fmt(stats[i]));
+                    }
+                    double dt = wallSeconds - rowWall;
+                    long du = agent.updates() - rowUpdates;
+                    if (du > 0 && dt > 0) {
+                        row.put("updates_per_second", fmt(du / dt));
+                    }
+                    rowWall = wallSeconds;
+                    rowUpdates = agent.updates();
+                    writeRow(row);
+                    if (s.done()) {
+                        episode++;
+                        episodeReturn = 0;
+                        episodeLength = 0;
+                        if (cfg.checkpointInterval() > 0 && step - lastCheckpointStep >= cfg.checkpointInterval()
+                                && step < total) {
+                            lastCheckpointStep = step;
+                            writeCheckpoint();
+                        }
+                        obs = env.reset(episodeSeed(cfg.seed(), episode)).observation();
+                    }
+                }
+                if ((step & 63) == 0 || step == total) {
+                    progress.update(step, (step) / Math.max(1e-9, wallSeconds), latestEval);
+                }
+            }
+        } finally {
+            metrics.flush();
+            progress.close();
+        }
+        if (step < total) {
+            metrics.close();
+            return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
+                    wallSeconds - evalSeconds, agent.updates());
+        }
+        metrics.close();
+        writeBundle(runDir.resolve(BUNDLE));
+        return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
+                wallSeconds - evalSeconds, agent.updates());
+    }
+
+    private void evaluate(long atStep) {
+        double[] returns = new double[cfg.evalEpisodes()];
+        int successes = 0;
+        float[] a = new float[spec.actionDim()];
+        for (int k = 0; k < returns.length; k++) {
+            Reset r = evalEnv.reset(evalSeed(cfg.seed(), atStep, k));
+            float[] o = r.observation();
+            boolean success = false;
+            while (true) {
+                agent.act(o, a);
+                Step s = evalEnv.step(a);
+                returns[k] += s.reward();
+                success |= s.success();
+                o = s.observation();
+                if (s.done()) {
+                    break;
+                }
+            }
+            if (success) {
+                successes++;
+            }
+        }
+        double mean = Arrays.stream(returns).average().orElse(Double.NaN);
+        double var = 0;
+        for (double x : returns) {
+            var += (x - mean) * (x - mean);
+        }
+        latestEval = mean;
+        latestEvalStd = Math.sqrt(var / returns.length);
+        latestSuccess = successes / (double) returns.length;
+    }
+
+    static long evalSeed(long seed, long atStep, int k) {
+        return 0x5EEDL + seed * 7_919L + atStep * 131L + k;
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "" : Double.toString(v);
+    }
+
+    private void writeRow(Map<String, String> row) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            String c = columns.get(i);
+            if (i > 0) {
+                sb.append(',');
+            }
+            String v = switch (c) {
+                case "env_steps" -> Long.toString(step);
+                case "wall_seconds" -> String.format(java.util.Locale.ROOT, "%.3f", wallSeconds);
+                default -> row.getOrDefault(c, "");
+            };
+            sb.append(v);
+        }
+        metrics.write(sb.toString());
+        metrics.newLine();
+        metrics.flush();
+        metricsLines++;
+    }
+
+    private void writeCheckpoint() throws IOException {
+        Path f = runDir.resolve(CHECKPOINT);
+        Files.createDirectories(f.getParent());
+        Path tmp = Files.createTempFile(f.getParent(), ".latest", ".tmp");
+        try {
+            try (OutputStream raw = Files.newOutputStream(tmp);
+                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
+                out.writeUTF("armature-checkpoint-v1");
+                out.writeLong(step);
+                out.writeLong(episode);
+                out.writeDouble(wallSeconds);
+                out.writeDouble(evalSeconds);
+                out.writeLong(lastCheckpointStep);
+                out.writeDouble(latestEval);
+                out.writeDouble(latestEvalStd);
+                out.writeDouble(latestSuccess);
+                out.writeLong(metricsLines);
+                for (long x : rng.state()) {
+                    out.writeLong(x);
+                }
+                agent.writeState(out);
+                buffer.write(out);
+            }
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        progress.message("step " + step + ": checkpoint written");
+    }
+
+    private void readCheckpoint(DataInputStream in) throws IOException {
+        String magic = in.readUTF();
+        if (!magic.equals("armature-checkpoint-v1")) {
+            throw new IOException("unsupported checkpoint format '" + magic + "'");
+        }
+        step = in.readLong();
+        episode = in.readLong();
+        wallSeconds = in.readDouble();
+        evalSeconds = in.readDouble();
+        lastCheckpointStep = in.readLong();
+        latestEval = in.readDouble();
+        latestEvalStd = in.readDouble();
+        latestSuccess = in.readDouble();
+        metricsLines = in.readLong();
+        rng.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
+        agent.readState(in);
+        buffer.read(in);
+        episodeReturn = 0;
+        episodeLength = 0;
+    }
+
+    /** Writes the policy bundle into {@code dir} (replacing an older one; built in a temp dir, then renamed). */
+    public void writeBundle(Path dir) throws IOException {
+        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
+        deleteRecursively(tmp);
+        Files.createDirectories(tmp);
+        PolicyBundles.Network net = agent.exportPolicy(tmp);
+        PolicyBundles.Spec spec = new PolicyBundles.Spec(PolicyBundles.FORMAT, PolicyBundles.FORMAT_VERSION, net,
+                new PolicyBundles.Space(this.spec.observationSpace().low(), this.spec.observationSpace().high()),
+                new PolicyBundles.Space(this.spec.actionSpace().low(), this.spec.actionSpace().high()),
+                null, this.spec.controlDtSeconds(), 1,
+                new PolicyBundles.Provenance(cfg.algo(), cfg.envId(), cfg.seed(), step, RunInfo.gitCommit(),
+                        RunInfo.armatureVersion(), ZonedDateTime.now(ZoneOffset.UTC).toString()));
+        PolicyBundles.writeSpec(tmp, spec);
+        deleteRecursively(dir);
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var s = Files.walk(p)) {
+            List<Path> all = s.sorted(java.util.Comparator.reverseOrder()).toList();
+            for (Path x : all) {
+                Files.delete(x);
+            }
+        }
+    }
+}

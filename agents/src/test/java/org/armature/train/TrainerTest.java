@@ -1,0 +1,145 @@
+package org.armature.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.armature.agents.BundlePolicy;
+import org.armature.agents.Policy;
+import org.armature.agents.PolicyBundles;
+import org.armature.nn.Rng;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+
+    private static TrainConfig tiny(String algo, long steps) throws Exception {
+        return Configs.resolve(TrainConfig.defaults(algo, "Pendulum-v1", steps, 3), null, List.of(
+                "learning_starts=200", "batch_size=32", "eval_interval=400", "eval_episodes=2",
+                "checkpoint_interval=400", algo + ".actor_hidden=[16,16]", algo + ".critic_hidden=[16,16]"));
+    }
+
+    /** metrics.csv without the wall-clock columns. */
+    private static List<String> deterministicMetrics(Path run) throws Exception {
+        List<String> lines = Files.readAllLines(run.resolve(Trainer.METRICS));
+        String[] header = lines.get(0).split(",", -1);
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            String[] f = l.split(",", -1);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < f.length; i++) {
+                if (!header[i].equals("wall_seconds") && !header[i].equals("updates_per_second")) {
+                    sb.append(f[i]).append(',');
+                }
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void resumeFromCheckpointMatchesAnUninterruptedRun(@TempDir Path dir) throws Exception {
+        for (String algo : new String[]{"sac", "td3"}) {
+            Path runsA = dir.resolve(algo + "-a");
+            Path runsB = dir.resolve(algo + "-b");
+            Trainer a = Trainer.create(tiny(algo, 1200), runsA, Progress.SILENT);
+            a.run();
+            Trainer b = Trainer.create(tiny(algo, 1200), runsB, Progress.SILENT);
+            Trainer.Result partial = b.run(700);                // "crash" at step 700 (checkpoint at 400)
+            assertEquals(700, partial.envSteps());
+            assertTrue(Files.exists(b.runDir().resolve(Trainer.CHECKPOINT)));
+            assertTrue(Files.notExists(b.runDir().resolve(Trainer.BUNDLE)));
+            Trainer resumed = Trainer.resume(b.runDir(), Progress.SILENT);
+            resumed.run();
+            assertEquals(deterministicMetrics(a.runDir()), deterministicMetrics(b.runDir()), algo + " metrics differ");
+            assertArrayEquals(Files.readAllBytes(a.runDir().resolve("bundle/actor.params")),
+                    Files.readAllBytes(b.runDir().resolve("bundle/actor.params")), algo + " weights differ");
+        }
+    }
+
+    @Test
+    void runDirectoryContentsAndBundleRoundTrip(@TempDir Path dir) throws Exception {
+        Trainer t = Trainer.create(tiny("sac", 400), dir, Progress.SILENT);
+        t.run();
+        Path run = t.runDir();
+        assertTrue(run.getFileName().toString().matches("\\d{8}-\\d{6}-sac-Pendulum-v1-3"), run.toString());
+        for (String f : new String[]{"config.json", "versions.json", "metrics.csv", "bundle/bundle.json",
+                "bundle/actor.params"}) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), f);
+        }
+        List<String> lines = Files.readAllLines(run.resolve(Trainer.METRICS));
+        assertTrue(lines.get(0).startsWith("env_steps,wall_seconds,episode_return,episode_length,eval_return_mean,"
+                + "eval_return_std,eval_success_rate,"), lines.get(0));
+        assertTrue(lines.get(0).endsWith("updates_per_second"));
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.startsWith("400,"), last);
+        // resolved config round-trips
+        TrainConfig back = Configs.JSON.readValue(run.resolve("config.json").toFile(), TrainConfig.class);
+        assertEquals(32, back.batchSize());
+        // the bundle loads without training code and acts exactly like the trained agent
+        Policy p = Policy.load(run.resolve("bundle"));
+        BundlePolicy bp = (BundlePolicy) p;
+        assertEquals("sac", bp.spec().provenance().algo());
+        assertEquals(400L, bp.spec().provenance().envSteps());
+        assertEquals(0.05, bp.spec().controlDtSeconds(), 1e-12);
+        Rng rng = new Rng(1);
+        float[] mine = new float[1];
+        for (int i = 0; i < 20; i++) {
+            float[] o = {(float) rng.nextGaussian(), (float) rng.nextGaussian(), (float) rng.nextGaussian()};
+            t.agent().act(o, mine);
+            assertArrayEquals(mine, p.act(o));
+            float s = p.sample(o)[0];
+            assertTrue(s >= -2 && s <= 2);
+        }
+        Evaluation.Result r = Evaluation.run(p, "Pendulum-v1", 2, 0);
+        assertEquals(200.0, r.meanLength(), 1e-9);
+    }
+
+    @Test
+    void badInputsGiveClearErrors(@TempDir Path dir) throws Exception {
+        Exception e = assertThrows(java.io.IOException.class, () -> Policy.load(dir.resolve("nope")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+        e = assertThrows(java.io.IOException.class, () -> Policy.load(dir));
+        assertTrue(e.getMessage().contains("bundle.json is missing"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Configs.resolve(
+                TrainConfig.defaults("sac", "Pendulum-v1", 10, 1), null, List.of("sac.polcy_lr=1")));
+        assertTrue(e.getMessage().contains("unknown config key 'sac.polcy_lr'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Configs.resolve(
+                TrainConfig.defaults("sac", "Pendulum-v1", 10, 1), null, List.of("batch_size=0")));
+        assertTrue(e.getMessage().contains("batch_size must be >= 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Trainer.create(
+                TrainConfig.defaults("sac", "Pendulm-v1", 10, 1), dir.resolve("runs"), Progress.SILENT));
+        assertTrue(e.getMessage().contains("unknown environment id"), e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("runs")), "nothing written for a bad env id");
+        e = assertThrows(java.io.IOException.class, () -> Trainer.resume(dir, Progress.SILENT));
+        assertTrue(e.getMessage().contains("config.json is missing"), e.getMessage());
+        // a bundle whose observation size does not match the env
+        Trainer t = Trainer.create(tiny("td3", 200), dir.resolve("r"), Progress.SILENT);
+        t.run();
+        Path bundle = t.runDir().resolve("bundle");
+        PolicyBundles.Spec s = PolicyBundles.readSpec(bundle);
+        assertEquals(PolicyBundles.DETERMINISTIC_TANH, s.policy().type());
+        String json = Files.readString(bundle.resolve("bundle.json"));
+        Files.writeString(bundle.resolve("bundle.json"), json.replace("\"in\" : 3", "\"in\" : 4"));
+        e = assertThrows(java.io.IOException.class, () -> Policy.load(bundle));
+        assertTrue(e.getMessage().contains("weights do not match"), e.getMessage());
+    }
+
+    @Test
+    void unboundedSpacesRoundTripThroughBundleJson(@TempDir Path dir) throws Exception {
+        PolicyBundles.Spec s = new PolicyBundles.Spec(PolicyBundles.FORMAT, 1,
+                new PolicyBundles.Network(PolicyBundles.DETERMINISTIC_TANH, List.of(), "w.params"),
+                new PolicyBundles.Space(new float[]{Float.NEGATIVE_INFINITY}, new float[]{Float.POSITIVE_INFINITY}),
+                new PolicyBundles.Space(new float[]{-1}, new float[]{1}), null, 0.02, 1, null);
+        PolicyBundles.writeSpec(dir, s);
+        PolicyBundles.Spec back = PolicyBundles.readSpec(dir);
+        assertEquals(Float.NEGATIVE_INFINITY, back.observationSpace().low()[0]);
+        assertEquals(Float.POSITIVE_INFINITY, back.observationSpace().high()[0]);
+    }
+}

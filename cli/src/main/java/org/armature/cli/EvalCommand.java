@@ -1,0 +1,42 @@
+package org.armature.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.armature.agents.Policy;
+import org.armature.train.Evaluation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code armature eval}: roll a policy bundle out deterministically and report returns and success rate. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate a policy bundle: mean/std return and success rate over N episodes.",
+                "  armature eval --bundle runs/<run>/bundle --env Pendulum-v1 --episodes 10 --seed 0",
+                "Episode i is reset with seed S + i; actions are the policy's deterministic (mean) actions."})
+public final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "policy bundle directory")
+    Path bundle;
+
+    @Option(names = "--env", required = true, description = "env id")
+    String env;
+
+    @Option(names = "--episodes", defaultValue = "10", description = "episodes (default: ${DEFAULT-VALUE})")
+    int episodes;
+
+    @Option(names = "--seed", defaultValue = "0", description = "first episode seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        if (episodes < 1) {
+            throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
+        }
+        Policy policy = Policy.load(bundle);
+        Evaluation.Result r = Evaluation.run(policy, env, episodes, seed);
+        System.out.printf("%s on %s: return %.2f +- %.2f over %d episodes (min %.2f, max %.2f), success rate %.2f, "
+                        + "mean length %.1f%n", bundle, env, r.mean(), r.std(), episodes, r.min(), r.max(),
+                r.successRate(), r.meanLength());
+        return 0;
+    }
+}

@@ -1,0 +1,85 @@
+package org.armature.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.armature.train.Configs;
+import org.armature.train.ConsoleProgress;
+import org.armature.train.TrainConfig;
+import org.armature.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code armature train}: off-policy RL (SAC, TD3) with a run directory, checkpoints and a policy bundle. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train SAC or TD3 on an environment; writes <out>/<date>-<algo>-<env>-<seed>/ with config.json,",
+                "versions.json, metrics.csv, checkpoints/ and the final policy bundle in bundle/.",
+                "  armature train --algo sac --env Pendulum-v1 --steps 20000 --seed 1 --set learning_starts=1000",
+                "  armature train --resume runs/20260101-120000-sac-Pendulum-v1-1",
+                "Config keys (snake_case, see config.json of any run): --set sac.actor_hidden=[64,64] --set batch_size=100"})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--algo", description = "sac | td3")
+    String algo;
+
+    @Option(names = "--env", description = "env id (see `armature envs`)")
+    String env;
+
+    @Option(names = "--steps", description = "environment steps")
+    Long steps;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "runs", description = "runs directory (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--config", description = "JSON file with config overrides")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "config override, repeatable (e.g. batch_size=128)")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--num-envs", description = "parallel environments (default 1; resume is exact only with 1)")
+    Integer numEnvs;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue a run from its last checkpoint")
+    Path resume;
+
+    @Override
+    public Integer call() throws Exception {
+        Trainer trainer;
+        if (resume != null) {
+            if (algo != null || env != null || steps != null || config != null || !sets.isEmpty()) {
+                throw new IllegalArgumentException("--resume takes the run's own config.json; drop --algo/--env/--steps/"
+                        + "--config/--set");
+            }
+            ConsoleProgress progress = ConsoleProgress.auto(System.out, 10);
+            trainer = Trainer.resume(resume, progress);
+        } else {
+            if (algo == null || env == null || steps == null) {
+                throw new IllegalArgumentException("train needs --algo, --env and --steps (or --resume RUN_DIR)");
+            }
+            if (!algo.equals("sac") && !algo.equals("td3")) {
+                throw new IllegalArgumentException("unknown --algo '" + algo + "', expected sac or td3");
+            }
+            List<String> all = new ArrayList<>();
+            if (numEnvs != null) {
+                all.add("num_envs=" + numEnvs);
+            }
+            all.addAll(sets);
+            TrainConfig cfg = Configs.resolve(TrainConfig.defaults(algo, env, steps, seed), config, all);
+            ConsoleProgress progress = ConsoleProgress.auto(System.out, cfg.logIntervalSeconds());
+            trainer = Trainer.create(cfg, out, progress);
+            System.out.println("run directory: " + trainer.runDir());
+        }
+        Trainer.Result r = trainer.run();
+        System.out.printf("done: %d env steps, %d updates, %.1f s (training %.1f s); final eval return %.2f +- %.2f, "
+                        + "success rate %.2f%nbundle: %s%n", r.envSteps(), r.updates(), r.wallSeconds(),
+                r.trainSeconds(), r.finalEvalMean(), r.finalEvalStd(), r.finalEvalSuccessRate(),
+                r.runDir().resolve(Trainer.BUNDLE));
+        return 0;
+    }
+}

@@ -1,0 +1,99 @@
+package org.armature.envs.tasks.manipulation;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.armature.envs.EnvSpec;
+import org.armature.envs.PhysicsEnv;
+import org.armature.envs.Step;
+import org.armature.sim.ModelSpec;
+import org.armature.sim.PhysicsWorld;
+
+/**
+ * Shared reward plumbing of the manipulation tasks, each of which comes in two variants:
+ * <ul>
+ *   <li><b>dense</b> ({@code Reach-v1}, ...): the shaped reward is the sum of named terms, each reported in
+ *       {@code info} as {@code reward_<term>}; success does not end the episode (Meta-World's convention), the
+ *       time limit does;</li>
+ *   <li><b>sparse</b> ({@code ReachSparse-v1}, ...): reward 1 on the step that succeeds, which terminates the
+ *       episode, 0 otherwise.</li>
+ * </ul>
+ * Both report {@code info.success} (a {@link Boolean}) on every step, computed from the physics state only, so the
+ * two variants agree on success for the same seed and actions. A state that is no longer finite (a physics blow-up)
+ * terminates the episode in both variants with {@code info.physics_diverged = true}.
+ */
+public abstract class ManipulationEnv extends PhysicsEnv {
+
+    protected final boolean sparse;
+    protected final EnvSpec spec;
+
+    protected ManipulationEnv(ModelSpec model, PhysicsWorld.Config config, int frameSkip, float groundFriction,
+                              boolean sparse, EnvSpecFactory specFactory, int actionDim) {
+        super(model, config, frameSkip, groundFriction, actionDim);
+        this.sparse = sparse;
+        this.spec = specFactory.make(controlDtSeconds());
+    }
+
+    /** Builds the spec once the control period is known. */
+    @FunctionalInterface
+    protected interface EnvSpecFactory {
+        EnvSpec make(double controlDtSeconds);
+    }
+
+    @Override
+    public EnvSpec spec() {
+        return spec;
+    }
+
+    public boolean isSparse() {
+        return sparse;
+    }
+
+    /**
+     * Assembles the step from the task's success flag and reward terms ({@code terms[i]} named {@code names[i]}).
+     * {@code extraInfo} entries (may be null) are added to {@code info} in both variants.
+     */
+    protected Step finish(float[] observation, boolean success, String[] names, double[] terms,
+                          Map<String, Object> extraInfo) {
+        boolean diverged = !allFinite(observation);
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("success", success && !diverged);
+        if (extraInfo != null) {
+            info.putAll(extraInfo);
+        }
+        double reward;
+        if (sparse) {
+            reward = success && !diverged ? 1.0 : 0.0;
+        } else {
+            reward = 0;
+            for (int i = 0; i < terms.length; i++) {
+                info.put("reward_" + names[i], terms[i]);
+                reward += terms[i];
+            }
+            if (diverged) {
+                reward = 0;
+            }
+        }
+        if (diverged) {
+            info.put("physics_diverged", true);
+            java.util.Arrays.fill(observation, 0f);
+        }
+        boolean terminated = diverged || (sparse && success);
+        return new Step(observation, reward, terminated, false, info);
+    }
+
+    protected static boolean allFinite(float[] x) {
+        for (float v : x) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    protected static float[] repeat(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+}

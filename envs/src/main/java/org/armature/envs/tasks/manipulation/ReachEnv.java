@@ -1,0 +1,180 @@
+package org.armature.envs.tasks.manipulation;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.armature.envs.BoxSpace;
+import org.armature.envs.EnvSpec;
+import org.armature.envs.Reset;
+import org.armature.envs.Step;
+import org.armature.sim.Model;
+import org.armature.sim.ModelSpec;
+import org.armature.sim.PhysicsWorld;
+import org.armature.sim.Quat;
+import org.armature.sim.Scene;
+
+/**
+ * {@code Reach-v1} / {@code ReachSparse-v1}: a 7-joint arm with the Franka Emika Panda's kinematics (modified DH
+ * parameters, joint limits, link masses, torque limits; see {@link PandaKinematics} and {@code panda_arm.json})
+ * moves its tool centre point (TCP) to a random target.
+ *
+ * <ul>
+ *   <li>Action (7, in [-1, 1]): delta joint positions, {@value #DELTA_Q_RAD} rad per unit; the joint-space PD
+ *       controller (position actuators) tracks {@code q_des = clip(q + 0.05 a, joint limits)}
+ *       (kp/kv = 10-12.5 /s, so a full action moves a free joint at about 0.5-0.6 rad/s, inside the Panda's
+ *       2.175-2.61 rad/s joint speed limits) over the control step.
+ *       Gravity is off: the real arm's controller compensates gravity, which is what this models.</li>
+ *   <li>Observation (20): q (7, rad), qdot (7, rad/s), TCP position (3, m), target position (3, m).</li>
+ *   <li>Dense reward: {@code distance = -|tcp - target|} and {@code ctrl = -1e-3 |a|^2}.
+ *       Success: {@code |tcp - target| < 0.05 m} (Fetch Reach's threshold).</li>
+ *   <li>Reset: q = ready pose + U(-0.1, 0.1) rad per joint, at rest; target uniform in the box
+ *       x in [0.25, 0.65], y in [-0.35, 0.35], z in [0.15, 0.65] m.</li>
+ *   <li>Control 40 Hz (6 physics steps of 1/240 s), 150 steps (3.75 s) per episode.</li>
+ * </ul>
+ */
+public final class ReachEnv extends ManipulationEnv {
+
+    public static final String ID = "Reach-v1";
+    public static final String SPARSE_ID = "ReachSparse-v1";
+    public static final int OBS_DIM = 20;
+    public static final double DELTA_Q_RAD = 0.05;
+    public static final double SUCCESS_DISTANCE = 0.05; // FetchReach-v1 distance_threshold
+    static final double CTRL_COST_WEIGHT = 1e-3;
+    static final double INIT_NOISE_RAD = 0.1;
+    static final double[] TARGET_LOW = {0.25, -0.35, 0.15};
+    static final double[] TARGET_HIGH = {0.65, 0.35, 0.65};
+    static final int FRAME_SKIP = 6;
+    static final int MAX_STEPS = 150;
+    private static final String[] TERMS = {"distance", "ctrl"};
+
+    private final Model.JointInfo[] joints = new Model.JointInfo[7];
+    private final Model.BodyInfo hand;
+    private final double[] tcpLocal;
+    private final double[] q = new double[7];
+    private final double[] qd = new double[7];
+    private final double[] tcp = new double[3];
+    private final double[] target = new double[3];
+    private final float[] control = new float[7];
+    private final double[] terms = new double[2];
+
+    public ReachEnv() {
+        this(false);
+    }
+
+    public ReachEnv(boolean sparse) {
+        super(ModelSpec.loadResource("panda_arm"), PhysicsWorld.Config.DEFAULT.withGravity(0f, 0f, 0f),
+                FRAME_SKIP, 0.8f, sparse,
+                dt -> new EnvSpec(sparse ? SPARSE_ID : ID, BoxSpace.unbounded(OBS_DIM), BoxSpace.uniform(7, -1f, 1f),
+                        dt, MAX_STEPS), 7);
+        for (int i = 0; i < 7; i++) {
+            joints[i] = model.joint("joint" + (i + 1));
+        }
+        hand = model.body("link7");
+        // TCP in the hand's frame, from the spec pose (all joints at 0): see PandaKinematics
+        double[] tcp0 = new double[3];
+        new PandaKinematics().forward(new double[7], tcp0, null);
+        double[] p = new double[3];
+        model.bodyPosition(hand, p);
+        tcpLocal = Quat.rotateInverse(model.bodyOrientation(hand),
+                new double[]{tcp0[0] - p[0], tcp0[1] - p[1], tcp0[2] - p[2]});
+    }
+
+    @Override
+    protected Reset resetTask(SplittableRandom rng) {
+        restoreInitialState();
+        double[] qpos = new double[model.nq()];
+        for (int i = 0; i < 7; i++) {
+            double v = PandaKinematics.Q_HOME[i] + rng.nextDouble(-INIT_NOISE_RAD, INIT_NOISE_RAD);
+            qpos[joints[i].qposAddress()] = clamp(v, PandaKinematics.Q_LOWER[i], PandaKinematics.Q_UPPER[i]);
+        }
+        model.setState(qpos, new double[model.nv()]);
+        for (int k = 0; k < 3; k++) {
+            target[k] = rng.nextDouble(TARGET_LOW[k], TARGET_HIGH[k]);
+        }
+        readState();
+        for (int i = 0; i < 7; i++) {
+            control[i] = (float) q[i];
+        }
+        model.setControl(control);
+        return new Reset(observation());
+    }
+
+    @Override
+    protected Step stepTask(float[] action) {
+        for (int i = 0; i < 7; i++) {
+            control[i] = (float) clamp(q[i] + DELTA_Q_RAD * action[i], PandaKinematics.Q_LOWER[i],
+                    PandaKinematics.Q_UPPER[i]);
+        }
+        simulate(control);
+        readState();
+        double d = distance();
+        terms[0] = -d;
+        double a2 = 0;
+        for (float a : action) {
+            a2 += a * a;
+        }
+        terms[1] = -CTRL_COST_WEIGHT * a2;
+        return finish(observation(), d < SUCCESS_DISTANCE, TERMS, terms, Map.of("distance", d));
+    }
+
+    private void readState() {
+        for (int i = 0; i < 7; i++) {
+            q[i] = model.jointPosition(joints[i]);
+            qd[i] = model.jointVelocity(joints[i]);
+        }
+        double[] w = model.pointToWorld(hand, tcpLocal);
+        System.arraycopy(w, 0, tcp, 0, 3);
+    }
+
+    private double distance() {
+        double dx = tcp[0] - target[0];
+        double dy = tcp[1] - target[1];
+        double dz = tcp[2] - target[2];
+        return Math.sqrt(dx * dx + dy * dy + dz * dz);
+    }
+
+    private float[] observation() {
+        float[] o = new float[OBS_DIM];
+        for (int i = 0; i < 7; i++) {
+            o[i] = (float) q[i];
+            o[7 + i] = (float) qd[i];
+        }
+        for (int k = 0; k < 3; k++) {
+            o[14 + k] = (float) tcp[k];
+            o[17 + k] = (float) target[k];
+        }
+        return o;
+    }
+
+    /** Current TCP position (m). */
+    public double[] tcpPosition() {
+        return tcp.clone();
+    }
+
+    /** Current target (m). */
+    public double[] targetPosition() {
+        return target.clone();
+    }
+
+    /** Current joint angles (rad). */
+    public double[] jointPositions() {
+        return q.clone();
+    }
+
+    static double clamp(double v, double lo, double hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    @Override
+    protected void addSceneExtras(List<Scene.Shape> shapes) {
+        shapes.add(new Scene.Shape("target", Scene.Kind.SPHERE, new float[]{(float) SUCCESS_DISTANCE, 0, 0},
+                new float[]{(float) target[0], (float) target[1], (float) target[2]}, new float[]{0, 0, 0, 1},
+                new float[]{0.2f, 0.85f, 0.3f, 0.35f}, true));
+    }
+
+    @Override
+    protected List<Scene.Camera> cameras() {
+        return List.of(new Scene.Camera("front", new float[]{1.8f, -1.2f, 1.2f}, new float[]{0.35f, 0f, 0.45f}, 45f));
+    }
+}
