@@ -10,6 +10,8 @@ import java.util.function.Function;
 import org.armature.agents.Policy;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Envs;
+import org.armature.envs.experts.Expert;
+import org.armature.envs.experts.Experts;
 
 /**
  * The standard dataset suites built by {@code armature datasets build --suite NAME}, in D4RL's spirit:
@@ -24,8 +26,9 @@ import org.armature.envs.Envs;
  *   <li>{@code locomotion}: Hopper-v1, HalfCheetah-v1, Walker2d-v1, Ant-v1 need medium and expert SAC policy
  *       bundles in {@code suite-policies/<env>/{medium,expert}} (looked up next to the working directory, then on
  *       the class path); datasets whose behaviour policy is missing are reported and skipped.</li>
- *   <li>{@code manipulation}: expert demonstrations of the scripted experts with documented noise; skipped where
- *       the env or its expert is not in this build.</li>
+ *   <li>{@code manipulation}: Reach-v1, PushT-v1, PegInsert-v1: {@value #EPISODES} demonstrations of the scripted
+ *       expert with its documented noise ({@code Experts.defaultNoiseStd}) and a random dataset; skipped where the
+ *       env or its expert is not in this build.</li>
  * </ul>
  * Seeds: dataset k of a suite collects with seeds {@code seed + 100000 k + i}, so no two datasets share an episode.
  */
@@ -50,6 +53,11 @@ public final class DatasetSuite {
                                Consumer<String> log) {
         List<Path> written = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        try {
+            Files.createDirectories(outDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + outDir + ": " + e.getMessage(), e);
+        }
         switch (suite) {
             case "pendulum" -> buildEnv("Pendulum-v1", outDir, seed, env -> new PendulumSwingUp(),
                     env -> new PendulumSwingUp(), PENDULUM_MEDIUM_NOISE, written, skipped, log);
@@ -69,7 +77,11 @@ public final class DatasetSuite {
                         skipped.add(env + ": env not registered in this build");
                         continue;
                     }
-                    buildEnv(env, outDir, seed, null, e -> bundleLoader.apply("expert"), 0.0, written, skipped, log);
+                    if (!Experts.has(env)) {
+                        skipped.add(env + ": no scripted expert in this build");
+                        continue;
+                    }
+                    buildDemonstrations(env, outDir, seed, written, log);
                 }
             }
             default -> throw new IllegalArgumentException("unknown suite '" + suite + "', expected one of "
@@ -85,13 +97,8 @@ public final class DatasetSuite {
         try (var e = Envs.make(envId)) {
             spec = e.spec();
         }
-        String base = envId.toLowerCase().replace("-v", "-v");
+        String base = envId.toLowerCase();
         Path dir = outDir;
-        try {
-            Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
-        }
         long s0 = seed;
         OfflineDataset random = Collector.collect(envId, Collector.randomPolicy(spec, s0), "random", EPISODES, s0, 0,
                 null);
@@ -131,6 +138,53 @@ public final class DatasetSuite {
         } else {
             skipped.add(envId + " mixed-1/5/10pct: need the expert policy");
         }
+    }
+
+    /**
+     * Manipulation: {@value #EPISODES} demonstrations of the scripted expert with its documented noise
+     * ({@code Experts.defaultNoiseStd}, action units), plus a random dataset.
+     */
+    private static void buildDemonstrations(String envId, Path outDir, long seed, List<Path> written,
+                                            Consumer<String> log) {
+        EnvSpec spec;
+        try (var e = Envs.make(envId)) {
+            spec = e.spec();
+        }
+        double noise = Experts.defaultNoiseStd(envId);
+        String base = envId.toLowerCase();
+        OfflineDataset random = Collector.collect(envId, Collector.randomPolicy(spec, seed), "random", EPISODES, seed,
+                0, null);
+        written.add(write(random, outDir.resolve(base + "-random.h5"), log));
+        Policy expert = expertPolicy(envId, spec, noise, seed);
+        OfflineDataset demos = Collector.collect(envId, expert, "expert(noise_std=" + noise + ")", EPISODES,
+                seed + 100_000, 0, null);
+        written.add(write(demos, outDir.resolve(base + "-expert.h5"), log));
+    }
+
+    /** A scripted expert of {@code org.armature.envs.experts} as a {@link Policy}. */
+    public static Policy expertPolicy(String envId, EnvSpec spec, double noiseStd, long seed) {
+        Expert e = Experts.make(envId, noiseStd, seed);
+        return new Policy() {
+            @Override
+            public float[] act(float[] observation) {
+                return e.act(observation);
+            }
+
+            @Override
+            public void reset(long episodeSeed) {
+                e.reset(episodeSeed);
+            }
+
+            @Override
+            public int observationDim() {
+                return spec.observationDim();
+            }
+
+            @Override
+            public int actionDim() {
+                return spec.actionDim();
+            }
+        };
     }
 
     private static Policy tryPolicy(Function<String, Policy> f, String envId, String level, List<String> skipped) {
