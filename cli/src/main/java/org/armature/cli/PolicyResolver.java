@@ -1,22 +1,24 @@
 package org.armature.cli;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 import org.armature.agents.Policy;
+import org.armature.agents.PolicyBundles;
 import org.armature.envs.BoxSpace;
 import org.armature.envs.EnvSpec;
+import org.armature.envs.experts.Expert;
+import org.armature.envs.experts.Experts;
 
 /**
  * Turns a {@code --policy} argument into a {@link Policy} for an env, in one place for every command
  * ({@code view}, {@code render}, {@code rollout}, {@code quickstart}, ...):
  * <ul>
  *   <li>{@code random}: uniform in the action box, seeded (episode seeds re-seed it through {@link Policy#reset});</li>
- *   <li>{@code expert}: the env's scripted expert from {@code org.armature.envs.experts};</li>
- *   <li>anything else: a policy bundle directory (or zip) saved by training, loaded by the agents module.</li>
+ *   <li>{@code expert}: the env's scripted expert from {@code org.armature.envs.experts}, without action noise
+ *       (commands that want demonstration noise add it themselves, e.g. {@code collect --noise});</li>
+ *   <li>anything else: a policy bundle directory saved by training, loaded with {@link PolicyBundles#load}.</li>
  * </ul>
  */
 public final class PolicyResolver {
@@ -33,7 +35,7 @@ public final class PolicyResolver {
             return new Resolved(new RandomPolicy(env, seed), "random");
         }
         if (spec.equals("expert")) {
-            return new Resolved(expert(env), "expert");
+            return new Resolved(expert(env, seed), "expert");
         }
         Path bundle = Path.of(spec);
         if (!Files.exists(bundle)) {
@@ -46,50 +48,50 @@ public final class PolicyResolver {
                             + "but %s has %d observations and %d actions", bundle, p.observationDim(), p.actionDim(),
                     env.id(), env.observationDim(), env.actionDim()));
         }
-        return new Resolved(p, bundle.getFileName().toString());
+        Path abs = bundle.toAbsolutePath().normalize();
+        String name = abs.getParent() != null && abs.getFileName().toString().equals("bundle")
+                ? abs.getParent().getFileName() + "/bundle" : abs.getFileName().toString();
+        return new Resolved(p, name);
     }
 
-    /**
-     * Loads a bundle through the agents module's loader ({@code PolicyBundles.load(Path)} or
-     * {@code Policy.load(Path)}), looked up at run time while that loader is being written.
-     */
     static Policy loadBundle(Path bundle) {
-        Method load = findStatic("org.armature.agents.PolicyBundles", "load");
-        if (load == null) {
-            load = findStatic("org.armature.agents.Policy", "load");
-        }
-        if (load == null) {
-            throw new IllegalArgumentException("cannot load policy bundle " + bundle
-                    + ": this build has no policy bundle loader (org.armature.agents.PolicyBundles)");
-        }
         try {
-            return (Policy) load.invoke(null, bundle);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
+            return PolicyBundles.load(bundle);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot load policy bundle " + bundle + ": " + e.getMessage());
+        }
+    }
+
+    /** The env's noise-free scripted expert, as a {@link Policy} (episode seeds reset its internal choices). */
+    static Policy expert(EnvSpec env, long seed) {
+        if (!Experts.has(env.id())) {
+            throw new IllegalArgumentException("no scripted expert for " + env.id() + "; experts exist for: "
+                    + String.join(", ", Experts.ids()));
+        }
+        Expert expert = Experts.make(env.id(), 0.0, seed);
+        int obsDim = env.observationDim();
+        int actDim = env.actionDim();
+        return new Policy() {
+            @Override
+            public float[] act(float[] observation) {
+                return expert.act(observation);
             }
-            throw new IllegalArgumentException("cannot load policy bundle " + bundle + ": " + cause.getMessage());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static Method findStatic(String className, String name) {
-        try {
-            Class<?> c = Class.forName(className);
-            Method m = c.getMethod(name, Path.class);
-            return java.lang.reflect.Modifier.isStatic(m.getModifiers()) && Policy.class.isAssignableFrom(m.getReturnType())
-                    ? m : null;
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            return null;
-        }
-    }
+            @Override
+            public void reset(long s) {
+                expert.reset(s);
+            }
 
-    static Policy expert(EnvSpec env) {
-        throw new IllegalArgumentException("no scripted expert for " + env.id()
-                + ": scripted experts (org.armature.envs.experts) are not in this build; use --policy random or a "
-                + "policy bundle directory");
+            @Override
+            public int observationDim() {
+                return obsDim;
+            }
+
+            @Override
+            public int actionDim() {
+                return actDim;
+            }
+        };
     }
 
     /** Uniform random actions in a bounded action box, from a seeded stream. */
