@@ -148,6 +148,24 @@ class VizCommandsTest {
     }
 
     @Test
+    void withoutAWorkingEglRenderingFailsWithTheInstallHintAndWritesNothing(@TempDir Path dir) throws Exception {
+        // a child JVM whose EGL loader finds no vendor library, as on a machine without libegl-mesa0
+        Path out = dir.resolve("out");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "render", "--env", "Pendulum-v1",
+                "--out", out.toString(), "--size", "64x48");
+        pb.environment().put("__EGL_VENDOR_LIBRARY_FILENAMES", dir.resolve("missing.json").toString());
+        pb.environment().remove("DISPLAY");
+        pb.redirectErrorStream(true);
+        Process proc = pb.start();
+        String text = new String(proc.getInputStream().readAllBytes());
+        assertEquals(1, proc.waitFor(), text);
+        assertTrue(text.startsWith("error: could not create an OpenGL 3.3 core context"), text);
+        assertTrue(text.contains("libegl1 libegl-mesa0 libgl1-mesa-dri"), text);
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
     void randomPolicyIsSeededAndInsideTheActionBox() {
         var spec = new PendulumEnv().spec();
         PolicyResolver.Resolved a = PolicyResolver.resolve("random", spec, 5);
