@@ -40,9 +40,12 @@ public final class ManipulationBenchmark {
             int warm = 2000;
             int n = 20000;
             long t0 = 0;
+            long c0 = 0;
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
             for (int i = 0; i < warm + n; i++) {
                 if (i == warm) {
                     t0 = System.nanoTime();
+                    c0 = mx.getCurrentThreadCpuTime();
                 }
                 for (int k = 0; k < a.length; k++) {
                     a[k] = (float) rng.nextDouble(env.spec().actionSpace().low(k), env.spec().actionSpace().high(k));
@@ -53,7 +56,9 @@ public final class ManipulationBenchmark {
                 }
             }
             double sec = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("%-20s %8.0f env steps/s (random actions, %d steps, 1 thread)%n", id, n / sec, n);
+            double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            System.out.printf("%-20s %8.0f env steps/s wall, %8.0f env steps per CPU-second (random actions, %d steps,"
+                    + " 1 thread)%n", id, n / sec, n / cpu, n);
         } catch (Exception e) {
             throw new RuntimeException(e);
         }
