@@ -39,7 +39,8 @@ import org.armature.sim.Scene;
  *       by polygon intersection of the block's bar and stem footprints (from the full 3-D pose) with the goal's.
  *       Success: coverage >= 0.95 (DP's threshold).</li>
  *   <li>Reset (DP's ranges scaled): pusher uniform in [-0.4, 0.4]^2, block reference point in [-0.3, 0.3]^2, angle
- *       uniform in [-pi, pi); re-drawn until the pusher clears the block and the coverage is below 0.95.</li>
+ *       uniform in [-pi, pi); re-drawn until the pusher clears the block, the block keeps 0.1 m from the walls (so every
+ *       side can be pushed; DP's range lets the T touch its walls) and the coverage is below 0.95.</li>
  *   <li>Control 10 Hz (DP's), 12 physics steps of 1/120 s; 300 steps per episode (DP's limit).</li>
  * </ul>
  */
@@ -158,7 +159,8 @@ public final class PushTEnv extends ManipulationEnv {
             bx = rng.nextDouble(-0.3, 0.3);
             by = rng.nextDouble(-0.3, 0.3);
             bt = rng.nextDouble(-Math.PI, Math.PI);
-        } while (distanceToT(px, py, bx, by, bt) < PUSHER_RADIUS + 0.01 || coverageAt(bx, by, bt) >= SUCCESS_COVERAGE);
+        } while (distanceToT(px, py, bx, by, bt) < PUSHER_RADIUS + 0.01 || coverageAt(bx, by, bt) >= SUCCESS_COVERAGE
+                || !clearOfWalls(bx, by, bt));
         setPoses(px, py, bx, by, bt);
         readState();
         target[0] = pusherPos[0];
@@ -268,6 +270,24 @@ public final class PushTEnv extends ManipulationEnv {
         o[22] = (float) pusherVel[1];
         return o;
     }
+
+    /** Whether every outline vertex keeps {@value #WALL_CLEARANCE_M} m from the walls (reset rule). */
+    static boolean clearOfWalls(double bx, double by, double bt) {
+        double c = Math.cos(bt);
+        double s = Math.sin(bt);
+        double lim = WORKSPACE_HALF - WALL_CLEARANCE_M;
+        for (int k = 0; k < 8; k++) {
+            double x = bx + c * OUTLINE[2 * k] - s * OUTLINE[2 * k + 1];
+            double y = by + s * OUTLINE[2 * k] + c * OUTLINE[2 * k + 1];
+            if (Math.abs(x) > lim || Math.abs(y) > lim) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reset keeps the block this far from the walls so that every side can be reached by the pusher. */
+    static final double WALL_CLEARANCE_M = 0.1;
 
     /** Distance from a point to the T at pose (bx, by, bt) (0 inside). */
     public static double distanceToT(double px, double py, double bx, double by, double bt) {

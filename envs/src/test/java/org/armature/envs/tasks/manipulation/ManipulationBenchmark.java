@@ -76,10 +76,20 @@ public final class ManipulationBenchmark {
                 Reset r = env.reset(ep);
                 float[] o = r.observation();
                 boolean success = false;
+                double maxCov = 0;
+                int t = 0;
+                int firstHigh = -1;
                 while (true) {
                     Step s = env.step(expert.act(o));
                     steps++;
+                    t++;
                     success |= s.success();
+                    if (s.info().get("coverage") instanceof Double c) {
+                        maxCov = Math.max(maxCov, c);
+                        if (c > 0.85 && firstHigh < 0) {
+                            firstHigh = t;
+                        }
+                    }
                     o = s.observation();
                     if (s.done()) {
                         break;
@@ -88,7 +98,8 @@ public final class ManipulationBenchmark {
                 if (success) {
                     ok++;
                 } else if (System.getenv("SHOW_FAILURES") != null) {
-                    System.out.println("  failed: episode seed " + ep);
+                    System.out.println("  failed: episode seed " + ep + " max coverage " + maxCov
+                            + " first >0.85 at step " + firstHigh);
                 }
             }
         } catch (Exception e) {
