@@ -9,6 +9,8 @@ import java.util.SplittableRandom;
 import org.armature.agents.Policy;
 import org.armature.envs.BoxSpace;
 import org.armature.envs.EnvSpec;
+import org.armature.envs.experts.Expert;
+import org.armature.envs.experts.Experts;
 
 /**
  * Turns a {@code --policy} argument into a {@link Policy} for an env, in one place for every command
@@ -33,7 +35,7 @@ public final class PolicyResolver {
             return new Resolved(new RandomPolicy(env, seed), "random");
         }
         if (spec.equals("expert")) {
-            return new Resolved(expert(env), "expert");
+            return new Resolved(expert(env, seed), "expert");
         }
         Path bundle = Path.of(spec);
         if (!Files.exists(bundle)) {
@@ -86,10 +88,55 @@ public final class PolicyResolver {
         }
     }
 
-    static Policy expert(EnvSpec env) {
-        throw new IllegalArgumentException("no scripted expert for " + env.id()
-                + ": scripted experts (org.armature.envs.experts) are not in this build; use --policy random or a "
-                + "policy bundle directory");
+    /**
+     * The env's scripted expert ({@link Experts}): {@code act} is the noise-free expert, {@code sample} (rollout's
+     * {@code --stochastic}) adds the task's default demonstration noise ({@link Experts#defaultNoiseStd}).
+     */
+    static Policy expert(EnvSpec env, long seed) {
+        if (!Experts.has(env.id())) {
+            throw new IllegalArgumentException("no scripted expert for " + env.id() + "; experts exist for: "
+                    + String.join(", ", Experts.ids()));
+        }
+        return new ExpertPolicy(env, seed);
+    }
+
+    /** Adapts an {@link Expert} (envs module) to the {@link Policy} interface. */
+    public static final class ExpertPolicy implements Policy {
+        private final EnvSpec env;
+        private final Expert clean;
+        private final Expert noisy;
+
+        public ExpertPolicy(EnvSpec env, long seed) {
+            this.env = env;
+            this.clean = Experts.make(env.id(), 0.0, seed);
+            this.noisy = Experts.make(env.id(), Experts.defaultNoiseStd(env.id()), seed);
+        }
+
+        @Override
+        public float[] act(float[] observation) {
+            return clean.act(observation);
+        }
+
+        @Override
+        public float[] sample(float[] observation) {
+            return noisy.act(observation);
+        }
+
+        @Override
+        public void reset(long seed) {
+            clean.reset(seed);
+            noisy.reset(seed);
+        }
+
+        @Override
+        public int observationDim() {
+            return env.observationDim();
+        }
+
+        @Override
+        public int actionDim() {
+            return env.actionDim();
+        }
     }
 
     /** Uniform random actions in a bounded action box, from a seeded stream. */

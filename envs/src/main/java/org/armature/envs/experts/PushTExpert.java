@@ -183,7 +183,8 @@ public final class PushTExpert extends AbstractExpert {
                 Contact best = bestContact(ex, ey, et);
                 double scoreBest = alignment(best, ex, ey, et, cos, sin);
                 pushBestCoverage = Math.max(pushBestCoverage, cov);
-                boolean overshoot = cov > 0.6 && cov < pushBestCoverage - 0.003;
+                boolean overshoot = cov > 0.6 && cov < pushBestCoverage - 0.003
+                        || cov > FINE_COVERAGE && coverageGain(contact, bx, by, cos, sin) <= 0;
                 if (pushSteps > MAX_PUSH_STEPS || scoreNow < 0.3 || scoreBest > scoreNow + 0.4 || overshoot
                         || PushTEnv.distanceToT(px, py, bx, by, bt) > PushTEnv.PUSHER_RADIUS + 0.02) {
                     phase = Phase.RETREAT;
