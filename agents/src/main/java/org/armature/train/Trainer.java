@@ -99,10 +99,6 @@ public final class Trainer {
         this.cfg = cfg.validate();
         this.runDir = runDir;
         this.progress = progress;
-        if (cfg.numEnvs() != 1) {
-            throw new IllegalArgumentException("num_envs > 1 needs org.armature.envs.VectorEnv, which this build "
-                    + "does not have yet; use --num-envs 1");
-        }
         this.env = Envs.make(cfg.envId());
         this.evalEnv = Envs.make(cfg.envId());
         this.spec = env.spec();
@@ -117,7 +113,9 @@ public final class Trainer {
             default -> throw new IllegalArgumentException("unknown algo " + cfg.algo());
         };
         int capacity = (int) Math.min(cfg.bufferSize(), cfg.totalSteps());
-        this.buffer = new ReplayBuffer(capacity, obsDim, spec.actionDim());
+        int k = cfg.numEnvs();
+        capacity = Math.max(k, capacity - capacity % k); // whole rounds of numEnvs transitions (n-step stride)
+        this.buffer = new ReplayBuffer(capacity, obsDim, spec.actionDim(), k, java.util.Map.of());
         double gamma = cfg.algo().equals("sac") ? cfg.sac().gamma() : cfg.td3().gamma();
         this.sampler = buffer.sampler(cfg.nStep(), gamma);
         this.batch = new Batch(cfg.batchSize(), obsDim, spec.actionDim(), DataType.FLOAT);
@@ -140,6 +138,9 @@ public final class Trainer {
             dir = runsDir.resolve(base + "-" + i);
         }
         Trainer t = new Trainer(cfg, dir, progress);
+        if (cfg.numEnvs() > 1 && cfg.checkpointInterval() > 0) {
+            progress.message("note: checkpoints (and --resume) need num_envs = 1; this run writes none");
+        }
         Files.createDirectories(dir);
         ParamIO.writeAtomically(dir.resolve(CONFIG), Configs.toJson(cfg).getBytes(StandardCharsets.UTF_8));
         ParamIO.writeAtomically(dir.resolve("versions.json"), RunInfo.versionsJson().getBytes(StandardCharsets.UTF_8));
@@ -148,7 +149,9 @@ public final class Trainer {
         t.metrics.newLine();
         t.metrics.flush();
         t.metricsLines = 1;
-        t.obs = t.env.reset(episodeSeed(cfg.seed(), 0)).observation();
+        if (cfg.numEnvs() == 1) {
+            t.obs = t.env.reset(episodeSeed(cfg.seed(), 0)).observation();
+        }
         return t;
     }
 
@@ -166,6 +169,9 @@ public final class Trainer {
             throw new IOException(runDir + " has no checkpoint (" + CHECKPOINT + ") to resume from");
         }
         TrainConfig cfg = Configs.JSON.readValue(cfgFile.toFile(), TrainConfig.class);
+        if (cfg.numEnvs() != 1) {
+            throw new IOException(runDir + " was trained with num_envs = " + cfg.numEnvs() + "; resume needs 1");
+        }
         Trainer t = new Trainer(cfg, runDir, progress);
         try (InputStream raw = Files.newInputStream(ckpt);
              DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
@@ -207,6 +213,9 @@ public final class Trainer {
      * Trains; if {@code stopAtStep} comes before the end, stops there without a bundle (simulated interruption).
      */
     public Result run(long stopAtStep) throws IOException {
+        if (cfg.numEnvs() > 1) {
+            return runVector();
+        }
         int actDim = spec.actionDim();
         float[] action = new float[actDim];
         BoxSpace as = spec.actionSpace();
@@ -292,6 +301,104 @@ public final class Trainer {
             metrics.close();
             return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
                     wallSeconds - evalSeconds, agent.updates());
+        }
+        metrics.close();
+        writeBundle(runDir.resolve(BUNDLE));
+        return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
+                wallSeconds - evalSeconds, agent.updates());
+    }
+
+    /**
+     * The loop on a {@link org.armature.envs.VectorEnv} (K envs on worker threads, env i seeded with seed + i,
+     * same-step auto-reset): each vector step adds K transitions (stream-interleaved, for n-step returns) and does
+     * {@code updates_per_step * K} updates, so the update-to-data ratio is the same as with one env.
+     */
+    private Result runVector() throws IOException {
+        int k = cfg.numEnvs();
+        int actDim = spec.actionDim();
+        BoxSpace as = spec.actionSpace();
+        long total = cfg.totalSteps();
+        float[][] actions = new float[k][actDim];
+        double[] returns = new double[k];
+        int[] lengths = new int[k];
+        progress.start(cfg.algo() + " " + cfg.envId() + " x" + k, total, 0);
+        long t0 = System.nanoTime();
+        long rowUpdates = 0;
+        double rowWall = 0;
+        long nextEval = cfg.evalInterval() > 0 ? cfg.evalInterval() : Long.MAX_VALUE;
+        try (org.armature.envs.VectorEnv venv = new org.armature.envs.VectorEnv(cfg.envId(), k, cfg.seed())) {
+            float[][] o = venv.reset();
+            while (step < total) {
+                for (int i = 0; i < k; i++) {
+                    if (step < cfg.learningStarts()) {
+                        for (int j = 0; j < actDim; j++) {
+                            actions[i][j] = (float) (as.low(j) + (as.high(j) - (double) as.low(j)) * rng.nextDouble());
+                        }
+                    } else {
+                        agent.explore(o[i], actions[i]);
+                    }
+                }
+                org.armature.envs.VectorStep vs = venv.step(actions);
+                List<Map<String, String>> rows = new ArrayList<>();
+                for (int i = 0; i < k; i++) {
+                    float[] next = vs.finalObservations()[i] != null ? vs.finalObservations()[i] : vs.observations()[i];
+                    buffer.add(o[i], actions[i], vs.rewards()[i], next, vs.terminated()[i], vs.truncated()[i]);
+                    returns[i] += vs.rewards()[i];
+                    lengths[i]++;
+                    if (vs.terminated()[i] || vs.truncated()[i]) {
+                        Map<String, String> row = new LinkedHashMap<>();
+                        row.put("episode_return", fmt(returns[i]));
+                        row.put("episode_length", Integer.toString(lengths[i]));
+                        rows.add(row);
+                        returns[i] = 0;
+                        lengths[i] = 0;
+                        episode++;
+                    }
+                }
+                o = vs.observations();
+                step += k;
+                if (step > cfg.learningStarts()) {
+                    for (int u = 0; u < cfg.updatesPerStep() * k; u++) {
+                        sampler.sample(batch, rng);
+                        agent.update(batch);
+                    }
+                }
+                wallSeconds = (System.nanoTime() - t0) / 1e9;
+                if (step >= nextEval || step >= total) {
+                    while (nextEval <= step) {
+                        nextEval += cfg.evalInterval();
+                    }
+                    long e0 = System.nanoTime();
+                    evaluate(step);
+                    evalSeconds += (System.nanoTime() - e0) / 1e9;
+                    wallSeconds = (System.nanoTime() - t0) / 1e9;
+                    Map<String, String> row = rows.isEmpty() ? new LinkedHashMap<>() : rows.remove(rows.size() - 1);
+                    row.put("eval_return_mean", fmt(latestEval));
+                    row.put("eval_return_std", fmt(latestEvalStd));
+                    row.put("eval_success_rate", fmt(latestSuccess));
+                    rows.add(row);
+                    progress.message(String.format("step %d: eval return %.2f +- %.2f, success %.2f", step,
+                            latestEval, latestEvalStd, latestSuccess));
+                }
+                for (Map<String, String> row : rows) {
+                    agent.stats(stats);
+                    for (int i = 0; i < statNames.length; i++) {
+                        row.put(statNames[i], fmt(stats[i]));
+                    }
+                    double dt = wallSeconds - rowWall;
+                    long du = agent.updates() - rowUpdates;
+                    if (du > 0 && dt > 0) {
+                        row.put("updates_per_second", fmt(du / dt));
+                    }
+                    rowWall = wallSeconds;
+                    rowUpdates = agent.updates();
+                    writeRow(row);
+                }
+                progress.update(step, step / Math.max(1e-9, wallSeconds), latestEval);
+            }
+        } finally {
+            metrics.flush();
+            progress.close();
         }
         metrics.close();
         writeBundle(runDir.resolve(BUNDLE));

@@ -132,6 +132,21 @@ class TrainerTest {
     }
 
     @Test
+    void vectorEnvRunTrainsAndWritesABundle(@TempDir Path dir) throws Exception {
+        TrainConfig cfg = Configs.resolve(tiny("sac", 800), null, List.of("num_envs=2", "checkpoint_interval=0"));
+        Trainer t = Trainer.create(cfg, dir, Progress.SILENT);
+        Trainer.Result r = t.run();
+        assertEquals(800, r.envSteps());
+        assertEquals(800 - 200, r.updates(), 2); // one update per env step, as with one env
+        List<String> lines = Files.readAllLines(r.runDir().resolve(Trainer.METRICS));
+        long episodes = lines.stream().skip(1).filter(l -> !l.split(",", -1)[2].isEmpty()).count();
+        assertEquals(4, episodes); // 2 envs x 400 steps / 200-step episodes
+        assertTrue(Files.isRegularFile(r.runDir().resolve("bundle/bundle.json")));
+        Exception e = assertThrows(java.io.IOException.class, () -> Trainer.resume(r.runDir(), Progress.SILENT));
+        assertTrue(e.getMessage().contains("no checkpoint") || e.getMessage().contains("num_envs"), e.getMessage());
+    }
+
+    @Test
     void unboundedSpacesRoundTripThroughBundleJson(@TempDir Path dir) throws Exception {
         PolicyBundles.Spec s = new PolicyBundles.Spec(PolicyBundles.FORMAT, 1,
                 new PolicyBundles.Network(PolicyBundles.DETERMINISTIC_TANH, List.of(), "w.params"),

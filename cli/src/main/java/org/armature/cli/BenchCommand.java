@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code armature bench ...}: benchmarks. Subcommands live in their own classes. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (results belong in BENCHMARKS.md with the command that produced them).",
-        subcommands = {BenchSimCommand.class, BenchRenderCommand.class})
+        subcommands = {BenchSimCommand.class, BenchRenderCommand.class, BenchSacCommand.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code armature bench sim}: environment steps per second for every task on one thread and with a
- * {@link VectorEnv} on all cores, and the physics steps per second of the same simulation measured inside JBullet's
- * {@code stepSimulation}, from which the env overhead (reset, observation, reward, wrappers) follows.
+ * {@link VectorEnv} on all cores, and the physics steps per second of the same simulation measured inside
+ * {@code PhysicsWorld.step} (actuators, JBullet, projections), from which the env overhead (reset, observation,
+ * reward, wrappers) follows.
  */
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = "Env steps/s per task (one thread and VectorEnv on all cores) and raw physics steps/s.")
@@ -72,7 +73,7 @@ public final class BenchSimCommand implements Callable<Integer> {
                     r.vectorStepsPerSecond(), r.vectorStepsPerSecond() / r.envStepsPerSecond());
         }
         System.out.printf("(per CPU-s: env steps per second of the stepping thread's CPU time, robust on a shared "
-                + "machine; overhead = time outside JBullet's stepSimulation / time inside it, while stepping the env; "
+                + "machine; overhead = time outside PhysicsWorld.step (reset, observation, reward, wrappers) / time inside it (actuators, JBullet, projections), while stepping the env; "
                 + "VectorEnv: %d envs on %d threads, wall clock)%n", numEnvs, nThreads);
         return 0;
     }

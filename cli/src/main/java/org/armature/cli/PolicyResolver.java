@@ -1,12 +1,11 @@
 package org.armature.cli;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 import org.armature.agents.Policy;
+import org.armature.agents.PolicyBundles;
 import org.armature.envs.BoxSpace;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.experts.Expert;
@@ -17,8 +16,9 @@ import org.armature.envs.experts.Experts;
  * ({@code view}, {@code render}, {@code rollout}, {@code quickstart}, ...):
  * <ul>
  *   <li>{@code random}: uniform in the action box, seeded (episode seeds re-seed it through {@link Policy#reset});</li>
- *   <li>{@code expert}: the env's scripted expert from {@code org.armature.envs.experts};</li>
- *   <li>anything else: a policy bundle directory (or zip) saved by training, loaded by the agents module.</li>
+ *   <li>{@code expert}: the env's scripted expert from {@code org.armature.envs.experts}, without action noise
+ *       (commands that want demonstration noise add it themselves, e.g. {@code collect --noise});</li>
+ *   <li>anything else: a policy bundle directory saved by training, loaded with {@link PolicyBundles#load}.</li>
  * </ul>
  */
 public final class PolicyResolver {
@@ -48,95 +48,50 @@ public final class PolicyResolver {
                             + "but %s has %d observations and %d actions", bundle, p.observationDim(), p.actionDim(),
                     env.id(), env.observationDim(), env.actionDim()));
         }
-        return new Resolved(p, bundle.getFileName().toString());
+        Path abs = bundle.toAbsolutePath().normalize();
+        String name = abs.getParent() != null && abs.getFileName().toString().equals("bundle")
+                ? abs.getParent().getFileName() + "/bundle" : abs.getFileName().toString();
+        return new Resolved(p, name);
     }
 
-    /**
-     * Loads a bundle through the agents module's loader ({@code PolicyBundles.load(Path)} or
-     * {@code Policy.load(Path)}), looked up at run time while that loader is being written.
-     */
     static Policy loadBundle(Path bundle) {
-        Method load = findStatic("org.armature.agents.PolicyBundles", "load");
-        if (load == null) {
-            load = findStatic("org.armature.agents.Policy", "load");
-        }
-        if (load == null) {
-            throw new IllegalArgumentException("cannot load policy bundle " + bundle
-                    + ": this build has no policy bundle loader (org.armature.agents.PolicyBundles)");
-        }
         try {
-            return (Policy) load.invoke(null, bundle);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalArgumentException("cannot load policy bundle " + bundle + ": " + cause.getMessage());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
+            return PolicyBundles.load(bundle);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot load policy bundle " + bundle + ": " + e.getMessage());
         }
     }
 
-    private static Method findStatic(String className, String name) {
-        try {
-            Class<?> c = Class.forName(className);
-            Method m = c.getMethod(name, Path.class);
-            return java.lang.reflect.Modifier.isStatic(m.getModifiers()) && Policy.class.isAssignableFrom(m.getReturnType())
-                    ? m : null;
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            return null;
-        }
-    }
-
-    /**
-     * The env's scripted expert ({@link Experts}): {@code act} is the noise-free expert, {@code sample} (rollout's
-     * {@code --stochastic}) adds the task's default demonstration noise ({@link Experts#defaultNoiseStd}).
-     */
+    /** The env's noise-free scripted expert, as a {@link Policy} (episode seeds reset its internal choices). */
     static Policy expert(EnvSpec env, long seed) {
         if (!Experts.has(env.id())) {
             throw new IllegalArgumentException("no scripted expert for " + env.id() + "; experts exist for: "
                     + String.join(", ", Experts.ids()));
         }
-        return new ExpertPolicy(env, seed);
-    }
+        Expert expert = Experts.make(env.id(), 0.0, seed);
+        int obsDim = env.observationDim();
+        int actDim = env.actionDim();
+        return new Policy() {
+            @Override
+            public float[] act(float[] observation) {
+                return expert.act(observation);
+            }
 
-    /** Adapts an {@link Expert} (envs module) to the {@link Policy} interface. */
-    public static final class ExpertPolicy implements Policy {
-        private final EnvSpec env;
-        private final Expert clean;
-        private final Expert noisy;
+            @Override
+            public void reset(long s) {
+                expert.reset(s);
+            }
 
-        public ExpertPolicy(EnvSpec env, long seed) {
-            this.env = env;
-            this.clean = Experts.make(env.id(), 0.0, seed);
-            this.noisy = Experts.make(env.id(), Experts.defaultNoiseStd(env.id()), seed);
-        }
+            @Override
+            public int observationDim() {
+                return obsDim;
+            }
 
-        @Override
-        public float[] act(float[] observation) {
-            return clean.act(observation);
-        }
-
-        @Override
-        public float[] sample(float[] observation) {
-            return noisy.act(observation);
-        }
-
-        @Override
-        public void reset(long seed) {
-            clean.reset(seed);
-            noisy.reset(seed);
-        }
-
-        @Override
-        public int observationDim() {
-            return env.observationDim();
-        }
-
-        @Override
-        public int actionDim() {
-            return env.actionDim();
-        }
+            @Override
+            public int actionDim() {
+                return actDim;
+            }
+        };
     }
 
     /** Uniform random actions in a bounded action box, from a seeded stream. */

@@ -80,6 +80,8 @@ public final class TrainCommand implements Callable<Integer> {
                         + "success rate %.2f%nbundle: %s%n", r.envSteps(), r.updates(), r.wallSeconds(),
                 r.trainSeconds(), r.finalEvalMean(), r.finalEvalStd(), r.finalEvalSuccessRate(),
                 r.runDir().resolve(Trainer.BUNDLE));
+        java.nio.file.Path curve = org.armature.viz.Plots.writeRunLearningCurve(r.runDir());
+        System.out.println("learning curve: " + (curve != null ? curve : "none (no evaluation ran)"));
         return 0;
     }
 }

@@ -56,8 +56,7 @@ final class HingeLimitConstraint extends TypedConstraint {
             active = false;
             return;
         }
-        double[] a = model.jointAxisWorld(joint);
-        axis.set((float) a[0], (float) a[1], (float) a[2]);
+        model.jointAxisWorld(joint, axis);
         float k = rbA.computeAngularImpulseDenominator(axis) + rbB.computeAngularImpulseDenominator(axis);
         invK = 1f / k;
     }

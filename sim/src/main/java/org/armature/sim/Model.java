@@ -103,6 +103,7 @@ public final class Model {
         final float springRef;
         final int qposAdr;
         final int qvelAdr;
+        final boolean isHinge;
         ArmatureConstraint armature;
 
         JointInfo(String name, String type, BodyInfo parent, BodyInfo child, double[] axisP, double[] anchorP,
@@ -124,6 +125,7 @@ public final class Model {
             this.springRef = springRef;
             this.qposAdr = qposAdr;
             this.qvelAdr = qvelAdr;
+            this.isHinge = type.equals("hinge");
         }
 
         public String name() {
@@ -220,6 +222,12 @@ public final class Model {
     private final Vector3f tmpV = new Vector3f();
     private final Vector3f tmpV2 = new Vector3f();
     private final Quat4f tmpQ = new Quat4f();
+    private final double[] sq1 = new double[4];
+    private final double[] sq2 = new double[4];
+    private final double[] sq3 = new double[4];
+    private final double[] sqP = new double[4];
+    private final double[] sqC = new double[4];
+    private final double[] sv1 = new double[3];
 
     private Model(ModelSpec spec, PhysicsWorld world, String source) {
         this.spec = spec;
@@ -745,9 +753,11 @@ public final class Model {
             j.armature.addJointTorque((float) f);
             return;
         }
-        double[] axis = axisWorld(j);
+        readParentRot(j, sqP);
+        Quat.rotateInto(sqP, j.axisP, sv1);
+        double[] axis = sv1;
         tmpV.set((float) (axis[0] * f), (float) (axis[1] * f), (float) (axis[2] * f));
-        if (j.type.equals("hinge")) {
+        if (j.isHinge) {
             j.child.rb.applyTorque(tmpV);
             if (j.parent != null && !j.parent.isStatic) {
                 tmpV.negate();
@@ -770,12 +780,16 @@ public final class Model {
             rb.getCenterOfMassTransform(tmpT);
             tmpT.origin.y = (float) b.pos0[1];
             tmpT.getRotation(tmpQ);
-            double[] q = {tmpQ.x, tmpQ.y, tmpQ.z, tmpQ.w};
+            double[] q = sq1;
+            q[0] = tmpQ.x;
+            q[1] = tmpQ.y;
+            q[2] = tmpQ.z;
+            q[3] = tmpQ.w;
             // keep the rotation about the plane normal relative to the initial orientation
-            double[] rel = Quat.mul(q, Quat.conj(b.rot0));
-            double[] tw = Quat.twist(rel, n);
-            double[] qp = Quat.mul(tw, b.rot0);
-            tmpQ.set((float) qp[0], (float) qp[1], (float) qp[2], (float) qp[3]);
+            Quat.mulConjBInto(q, b.rot0, sq2);
+            Quat.twistInto(sq2, n, sq3);
+            Quat.mulInto(sq3, b.rot0, q);
+            tmpQ.set((float) q[0], (float) q[1], (float) q[2], (float) q[3]);
             tmpT.setRotation(tmpQ);
             rb.setCenterOfMassTransform(tmpT);
             rb.getLinearVelocity(tmpV);
@@ -875,17 +889,50 @@ public final class Model {
         return axisWorld(j);
     }
 
+    /** A hinge or slider axis in world coordinates, written into {@code out} without allocating. */
+    public void jointAxisWorld(JointInfo j, Vector3f out) {
+        readParentRot(j, sqP);
+        Quat.rotateInto(sqP, j.axisP, sv1);
+        out.set((float) sv1[0], (float) sv1[1], (float) sv1[2]);
+    }
+
     private double[] axisWorld(JointInfo j) {
         return Quat.rotate(parentRot(j), j.axisP);
     }
 
+    /** Reads a body's orientation (normalised) into out without allocating. */
+    private void readRot(BodyInfo b, double[] out) {
+        b.rb.getOrientation(tmpQ);
+        double n = Math.sqrt((double) tmpQ.x * tmpQ.x + (double) tmpQ.y * tmpQ.y + (double) tmpQ.z * tmpQ.z
+                + (double) tmpQ.w * tmpQ.w);
+        out[0] = tmpQ.x / n;
+        out[1] = tmpQ.y / n;
+        out[2] = tmpQ.z / n;
+        out[3] = tmpQ.w / n;
+    }
+
+    private void readParentRot(JointInfo j, double[] out) {
+        if (j.parent == null) {
+            out[0] = 0;
+            out[1] = 0;
+            out[2] = 0;
+            out[3] = 1;
+        } else {
+            readRot(j.parent, out);
+        }
+    }
+
     /** Position of a hinge (rad, right-hand rule about its axis) or slider (m) joint. */
     public double jointPosition(JointInfo j) {
-        double[] pr = parentRot(j);
-        if (j.type.equals("hinge")) {
-            double[] rel = Quat.mul(Quat.mul(Quat.conj(pr), bodyRot(j.child)), Quat.conj(j.rotPC0));
-            return Quat.twistAngle(rel, j.axisP);
+        if (j.isHinge) {
+            // relative rotation conj(q_parent) q_child conj(q_rel0), its twist about the joint axis
+            readParentRot(j, sqP);
+            readRot(j.child, sqC);
+            Quat.mulConjAInto(sqP, sqC, sq1);
+            Quat.mulConjBInto(sq1, j.rotPC0, sq2);
+            return Quat.twistAngle(sq2, j.axisP);
         }
+        double[] pr = parentRot(j);
         if (j.type.equals("slider")) {
             double[] pp = j.parent == null ? new double[3] : bodyPos(j.parent);
             double[] local = Quat.rotateInverse(pr, sub(bodyPos(j.child), pp));
@@ -896,6 +943,21 @@ public final class Model {
 
     /** Velocity of a hinge (rad/s) or slider (m/s) joint. */
     public double jointVelocity(JointInfo j) {
+        if (j.isHinge) {
+            readParentRot(j, sqP);
+            Quat.rotateInto(sqP, j.axisP, sv1);
+            j.child.rb.getAngularVelocity(tmpV2);
+            double wx = tmpV2.x;
+            double wy = tmpV2.y;
+            double wz = tmpV2.z;
+            if (j.parent != null) {
+                j.parent.rb.getAngularVelocity(tmpV2);
+                wx -= tmpV2.x;
+                wy -= tmpV2.y;
+                wz -= tmpV2.z;
+            }
+            return wx * sv1[0] + wy * sv1[1] + wz * sv1[2];
+        }
         double[] axis = axisWorld(j);
         double[] wp = j.parent == null ? new double[3] : bodyAngVel(j.parent);
         if (j.type.equals("hinge")) {

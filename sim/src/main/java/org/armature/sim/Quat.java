@@ -125,4 +125,76 @@ public final class Quat {
         double n = Math.sqrt(dot(v, v));
         return new double[]{v[0] / n, v[1] / n, v[2] / n};
     }
+
+    // ---- allocation-free variants for hot loops (out may not alias an input)
+
+    /** out = a * b. */
+    public static void mulInto(double[] a, double[] b, double[] out) {
+        double x = a[3] * b[0] + a[0] * b[3] + a[1] * b[2] - a[2] * b[1];
+        double y = a[3] * b[1] - a[0] * b[2] + a[1] * b[3] + a[2] * b[0];
+        double z = a[3] * b[2] + a[0] * b[1] - a[1] * b[0] + a[2] * b[3];
+        double w = a[3] * b[3] - a[0] * b[0] - a[1] * b[1] - a[2] * b[2];
+        out[0] = x;
+        out[1] = y;
+        out[2] = z;
+        out[3] = w;
+    }
+
+    /** out = conj(a) * b. */
+    public static void mulConjAInto(double[] a, double[] b, double[] out) {
+        double ax = -a[0], ay = -a[1], az = -a[2], aw = a[3];
+        double x = aw * b[0] + ax * b[3] + ay * b[2] - az * b[1];
+        double y = aw * b[1] - ax * b[2] + ay * b[3] + az * b[0];
+        double z = aw * b[2] + ax * b[1] - ay * b[0] + az * b[3];
+        double w = aw * b[3] - ax * b[0] - ay * b[1] - az * b[2];
+        out[0] = x;
+        out[1] = y;
+        out[2] = z;
+        out[3] = w;
+    }
+
+    /** out = a * conj(b). */
+    public static void mulConjBInto(double[] a, double[] b, double[] out) {
+        double bx = -b[0], by = -b[1], bz = -b[2], bw = b[3];
+        double x = a[3] * bx + a[0] * bw + a[1] * bz - a[2] * by;
+        double y = a[3] * by - a[0] * bz + a[1] * bw + a[2] * bx;
+        double z = a[3] * bz + a[0] * by - a[1] * bx + a[2] * bw;
+        double w = a[3] * bw - a[0] * bx - a[1] * by - a[2] * bz;
+        out[0] = x;
+        out[1] = y;
+        out[2] = z;
+        out[3] = w;
+    }
+
+    /** out = q v q*. */
+    public static void rotateInto(double[] q, double[] v, double[] out) {
+        double ux = q[0], uy = q[1], uz = q[2], w = q[3];
+        double cx = uy * v[2] - uz * v[1];
+        double cy = uz * v[0] - ux * v[2];
+        double cz = ux * v[1] - uy * v[0];
+        double ccx = uy * cz - uz * cy;
+        double ccy = uz * cx - ux * cz;
+        double ccz = ux * cy - uy * cx;
+        out[0] = v[0] + 2 * (w * cx + ccx);
+        out[1] = v[1] + 2 * (w * cy + ccy);
+        out[2] = v[2] + 2 * (w * cz + ccz);
+    }
+
+    /** out = the normalised twist of q about unit axis. */
+    public static void twistInto(double[] q, double[] axis, double[] out) {
+        double p = q[0] * axis[0] + q[1] * axis[1] + q[2] * axis[2];
+        double x = axis[0] * p, y = axis[1] * p, z = axis[2] * p, w = q[3];
+        double n = Math.sqrt(x * x + y * y + z * z + w * w);
+        if (n < 1e-12) {
+            out[0] = 0;
+            out[1] = 0;
+            out[2] = 0;
+            out[3] = 1;
+            return;
+        }
+        out[0] = x / n;
+        out[1] = y / n;
+        out[2] = z / n;
+        out[3] = w / n;
+    }
 }

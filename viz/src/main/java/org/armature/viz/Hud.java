@@ -15,8 +15,10 @@ import org.lwjgl.system.MemoryUtil;
  */
 final class Hud implements AutoCloseable {
 
-    /** Pixel scale of stb_easy_font's ~7 px glyphs. */
-    private static final float SCALE = 2f;
+    /** Pixel scale of stb_easy_font's ~7 px glyphs: 2 for wide frames, smaller so text fits narrow ones. */
+    static float scaleFor(int width) {
+        return width >= 800 ? 2f : width >= 480 ? 1.5f : 1f;
+    }
     private static final int LINE_HEIGHT = 12; // stb_easy_font line spacing at scale 1
     private static final int MAX_QUADS = 8192;
     private static final int MARGIN = 6;
@@ -83,7 +85,7 @@ final class Hud implements AutoCloseable {
         glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
         program.use();
         glUniform2f(uScreen, width, height);
-        glUniform1f(uScale, SCALE);
+        glUniform1f(uScale, scaleFor(width));
         glBindVertexArray(vao);
         glBindBuffer(GL_ARRAY_BUFFER, vbo);
 

@@ -28,8 +28,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <p>Learning curves: evaluation return against environment steps. Runs of the same configuration with different
  * seeds form one curve: the mean across seeds with a band of ± one standard deviation across seeds. A single run
  * is drawn with a band of ± its {@code eval_return_std} (spread across evaluation episodes). Runs are grouped when
- * (a) they are given as one folder holding several run directories, or (b) their directory names differ only in a
- * trailing seed suffix ({@code -seed3}, {@code _s3}, {@code seed=3}).
+ * (a) they are given as one folder holding several run directories, (b) their {@code config.json} files are equal
+ * except for {@code seed}, or (c), for runs without a config, their directory names differ only in a trailing seed
+ * suffix ({@code -seed3}, {@code _s3}, {@code seed=3}).
  */
 public final class Plots {
 
@@ -41,7 +42,8 @@ public final class Plots {
             new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
 
     /** One drawn curve: label, common x grid, mean and band, number of seeds. */
-    public record Curve(String label, double[] envSteps, double[] mean, double[] lower, double[] upper, int seeds) {
+    public record Curve(String label, double[] envSteps, double[] mean, double[] lower, double[] upper, int seeds,
+                        String xAxis) {
     }
 
     private Plots() {
@@ -55,13 +57,37 @@ public final class Plots {
         learningCurves(List.of(runDir), outPng, DEFAULT_WIDTH, DEFAULT_HEIGHT, null);
     }
 
+    /** File name of the learning curve written into a run directory at the end of training. */
+    public static final String RUN_CURVE_FILE = "learning_curve.png";
+
+    /**
+     * End-of-training hook: writes {@code runDir/learning_curve.png} from the run's {@code metrics.csv} and returns
+     * its path, or returns null (writing nothing) when the run has no evaluation rows yet.
+     */
+    public static Path writeRunLearningCurve(Path runDir) throws IOException {
+        MetricsCsv.EvalSeries series;
+        try {
+            series = MetricsCsv.readEval(runDir);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().contains("no rows with")) {
+                return null;
+            }
+            throw e;
+        }
+        Path out = runDir.resolve(RUN_CURVE_FILE);
+        String title = "Evaluation return: " + name(runDir);
+        learningCurves(List.of(series.runDir()), out, DEFAULT_WIDTH, DEFAULT_HEIGHT, title);
+        return out;
+    }
+
     /** Learning curves of several runs (or folders of seed runs) overlaid in one PNG of the given size. */
     public static List<Curve> learningCurves(List<Path> runs, Path outPng, int width, int height, String title)
             throws IOException {
         checkSize(width, height);
         List<Curve> curves = curves(runs);
+        String xAxis = curves.stream().map(Curve::xAxis).distinct().count() == 1 ? curves.get(0).xAxis() : "steps";
         XYChart chart = new XYChartBuilder().width(width).height(height)
-                .title(title != null ? title : "Evaluation return").xAxisTitle("environment steps")
+                .title(title != null ? title : "Evaluation return").xAxisTitle(xAxis)
                 .yAxisTitle("evaluation return").build();
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
@@ -119,12 +145,12 @@ public final class Plots {
             if (!Files.isDirectory(p)) {
                 throw new IllegalArgumentException("run directory " + p + " does not exist");
             }
-            if (Files.isRegularFile(p.resolve(MetricsCsv.FILE))) {
-                groups.computeIfAbsent(stripSeed(name(p)), k -> new ArrayList<>()).add(p);
+            if (MetricsCsv.isRunDir(p)) {
+                groups.computeIfAbsent(groupKey(p), k -> new ArrayList<>()).add(p);
             } else {
                 List<Path> children;
                 try (Stream<Path> s = Files.list(p)) {
-                    children = s.filter(c -> Files.isRegularFile(c.resolve(MetricsCsv.FILE))).sorted().toList();
+                    children = s.filter(MetricsCsv::isRunDir).sorted().toList();
                 } catch (IOException e) {
                     throw new IllegalArgumentException("cannot list " + p + ": " + e.getMessage());
                 }
@@ -136,11 +162,52 @@ public final class Plots {
             }
         }
         List<Curve> curves = new ArrayList<>();
+        java.util.Set<String> labels = new java.util.HashSet<>();
         for (Map.Entry<String, List<Path>> g : groups.entrySet()) {
             List<MetricsCsv.EvalSeries> series = g.getValue().stream().map(MetricsCsv::readEval).toList();
-            curves.add(series.size() == 1 ? single(g.getKey(), series.get(0)) : acrossSeeds(g.getKey(), series));
+            String label = g.getKey().startsWith(CONFIG_KEY) ? configLabel(g.getValue().get(0)) : g.getKey();
+            if (!labels.add(label)) {
+                label = label + " (" + name(g.getValue().get(0)) + ")";
+                labels.add(label);
+            }
+            curves.add(series.size() == 1 ? single(label, series.get(0)) : acrossSeeds(label, series));
         }
         return curves;
+    }
+
+    private static final String CONFIG_KEY = "config:";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Runs with a {@code config.json} (written by training) belong together when their configs are equal except
+     * for {@code seed}; other runs when their names are equal up to a seed suffix.
+     */
+    static String groupKey(Path run) {
+        Path config = run.resolve("config.json");
+        if (Files.isRegularFile(config)) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(config.toFile());
+                if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode obj) {
+                    obj.remove("seed");
+                    return CONFIG_KEY + obj;
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + config + ": " + e.getMessage());
+            }
+        }
+        return stripSeed(name(run));
+    }
+
+    private static String configLabel(Path run) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(run.resolve("config.json").toFile());
+            String algo = node.path("algo").asText("");
+            String env = node.path("env_id").asText("");
+            String label = (algo + " " + env).trim();
+            return label.isEmpty() ? stripSeed(name(run)) : label;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + run.resolve("config.json") + ": " + e.getMessage());
+        }
     }
 
     private static String name(Path p) {
@@ -162,7 +229,7 @@ public final class Plots {
             lo[i] = s.mean()[i] - s.std()[i];
             hi[i] = s.mean()[i] + s.std()[i];
         }
-        return new Curve(label, s.envSteps(), s.mean(), lo, hi, 1);
+        return new Curve(label, s.envSteps(), s.mean(), lo, hi, 1, s.xAxis());
     }
 
     /**
@@ -208,7 +275,7 @@ public final class Plots {
             low[i] = m - sd;
             high[i] = m + sd;
         }
-        return new Curve(label, grid, mean, low, high, k);
+        return new Curve(label, grid, mean, low, high, k, series.get(0).xAxis());
     }
 
     static double interpolate(MetricsCsv.EvalSeries s, double x) {

@@ -144,7 +144,7 @@ public final class PolicyPlayback implements Playback {
             return "-";
         }
         StringBuilder b = new StringBuilder("[");
-        int shown = Math.min(v.length, 8);
+        int shown = Math.min(v.length, 6);
         for (int i = 0; i < shown; i++) {
             if (i > 0) {
                 b.append(", ");

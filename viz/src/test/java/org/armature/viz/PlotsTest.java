@@ -99,6 +99,36 @@ class PlotsTest {
     }
 
     @Test
+    void runsWithEqualConfigsExceptSeedAreOneCurve(@TempDir Path dir) throws Exception {
+        Path a = run(dir, "20261121-1-sac-Pendulum-v1-1", "0,,-1200,1", "1000,,-400,1");
+        Path b = run(dir, "20261121-2-sac-Pendulum-v1-2", "0,,-1000,1", "1000,,-200,1");
+        Path c = run(dir, "20261121-3-sac-Pendulum-v1-1", "0,,-1100,1", "1000,,-900,1");
+        Files.writeString(a.resolve("config.json"), "{\"algo\":\"sac\",\"env_id\":\"Pendulum-v1\",\"seed\":1,\"lr\":1}");
+        Files.writeString(b.resolve("config.json"), "{\"algo\":\"sac\",\"env_id\":\"Pendulum-v1\",\"seed\":2,\"lr\":1}");
+        Files.writeString(c.resolve("config.json"), "{\"algo\":\"sac\",\"env_id\":\"Pendulum-v1\",\"seed\":1,\"lr\":2}");
+        List<Plots.Curve> curves = Plots.curves(List.of(a, b, c));
+        assertEquals(2, curves.size());
+        assertEquals("sac Pendulum-v1", curves.get(0).label());
+        assertEquals(2, curves.get(0).seeds());
+        assertArrayEquals(new double[]{-1100, -300}, curves.get(0).mean(), 1e-9);
+        assertEquals(1, curves.get(1).seeds());
+        assertTrue(curves.get(1).label().startsWith("sac Pendulum-v1 ("), curves.get(1).label());
+    }
+
+    @Test
+    void offlineRunsArePlottedFromEvalCsvAgainstGradientSteps(@TempDir Path dir) throws Exception {
+        Path off = Files.createDirectories(dir.resolve("offline-iql-Pendulum-v1-s0"));
+        Files.writeString(off.resolve("metrics.csv"), "step,wall_s,critic_loss\n100,1.0,0.5\n");
+        Files.writeString(off.resolve("eval.csv"),
+                "step,wall_s,return_mean,return_std,normalized_score\n1000,2,-900,30,10\n2000,4,-400,20,60\n");
+        Path out = dir.resolve("off.png");
+        List<Plots.Curve> curves = Plots.learningCurves(List.of(off), out, 500, 300, null);
+        assertEquals(MetricsCsv.GRADIENT_STEPS_AXIS, curves.get(0).xAxis());
+        assertArrayEquals(new double[]{-900, -400}, curves.get(0).mean(), 1e-9);
+        assertPng(out, 500, 300);
+    }
+
+    @Test
     void seedSuffixesAreStripped() {
         assertEquals("sac-pendulum", Plots.stripSeed("sac-pendulum-seed3"));
         assertEquals("run", Plots.stripSeed("run_s12"));
