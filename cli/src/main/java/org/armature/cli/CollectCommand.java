@@ -6,10 +6,13 @@ import java.util.concurrent.Callable;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Envs;
 import org.armature.agents.Policy;
+import org.armature.envs.experts.Experts;
 import org.armature.offline.Collector;
+import org.armature.offline.DatasetSuite;
 import org.armature.offline.D4rlHdf5;
 import org.armature.offline.DatasetInfo;
 import org.armature.offline.OfflineDataset;
+import org.armature.offline.PendulumSwingUp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,7 +53,10 @@ public final class CollectCommand implements Callable<Integer> {
             spec = e.spec();
         }
         // random: Collector's seeded uniform policy; expert and bundles: the shared PolicyResolver
+        // Pendulum-v1's expert is the offline module's scripted swing-up controller
         Policy behaviour = policy.equals("random") ? Collector.randomPolicy(spec, seed)
+                : policy.equals("expert") && env.equals("Pendulum-v1") ? new PendulumSwingUp()
+                : policy.equals("expert") && Experts.has(env) ? DatasetSuite.expertPolicy(env, spec, 0.0, seed)
                 : PolicyResolver.resolve(policy, spec, seed).policy();
         String name = policy.equals("random") || policy.equals("expert") ? policy : "bundle:" + policy;
         OfflineDataset d;

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 EvalCommand.class,
                 TrainOfflineCommand.class,
+                DatasetsCommand.class,
                 EnvsCommand.class,
                 RolloutCommand.class,
                 BenchCommand.class,

@@ -63,9 +63,9 @@ public final class PlotCommand implements Callable<Integer> {
         }
         List<Plots.Curve> curves = Plots.learningCurves(runs, out, wh[0], wh[1], title);
         for (Plots.Curve c : curves) {
-            System.out.printf(Locale.ROOT, "%s: %d seed(s), %d points, final eval return %.2f at %.0f env steps%n",
+            System.out.printf(Locale.ROOT, "%s: %d seed(s), %d points, final eval return %.2f at %.0f %s%n",
                     c.label(), c.seeds(), c.envSteps().length, c.mean()[c.mean().length - 1],
-                    c.envSteps()[c.envSteps().length - 1]);
+                    c.envSteps()[c.envSteps().length - 1], c.xAxis());
         }
         System.out.println("wrote " + out);
         return 0;

@@ -80,8 +80,8 @@ public final class RenderCommand implements Callable<Integer> {
         }
         try (Env env = Envs.make(envId)) {
             PolicyResolver.Resolved p = PolicyResolver.resolve(policy, env.spec(), seed);
-            Files.createDirectories(out);
-            try (EpisodeRenderer renderer = new EpisodeRenderer(options)) {
+            try (EpisodeRenderer renderer = new EpisodeRenderer(options)) { // fails before anything is written
+                Files.createDirectories(out);
                 System.out.printf(Locale.ROOT, "rendering %d episode(s) of %s with %s at %dx%d on %s%n", episodes,
                         envId, p.name(), wh[0], wh[1], renderer.renderer().context().renderer());
                 for (int e = 0; e < episodes; e++) {

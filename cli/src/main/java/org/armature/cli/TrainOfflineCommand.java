@@ -64,6 +64,10 @@ public final class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--run-dir", description = "run directory (default: runs/offline-<algo>-<env>-<sampler>-s<seed>)")
     Path runDir;
 
+    @Option(names = "--hidden", defaultValue = "256", description = "hidden width of every network (default: "
+            + "${DEFAULT-VALUE}, CORL)")
+    int hidden;
+
     @Option(names = "--log-every", defaultValue = "1000", description = "steps between metrics.csv rows")
     int logEvery;
 
@@ -78,7 +82,7 @@ public final class TrainOfflineCommand implements Callable<Integer> {
         Path dir = runDir != null ? runDir
                 : Path.of("runs", "offline-" + algo + "-" + env + "-" + sampler + "-s" + seed);
         OfflineTraining.Config c = new OfflineTraining.Config(algo, dataset, env, steps, batchSize, sampler, alpha,
-                seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, huber, dir, logEvery);
+                seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, huber, dir, logEvery, hidden);
         OfflineTraining.Result r;
         try (OfflineProgress p = new OfflineProgress("offline " + algo, steps, "step")) {
             r = OfflineTraining.run(c, p::stepTo);

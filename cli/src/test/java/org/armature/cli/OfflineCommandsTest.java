@@ -77,6 +77,53 @@ class OfflineCommandsTest {
         assertTrue(met.out.contains("TQ") && met.out.contains("SACo"), met.out);
     }
 
+    @Test
+    void pendulumSuiteBuildsAllDatasetsWithTheRightExpertShares() {
+        Path out = dir.resolve("suite");
+        Run r = run("datasets", "build", "--suite", "pendulum", "--out", out.toString());
+        assertEquals(0, r.exit, r.err);
+        for (String n : new String[]{"random", "medium", "expert", "medium-expert", "mixed-1pct", "mixed-5pct",
+                "mixed-10pct"}) {
+            assertTrue(Files.exists(out.resolve("pendulum-v1-" + n + ".h5")), n);
+        }
+        OfflineDataset mixed = D4rlHdf5.read(out.resolve("pendulum-v1-mixed-5pct.h5"));
+        assertEquals(200, mixed.episodeCount());
+        assertTrue(mixed.metadata().collectionPolicy().contains("expert[expert]:10"),
+                mixed.metadata().collectionPolicy());
+        OfflineDataset me = D4rlHdf5.read(out.resolve("pendulum-v1-medium-expert.h5"));
+        assertEquals(400, me.episodeCount());
+        Run bad = run("datasets", "build", "--suite", "atari", "--out", out.toString());
+        assertEquals(1, bad.exit);
+        assertTrue(bad.err.contains("unknown suite 'atari'"), bad.err);
+    }
+
+    @Test
+    void offlineTrainingWritesARunDirectoryAndALoadableBundle() throws Exception {
+        Path data = dir.resolve("e.h5");
+        assertEquals(0, run("collect", "--env", "Pendulum-v1", "--policy", "expert", "--episodes", "3", "--out",
+                data.toString()).exit);
+        Path runDir = dir.resolve("run");
+        Run r = run("offline", "--algo", "bc", "--dataset", data.toString(), "--env", "Pendulum-v1", "--steps", "50",
+                "--eval-every", "25", "--eval-episodes", "2", "--hidden", "32", "--run-dir", runDir.toString());
+        assertEquals(0, r.exit, r.err);
+        assertTrue(r.out.contains("normalised score"), r.out);
+        for (String f : new String[]{"config.json", "metrics.csv", "eval.csv", "result.json", "policy/bundle.json",
+                "policy/actor.params"}) {
+            assertTrue(Files.exists(runDir.resolve(f)), f);
+        }
+        assertEquals(3, Files.readAllLines(runDir.resolve("eval.csv")).size(), "header + 2 evaluations");
+        // the bundle is what `--policy DIR` loads everywhere
+        Run c = run("collect", "--env", "Pendulum-v1", "--policy", runDir.resolve("policy").toString(),
+                "--episodes", "1", "--out", dir.resolve("b.h5").toString());
+        assertEquals(0, c.exit, c.err);
+        Run badAlgo = run("offline", "--algo", "dqn", "--dataset", data.toString(), "--env", "Pendulum-v1");
+        assertEquals(1, badAlgo.exit);
+        assertTrue(badAlgo.err.contains("unknown --algo 'dqn'"), badAlgo.err);
+        Run wrongEnv = run("offline", "--algo", "bc", "--dataset", data.toString(), "--env", "Hopper-v1");
+        assertEquals(1, wrongEnv.exit);
+        assertTrue(wrongEnv.err.contains("observation/action dims"), wrongEnv.err);
+    }
+
     private static int countTrue(boolean[] b) {
         int k = 0;
         for (boolean x : b) {

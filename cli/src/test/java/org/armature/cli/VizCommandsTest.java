@@ -130,7 +130,7 @@ class VizCommandsTest {
                 "env_steps,eval_return_mean,eval_return_std\n0,-1200,50\n1000,-800,40\n2000,-300,20\n");
         Path png = dir.resolve("curve.png");
         String text = run(0, "plot", r.toString(), "--out", png.toString());
-        assertTrue(text.contains("final eval return -300.00 at 2000 env steps"), text);
+        assertTrue(text.contains("final eval return -300.00 at 2000 environment steps"), text);
         assertNotNull(ImageIO.read(png.toFile()));
         assertTrue(run(1, "plot", r.toString(), "--out", dir.resolve("x.jpg").toString()).contains(".png"));
     }
@@ -145,6 +145,24 @@ class VizCommandsTest {
         Path notABundle = Files.createDirectories(dir.resolve("not-a-bundle"));
         assertTrue(run(1, "render", "--env", "Pendulum-v1", "--policy", notABundle.toString(), "--out",
                 dir.toString()).contains("cannot load policy bundle"));
+    }
+
+    @Test
+    void withoutAWorkingEglRenderingFailsWithTheInstallHintAndWritesNothing(@TempDir Path dir) throws Exception {
+        // a child JVM whose EGL loader finds no vendor library, as on a machine without libegl-mesa0
+        Path out = dir.resolve("out");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "render", "--env", "Pendulum-v1",
+                "--out", out.toString(), "--size", "64x48");
+        pb.environment().put("__EGL_VENDOR_LIBRARY_FILENAMES", dir.resolve("missing.json").toString());
+        pb.environment().remove("DISPLAY");
+        pb.redirectErrorStream(true);
+        Process proc = pb.start();
+        String text = new String(proc.getInputStream().readAllBytes());
+        assertEquals(1, proc.waitFor(), text);
+        assertTrue(text.startsWith("error: could not create an OpenGL 3.3 core context"), text);
+        assertTrue(text.contains("libegl1 libegl-mesa0 libgl1-mesa-dri"), text);
+        assertFalse(Files.exists(out), "nothing written");
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.armature.envs.tasks.HopperEnv;
 import org.armature.envs.tasks.PendulumEnv;
 import org.armature.envs.tasks.Walker2dEnv;
 import org.armature.envs.tasks.manipulation.PegInsertEnv;
+import org.armature.envs.tasks.manipulation.PushTEnv;
 import org.armature.envs.tasks.manipulation.ReachEnv;
 import org.armature.envs.wrappers.TimeLimit;
 
@@ -37,6 +38,9 @@ public final class Envs {
         register(ReachEnv.ID, "7-DoF Panda-kinematics arm reaches a random target (dense reward)",
                 () -> new ReachEnv(false));
         register(ReachEnv.SPARSE_ID, "Reach-v1 with sparse success reward", () -> new ReachEnv(true));
+        register(PushTEnv.ID, "Diffusion Policy's Push-T in 3-D physics: push a T block onto a goal (dense coverage)",
+                () -> new PushTEnv(false));
+        register(PushTEnv.SPARSE_ID, "PushT-v1 with sparse success reward", () -> new PushTEnv(true));
         register(PegInsertEnv.ID, "Gripper inserts a held square peg into a hole with 2 mm clearance (dense reward)",
                 () -> new PegInsertEnv(false));
         register(PegInsertEnv.SPARSE_ID, "PegInsert-v1 with sparse success reward", () -> new PegInsertEnv(true));

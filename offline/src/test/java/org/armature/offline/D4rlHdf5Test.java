@@ -190,6 +190,32 @@ class D4rlHdf5Test {
         assertEquals(3.0, d.trajectories().episodeReturn(0));
     }
 
+    @Test
+    void recordEpisodesWrapperWritesThroughTheSink() {
+        Path f = dir.resolve("rec.h5");
+        var env = new org.armature.envs.wrappers.RecordEpisodes(org.armature.envs.Envs.make("Pendulum-v1"),
+                new Hdf5EpisodeSink(f, DatasetMetadata.of("Pendulum-v1", "constant", 5L, null)));
+        for (long seed : new long[]{5, 6}) {
+            env.reset(seed);
+            boolean done = false;
+            while (!done) {
+                done = env.step(new float[]{0.5f}).done();
+            }
+        }
+        env.reset(7);
+        for (int i = 0; i < 10; i++) {
+            env.step(new float[]{3f}); // clipped to 2 in the record
+        }
+        assertFalse(Files.exists(f));
+        env.close();
+        OfflineDataset d = D4rlHdf5.read(f);
+        assertEquals(3, d.episodeCount());
+        assertEquals(410, d.size());
+        assertArrayEquals(new long[]{5, 6, 7}, d.metadata().episodeResetSeeds());
+        assertEquals(2f, d.actions()[409]);
+        assertTrue(d.timeouts()[199] && d.timeouts()[399] && d.timeouts()[409]);
+    }
+
     // ---- h5py interop ----
 
     @Test

@@ -249,9 +249,14 @@ public final class Model {
             BodyInfo bi = buildBody(b, i, staticBodies.contains(b.name()), source);
             bodies.add(bi);
             bodyByName.put(bi.name, bi);
-            // Static bodies (fixed to the world) never collide with other static objects such as the ground plane:
-            // Bullet would otherwise keep a static-static pair and warn on every step.
-            world.addBody(bi.rb, group, bi.isStatic ? (short) (mask & ~STATIC_FILTER) : mask);
+            // Static bodies (fixed to the world) join Bullet's static group and never collide with other static
+            // objects (the ground plane, each other): Bullet would otherwise keep static-static pairs and warn on
+            // every step. They keep colliding with dynamic bodies exactly as the model's mask says.
+            if (bi.isStatic) {
+                world.addBody(bi.rb, STATIC_FILTER, (short) (mask & ~STATIC_FILTER));
+            } else {
+                world.addBody(bi.rb, group, mask);
+            }
         }
         // 2. joints (coordinates in spec order, implicit free roots last)
         int qa = 0;

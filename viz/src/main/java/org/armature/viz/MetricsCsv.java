@@ -19,8 +19,16 @@ public final class MetricsCsv {
     public static final String EVAL_RETURN_MEAN = "eval_return_mean";
     public static final String EVAL_RETURN_STD = "eval_return_std";
 
-    /** Evaluation points of one run, sorted by env steps. {@code std} holds NaN where not measured. */
-    public record EvalSeries(Path runDir, double[] envSteps, double[] mean, double[] std) {
+    /** Offline runs (org.armature.offline) log evaluations to {@code eval.csv}: step, return_mean, return_std. */
+    public static final String OFFLINE_FILE = "eval.csv";
+    public static final String ENV_STEPS_AXIS = "environment steps";
+    public static final String GRADIENT_STEPS_AXIS = "gradient steps";
+
+    /**
+     * Evaluation points of one run, sorted by x. {@code std} holds NaN where not measured. {@code xAxis} says what
+     * x counts: env steps for online runs, gradient steps for offline ones.
+     */
+    public record EvalSeries(Path runDir, double[] envSteps, double[] mean, double[] std, String xAxis) {
         public int size() {
             return envSteps.length;
         }
@@ -29,13 +37,41 @@ public final class MetricsCsv {
     private MetricsCsv() {
     }
 
-    /** Reads {@code runDir/metrics.csv}; problems are an {@link IllegalArgumentException} naming the file. */
+    /** True when {@code dir} looks like a run directory (has metrics.csv or an offline eval.csv). */
+    public static boolean isRunDir(Path dir) {
+        return Files.isRegularFile(dir.resolve(FILE)) || Files.isRegularFile(dir.resolve(OFFLINE_FILE));
+    }
+
+    /**
+     * Reads the evaluations of a run: {@code metrics.csv} ({@code env_steps}, {@code eval_return_mean},
+     * {@code eval_return_std}) or, when that has no evaluation columns, an offline run's {@code eval.csv}
+     * ({@code step}, {@code return_mean}, {@code return_std}). Problems are an {@link IllegalArgumentException}
+     * naming the file.
+     */
     public static EvalSeries readEval(Path runDir) {
         Path file = runDir.resolve(FILE);
+        Path offline = runDir.resolve(OFFLINE_FILE);
+        if (Files.isRegularFile(offline) && (!Files.isRegularFile(file) || !header(file).contains(EVAL_RETURN_MEAN))) {
+            return read(runDir, offline, "step", "return_mean", "return_std", GRADIENT_STEPS_AXIS);
+        }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("run directory " + runDir + " has no " + FILE
                     + " (expected a run directory written by training, or a folder of them)");
         }
+        return read(runDir, file, ENV_STEPS, EVAL_RETURN_MEAN, EVAL_RETURN_STD, ENV_STEPS_AXIS);
+    }
+
+    private static List<String> header(Path file) {
+        try (java.io.BufferedReader r = Files.newBufferedReader(file)) {
+            String line = r.readLine();
+            return line == null ? List.of() : Arrays.asList(split(line));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static EvalSeries read(Path runDir, Path file, String stepsColumn, String meanColumn, String stdColumn,
+                                   String xAxis) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
@@ -43,16 +79,16 @@ public final class MetricsCsv {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
         if (lines.isEmpty()) {
-            throw new IllegalArgumentException(file + " is empty (expected a header row with " + ENV_STEPS + ", "
-                    + EVAL_RETURN_MEAN + ")");
+            throw new IllegalArgumentException(file + " is empty (expected a header row with " + stepsColumn + ", "
+                    + meanColumn + ")");
         }
         List<String> header = Arrays.asList(split(lines.get(0)));
-        int iSteps = header.indexOf(ENV_STEPS);
-        int iMean = header.indexOf(EVAL_RETURN_MEAN);
-        int iStd = header.indexOf(EVAL_RETURN_STD);
+        int iSteps = header.indexOf(stepsColumn);
+        int iMean = header.indexOf(meanColumn);
+        int iStd = header.indexOf(stdColumn);
         if (iSteps < 0 || iMean < 0) {
-            throw new IllegalArgumentException(file + " has columns " + header + " but needs " + ENV_STEPS + " and "
-                    + EVAL_RETURN_MEAN);
+            throw new IllegalArgumentException(file + " has columns " + header + " but needs " + stepsColumn + " and "
+                    + meanColumn);
         }
         List<double[]> rows = new ArrayList<>();
         for (int ln = 1; ln < lines.size(); ln++) {
@@ -71,12 +107,12 @@ public final class MetricsCsv {
                 rows.add(new double[]{Double.parseDouble(steps), Double.parseDouble(mean),
                         std.isEmpty() ? Double.NaN : Double.parseDouble(std)});
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(file + " line " + (ln + 1) + ": not a number in " + ENV_STEPS + "/"
-                        + EVAL_RETURN_MEAN + "/" + EVAL_RETURN_STD + ": '" + line + "'");
+                throw new IllegalArgumentException(file + " line " + (ln + 1) + ": not a number in " + stepsColumn + "/"
+                        + meanColumn + "/" + stdColumn + ": '" + line + "'");
             }
         }
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException(file + " has no rows with an " + EVAL_RETURN_MEAN
+            throw new IllegalArgumentException(file + " has no rows with an " + meanColumn
                     + " value (no evaluation has run yet)");
         }
         rows.sort((a, b) -> Double.compare(a[0], b[0]));
@@ -88,7 +124,7 @@ public final class MetricsCsv {
             m[i] = rows.get(i)[1];
             s[i] = rows.get(i)[2];
         }
-        return new EvalSeries(runDir, x, m, s);
+        return new EvalSeries(runDir, x, m, s, xAxis);
     }
 
     private static String cell(String[] cells, int i) {

@@ -42,7 +42,8 @@ public final class Plots {
             new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
 
     /** One drawn curve: label, common x grid, mean and band, number of seeds. */
-    public record Curve(String label, double[] envSteps, double[] mean, double[] lower, double[] upper, int seeds) {
+    public record Curve(String label, double[] envSteps, double[] mean, double[] lower, double[] upper, int seeds,
+                        String xAxis) {
     }
 
     private Plots() {
@@ -84,8 +85,9 @@ public final class Plots {
             throws IOException {
         checkSize(width, height);
         List<Curve> curves = curves(runs);
+        String xAxis = curves.stream().map(Curve::xAxis).distinct().count() == 1 ? curves.get(0).xAxis() : "steps";
         XYChart chart = new XYChartBuilder().width(width).height(height)
-                .title(title != null ? title : "Evaluation return").xAxisTitle("environment steps")
+                .title(title != null ? title : "Evaluation return").xAxisTitle(xAxis)
                 .yAxisTitle("evaluation return").build();
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
@@ -143,12 +145,12 @@ public final class Plots {
             if (!Files.isDirectory(p)) {
                 throw new IllegalArgumentException("run directory " + p + " does not exist");
             }
-            if (Files.isRegularFile(p.resolve(MetricsCsv.FILE))) {
+            if (MetricsCsv.isRunDir(p)) {
                 groups.computeIfAbsent(groupKey(p), k -> new ArrayList<>()).add(p);
             } else {
                 List<Path> children;
                 try (Stream<Path> s = Files.list(p)) {
-                    children = s.filter(c -> Files.isRegularFile(c.resolve(MetricsCsv.FILE))).sorted().toList();
+                    children = s.filter(MetricsCsv::isRunDir).sorted().toList();
                 } catch (IOException e) {
                     throw new IllegalArgumentException("cannot list " + p + ": " + e.getMessage());
                 }
@@ -227,7 +229,7 @@ public final class Plots {
             lo[i] = s.mean()[i] - s.std()[i];
             hi[i] = s.mean()[i] + s.std()[i];
         }
-        return new Curve(label, s.envSteps(), s.mean(), lo, hi, 1);
+        return new Curve(label, s.envSteps(), s.mean(), lo, hi, 1, s.xAxis());
     }
 
     /**
@@ -273,7 +275,7 @@ public final class Plots {
             low[i] = m - sd;
             high[i] = m + sd;
         }
-        return new Curve(label, grid, mean, low, high, k);
+        return new Curve(label, grid, mean, low, high, k, series.get(0).xAxis());
     }
 
     static double interpolate(MetricsCsv.EvalSeries s, double x) {

@@ -116,6 +116,19 @@ class PlotsTest {
     }
 
     @Test
+    void offlineRunsArePlottedFromEvalCsvAgainstGradientSteps(@TempDir Path dir) throws Exception {
+        Path off = Files.createDirectories(dir.resolve("offline-iql-Pendulum-v1-s0"));
+        Files.writeString(off.resolve("metrics.csv"), "step,wall_s,critic_loss\n100,1.0,0.5\n");
+        Files.writeString(off.resolve("eval.csv"),
+                "step,wall_s,return_mean,return_std,normalized_score\n1000,2,-900,30,10\n2000,4,-400,20,60\n");
+        Path out = dir.resolve("off.png");
+        List<Plots.Curve> curves = Plots.learningCurves(List.of(off), out, 500, 300, null);
+        assertEquals(MetricsCsv.GRADIENT_STEPS_AXIS, curves.get(0).xAxis());
+        assertArrayEquals(new double[]{-900, -400}, curves.get(0).mean(), 1e-9);
+        assertPng(out, 500, 300);
+    }
+
+    @Test
     void seedSuffixesAreStripped() {
         assertEquals("sac-pendulum", Plots.stripSeed("sac-pendulum-seed3"));
         assertEquals("run", Plots.stripSeed("run_s12"));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.armature.envs.tasks.manipulation.PegInsertEnv;
+import org.armature.envs.tasks.manipulation.PushTEnv;
 import org.armature.envs.tasks.manipulation.ReachEnv;
 
 /**
@@ -29,6 +30,9 @@ public final class Experts {
         Entry reach = new Entry(ReachExpert::new, 0.3);
         REGISTRY.put(ReachEnv.ID, reach);
         REGISTRY.put(ReachEnv.SPARSE_ID, reach);
+        Entry pushT = new Entry(PushTExpert::new, 0.05);
+        REGISTRY.put(PushTEnv.ID, pushT);
+        REGISTRY.put(PushTEnv.SPARSE_ID, pushT);
         Entry peg = new Entry(PegInsertExpert::new, 0.3);
         REGISTRY.put(PegInsertEnv.ID, peg);
         REGISTRY.put(PegInsertEnv.SPARSE_ID, peg);

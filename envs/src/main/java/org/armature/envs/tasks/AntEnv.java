@@ -43,17 +43,7 @@ public final class AntEnv extends LocomotionEnv {
 
     @Override
     protected Reset resetTask(SplittableRandom rng) {
-        restoreInitialState();
-        double[] q = initQpos.clone();
-        double[] v = new double[qvel.length];
-        for (int i = 0; i < q.length; i++) {
-            q[i] += rng.nextDouble(-RESET_NOISE_SCALE, RESET_NOISE_SCALE);
-        }
-        for (int i = 0; i < v.length; i++) {
-            v[i] = RESET_NOISE_SCALE * HalfCheetahEnv.gaussian(rng);
-        }
-        model.setState(q, v);
-        readState();
+        resetWithNoise(rng, RESET_NOISE_SCALE, RESET_NOISE_SCALE, true);
         readContacts();
         return new Reset(observation());
     }

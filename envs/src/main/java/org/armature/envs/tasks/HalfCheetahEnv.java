@@ -26,25 +26,8 @@ public final class HalfCheetahEnv extends LocomotionEnv {
 
     @Override
     protected Reset resetTask(SplittableRandom rng) {
-        restoreInitialState();
-        double[] q = initQpos.clone();
-        double[] v = new double[qvel.length];
-        for (int i = 0; i < q.length; i++) {
-            q[i] += rng.nextDouble(-RESET_NOISE_SCALE, RESET_NOISE_SCALE);
-        }
-        for (int i = 0; i < v.length; i++) {
-            v[i] = RESET_NOISE_SCALE * gaussian(rng);
-        }
-        model.setState(q, v);
-        readState();
+        resetWithNoise(rng, RESET_NOISE_SCALE, RESET_NOISE_SCALE, true);
         return new Reset(observation());
-    }
-
-    static double gaussian(SplittableRandom rng) {
-        // Box-Muller from the env's own stream (deterministic for a seed)
-        double u1 = rng.nextDouble();
-        double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
     }
 
     @Override
@@ -62,14 +45,6 @@ public final class HalfCheetahEnv extends LocomotionEnv {
     }
 
     private float[] observation() {
-        float[] o = new float[17];
-        o[0] = (float) rootZ();
-        for (int i = 2; i < qpos.length; i++) {
-            o[i - 1] = (float) qpos[i];
-        }
-        for (int i = 0; i < qvel.length; i++) {
-            o[8 + i] = (float) qvel[i];
-        }
-        return o;
+        return planarObservation(Double.POSITIVE_INFINITY);
     }
 }

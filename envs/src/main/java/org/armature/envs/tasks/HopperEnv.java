@@ -30,17 +30,7 @@ public final class HopperEnv extends LocomotionEnv {
 
     @Override
     protected Reset resetTask(SplittableRandom rng) {
-        restoreInitialState();
-        double[] q = initQpos.clone();
-        double[] v = new double[qvel.length];
-        for (int i = 0; i < q.length; i++) {
-            q[i] += rng.nextDouble(-RESET_NOISE_SCALE, RESET_NOISE_SCALE);
-        }
-        for (int i = 0; i < v.length; i++) {
-            v[i] = rng.nextDouble(-RESET_NOISE_SCALE, RESET_NOISE_SCALE);
-        }
-        model.setState(q, v);
-        readState();
+        resetWithNoise(rng, RESET_NOISE_SCALE, RESET_NOISE_SCALE, false);
         return new Reset(observation());
     }
 
@@ -76,14 +66,6 @@ public final class HopperEnv extends LocomotionEnv {
     }
 
     private float[] observation() {
-        float[] o = new float[11];
-        o[0] = (float) rootZ();
-        for (int i = 2; i < qpos.length; i++) {
-            o[i - 1] = (float) qpos[i];
-        }
-        for (int i = 0; i < qvel.length; i++) {
-            o[5 + i] = (float) Math.max(-10, Math.min(10, qvel[i]));
-        }
-        return o;
+        return planarObservation(10.0);
     }
 }

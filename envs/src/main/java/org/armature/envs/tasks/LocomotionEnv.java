@@ -1,6 +1,7 @@
 package org.armature.envs.tasks;
 
 import java.util.List;
+import java.util.SplittableRandom;
 
 import org.armature.envs.BoxSpace;
 import org.armature.envs.EnvSpec;
@@ -65,6 +66,47 @@ public abstract class LocomotionEnv extends PhysicsEnv {
     /** Planar root's z as MuJoCo reports it (absolute for Hopper/Walker2d, relative to the start for HalfCheetah). */
     protected double rootZ() {
         return qpos[1] - rootZInitial + rootZReference;
+    }
+
+    /**
+     * Gymnasium's reset noise: qpos = init + U(-positionScale, positionScale); qvel = U(-s, s) when
+     * {@code gaussianVelocity} is false, else s * N(0, 1), with s = {@code velocityScale}. Restores the initial world
+     * first and reads the resulting state into {@link #qpos}/{@link #qvel}.
+     */
+    protected void resetWithNoise(SplittableRandom rng, double positionScale, double velocityScale,
+                                  boolean gaussianVelocity) {
+        restoreInitialState();
+        double[] q = initQpos.clone();
+        double[] v = new double[qvel.length];
+        for (int i = 0; i < q.length; i++) {
+            q[i] += rng.nextDouble(-positionScale, positionScale);
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] = gaussianVelocity ? velocityScale * gaussian(rng) : rng.nextDouble(-velocityScale, velocityScale);
+        }
+        model.setState(q, v);
+        readState();
+    }
+
+    /** Standard normal by Box-Muller from the env's own stream (deterministic for a seed). */
+    static double gaussian(SplittableRandom rng) {
+        double u1 = rng.nextDouble();
+        double u2 = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /** Observation of the planar robots: root z, then qpos[2:], then qvel, each clipped to +-velocityClip. */
+    protected float[] planarObservation(double velocityClip) {
+        float[] o = new float[spec.observationDim()];
+        o[0] = (float) rootZ();
+        for (int i = 2; i < qpos.length; i++) {
+            o[i - 1] = (float) qpos[i];
+        }
+        int off = qpos.length - 1;
+        for (int i = 0; i < qvel.length; i++) {
+            o[off + i] = (float) Math.max(-velocityClip, Math.min(velocityClip, qvel[i]));
+        }
+        return o;
     }
 
     protected static double controlCost(float[] action, double weight) {

@@ -52,6 +52,31 @@ class ExpertsTest {
     }
 
     @Test
+    void pushTExpertOftenSolvesPushT() throws Exception {
+        // 100-episode rate is in BENCHMARKS.md; this guards against regressions on 12 fixed seeds
+        assertTrue(successRate("PushT-v1", 0.0, 12) >= 0.4);
+    }
+
+    @Test
+    void pushTExpertIsMultimodal() {
+        // same observation, different expert seeds: the chosen contact (hence the first target) differs
+        float[] obs;
+        try (Env env = Envs.make("PushT-v1")) {
+            obs = env.reset(3).observation();
+        } catch (Exception e) {
+            throw new RuntimeException(e);
+        }
+        java.util.Set<String> firstTargets = new java.util.HashSet<>();
+        for (long seed = 0; seed < 12; seed++) {
+            Expert e = Experts.make("PushT-v1", 0.0, 0);
+            e.reset(seed);
+            float[] a = e.act(obs);
+            firstTargets.add(String.format("%.3f,%.3f", a[0], a[1]));
+        }
+        assertTrue(firstTargets.size() >= 2, "expert choices vary with its seed: " + firstTargets);
+    }
+
+    @Test
     void defaultDemonstrationNoiseMakesPegInsertImperfect() throws Exception {
         double rate = successRate("PegInsert-v1", Experts.defaultNoiseStd("PegInsert-v1"), 20);
         assertTrue(rate >= 0.2 && rate <= 0.85, "noisy PegInsert expert success " + rate);
@@ -59,7 +84,8 @@ class ExpertsTest {
 
     @Test
     void registryCoversDenseAndSparseIdsAndRejectsUnknown() {
-        for (String id : new String[]{"Reach-v1", "ReachSparse-v1", "PegInsert-v1", "PegInsertSparse-v1"}) {
+        for (String id : new String[]{"Reach-v1", "ReachSparse-v1", "PushT-v1", "PushTSparse-v1", "PegInsert-v1",
+                "PegInsertSparse-v1"}) {
             assertTrue(Experts.has(id), id);
         }
         assertFalse(Experts.has("Hopper-v1"));

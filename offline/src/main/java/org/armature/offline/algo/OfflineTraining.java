@@ -41,7 +41,7 @@ public final class OfflineTraining {
     /** @param rewardScale null: the algorithm's CORL default (IQL: 1000 / return range; others: 1) */
     public record Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
                          double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
-                         Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery) {
+                         Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden) {
     }
 
     /** Result of a run. */
@@ -56,16 +56,37 @@ public final class OfflineTraining {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static OfflineAlgorithm create(String algo, int od, int ad, long steps, double huberDelta, long seed) {
+        return create(algo, od, ad, steps, huberDelta, seed, 256);
+    }
+
+    /** @param hidden hidden width of every network (CORL: 256) */
+    public static OfflineAlgorithm create(String algo, int od, int ad, long steps, double huberDelta, long seed,
+                                          int hidden) {
+        if (hidden < 1) {
+            throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
+        }
         return switch (algo.toLowerCase()) {
-            case "bc" -> new Bc(od, ad, Bc.Config.corl(), seed);
-            case "td3bc", "td3+bc", "td3_bc" -> new Td3Bc(od, ad, Td3Bc.Config.corl(), seed);
+            case "bc" -> {
+                Bc.Config c = Bc.Config.corl();
+                yield new Bc(od, ad, new Bc.Config(hidden, c.layers(), c.learningRate()), seed);
+            }
+            case "td3bc", "td3+bc", "td3_bc" -> {
+                Td3Bc.Config c = Td3Bc.Config.corl();
+                yield new Td3Bc(od, ad, new Td3Bc.Config(hidden, c.layers(), c.actorLr(), c.criticLr(), c.discount(),
+                        c.tau(), c.alpha(), c.policyNoise(), c.noiseClip(), c.policyFrequency()), seed);
+            }
             case "iql" -> {
                 Iql.Config c = Iql.Config.corl(steps);
-                yield new Iql(od, ad, new Iql.Config(c.hidden(), c.layers(), c.actorLr(), c.qLr(), c.vLr(),
+                yield new Iql(od, ad, new Iql.Config(hidden, c.layers(), c.actorLr(), c.qLr(), c.vLr(),
                         c.discount(), c.tau(), c.expectile(), c.beta(), c.maxWeight(), c.cosineActorLr(),
                         c.totalSteps(), huberDelta), seed);
             }
-            case "cql" -> new Cql(od, ad, Cql.Config.corl(), seed);
+            case "cql" -> {
+                Cql.Config c = Cql.Config.corl();
+                yield new Cql(od, ad, new Cql.Config(hidden, c.criticLayers(), c.actorLayers(), c.policyLr(), c.qLr(),
+                        c.alphaLr(), c.discount(), c.tau(), c.cqlAlpha(), c.cqlActions(), c.cqlTemperature(),
+                        c.importanceSample()), seed);
+            }
             default -> throw new IllegalArgumentException("unknown --algo '" + algo + "', expected bc, td3bc, iql or cql");
         };
     }
@@ -96,7 +117,8 @@ public final class OfflineTraining {
                 : c.algo.equalsIgnoreCase("iql") ? TrainingData.returnRangeScale(raw) : 1.0;
         TrainingData data = new TrainingData(raw, norm, rewardScale, 0.0);
         TransitionSampler sampler = TransitionSampler.create(c.sampler, data.dataset, c.samplerAlpha, c.seed + 1);
-        OfflineAlgorithm algo = create(c.algo, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta, c.seed);
+        OfflineAlgorithm algo = create(c.algo, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta, c.seed,
+                c.hidden);
         ReferenceScores.Reference ref = ReferenceScores.find(c.envId).orElse(null);
 
         try {

@@ -40,9 +40,12 @@ public final class ManipulationBenchmark {
             int warm = 2000;
             int n = 20000;
             long t0 = 0;
+            long c0 = 0;
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
             for (int i = 0; i < warm + n; i++) {
                 if (i == warm) {
                     t0 = System.nanoTime();
+                    c0 = mx.getCurrentThreadCpuTime();
                 }
                 for (int k = 0; k < a.length; k++) {
                     a[k] = (float) rng.nextDouble(env.spec().actionSpace().low(k), env.spec().actionSpace().high(k));
@@ -53,7 +56,9 @@ public final class ManipulationBenchmark {
                 }
             }
             double sec = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("%-20s %8.0f env steps/s (random actions, %d steps, 1 thread)%n", id, n / sec, n);
+            double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            System.out.printf("%-20s %8.0f env steps/s wall, %8.0f env steps per CPU-second (random actions, %d steps,"
+                    + " 1 thread)%n", id, n / sec, n / cpu, n);
         } catch (Exception e) {
             throw new RuntimeException(e);
         }
@@ -71,10 +76,20 @@ public final class ManipulationBenchmark {
                 Reset r = env.reset(ep);
                 float[] o = r.observation();
                 boolean success = false;
+                double maxCov = 0;
+                int t = 0;
+                int firstHigh = -1;
                 while (true) {
                     Step s = env.step(expert.act(o));
                     steps++;
+                    t++;
                     success |= s.success();
+                    if (s.info().get("coverage") instanceof Double c) {
+                        maxCov = Math.max(maxCov, c);
+                        if (c > 0.85 && firstHigh < 0) {
+                            firstHigh = t;
+                        }
+                    }
                     o = s.observation();
                     if (s.done()) {
                         break;
@@ -83,7 +98,8 @@ public final class ManipulationBenchmark {
                 if (success) {
                     ok++;
                 } else if (System.getenv("SHOW_FAILURES") != null) {
-                    System.out.println("  failed: episode seed " + ep);
+                    System.out.println("  failed: episode seed " + ep + " max coverage " + maxCov
+                            + " first >0.85 at step " + firstHigh);
                 }
             }
         } catch (Exception e) {

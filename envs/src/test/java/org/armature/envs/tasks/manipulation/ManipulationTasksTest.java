@@ -32,7 +32,7 @@ class ManipulationTasksTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Reach-v1", "PegInsert-v1"})
+    @ValueSource(strings = {"Reach-v1", "PushT-v1", "PegInsert-v1"})
     void infoCarriesSuccessAndDenseTermsSumToReward(String id) {
         try (Env env = Envs.make(id)) {
             env.reset(3);
@@ -56,7 +56,7 @@ class ManipulationTasksTest {
 
     /** Runs the noise-free expert on the dense and the sparse variant with the same seed; success must agree. */
     @ParameterizedTest
-    @ValueSource(strings = {"Reach", "PegInsert"})
+    @ValueSource(strings = {"Reach", "PushT", "PegInsert"})
     void sparseAndDenseAgreeOnSuccess(String task) throws Exception {
         for (long seed = 0; seed < 3; seed++) {
             List<Boolean> dense = successTrace(task + "-v1", seed);
@@ -201,7 +201,7 @@ class ManipulationTasksTest {
 
     @Test
     void scenesHaveMarkersAndACamera() {
-        for (String id : List.of("Reach-v1", "PegInsert-v1")) {
+        for (String id : List.of("Reach-v1", "PushT-v1", "PegInsert-v1")) {
             try (Env env = Envs.make(id)) {
                 env.reset(0);
                 Scene sc = env.scene();

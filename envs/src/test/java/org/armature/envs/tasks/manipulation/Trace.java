@@ -17,6 +17,7 @@ public final class Trace {
         int every = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         Expert ex = Experts.make(id, noise, seed);
         try (Env env = Envs.make(id)) {
+            ex.reset(1000 + seed);
             float[] o = env.reset(seed).observation();
             for (int t = 0; ; t++) {
                 float[] a = ex.act(o);

@@ -1,0 +1,206 @@
+package org.armature.offline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.armature.agents.Policy;
+import org.armature.envs.EnvSpec;
+import org.armature.envs.Envs;
+import org.armature.envs.experts.Expert;
+import org.armature.envs.experts.Experts;
+
+/**
+ * The standard dataset suites built by {@code armature datasets build --suite NAME}, in D4RL's spirit:
+ * {@code random} (uniform actions), {@code medium} (a policy at about a third of the expert's normalised score),
+ * {@code expert}, {@code medium-expert} (medium + expert episodes) and mixed datasets with 1%, 5% and 10% expert
+ * trajectories on random data (Hong et al. 2023), {@value #EPISODES} episodes each (mixed: {@value #EPISODES} in total).
+ *
+ * <ul>
+ *   <li>{@code pendulum}: Pendulum-v1 with the scripted {@link PendulumSwingUp} expert; medium = the expert with
+ *       Gaussian action noise σ = {@value #PENDULUM_MEDIUM_NOISE} (relative to the half-range), normalised score
+ *       ≈ 36.</li>
+ *   <li>{@code locomotion}: Hopper-v1, HalfCheetah-v1, Walker2d-v1, Ant-v1 need medium and expert SAC policy
+ *       bundles in {@code suite-policies/<env>/{medium,expert}} (looked up next to the working directory, then on
+ *       the class path); datasets whose behaviour policy is missing are reported and skipped.</li>
+ *   <li>{@code manipulation}: Reach-v1, PushT-v1, PegInsert-v1: {@value #EPISODES} demonstrations of the scripted
+ *       expert with its documented noise ({@code Experts.defaultNoiseStd}) and a random dataset; skipped where the
+ *       env or its expert is not in this build.</li>
+ * </ul>
+ * Seeds: dataset k of a suite collects with seeds {@code seed + 100000 k + i}, so no two datasets share an episode.
+ */
+public final class DatasetSuite {
+
+    public static final int EPISODES = 200;
+    public static final double PENDULUM_MEDIUM_NOISE = 2.5;
+    static final double[] MIXED_EXPERT_FRACTIONS = {0.01, 0.05, 0.10};
+
+    /** What was built and what was skipped (with the reason). */
+    public record Report(List<Path> written, List<String> skipped) {
+    }
+
+    private DatasetSuite() {
+    }
+
+    public static List<String> suites() {
+        return List.of("pendulum", "locomotion", "manipulation");
+    }
+
+    public static Report build(String suite, Path outDir, long seed, Function<String, Policy> bundleLoader,
+                               Consumer<String> log) {
+        List<Path> written = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        try {
+            Files.createDirectories(outDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + outDir + ": " + e.getMessage(), e);
+        }
+        switch (suite) {
+            case "pendulum" -> buildEnv("Pendulum-v1", outDir, seed, env -> new PendulumSwingUp(),
+                    env -> new PendulumSwingUp(), PENDULUM_MEDIUM_NOISE, written, skipped, log);
+            case "locomotion" -> {
+                for (String env : List.of("Hopper-v1", "HalfCheetah-v1", "Walker2d-v1", "Ant-v1")) {
+                    if (!Envs.contains(env)) {
+                        skipped.add(env + ": env not registered in this build");
+                        continue;
+                    }
+                    buildEnv(env, outDir, seed, e -> bundleLoader.apply("suite-policies/" + e + "/medium"),
+                            e -> bundleLoader.apply("suite-policies/" + e + "/expert"), 0.0, written, skipped, log);
+                }
+            }
+            case "manipulation" -> {
+                for (String env : List.of("Reach-v1", "PushT-v1", "PegInsert-v1")) {
+                    if (!Envs.contains(env)) {
+                        skipped.add(env + ": env not registered in this build");
+                        continue;
+                    }
+                    if (!Experts.has(env)) {
+                        skipped.add(env + ": no scripted expert in this build");
+                        continue;
+                    }
+                    buildDemonstrations(env, outDir, seed, written, log);
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown suite '" + suite + "', expected one of "
+                    + String.join(", ", suites()));
+        }
+        return new Report(written, skipped);
+    }
+
+    private static void buildEnv(String envId, Path outDir, long seed, Function<String, Policy> medium,
+                                 Function<String, Policy> expert, double mediumNoise, List<Path> written,
+                                 List<String> skipped, Consumer<String> log) {
+        EnvSpec spec;
+        try (var e = Envs.make(envId)) {
+            spec = e.spec();
+        }
+        String base = envId.toLowerCase();
+        Path dir = outDir;
+        long s0 = seed;
+        OfflineDataset random = Collector.collect(envId, Collector.randomPolicy(spec, s0), "random", EPISODES, s0, 0,
+                null);
+        written.add(write(random, dir.resolve(base + "-random.h5"), log));
+        OfflineDataset exp = null;
+        Policy expertPolicy = tryPolicy(expert, envId, "expert", skipped);
+        if (expertPolicy != null) {
+            exp = Collector.collect(envId, expertPolicy, "expert", EPISODES, s0 + 100_000, 0, null);
+            written.add(write(exp, dir.resolve(base + "-expert.h5"), log));
+        }
+        OfflineDataset med = null;
+        if (medium != null) {
+            Policy mediumPolicy = tryPolicy(medium, envId, "medium", skipped);
+            if (mediumPolicy != null) {
+                med = Collector.collect(envId, mediumPolicy, mediumNoise > 0 ? "expert+noise" : "medium", EPISODES,
+                        s0 + 200_000, mediumNoise, null);
+                written.add(write(med, dir.resolve(base + "-medium.h5"), log));
+            }
+        }
+        if (med != null && exp != null) {
+            OfflineDataset me = OfflineDataset.concat(List.of(med, exp), DatasetMetadata.of(envId,
+                    "medium-expert(medium:" + EPISODES + ", expert:" + EPISODES + ")", s0, null));
+            written.add(write(me, dir.resolve(base + "-medium-expert.h5"), log));
+        } else if (medium != null) {
+            skipped.add(envId + " medium-expert: needs both the medium and the expert policy");
+        }
+        if (exp != null) {
+            // mixed datasets draw their random part from a second random collection so that 99% fits
+            OfflineDataset moreRandom = Collector.collect(envId, Collector.randomPolicy(spec, s0 + 300_000), "random",
+                    EPISODES, s0 + 300_000, 0, null);
+            for (int k = 0; k < MIXED_EXPERT_FRACTIONS.length; k++) {
+                double f = MIXED_EXPERT_FRACTIONS[k];
+                OfflineDataset mixed = Mixer.mix(List.of(new Mixer.Part("expert", exp, f),
+                        new Mixer.Part("random", moreRandom, 1 - f)), EPISODES, s0 + k);
+                written.add(write(mixed, dir.resolve(base + "-mixed-" + Math.round(f * 100) + "pct.h5"), log));
+            }
+        } else {
+            skipped.add(envId + " mixed-1/5/10pct: need the expert policy");
+        }
+    }
+
+    /**
+     * Manipulation: {@value #EPISODES} demonstrations of the scripted expert with its documented noise
+     * ({@code Experts.defaultNoiseStd}, action units), plus a random dataset.
+     */
+    private static void buildDemonstrations(String envId, Path outDir, long seed, List<Path> written,
+                                            Consumer<String> log) {
+        EnvSpec spec;
+        try (var e = Envs.make(envId)) {
+            spec = e.spec();
+        }
+        double noise = Experts.defaultNoiseStd(envId);
+        String base = envId.toLowerCase();
+        OfflineDataset random = Collector.collect(envId, Collector.randomPolicy(spec, seed), "random", EPISODES, seed,
+                0, null);
+        written.add(write(random, outDir.resolve(base + "-random.h5"), log));
+        Policy expert = expertPolicy(envId, spec, noise, seed);
+        OfflineDataset demos = Collector.collect(envId, expert, "expert(noise_std=" + noise + ")", EPISODES,
+                seed + 100_000, 0, null);
+        written.add(write(demos, outDir.resolve(base + "-expert.h5"), log));
+    }
+
+    /** A scripted expert of {@code org.armature.envs.experts} as a {@link Policy}. */
+    public static Policy expertPolicy(String envId, EnvSpec spec, double noiseStd, long seed) {
+        Expert e = Experts.make(envId, noiseStd, seed);
+        return new Policy() {
+            @Override
+            public float[] act(float[] observation) {
+                return e.act(observation);
+            }
+
+            @Override
+            public void reset(long episodeSeed) {
+                e.reset(episodeSeed);
+            }
+
+            @Override
+            public int observationDim() {
+                return spec.observationDim();
+            }
+
+            @Override
+            public int actionDim() {
+                return spec.actionDim();
+            }
+        };
+    }
+
+    private static Policy tryPolicy(Function<String, Policy> f, String envId, String level, List<String> skipped) {
+        try {
+            return f.apply(envId);
+        } catch (IllegalArgumentException e) {
+            skipped.add(envId + " " + level + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static Path write(OfflineDataset d, Path file, Consumer<String> log) {
+        D4rlHdf5.write(d, file);
+        DatasetInfo info = DatasetInfo.of(d);
+        log.accept(String.format("%-40s %4d episodes %7d transitions  return mean %9.2f  PSV %.4f", file,
+                info.episodes(), info.transitions(), info.returnMean(), info.positiveSidedVariance()));
+        return file;
+    }
+}
