@@ -34,6 +34,9 @@ public final class GifWriter implements AutoCloseable {
     private final ImageOutputStream stream;
     private int frames;
     private boolean finished;
+    private int[] previous;
+    private int width;
+    private int height;
 
     /**
      * @param delayCentiseconds time each frame is shown, in 1/100 s (GIF's unit; browsers treat values below 2 as
@@ -67,17 +70,76 @@ public final class GifWriter implements AutoCloseable {
         return new int[]{stride, delay};
     }
 
+    /**
+     * Appends a frame. All frames must have the first frame's size. Only the rectangle that changed since the
+     * previous frame is stored (drawn over the previous frame, which is kept: disposal "doNotDispose"), which makes
+     * animations of a mostly static scene several times smaller and faster to encode.
+     */
     public void addFrame(BufferedImage image) throws IOException {
-        IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), null);
-        configure(metadata, frames == 0);
-        writer.writeToSequence(new IIOImage(image, null, metadata), null);
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] pixels = image.getRGB(0, 0, w, h, null, 0, w);
+        int x0 = 0;
+        int y0 = 0;
+        BufferedImage part = image;
+        if (previous != null) {
+            if (w != width || h != height) {
+                throw new IllegalArgumentException("GIF frame " + frames + " is " + w + "x" + h + " but the animation is "
+                        + width + "x" + height);
+            }
+            int minX = w;
+            int minY = h;
+            int maxX = -1;
+            int maxY = -1;
+            for (int y = 0; y < h; y++) {
+                int row = y * w;
+                for (int x = 0; x < w; x++) {
+                    if (pixels[row + x] != previous[row + x]) {
+                        if (x < minX) {
+                            minX = x;
+                        }
+                        if (x > maxX) {
+                            maxX = x;
+                        }
+                        if (y < minY) {
+                            minY = y;
+                        }
+                        maxY = y;
+                    }
+                }
+            }
+            if (maxX < 0) { // identical frame: repeat one unchanged pixel
+                minX = 0;
+                minY = 0;
+                maxX = 0;
+                maxY = 0;
+            }
+            x0 = minX;
+            y0 = minY;
+            int pw = maxX - minX + 1;
+            int ph = maxY - minY + 1;
+            if (pw != w || ph != h) {
+                part = new BufferedImage(pw, ph, BufferedImage.TYPE_INT_RGB);
+                part.setRGB(0, 0, pw, ph, pixels, minY * w + minX, w);
+            }
+        } else {
+            width = w;
+            height = h;
+        }
+        IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(part), null);
+        configure(metadata, frames == 0, x0, y0);
+        writer.writeToSequence(new IIOImage(part, null, metadata), null);
+        previous = pixels;
         frames++;
     }
 
-    private void configure(IIOMetadata metadata, boolean first) throws IIOInvalidTreeException {
+    private void configure(IIOMetadata metadata, boolean first, int left, int top) throws IIOInvalidTreeException {
         IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree(FORMAT);
+        IIOMetadataNode descriptor = child(root, "ImageDescriptor");
+        descriptor.setAttribute("imageLeftPosition", Integer.toString(left));
+        descriptor.setAttribute("imageTopPosition", Integer.toString(top));
         IIOMetadataNode gce = child(root, "GraphicControlExtension");
-        gce.setAttribute("disposalMethod", "none");
+        gce.setAttribute("disposalMethod", "doNotDispose");
         gce.setAttribute("userInputFlag", "FALSE");
         gce.setAttribute("transparentColorFlag", "FALSE");
         gce.setAttribute("delayTime", Integer.toString(delayCentiseconds));
