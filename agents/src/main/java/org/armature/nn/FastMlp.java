@@ -140,7 +140,22 @@ public final class FastMlp {
                     float[] b = params[2 * li + 1];
                     int n = s.out();
                     System.arraycopy(b, 0, dst, 0, n);
-                    for (int i = 0; i < curLen; i++) {
+                    int i = 0;
+                    // four input rows per pass: a quarter of the loads/stores of dst, vectorised by the JIT
+                    for (; i + 3 < curLen; i += 4) {
+                        float x0 = cur[i];
+                        float x1 = cur[i + 1];
+                        float x2 = cur[i + 2];
+                        float x3 = cur[i + 3];
+                        int o0 = i * n;
+                        int o1 = o0 + n;
+                        int o2 = o1 + n;
+                        int o3 = o2 + n;
+                        for (int j = 0; j < n; j++) {
+                            dst[j] += x0 * w[o0 + j] + x1 * w[o1 + j] + x2 * w[o2 + j] + x3 * w[o3 + j];
+                        }
+                    }
+                    for (; i < curLen; i++) {
                         float xi = cur[i];
                         int o = i * n;
                         for (int j = 0; j < n; j++) {

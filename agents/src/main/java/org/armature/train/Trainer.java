@@ -62,7 +62,16 @@ public final class Trainer {
 
     /** Summary of a finished run. */
     public record Result(Path runDir, long envSteps, double finalEvalMean, double finalEvalStd,
-                         double finalEvalSuccessRate, double wallSeconds, double trainSeconds, long updates) {
+                         double finalEvalSuccessRate, double wallSeconds, double trainSeconds, long updates,
+                         double learnerCpuSeconds) {
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+    private long cpuAtStart;
+
+    private double cpuSeconds() {
+        return (THREADS.getCurrentThreadCpuTime() - cpuAtStart) / 1e9;
     }
 
     private final TrainConfig cfg;
@@ -213,6 +222,7 @@ public final class Trainer {
      * Trains; if {@code stopAtStep} comes before the end, stops there without a bundle (simulated interruption).
      */
     public Result run(long stopAtStep) throws IOException {
+        cpuAtStart = THREADS.getCurrentThreadCpuTime();
         if (cfg.numEnvs() > 1) {
             return runVector();
         }
@@ -300,12 +310,12 @@ public final class Trainer {
         if (step < total) {
             metrics.close();
             return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
-                    wallSeconds - evalSeconds, agent.updates());
+                    wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
         }
         metrics.close();
         writeBundle(runDir.resolve(BUNDLE));
         return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
-                wallSeconds - evalSeconds, agent.updates());
+                wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
     }
 
     /**
@@ -403,7 +413,7 @@ public final class Trainer {
         metrics.close();
         writeBundle(runDir.resolve(BUNDLE));
         return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
-                wallSeconds - evalSeconds, agent.updates());
+                wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
     }
 
     private void evaluate(long atStep) {

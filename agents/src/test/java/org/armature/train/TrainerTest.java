@@ -147,6 +147,14 @@ class TrainerTest {
     }
 
     @Test
+    void updateToDataRatioAndNStepAreHonoured(@TempDir Path dir) throws Exception {
+        TrainConfig cfg = Configs.resolve(tiny("sac", 400), null, List.of("updates_per_step=3", "n_step=3"));
+        Trainer.Result r = Trainer.create(cfg, dir, Progress.SILENT).run();
+        assertEquals(3 * (400 - 200), r.updates());
+        assertTrue(Double.isFinite(r.finalEvalMean()));
+    }
+
+    @Test
     void unboundedSpacesRoundTripThroughBundleJson(@TempDir Path dir) throws Exception {
         PolicyBundles.Spec s = new PolicyBundles.Spec(PolicyBundles.FORMAT, 1,
                 new PolicyBundles.Network(PolicyBundles.DETERMINISTIC_TANH, List.of(), "w.params"),

@@ -32,6 +32,13 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--expert-episodes", defaultValue = "10",
+            description = "noise-free expert episodes per manipulation task (default: ${DEFAULT-VALUE})")
+    int expertEpisodes;
+
+    @Option(names = "--no-media", description = "skip the GIFs and plots (headless OpenGL not needed)")
+    boolean noMedia;
+
     @Override
     public Integer call() throws IOException {
         if (episodes < 1) {
@@ -58,6 +65,30 @@ public final class QuickstartCommand implements Callable<Integer> {
                     s.steps() / Math.max(s.seconds(), 1e-9));
             summary.append(line);
             System.err.printf("quickstart: %s checked and rolled out%n", id);
+        }
+
+        if (!org.armature.envs.experts.Experts.ids().isEmpty()) {
+            section(summary, "Scripted experts, no action noise (" + expertEpisodes + " episodes, seed " + seed + ")");
+            summary.append(String.format("%-22s %12s %12s %10s %9s%n", "env", "return", "± std", "length", "success"));
+            for (String id : org.armature.envs.experts.Experts.ids()) {
+                RolloutCommand.Stats s = RolloutCommand.run(id, "expert", expertEpisodes, seed, false, false);
+                summary.append(String.format("%-22s %12.2f %12.2f %10.1f %8.0f%%%n", id, s.meanReturn(), s.stdReturn(),
+                        s.meanLength(), 100 * s.successRate()));
+                System.err.printf("quickstart: %s expert rolled out%n", id);
+            }
+        }
+
+        if (!noMedia && Envs.contains("PushT-v1") && org.armature.envs.experts.Experts.has("PushT-v1")) {
+            section(summary, "Media");
+            Path gif = out.resolve("pusht_expert.gif");
+            try (org.armature.envs.Env env = Envs.make("PushT-v1")) {
+                var policy = PolicyResolver.resolve("expert", env.spec(), seed).policy();
+                var rec = org.armature.viz.EpisodeRenderer.recordGif(env, policy, "expert", seed, gif,
+                        org.armature.viz.RenderOptions.defaults());
+                summary.append(String.format("PushT-v1 expert episode (seed %d): return %.2f, %d steps, success %s -> %s%n",
+                        seed, rec.episodeReturn(), rec.steps(), rec.success(), gif));
+            }
+            System.err.println("quickstart: wrote " + gif);
         }
 
         Path file = out.resolve("summary.txt");

@@ -76,9 +76,10 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.println("run directory: " + trainer.runDir());
         }
         Trainer.Result r = trainer.run();
-        System.out.printf("done: %d env steps, %d updates, %.1f s (training %.1f s); final eval return %.2f +- %.2f, "
-                        + "success rate %.2f%nbundle: %s%n", r.envSteps(), r.updates(), r.wallSeconds(),
-                r.trainSeconds(), r.finalEvalMean(), r.finalEvalStd(), r.finalEvalSuccessRate(),
+        System.out.printf("done: %d env steps, %d updates, %.1f s (training %.1f s, learner thread CPU %.1f s); "
+                        + "final eval return %.2f +- %.2f, success rate %.2f%nbundle: %s%n", r.envSteps(), r.updates(),
+                r.wallSeconds(), r.trainSeconds(), r.learnerCpuSeconds(), r.finalEvalMean(), r.finalEvalStd(),
+                r.finalEvalSuccessRate(),
                 r.runDir().resolve(Trainer.BUNDLE));
         java.nio.file.Path curve = org.armature.viz.Plots.writeRunLearningCurve(r.runDir());
         System.out.println("learning curve: " + (curve != null ? curve : "none (no evaluation ran)"));
