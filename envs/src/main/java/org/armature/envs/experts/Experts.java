@@ -30,10 +30,10 @@ public final class Experts {
         Entry reach = new Entry(ReachExpert::new, 0.3);
         REGISTRY.put(ReachEnv.ID, reach);
         REGISTRY.put(ReachEnv.SPARSE_ID, reach);
-        Entry pushT = new Entry(PushTExpert::new, 0.05);
+        Entry pushT = new Entry(PushTExpert::new, 0.015);
         REGISTRY.put(PushTEnv.ID, pushT);
         REGISTRY.put(PushTEnv.SPARSE_ID, pushT);
-        Entry peg = new Entry(PegInsertExpert::new, 0.3);
+        Entry peg = new Entry(PegInsertExpert::new, 0.32);
         REGISTRY.put(PegInsertEnv.ID, peg);
         REGISTRY.put(PegInsertEnv.SPARSE_ID, peg);
     }
