@@ -58,6 +58,8 @@ public final class Activation implements Layer {
     private final BatchBuffers inGrads;
     private Mat lastIn;
     private Mat lastOut;
+    private boolean inPlaceForward;
+    private boolean inPlaceBackward;
 
     public Activation(Kind kind, int size, DataType dtype) {
         this.kind = kind;
@@ -68,6 +70,17 @@ public final class Activation implements Layer {
 
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * Lets {@link Mlp} run ReLU/Tanh in place (their derivatives only need the output): forward overwrites its
+     * input when that is a buffer of the previous layer, backward overwrites the incoming gradient when that is a
+     * buffer of the next layer. Halves the activation memory (smaller cache footprint).
+     */
+    void setInPlace(boolean forward, boolean backward) {
+        boolean outputOnly = kind == Kind.RELU || kind == Kind.TANH;
+        this.inPlaceForward = forward && outputOnly;
+        this.inPlaceBackward = backward;
     }
 
     @Override
@@ -82,7 +95,7 @@ public final class Activation implements Layer {
 
     @Override
     public Mat forward(Mat x, boolean training) {
-        Mat y = outs.get(x.rows);
+        Mat y = inPlaceForward ? x : outs.get(x.rows);
         x.toHost();
         y.toHost();
         int n = x.length();
@@ -115,14 +128,14 @@ public final class Activation implements Layer {
         if (!inputGrad) {
             return null;
         }
-        Mat dx = inGrads.get(dy.rows);
+        Mat dx = inPlaceBackward ? dy : inGrads.get(dy.rows);
         Mat x = lastIn;
         Mat y = lastOut;
         dy.toHost();
         dx.toHost();
         int n = dy.length();
         if (kind == Kind.RELU && !dy.isDouble()) {
-            long xa = x.address();
+            long xa = y.address();
             long da = dy.address();
             long oa = dx.address();
             for (int i = 0; i < n; i++) {
@@ -131,7 +144,7 @@ public final class Activation implements Layer {
             }
         } else if (kind == Kind.RELU) {
             for (int i = 0; i < n; i++) {
-                dx.set(i, x.get(i) > 0 ? dy.get(i) : 0.0);
+                dx.set(i, y.get(i) > 0 ? dy.get(i) : 0.0);
             }
         } else {
             for (int i = 0; i < n; i++) {

@@ -24,6 +24,13 @@ public final class Mlp implements Layer {
         }
         this.layers = List.copyOf(layers);
         this.dtype = dtype;
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Activation a) {
+                boolean prevOwned = i > 0 && (layers.get(i - 1) instanceof Linear || layers.get(i - 1) instanceof LayerNorm);
+                boolean nextOwned = i < layers.size() - 1 && layers.get(i + 1) instanceof Linear;
+                a.setInPlace(prevOwned, nextOwned);
+            }
+        }
         List<Param> ps = new ArrayList<>();
         for (Layer l : layers) {
             ps.addAll(l.params());

@@ -173,6 +173,9 @@ public final class Trainer {
         if (!Files.isRegularFile(cfgFile)) {
             throw new IOException(runDir + " is not a run directory: " + CONFIG + " is missing");
         }
+        if (Files.isRegularFile(runDir.resolve(BUNDLE).resolve(PolicyBundles.FILE))) {
+            throw new IOException(runDir + " already finished (its bundle/ exists); nothing to resume");
+        }
         Path ckpt = runDir.resolve(CHECKPOINT);
         if (!Files.isRegularFile(ckpt)) {
             throw new IOException(runDir + " has no checkpoint (" + CHECKPOINT + ") to resume from");

@@ -82,6 +82,15 @@ class LayerGradientTest {
     }
 
     @Test
+    void mlpWithInPlaceReluAndTanh() {
+        for (String act : new String[]{"relu", "tanh"}) {
+            Rng rng = new Rng(12);
+            Mlp mlp = Mlp.build(new MlpSpec(4, new int[]{6, 5}, 3, act, act.equals("tanh"), 0.0), D, new Rng(13));
+            checkLayer("mlp-" + act, mlp, 3, rng, () -> { });
+        }
+    }
+
+    @Test
     void squashedGaussianHead() {
         Rng rng = new Rng(8);
         int a = 3;

@@ -116,6 +116,13 @@ class OfflineCommandsTest {
         Run c = run("collect", "--env", "Pendulum-v1", "--policy", runDir.resolve("policy").toString(),
                 "--episodes", "1", "--out", dir.resolve("b.h5").toString());
         assertEquals(0, c.exit, c.err);
+        // `armature eval` on the bundle reproduces the training run's final evaluation (same episode seeds)
+        String last = Files.readAllLines(runDir.resolve("eval.csv")).get(2);
+        double finalReturn = Double.parseDouble(last.split(",")[2]);
+        Run ev = run("eval", "--bundle", runDir.resolve("policy").toString(), "--env", "Pendulum-v1", "--episodes",
+                "2", "--seed", "1000000");
+        assertEquals(0, ev.exit, ev.err);
+        assertTrue(ev.out.contains(String.format("return %.2f", finalReturn)), ev.out + " vs " + finalReturn);
         Run badAlgo = run("offline", "--algo", "dqn", "--dataset", data.toString(), "--env", "Pendulum-v1");
         assertEquals(1, badAlgo.exit);
         assertTrue(badAlgo.err.contains("unknown --algo 'dqn'"), badAlgo.err);

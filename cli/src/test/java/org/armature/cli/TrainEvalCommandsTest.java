@@ -38,7 +38,7 @@ class TrainEvalCommandsTest {
         assertTrue(r.err().contains("policy takes observations of 3 values but HalfCheetah-v1 gives 17"), r.err());
         r = CoreCommandsTest.run("train", "--resume", run.toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("no checkpoint"), r.err());
+        assertTrue(r.err().contains("already finished"), r.err());
         r = CoreCommandsTest.run("train", "--algo", "ppo", "--env", "Pendulum-v1", "--steps", "10");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("unknown --algo 'ppo'"), r.err());

@@ -57,30 +57,28 @@ public final class SceneRenderer implements AutoCloseable {
             uniform int uGround;
             out vec4 fragColour;
             void main() {
-                vec3 n = normalize(vNormal);
                 vec3 l = normalize(uLightDir);
+                if (uGround == 1) {
+                    // flat +z plane: constant diffuse, no specular; 1 m checker in two greys, darker lines every
+                    // metre, fading into the sky with distance (cheap: this covers half the frame)
+                    vec2 cell = floor(vWorld.xy);
+                    float checker = mod(cell.x + cell.y, 2.0);
+                    vec3 base = mix(vec3(0.50, 0.52, 0.55), vec3(0.58, 0.60, 0.63), checker);
+                    vec2 f = abs(fract(vWorld.xy + 0.5) - 0.5);
+                    base = mix(base, vec3(0.36, 0.38, 0.41), step(min(f.x, f.y), 0.012));
+                    vec3 ground = base * (0.38 + 0.62 * max(l.z, 0.0));
+                    float d = length(uEye.xy - vWorld.xy);
+                    fragColour = vec4(mix(ground, uSky, smoothstep(15.0, 55.0, d)), 1.0);
+                    return;
+                }
+                vec3 n = normalize(vNormal);
                 vec3 v = normalize(uEye - vWorld);
                 if (dot(n, v) < 0.0) n = -n; // two-sided lighting
                 vec3 base = uColour.rgb;
-                float specular = 0.25;
-                if (uGround == 1) {
-                    // 1 m checker in two greys with darker grid lines every metre
-                    vec2 cell = floor(vWorld.xy);
-                    float checker = mod(cell.x + cell.y, 2.0);
-                    base = mix(vec3(0.50, 0.52, 0.55), vec3(0.58, 0.60, 0.63), checker);
-                    vec2 f = abs(fract(vWorld.xy + 0.5) - 0.5);
-                    float line = step(min(f.x, f.y), 0.012);
-                    base = mix(base, vec3(0.36, 0.38, 0.41), line);
-                    specular = 0.0;
-                }
                 float diffuse = max(dot(n, l), 0.0);
                 vec3 h = normalize(l + v);
-                float spec = specular * pow(max(dot(n, h), 0.0), 32.0);
+                float spec = 0.25 * pow(max(dot(n, h), 0.0), 32.0);
                 vec3 colour = base * (0.38 + 0.62 * diffuse) + vec3(spec);
-                if (uGround == 1) {
-                    float d = length(uEye.xy - vWorld.xy);
-                    colour = mix(colour, uSky, smoothstep(15.0, 55.0, d));
-                }
                 fragColour = vec4(colour, uColour.a);
             }
             """;
