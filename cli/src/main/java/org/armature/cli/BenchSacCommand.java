@@ -9,10 +9,9 @@ import picocli.CommandLine.Option;
 
 /** {@code armature bench sac}: SAC update throughput, batch-1 inference latency, replay-buffer memory. */
 @Command(name = "sac", mixinStandardHelpOptions = true,
-        description = {"SAC micro-benchmarks (compare with ../shared/peers/torch_sac_pendulum.py bench-update):",
-                "  one SAC update (critic + actor + temperature + Polyak), obs/act dims, 2 hidden layers, batch;",
-                "  batch-1 inference of the obs -> hidden x2 -> 2*act policy network (plain-Java path);",
-                "  replay-buffer memory for 1M transitions (computed and measured).",
+        description = {"SAC speed: update throughput, batch-1 inference, replay memory.",
+                "Update: critic + actor + temperature + Polyak on random replay data, as",
+                "../shared/peers/torch_sac_pendulum.py bench-update measures PyTorch.",
                 "  armature bench sac --obs 17 --act 6 --hidden 256 --batch 256"})
 public final class BenchSacCommand implements Callable<Integer> {
 

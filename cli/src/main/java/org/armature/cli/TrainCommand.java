@@ -14,11 +14,13 @@ import picocli.CommandLine.Option;
 
 /** {@code armature train}: off-policy RL (SAC, TD3) with a run directory, checkpoints and a policy bundle. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train SAC or TD3 on an environment; writes <out>/<date>-<algo>-<env>-<seed>/ with config.json,",
+        description = {"Train SAC or TD3. Writes <out>/<date>-<algo>-<env>-<seed>/: config.json,",
                 "versions.json, metrics.csv, checkpoints/ and the final policy bundle in bundle/.",
-                "  armature train --algo sac --env Pendulum-v1 --steps 20000 --seed 1 --set learning_starts=1000",
+                "  armature train --algo sac --env Pendulum-v1 --steps 20000 --seed 1 \\",
+                "      --set learning_starts=1000",
                 "  armature train --resume runs/20260101-120000-sac-Pendulum-v1-1",
-                "Config keys (snake_case, see config.json of any run): --set sac.actor_hidden=[64,64] --set batch_size=100"})
+                "Config keys are those of config.json (snake_case), e.g.",
+                "  --set batch_size=100 --set sac.actor_hidden=[64,64] --set updates_per_step=4"})
 public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--algo", description = "sac | td3")
