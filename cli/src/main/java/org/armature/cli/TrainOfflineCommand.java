@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         description = {"Train an offline RL policy on a dataset and evaluate it in the env.",
                 "  armature offline --algo iql --dataset hopper-medium.h5 --env Hopper-v1 --steps 100000 "
                         + "--sampler aw --seed 0",
-                "Writes a run directory (config.json, metrics.csv, eval.csv, result.json, policy/ bundle)."})
+                "Writes a run directory (config.json, metrics.csv, eval.csv, result.json, bundle/)."})
 public final class TrainOfflineCommand implements Callable<Integer> {
 
     @Option(names = "--algo", required = true, description = "bc, td3bc, iql or cql")
@@ -90,7 +90,7 @@ public final class TrainOfflineCommand implements Callable<Integer> {
         System.out.printf("%s on %s (%s, seed %d): final return %.2f ± %.2f, normalised score %.1f, "
                         + "%.0f gradient steps/s%n", r.algo(), env, r.sampler(), r.seed(), r.finalReturn(),
                 r.finalReturnStd(), r.finalNormalizedScore(), r.stepsPerSecond());
-        System.out.println("run directory: " + dir + " (policy bundle: " + dir.resolve("policy") + ")");
+        System.out.println("run directory: " + dir + " (policy bundle: " + dir.resolve("bundle") + ")");
         return 0;
     }
 }

@@ -107,19 +107,19 @@ class OfflineCommandsTest {
                 "--eval-every", "25", "--eval-episodes", "2", "--hidden", "32", "--run-dir", runDir.toString());
         assertEquals(0, r.exit, r.err);
         assertTrue(r.out.contains("normalised score"), r.out);
-        for (String f : new String[]{"config.json", "metrics.csv", "eval.csv", "result.json", "policy/bundle.json",
-                "policy/actor.params"}) {
+        for (String f : new String[]{"config.json", "metrics.csv", "eval.csv", "result.json", "bundle/bundle.json",
+                "bundle/actor.params"}) {
             assertTrue(Files.exists(runDir.resolve(f)), f);
         }
         assertEquals(3, Files.readAllLines(runDir.resolve("eval.csv")).size(), "header + 2 evaluations");
         // the bundle is what `--policy DIR` loads everywhere
-        Run c = run("collect", "--env", "Pendulum-v1", "--policy", runDir.resolve("policy").toString(),
+        Run c = run("collect", "--env", "Pendulum-v1", "--policy", runDir.resolve("bundle").toString(),
                 "--episodes", "1", "--out", dir.resolve("b.h5").toString());
         assertEquals(0, c.exit, c.err);
         // `armature eval` on the bundle reproduces the training run's final evaluation (same episode seeds)
         String last = Files.readAllLines(runDir.resolve("eval.csv")).get(2);
         double finalReturn = Double.parseDouble(last.split(",")[2]);
-        Run ev = run("eval", "--bundle", runDir.resolve("policy").toString(), "--env", "Pendulum-v1", "--episodes",
+        Run ev = run("eval", "--bundle", runDir.resolve("bundle").toString(), "--env", "Pendulum-v1", "--episodes",
                 "2", "--seed", "1000000");
         assertEquals(0, ev.exit, ev.err);
         assertTrue(ev.out.contains(String.format("return %.2f", finalReturn)), ev.out + " vs " + finalReturn);

@@ -209,14 +209,9 @@ public final class PushTExpert extends AbstractExpert {
             default -> {
             }
         }
-        if (DEBUG) {
-            System.out.printf("  phase %s contact %s target (%.3f, %.3f) err (%.3f, %.3f, %.3f) cov %.3f%n", phase,
-                    contact, tx, ty, ex, ey, et, cov);
-        }
         return clip(tx, ty);
     }
 
-    private static final boolean DEBUG = System.getenv("PUSHT_DEBUG") != null;
     private static final double SUCCESS_RESUME = 0.955;
 
     private float[] clip(double tx, double ty) {

@@ -33,7 +33,7 @@ import org.armature.offline.TransitionSampler;
  *   metrics.csv    step, wall time, losses (every logEvery steps)
  *   eval.csv       step, mean return, std, D4RL-normalised score of each evaluation
  *   result.json    final evaluation, steps per second
- *   policy/        final policy bundle (armature eval / deploy)
+ *   bundle/        final policy bundle (armature eval / deploy), the same place as online training puts it
  * </pre>
  */
 public final class OfflineTraining {
@@ -198,7 +198,7 @@ public final class OfflineTraining {
         Result result = new Result(algo.name(), c.envId, sampler.describe(), c.seed, c.steps, last[1], last[2],
                 last[3], sps, evals);
         try {
-            PolicyExport.write(c.runDir.resolve("policy"), algo, norm, spec, c.seed, c.steps);
+            PolicyExport.write(c.runDir.resolve("bundle"), algo, norm, spec, c.seed, c.steps);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("algo", result.algo());
             r.put("env_id", result.envId());

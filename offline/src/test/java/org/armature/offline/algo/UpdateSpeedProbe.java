@@ -37,6 +37,8 @@ public final class UpdateSpeedProbe {
         OfflineAlgorithm a = OfflineTraining.create(algo, od, ad, warmup + iters, 0, 0);
         OfflineBatch batch = new OfflineBatch(b, od, ad);
         double[] t = new double[iters];
+        double[] cpu = new double[iters];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int it = 0; it < warmup + iters; it++) {
             for (int r = 0; r < b; r++) {
                 int i = rng.nextInt(n);
@@ -46,17 +48,22 @@ public final class UpdateSpeedProbe {
                 batch.rewards.set(r, rew[i]);
                 batch.notDone.set(r, notDone[i]);
             }
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             a.update(batch);
             long dt = System.nanoTime() - t0;
+            long dc = mx.getCurrentThreadCpuTime() - c0;
             if (it >= warmup) {
                 t[it - warmup] = dt / 1e3;
+                cpu[it - warmup] = dc / 1e6;
             }
         }
         java.util.Arrays.sort(t);
+        java.util.Arrays.sort(cpu);
         double median = t[iters / 2];
         System.out.printf("{\"algo\": \"%s\", \"iters\": %d, \"median_us\": %.1f, \"p10_us\": %.1f, \"p90_us\": %.1f, "
-                        + "\"updates_per_s\": %.1f, \"threads\": \"OMP_NUM_THREADS=%s\"}%n", algo, iters, median,
-                t[iters / 10], t[iters * 9 / 10], 1e6 / median, System.getenv("OMP_NUM_THREADS"));
+                        + "\"updates_per_s\": %.1f, \"thread_cpu_ms_median\": %.2f, \"threads\": \"OMP_NUM_THREADS=%s\"}%n",
+                algo, iters, median, t[iters / 10], t[iters * 9 / 10], 1e6 / median, cpu[iters / 2],
+                System.getenv("OMP_NUM_THREADS"));
     }
 }
