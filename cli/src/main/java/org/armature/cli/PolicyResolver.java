@@ -31,11 +31,20 @@ public final class PolicyResolver {
     }
 
     public static Resolved resolve(String spec, EnvSpec env, long seed) {
+        return resolve(spec, env, seed, 0.0);
+    }
+
+    /**
+     * As {@link #resolve(String, EnvSpec, long)}, with the scripted expert's own demonstration noise (in the units the
+     * expert documents, see envs/README.md; 0 = noise-free). Ignored for other policies.
+     */
+    public static Resolved resolve(String spec, EnvSpec env, long seed, double expertNoise) {
         if (spec == null || spec.isBlank() || spec.equals("random")) {
             return new Resolved(new RandomPolicy(env, seed), "random");
         }
         if (spec.equals("expert")) {
-            return new Resolved(expert(env, seed), "expert");
+            return new Resolved(expert(env, seed, expertNoise), expertNoise > 0 ? "expert(noise " + expertNoise + ")"
+                    : "expert");
         }
         Path bundle = Path.of(spec);
         if (!Files.exists(bundle)) {
@@ -64,11 +73,19 @@ public final class PolicyResolver {
 
     /** The env's noise-free scripted expert, as a {@link Policy} (episode seeds reset its internal choices). */
     static Policy expert(EnvSpec env, long seed) {
+        return expert(env, seed, 0.0);
+    }
+
+    /** The env's scripted expert with its own demonstration noise (0 = noise-free). */
+    static Policy expert(EnvSpec env, long seed, double noise) {
+        if (!(noise >= 0) || Double.isInfinite(noise)) {
+            throw new IllegalArgumentException("expert noise must be a finite number >= 0, got " + noise);
+        }
         if (!Experts.has(env.id())) {
             throw new IllegalArgumentException("no scripted expert for " + env.id() + "; experts exist for: "
                     + String.join(", ", Experts.ids()));
         }
-        Expert expert = Experts.make(env.id(), 0.0, seed);
+        Expert expert = Experts.make(env.id(), noise, seed);
         int obsDim = env.observationDim();
         int actDim = env.actionDim();
         return new Policy() {

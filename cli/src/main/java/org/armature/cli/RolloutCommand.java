@@ -30,6 +30,11 @@ public final class RolloutCommand implements Callable<Integer> {
     @Option(names = "--stochastic", description = "sample actions from the policy's distribution instead of its mode")
     boolean stochastic;
 
+    @Option(names = "--expert-noise", paramLabel = "SIGMA|default", defaultValue = "0",
+            description = "with --policy expert: the expert's demonstration noise (units per task, see envs/README.md);"
+                    + " 'default' = the documented demonstration level (default: ${DEFAULT-VALUE}, noise-free)")
+    String expertNoise;
+
     /** Episode statistics. */
     record Stats(int episodes, double meanReturn, double stdReturn, double minReturn, double maxReturn,
                  double meanLength, double successRate, long steps, double seconds) {
@@ -48,14 +53,36 @@ public final class RolloutCommand implements Callable<Integer> {
         if (!Envs.contains(envId)) {
             throw new Errors.UserException(new Envs.UnknownEnvException(envId, Envs.closest(envId)).getMessage());
         }
-        Stats s = run(envId, policy, episodes, seed, stochastic, true);
-        System.out.println(envId + " / " + policy + ": " + s.format());
+        double noise = 0;
+        if (expertNoise.equals("default")) {
+            if (!org.armature.envs.experts.Experts.has(envId)) {
+                throw new Errors.UserException("--expert-noise default: no scripted expert for " + envId);
+            }
+            noise = org.armature.envs.experts.Experts.defaultNoiseStd(envId);
+        } else {
+            try {
+                noise = Double.parseDouble(expertNoise);
+            } catch (NumberFormatException e) {
+                throw new Errors.UserException("--expert-noise must be a number >= 0 or 'default', got '" + expertNoise + "'");
+            }
+        }
+        if (noise != 0 && !policy.equals("expert")) {
+            throw new Errors.UserException("--expert-noise applies to --policy expert only");
+        }
+        Stats s = run(envId, policy, episodes, seed, stochastic, true, noise);
+        System.out.println(envId + " / " + policy + (noise > 0 ? " (expert noise " + noise + ")" : "") + ": "
+                + s.format());
         return 0;
     }
 
     static Stats run(String envId, String policySpec, int episodes, long seed, boolean stochastic, boolean progress) {
+        return run(envId, policySpec, episodes, seed, stochastic, progress, 0.0);
+    }
+
+    static Stats run(String envId, String policySpec, int episodes, long seed, boolean stochastic, boolean progress,
+                     double expertNoise) {
         try (Env env = Envs.make(envId)) {
-            Policy policy = PolicyResolver.resolve(policySpec, env.spec(), seed).policy();
+            Policy policy = PolicyResolver.resolve(policySpec, env.spec(), seed, expertNoise).policy();
             double[] returns = new double[episodes];
             long steps = 0;
             int successes = 0;
