@@ -84,6 +84,13 @@ public final class DatasetCommand implements Runnable {
         @Override
         public Integer call() {
             OfflineDataset d = DatasetFiles.read(file);
+            try (var e = org.armature.envs.Envs.make(env)) {
+                if (e.spec().observationDim() != d.observationDim() || e.spec().actionDim() != d.actionDim()) {
+                    throw new IllegalArgumentException(file + " has observation/action dims " + d.observationDim()
+                            + "/" + d.actionDim() + " but " + env + " has " + e.spec().observationDim() + "/"
+                            + e.spec().actionDim());
+                }
+            }
             if (d.metadata().envId() != null && !d.metadata().envId().equals(env)) {
                 System.err.println("warning: " + file + " says it was collected in " + d.metadata().envId()
                         + ", computing metrics for " + env);

@@ -72,7 +72,7 @@ public final class TrainOfflineCommand implements Callable<Integer> {
     int logEvery;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (evalEpisodes < 1) {
             throw new IllegalArgumentException("--eval-episodes must be >= 1, got " + evalEpisodes);
         }
@@ -91,6 +91,8 @@ public final class TrainOfflineCommand implements Callable<Integer> {
                         + "%.0f gradient steps/s%n", r.algo(), env, r.sampler(), r.seed(), r.finalReturn(),
                 r.finalReturnStd(), r.finalNormalizedScore(), r.stepsPerSecond());
         System.out.println("run directory: " + dir + " (policy bundle: " + dir.resolve("bundle") + ")");
+        Path curve = org.armature.viz.Plots.writeRunLearningCurve(dir);
+        System.out.println("learning curve: " + (curve != null ? curve : "none (no evaluation ran)"));
         return 0;
     }
 }

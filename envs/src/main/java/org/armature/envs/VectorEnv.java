@@ -13,8 +13,10 @@ import java.util.function.Supplier;
  * N copies of an env stepped in parallel on worker threads, with same-step auto-reset.
  *
  * <ul>
- *   <li>Envs are split into contiguous slices, one per worker thread; each env is built, reset and stepped only on
- *       its worker (JBullet worlds must stay on one thread).</li>
+ *   <li>Envs are split into contiguous slices, one per thread. The calling thread owns slice 0 (built in the
+ *       constructor, stepped inside {@link #step}); worker threads own the others. Each env is built, reset and
+ *       stepped only on its thread (JBullet worlds must stay on one thread), so a VectorEnv must be used from the
+ *       thread that built it. With one slice per core no thread waits idle while holding a core.</li>
  *   <li>{@link #reset()} seeds env i with {@code seed + i}; later auto-resets continue each env's own random
  *       stream, so results are identical to stepping the same envs one by one.</li>
  *   <li>Workers spin briefly, then park, between steps, so small envs do not pay a full thread wake-up per step.</li>
@@ -42,6 +44,8 @@ public final class VectorEnv implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private volatile Thread caller;
     private boolean closed;
+    private final Thread owner;
+    private final int ownTo;
 
     public VectorEnv(String envId, int numEnvs, long seed) {
         this(() -> Envs.make(envId), numEnvs, seed, Math.min(numEnvs, Runtime.getRuntime().availableProcessors()));
@@ -75,13 +79,22 @@ public final class VectorEnv implements AutoCloseable {
         this.finalObservations = new float[numEnvs][];
         this.infos = new Object[numEnvs];
         this.errors = new RuntimeException[numThreads];
-        this.workers = new Worker[numThreads];
-        CountDownLatch built = new CountDownLatch(numThreads);
-        for (int w = 0; w < numThreads; w++) {
+        this.owner = Thread.currentThread();
+        this.ownTo = numEnvs / numThreads;
+        this.workers = new Worker[numThreads - 1];
+        CountDownLatch built = new CountDownLatch(numThreads - 1);
+        for (int w = 1; w < numThreads; w++) {
             int from = w * numEnvs / numThreads;
             int to = (w + 1) * numEnvs / numThreads;
-            workers[w] = new Worker(w, from, to, factory, built);
-            workers[w].start();
+            workers[w - 1] = new Worker(w, from, to, factory, built);
+            workers[w - 1].start();
+        }
+        try {
+            for (int i = 0; i < ownTo; i++) {
+                envs[i] = factory.get();
+            }
+        } catch (RuntimeException e) {
+            errors[0] = e;
         }
         try {
             built.await();
@@ -103,7 +116,7 @@ public final class VectorEnv implements AutoCloseable {
     }
 
     public int numThreads() {
-        return workers.length;
+        return workers.length + 1;
     }
 
     public EnvSpec spec() {
@@ -151,6 +164,10 @@ public final class VectorEnv implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("VectorEnv is closed");
         }
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("VectorEnv used from thread '" + Thread.currentThread().getName()
+                    + "' but it was built on '" + owner.getName() + "': use it from the thread that built it");
+        }
         caller = Thread.currentThread();
         pending.set(workers.length);
         command = cmd;
@@ -158,12 +175,13 @@ public final class VectorEnv implements AutoCloseable {
         for (Worker w : workers) {
             LockSupport.unpark(w);
         }
-        long spinUntil = System.nanoTime() + 200_000;
+        process(0, 0, ownTo, cmd);
+        long spinUntil = System.nanoTime() + 50_000;
         while (pending.get() > 0) {
             if (System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
             } else {
-                LockSupport.parkNanos(this, 100_000);
+                LockSupport.parkNanos(this, 50_000);
             }
         }
         for (int w = 0; w < errors.length; w++) {
@@ -175,12 +193,44 @@ public final class VectorEnv implements AutoCloseable {
         }
     }
 
+    /** Resets (cmd 1) or steps (cmd 2) envs [from, to); errors are recorded for slice {@code index}. */
+    private void process(int index, int from, int to, int cmd) {
+        try {
+            for (int i = from; i < to; i++) {
+                if (cmd == 1) {
+                    observations[i] = envs[i].reset(seed + i).observation();
+                    finalObservations[i] = null;
+                } else {
+                    Step s = envs[i].step(actions[i]);
+                    rewards[i] = s.reward();
+                    terminated[i] = s.terminated();
+                    truncated[i] = s.truncated();
+                    infos[i] = s.info();
+                    if (s.done()) {
+                        finalObservations[i] = s.observation();
+                        observations[i] = envs[i].reset().observation();
+                    } else {
+                        finalObservations[i] = null;
+                        observations[i] = s.observation();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            errors[index] = e;
+        }
+    }
+
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        for (int i = 0; i < ownTo; i++) {
+            if (envs[i] != null) {
+                envs[i].close();
+            }
+        }
         command = 3;
         generation++;
         for (Worker w : workers) {
@@ -229,7 +279,7 @@ public final class VectorEnv implements AutoCloseable {
             }
             long seen = 0;
             while (true) {
-                long spinUntil = System.nanoTime() + 200_000;
+                long spinUntil = System.nanoTime() + 50_000;
                 while (generation == seen) {
                     if (System.nanoTime() < spinUntil) {
                         Thread.onSpinWait();
@@ -247,29 +297,7 @@ public final class VectorEnv implements AutoCloseable {
                     }
                     return;
                 }
-                try {
-                    for (int i = from; i < to; i++) {
-                        if (cmd == 1) {
-                            observations[i] = envs[i].reset(seed + i).observation();
-                            finalObservations[i] = null;
-                        } else {
-                            Step s = envs[i].step(actions[i]);
-                            rewards[i] = s.reward();
-                            terminated[i] = s.terminated();
-                            truncated[i] = s.truncated();
-                            infos[i] = s.info();
-                            if (s.done()) {
-                                finalObservations[i] = s.observation();
-                                observations[i] = envs[i].reset().observation();
-                            } else {
-                                finalObservations[i] = null;
-                                observations[i] = s.observation();
-                            }
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    errors[index] = e;
-                }
+                process(index, from, to, cmd);
                 if (pending.decrementAndGet() == 0) {
                     LockSupport.unpark(caller);
                 }
