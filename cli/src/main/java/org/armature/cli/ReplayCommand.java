@@ -8,11 +8,11 @@ import org.armature.envs.Envs;
 import org.armature.offline.D4rlHdf5;
 import org.armature.offline.OfflineDataset;
 import org.armature.viz.GlContext;
-import org.armature.viz.RenderOptions;
 import org.armature.viz.ReplayPlayback;
 import org.armature.viz.Viewer;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,18 +40,8 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "with --check, exit 1 when the max observation deviation exceeds X (default: ${DEFAULT-VALUE})")
     double tolerance;
 
-    @Option(names = "--size", defaultValue = "1024x768", paramLabel = "WxH", description = "window size (default: ${DEFAULT-VALUE})")
-    String size;
-
-    @Option(names = "--camera", paramLabel = "NAME", description = "initial camera: a task camera name, 'orbit' or 'track'")
-    String camera;
-
-    @Option(names = "--max-frames", defaultValue = "0", paramLabel = "N",
-            description = "stop after N frames (0: run until closed); required without a display")
-    int maxFrames;
-
-    @Option(names = "--headless", description = "use the headless EGL context even when a display exists")
-    boolean headless;
+    @Mixin
+    WindowOptions window = new WindowOptions();
 
     @Override
     public Integer call() {
@@ -71,8 +61,8 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!Envs.contains(id)) {
             Envs.make(id); // throws the registry's message listing known ids
         }
-        GlContext.Mode mode = headless ? GlContext.Mode.HEADLESS : GlContext.Mode.auto();
-        if (!check && mode == GlContext.Mode.HEADLESS && maxFrames <= 0) {
+        GlContext.Mode mode = window.mode();
+        if (!check && mode == GlContext.Mode.HEADLESS && window.maxFrames <= 0) {
             throw new IllegalArgumentException("no display (DISPLAY is not set): use --check to verify the replay "
                     + "without a window, or --max-frames N to run the viewer loop headless");
         }
@@ -80,9 +70,9 @@ public final class ReplayCommand implements Callable<Integer> {
             if (check) {
                 replay.runToEnd();
             } else {
-                int[] wh = RenderOptions.parseSize(size);
-                try (Viewer viewer = new Viewer(replay, mode, wh[0], wh[1], camera)) {
-                    viewer.run(maxFrames);
+                int[] wh = window.sizePixels();
+                try (Viewer viewer = new Viewer(replay, mode, wh[0], wh[1], window.camera)) {
+                    viewer.run(window.maxFrames);
                 }
             }
             System.out.printf(Locale.ROOT, "replay %s episode %d (seed %d): %d/%d steps re-simulated, return %.4f "

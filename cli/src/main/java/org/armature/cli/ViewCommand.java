@@ -7,10 +7,10 @@ import org.armature.envs.Env;
 import org.armature.envs.Envs;
 import org.armature.viz.GlContext;
 import org.armature.viz.PolicyPlayback;
-import org.armature.viz.RenderOptions;
 import org.armature.viz.Viewer;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code armature view}: watch a policy act in an env, live. */
@@ -31,18 +31,8 @@ public final class ViewCommand implements Callable<Integer> {
             description = "seed of the first episode; episode k uses S+k (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--size", defaultValue = "1024x768", paramLabel = "WxH", description = "window size (default: ${DEFAULT-VALUE})")
-    String size;
-
-    @Option(names = "--camera", paramLabel = "NAME", description = "initial camera: a task camera name, 'orbit' or 'track'")
-    String camera;
-
-    @Option(names = "--max-frames", defaultValue = "0", paramLabel = "N",
-            description = "stop after N frames (0: run until closed); required without a display")
-    int maxFrames;
-
-    @Option(names = "--headless", description = "use the headless EGL context even when a display exists")
-    boolean headless;
+    @Mixin
+    WindowOptions window = new WindowOptions();
 
     @Override
     public Integer call() {
@@ -54,15 +44,15 @@ public final class ViewCommand implements Callable<Integer> {
     }
 
     private int execute() {
-        GlContext.Mode mode = headless ? GlContext.Mode.HEADLESS : GlContext.Mode.auto();
-        if (mode == GlContext.Mode.HEADLESS && maxFrames <= 0) {
+        GlContext.Mode mode = window.mode();
+        if (mode == GlContext.Mode.HEADLESS && window.maxFrames <= 0) {
             throw new IllegalArgumentException("no display (DISPLAY is not set): 'armature view' needs a window; use "
                     + "'armature render' for images and GIFs, or --max-frames N to run the viewer loop headless");
         }
-        if (maxFrames < 0) {
-            throw new IllegalArgumentException("--max-frames must be >= 0, got " + maxFrames);
+        if (window.maxFrames < 0) {
+            throw new IllegalArgumentException("--max-frames must be >= 0, got " + window.maxFrames);
         }
-        int[] wh = RenderOptions.parseSize(size);
+        int[] wh = window.sizePixels();
         Env env = Envs.make(envId);
         PolicyResolver.Resolved p;
         try {
@@ -72,8 +62,8 @@ public final class ViewCommand implements Callable<Integer> {
             throw e;
         }
         try (PolicyPlayback playback = new PolicyPlayback(env, p.policy(), p.name(), seed);
-             Viewer viewer = new Viewer(playback, mode, wh[0], wh[1], camera)) {
-            int frames = viewer.run(maxFrames);
+             Viewer viewer = new Viewer(playback, mode, wh[0], wh[1], window.camera)) {
+            int frames = viewer.run(window.maxFrames);
             System.out.printf(Locale.ROOT, "viewer: %d frames, %d episode(s) started, last episode at step %d, "
                             + "return %.2f (%s, %s)%n", frames, playback.episode() + 1, playback.stepIndex(),
                     playback.episodeReturn(), viewer.context().mode(), viewer.context().renderer());
