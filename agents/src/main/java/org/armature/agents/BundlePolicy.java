@@ -1,6 +1,7 @@
 package org.armature.agents;
 
 import org.armature.nn.FastMlp;
+import org.armature.nn.Kernels;
 import org.armature.nn.Rng;
 
 /**
@@ -104,7 +105,7 @@ public final class BundlePolicy implements Policy {
     public void act(float[] observation, float[] action) {
         forward(observation);
         for (int j = 0; j < actDim; j++) {
-            action[j] = (float) (Math.tanh(out[j]) * scale[j] + center[j]);
+            action[j] = (float) (Kernels.tanh(out[j]) * scale[j] + center[j]);
         }
     }
 
@@ -118,9 +119,9 @@ public final class BundlePolicy implements Policy {
         for (int j = 0; j < actDim; j++) {
             double ls = org.armature.nn.SquashedGaussianHead.LOG_STD_MIN + 0.5
                     * (org.armature.nn.SquashedGaussianHead.LOG_STD_MAX - org.armature.nn.SquashedGaussianHead.LOG_STD_MIN)
-                    * (Math.tanh(out[actDim + j]) + 1.0);
+                    * (Kernels.tanh(out[actDim + j]) + 1.0);
             double u = out[j] + Math.exp(ls) * rng.nextGaussian();
-            a[j] = (float) (Math.tanh(u) * scale[j] + center[j]);
+            a[j] = (float) (Kernels.tanh(u) * scale[j] + center[j]);
         }
         return a;
     }

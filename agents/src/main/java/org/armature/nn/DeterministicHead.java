@@ -50,7 +50,7 @@ public final class DeterministicHead {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < actionDim; j++) {
                 int k = r * actionDim + j;
-                act.set(k, Math.tanh(in.get(k)) * scale[j] + center[j]);
+                act.set(k, Kernels.tanh(in.get(k)) * scale[j] + center[j]);
             }
         }
         lastAction = act;
@@ -74,7 +74,7 @@ public final class DeterministicHead {
 
     public void forward(float[] in, float[] out) {
         for (int j = 0; j < actionDim; j++) {
-            out[j] = (float) (Math.tanh(in[j]) * scale[j] + center[j]);
+            out[j] = (float) (Kernels.tanh(in[j]) * scale[j] + center[j]);
         }
     }
 }

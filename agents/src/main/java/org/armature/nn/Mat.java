@@ -233,7 +233,16 @@ public final class Mat {
                     + ", c " + c.rows + "x" + c.cols);
         }
         if (HostBlas.AVAILABLE && a.isDouble == c.isDouble && b.isDouble == c.isDouble) {
-            HostBlas.gemm(a, transA, b, transB, c, m, n, k, alpha, beta);
+            // one row or one column: the operands are contiguous vectors, so this is a matrix-vector product
+            if (m == 1 && n > 1) {
+                // c (1 x n) = a (k values) op(B): B^T a for B (k x n), B a for B (n x k)
+                HostBlas.gemv(b, !transB, transB ? n : k, transB ? k : n, a, c, alpha, beta);
+            } else if (n == 1 && m > 1) {
+                // c (m x 1) = op(A) b (k values): A b for A (m x k), A^T b for A (k x m)
+                HostBlas.gemv(a, transA, transA ? k : m, transA ? m : k, b, c, alpha, beta);
+            } else {
+                HostBlas.gemm(a, transA, b, transB, c, m, n, k, alpha, beta);
+            }
         } else {
             Nd4j.gemm(a.nd, b.nd, c.nd, transA, transB, alpha, beta);
         }

@@ -75,7 +75,7 @@ public final class SquashedGaussianHead {
     }
 
     static double logStd(double raw) {
-        return LOG_STD_MIN + 0.5 * (LOG_STD_MAX - LOG_STD_MIN) * (Math.tanh(raw) + 1.0);
+        return LOG_STD_MIN + 0.5 * (LOG_STD_MAX - LOG_STD_MIN) * (Kernels.tanh(raw) + 1.0);
     }
 
     /** log(1 - tanh(u)^2), exact and stable. */
@@ -109,7 +109,7 @@ public final class SquashedGaussianHead {
             for (int j = 0; j < a; j++) {
                 double mu = in.get(r * 2 * a + j);
                 double raw = in.get(r * 2 * a + a + j);
-                double rt = Math.tanh(raw);
+                double rt = Kernels.tanh(raw);
                 double ls = LOG_STD_MIN + 0.5 * (LOG_STD_MAX - LOG_STD_MIN) * (rt + 1.0);
                 double e = fixedEps != null ? eps.get(r * a + j) : rng.nextGaussian();
                 double uu = mu + Math.exp(ls) * e;
@@ -118,7 +118,7 @@ public final class SquashedGaussianHead {
                 u.set(k, uu);
                 logStd.set(k, ls);
                 rawTanh.set(k, rt);
-                act.set(k, Math.tanh(uu) * scale[j] + center[j]);
+                act.set(k, Kernels.tanh(uu) * scale[j] + center[j]);
                 logp += -0.5 * e * e - ls - HALF_LOG_2PI - log1mTanhSq(uu);
             }
             lp.set(r, logp - logScaleSum);
@@ -161,7 +161,7 @@ public final class SquashedGaussianHead {
             for (int j = 0; j < a; j++) {
                 int k = r * a + j;
                 double uu = lastU.get(k);
-                double t = Math.tanh(uu);
+                double t = Kernels.tanh(uu);
                 double ga = dAction == null ? 0.0 : dAction.get(k);
                 // d logpi / du = 2 tanh(u)  (from -log(1 - tanh^2 u)); d a / du = scale (1 - tanh^2 u)
                 double du = ga * scale[j] * (1.0 - t * t) + gl * 2.0 * t;
@@ -185,7 +185,7 @@ public final class SquashedGaussianHead {
         in.toHost();
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < a; j++) {
-                act.set(r * a + j, Math.tanh(in.get(r * 2 * a + j)) * scale[j] + center[j]);
+                act.set(r * a + j, Kernels.tanh(in.get(r * 2 * a + j)) * scale[j] + center[j]);
             }
         }
         return act.hostWritten();
@@ -194,7 +194,7 @@ public final class SquashedGaussianHead {
     /** Batch-1 deterministic action from a network output row. */
     public void deterministic(float[] in, float[] out) {
         for (int j = 0; j < actionDim; j++) {
-            out[j] = (float) (Math.tanh(in[j]) * scale[j] + center[j]);
+            out[j] = (float) (Kernels.tanh(in[j]) * scale[j] + center[j]);
         }
     }
 
@@ -203,7 +203,7 @@ public final class SquashedGaussianHead {
         for (int j = 0; j < actionDim; j++) {
             double ls = logStd(in[actionDim + j]);
             double uu = in[j] + Math.exp(ls) * rng.nextGaussian();
-            out[j] = (float) (Math.tanh(uu) * scale[j] + center[j]);
+            out[j] = (float) (Kernels.tanh(uu) * scale[j] + center[j]);
         }
     }
 }

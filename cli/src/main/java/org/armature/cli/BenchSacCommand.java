@@ -46,9 +46,9 @@ public final class BenchSacCommand implements Callable<Integer> {
         if (!all && !only.equals("update") && !only.equals("inference") && !only.equals("memory")) {
             throw new IllegalArgumentException("--only must be update, inference, memory or all, got '" + only + "'");
         }
-        System.out.printf("machine: %d processors, java %s, OMP_NUM_THREADS=%s%n",
+        System.out.printf("machine: %d processors, java %s, OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                System.getenv("OMP_NUM_THREADS"));
+                System.getenv("OMP_NUM_THREADS"), System.getenv("OPENBLAS_CORETYPE"));
         if (all || only.equals("update")) {
             UpdateBenchmark.Timing w = UpdateBenchmark.sacUpdate(obs, act, hidden, batch, warmup, iters, 1);
             UpdateBenchmark.Timing c = UpdateBenchmark.lastCpu;

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.armature.agents.Policy;
 import org.armature.nn.FastMlp;
+import org.armature.nn.Kernels;
 import org.armature.nn.LayerSpec;
 
 /**
@@ -35,7 +36,7 @@ public final class ActorPolicy implements Policy {
         norm.observation(observation, 0, x, 0);
         net.forward(x, out);
         for (int j = 0; j < ad; j++) {
-            unit[j] = (float) Math.tanh(out[j]);
+            unit[j] = (float) Kernels.tanh(out[j]);
         }
         float[] a = new float[ad];
         norm.unscaleAction(unit, a);

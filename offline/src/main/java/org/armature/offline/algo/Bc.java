@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.armature.nn.Adam;
+import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
 import org.armature.nn.Mlp;
 import org.armature.nn.ParamGroup;
@@ -57,7 +58,7 @@ public final class Bc implements OfflineAlgorithm {
         double loss = 0;
         double k = 2.0 / (n * actionDim);
         for (int i = 0; i < n * actionDim; i++) {
-            double t = Math.tanh(y.get(i));
+            double t = Kernels.tanh(y.get(i));
             double diff = t - b.actions.get(i);
             loss += diff * diff;
             dOut.set(i, k * diff * (1 - t * t)); // d/dy of mean (tanh(y) - a)^2

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.armature.nn.Adam;
+import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
 import org.armature.nn.Mlp;
 import org.armature.nn.Param;
@@ -193,7 +194,7 @@ public final class Iql implements OfflineAlgorithm {
             double logp = 0;
             for (int j = 0; j < ad; j++) {
                 int k = r * ad + j;
-                double mean = Math.tanh(out.get(k));
+                double mean = Kernels.tanh(out.get(k));
                 double sigma = Math.exp(logSigma[j]);
                 double z = (b.actions.get(k) - mean) / sigma;
                 logp += -0.5 * z * z - logSigma[j] - HALF_LOG_2PI;

@@ -117,7 +117,7 @@ public final class Td3Bc implements OfflineAlgorithm {
         tp.toHost();
         for (int i = 0; i < n * ad; i++) {
             double noise = Math.max(-cfg.noiseClip, Math.min(cfg.noiseClip, cfg.policyNoise * rng.nextGaussian()));
-            nextAction.set(i, Math.max(-1.0, Math.min(1.0, Math.tanh(tp.get(i)) + noise)));
+            nextAction.set(i, Math.max(-1.0, Math.min(1.0, Kernels.tanh(tp.get(i)) + noise)));
         }
         nextAction.hostWritten();
         Nets.concat(b.nextObservations, nextAction, nextSa);
@@ -141,7 +141,7 @@ public final class Td3Bc implements OfflineAlgorithm {
             out.toHost();
             Mat pi = dActor; // reuse as the tanh output first
             for (int i = 0; i < n * ad; i++) {
-                pi.set(i, Math.tanh(out.get(i)));
+                pi.set(i, Kernels.tanh(out.get(i)));
             }
             pi.hostWritten();
             Nets.concat(b.observations, pi, piSa);
