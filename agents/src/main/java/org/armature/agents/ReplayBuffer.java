@@ -100,6 +100,52 @@ public final class ReplayBuffer {
         return total;
     }
 
+    /** Parallel environments whose transitions are interleaved (see the class comment). */
+    public int streams() {
+        return numStreams;
+    }
+
+    /** Global index of the oldest transition still stored (transitions ever added minus those overwritten). */
+    public long oldestIndex() {
+        return Math.max(0, total - capacity);
+    }
+
+    // Read-only access by global index (oldestIndex() <= i < totalAdded()), for exporting the buffer as a dataset.
+
+    public void observation(long i, float[] out) {
+        System.arraycopy(obs, slot(i) * obsDim, out, 0, obsDim);
+    }
+
+    public void nextObservation(long i, float[] out) {
+        System.arraycopy(nextObs, slot(i) * obsDim, out, 0, obsDim);
+    }
+
+    public void action(long i, float[] out) {
+        System.arraycopy(actions, slot(i) * actDim, out, 0, actDim);
+    }
+
+    public float reward(long i) {
+        return rewards[slot(i)];
+    }
+
+    /** The episode ended in a terminal state (no bootstrapping). */
+    public boolean terminated(long i) {
+        return (flags[slot(i)] & TERMINATED) != 0;
+    }
+
+    /** The episode ended here (terminated or truncated). */
+    public boolean episodeEnd(long i) {
+        return (flags[slot(i)] & EPISODE_END) != 0;
+    }
+
+    private int slot(long i) {
+        if (i < oldestIndex() || i >= total) {
+            throw new IndexOutOfBoundsException("transition " + i + " is not stored (stored: " + oldestIndex() + ".."
+                    + (total - 1) + ")");
+        }
+        return (int) (i % capacity);
+    }
+
     /**
      * Stores one transition and returns its slot (for {@link #putExtra}).
      *

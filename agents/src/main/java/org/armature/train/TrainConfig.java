@@ -22,13 +22,15 @@ public record TrainConfig(
         int evalEpisodes,            // deterministic episodes per evaluation; CleanRL's eval uses 10
         int checkpointInterval,      // env steps between checkpoints (taken at the next episode end; 0 = none)
         double logIntervalSeconds,   // log line period when stdout is not a terminal
+        boolean saveEvalBundles,     // keep a policy bundle per evaluation in bundles/step-<N>/ (behaviour policies)
+        boolean saveReplay,          // write the final replay buffer to replay.bin (for `armature collect --replay`)
         Sac.Config sac,
         Td3.Config td3) {
 
     public static TrainConfig defaults(String algo, String envId, long steps, long seed) {
         boolean td3 = "td3".equals(algo);
         return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, td3 ? 25_000 : 5_000, 1, 1, 5_000, 10,
-                50_000, 10.0, Sac.Config.cleanRl(), Td3.Config.cleanRl());
+                50_000, 10.0, false, false, Sac.Config.cleanRl(), Td3.Config.cleanRl());
     }
 
     public TrainConfig validate() {

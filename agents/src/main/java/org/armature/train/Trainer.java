@@ -57,6 +57,11 @@ public final class Trainer {
     public static final String CONFIG = "config.json";
     public static final String CHECKPOINT = "checkpoints/latest.ckpt";
     public static final String BUNDLE = "bundle";
+    /** Final replay buffer ({@code save_replay}). */
+    public static final String REPLAY = "replay.bin";
+    private static final String REPLAY_MAGIC = "armature-replay-v1";
+    /** Directory of per-evaluation bundles ({@code save_eval_bundles}). */
+    public static final String EVAL_BUNDLES = "bundles";
     private static final String[] FIXED_COLUMNS = {"env_steps", "wall_seconds", "episode_return", "episode_length",
             "eval_return_mean", "eval_return_std", "eval_success_rate"};
 
@@ -270,6 +275,7 @@ public final class Trainer {
                     if (evalDue) {
                         long e0 = System.nanoTime();
                         evaluate(step);
+                        snapshotBundle();
                         evalSeconds += (System.nanoTime() - e0) / 1e9;
                         wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
                         row.put("eval_return_mean", fmt(latestEval));
@@ -316,6 +322,9 @@ public final class Trainer {
                     wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
         }
         metrics.close();
+        if (cfg.saveReplay()) {
+            writeReplay();
+        }
         writeBundle(runDir.resolve(BUNDLE));
         return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
                 wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
@@ -383,6 +392,7 @@ public final class Trainer {
                     }
                     long e0 = System.nanoTime();
                     evaluate(step);
+                    snapshotBundle();
                     evalSeconds += (System.nanoTime() - e0) / 1e9;
                     wallSeconds = (System.nanoTime() - t0) / 1e9;
                     Map<String, String> row = rows.isEmpty() ? new LinkedHashMap<>() : rows.remove(rows.size() - 1);
@@ -414,6 +424,9 @@ public final class Trainer {
             progress.close();
         }
         metrics.close();
+        if (cfg.saveReplay()) {
+            writeReplay();
+        }
         writeBundle(runDir.resolve(BUNDLE));
         return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
                 wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
@@ -530,10 +543,81 @@ public final class Trainer {
         episodeLength = 0;
     }
 
+    /** The replay buffer (read it, do not add to it). */
+    public ReplayBuffer replayBuffer() {
+        return buffer;
+    }
+
+    private void writeReplay() throws IOException {
+        Path f = runDir.resolve(REPLAY);
+        Path tmp = runDir.resolve(REPLAY + ".tmp");
+        try {
+            try (OutputStream raw = Files.newOutputStream(tmp);
+                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
+                out.writeUTF(REPLAY_MAGIC);
+                out.writeLong(step);
+                buffer.write(out);
+            }
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * The replay buffer of a run directory: {@code replay.bin} when the run saved it ({@code save_replay}), else the
+     * buffer inside its latest checkpoint. Fails with a message naming what is missing.
+     */
+    public static ReplayBuffer loadReplay(Path runDir) throws IOException {
+        Path cfgFile = runDir.resolve(CONFIG);
+        if (!Files.isDirectory(runDir) || !Files.isRegularFile(cfgFile)) {
+            throw new IOException(runDir + " is not a run directory (" + CONFIG + " is missing)");
+        }
+        TrainConfig cfg = Configs.JSON.readValue(cfgFile.toFile(), TrainConfig.class);
+        Path replay = runDir.resolve(REPLAY);
+        Path ckpt = runDir.resolve(CHECKPOINT);
+        if (!Files.isRegularFile(replay) && !Files.isRegularFile(ckpt)) {
+            throw new IOException(runDir + " has neither " + REPLAY + " nor a checkpoint; train with --set save_replay=true"
+                    + " (or checkpoint_interval > 0 and num_envs = 1)");
+        }
+        Trainer t = new Trainer(cfg, runDir, Progress.SILENT);
+        boolean fromReplay = Files.isRegularFile(replay);
+        try (InputStream raw = Files.newInputStream(fromReplay ? replay : ckpt);
+             DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+            if (fromReplay) {
+                String magic = in.readUTF();
+                if (!magic.equals(REPLAY_MAGIC)) {
+                    throw new IOException(replay + ": not an Armature replay file (header '" + magic + "')");
+                }
+                in.readLong();
+                t.buffer.read(in);
+            } else {
+                t.readCheckpoint(in);
+            }
+        } catch (java.io.EOFException e) {
+            throw new IOException((fromReplay ? replay : ckpt) + " is truncated", e);
+        } finally {
+            t.env.close();
+            t.evalEnv.close();
+        }
+        return t.buffer;
+    }
+
+    /**
+     * With {@code save_eval_bundles}, keeps the policy of every evaluation as {@code bundles/step-<N>/} (behaviour
+     * policies for datasets: D4RL's "medium" is an early-stopped policy at about a third of the final return).
+     */
+    private void snapshotBundle() throws IOException {
+        if (cfg.saveEvalBundles()) {
+            writeBundle(runDir.resolve(EVAL_BUNDLES).resolve(String.format("step-%09d", step)));
+        }
+    }
+
     /** Writes the policy bundle into {@code dir} (replacing an older one; built in a temp dir, then renamed). */
     public void writeBundle(Path dir) throws IOException {
         Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         deleteRecursively(tmp);
+        Files.createDirectories(tmp.getParent());
         Files.createDirectories(tmp);
         PolicyBundles.Network net = agent.exportPolicy(tmp);
         PolicyBundles.Spec spec = new PolicyBundles.Spec(PolicyBundles.FORMAT, PolicyBundles.FORMAT_VERSION, net,

@@ -13,25 +13,43 @@ import org.armature.offline.D4rlHdf5;
 import org.armature.offline.DatasetInfo;
 import org.armature.offline.OfflineDataset;
 import org.armature.offline.PendulumSwingUp;
+import org.armature.offline.ReplayExport;
+import org.armature.offline.DatasetMetadata;
+import org.armature.agents.ReplayBuffer;
+import org.armature.train.Configs;
+import org.armature.train.TrainConfig;
+import org.armature.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code armature collect}: roll a behaviour policy out and save the episodes as a D4RL-layout dataset. */
 @Command(name = "collect", mixinStandardHelpOptions = true,
-        description = {"Collect an offline dataset (D4RL HDF5 layout) by running a behaviour policy.",
+        description = {"Collect an offline dataset (D4RL HDF5 layout) by running a behaviour policy, or export a "
+                + "training run's replay buffer (D4RL's medium-replay).",
                 "  armature collect --env Pendulum-v1 --policy random --episodes 100 --out random.h5",
-                "Episode i is reset with seed S + i; the seeds are stored so episodes can be replayed."})
+                "  armature collect --replay runs/RUN_DIR [--until-step N] --out medium-replay.h5",
+                "Episode i is reset with seed S + i; the seeds are stored so episodes can be replayed.",
+                "--replay reads RUN_DIR/replay.bin (train with --set save_replay=true) or else the run's latest "
+                        + "checkpoint."})
 public final class CollectCommand implements Callable<Integer> {
 
-    @Option(names = "--env", required = true, description = "env id (see `armature envs`)")
+    @Option(names = "--env", description = "env id (see `armature envs`)")
     String env;
 
-    @Option(names = "--policy", required = true, paramLabel = "random|expert|BUNDLE_DIR",
+    @Option(names = "--policy", paramLabel = "random|expert|BUNDLE_DIR",
             description = "random (uniform actions), expert (the env's scripted expert) or a policy bundle directory")
     String policy;
 
-    @Option(names = "--episodes", required = true, description = "number of episodes")
-    int episodes;
+    @Option(names = "--episodes", description = "number of episodes")
+    Integer episodes;
+
+    @Option(names = "--replay", paramLabel = "RUN_DIR",
+            description = "export this training run's replay buffer instead of running a policy")
+    Path replay;
+
+    @Option(names = "--until-step", paramLabel = "N", defaultValue = "0",
+            description = "with --replay: only the first N transitions the run stored (0 = all; default: ${DEFAULT-VALUE})")
+    long untilStep;
 
     @Option(names = "--out", required = true, description = "output .h5 file")
     Path out;
@@ -44,7 +62,16 @@ public final class CollectCommand implements Callable<Integer> {
     double noise;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (replay != null) {
+            return exportReplay();
+        }
+        if (untilStep != 0) {
+            throw new IllegalArgumentException("--until-step only applies to --replay");
+        }
+        if (env == null || policy == null || episodes == null) {
+            throw new IllegalArgumentException("collect needs --env, --policy and --episodes (or --replay RUN_DIR)");
+        }
         if (episodes < 1) {
             throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
         }
@@ -67,6 +94,38 @@ public final class CollectCommand implements Callable<Integer> {
         DatasetInfo info = DatasetInfo.of(d);
         System.out.printf("wrote %s: %d episodes, %d transitions, return mean %.2f (min %.2f, max %.2f)%n", out,
                 info.episodes(), info.transitions(), info.returnMean(), info.returnMin(), info.returnMax());
+        return 0;
+    }
+
+    private int exportReplay() throws java.io.IOException {
+        if (env != null || policy != null || episodes != null || noise != 0 || seed != 0) {
+            throw new IllegalArgumentException("--replay exports a run's replay buffer; it takes no --env, --policy, "
+                    + "--episodes, --noise or --seed");
+        }
+        if (untilStep < 0) {
+            throw new IllegalArgumentException("--until-step must be >= 0, got " + untilStep);
+        }
+        TrainConfig cfg;
+        try {
+            cfg = Configs.JSON.readValue(replay.resolve(Trainer.CONFIG).toFile(), TrainConfig.class);
+        } catch (java.io.IOException e) {
+            throw new Errors.UserException(replay + " is not a training run directory (no readable "
+                    + Trainer.CONFIG + ")");
+        }
+        ReplayBuffer rb;
+        try {
+            rb = Trainer.loadReplay(replay);
+        } catch (java.io.IOException e) {
+            throw new Errors.UserException(e.getMessage());
+        }
+        DatasetMetadata meta = DatasetMetadata.of(cfg.envId(), "replay:" + cfg.algo() + "(run=" + replay.getFileName()
+                + (untilStep > 0 ? ", until_step=" + untilStep : "") + ")", cfg.seed(), null);
+        OfflineDataset d = ReplayExport.toDataset(rb, untilStep, meta);
+        D4rlHdf5.write(d, out);
+        DatasetInfo info = DatasetInfo.of(d);
+        System.out.printf("wrote %s: %d episodes, %d transitions from %s's replay buffer, return mean %.2f (min %.2f,"
+                        + " max %.2f)%n", out, info.episodes(), info.transitions(), cfg.envId(), info.returnMean(),
+                info.returnMin(), info.returnMax());
         return 0;
     }
 }

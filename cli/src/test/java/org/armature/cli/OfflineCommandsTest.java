@@ -1,5 +1,6 @@
 package org.armature.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,6 +138,39 @@ class OfflineCommandsTest {
             k += x ? 1 : 0;
         }
         return k;
+    }
+
+    @Test
+    void collectReplayExportsTheTrainingRunsBuffer() throws Exception {
+        Path runs = dir.resolve("runs");
+        Run t = run("train", "--algo", "sac", "--env", "Pendulum-v1", "--steps", "700", "--seed", "2", "--out",
+                runs.toString(), "--set", "learning_starts=300", "--set", "eval_interval=0", "--set", "eval_episodes=1",
+                "--set", "save_replay=true", "--set", "sac.actor_hidden=[16,16]", "--set", "sac.critic_hidden=[16,16]");
+        assertEquals(0, t.exit, t.err);
+        Path runDir;
+        try (var l = Files.list(runs)) {
+            runDir = l.findFirst().orElseThrow();
+        }
+        assertTrue(Files.exists(runDir.resolve("replay.bin")));
+        Path all = dir.resolve("replay.h5");
+        Run r = run("collect", "--replay", runDir.toString(), "--out", all.toString());
+        assertEquals(0, r.exit, r.err);
+        OfflineDataset d = D4rlHdf5.read(all);
+        assertEquals(700, d.size());
+        assertEquals(4, d.episodeCount()); // 3 full 200-step episodes + the unfinished one, closed by a time-out
+        assertTrue(d.hasNextObservations());
+        assertTrue(d.timeouts()[699]);
+        assertEquals("Pendulum-v1", d.metadata().envId());
+        Path first = dir.resolve("first.h5");
+        assertEquals(0, run("collect", "--replay", runDir.toString(), "--until-step", "400", "--out",
+                first.toString()).exit);
+        OfflineDataset f = D4rlHdf5.read(first);
+        assertEquals(400, f.size());
+        assertArrayEquals(java.util.Arrays.copyOf(d.rewards(), 400), f.rewards());
+        Run bad = run("collect", "--replay", dir.toString(), "--out", dir.resolve("bad.h5").toString());
+        assertEquals(1, bad.exit);
+        assertTrue(bad.err.startsWith("error: ") && bad.err.contains("not a training run directory"), bad.err);
+        assertFalse(Files.exists(dir.resolve("bad.h5")));
     }
 
     @Test

@@ -13,6 +13,36 @@ import org.junit.jupiter.api.Test;
 class DatasetToolsTest {
 
     @Test
+    void replayExportKeepsEachStreamsEpisodesContiguous() {
+        // two streams, interleaved: stream 0 runs episodes of 3 steps (terminal), stream 1 one episode of 5 (time-out)
+        org.armature.agents.ReplayBuffer rb = new org.armature.agents.ReplayBuffer(12, 1, 1, 2, java.util.Map.of());
+        for (int t = 0; t < 5; t++) {
+            rb.add(new float[]{t}, new float[]{0}, 10 + t, new float[]{t + 1}, t == 2, false);
+            rb.add(new float[]{100 + t}, new float[]{1}, 20 + t, new float[]{101 + t}, false, t == 4);
+        }
+        OfflineDataset d = ReplayExport.toDataset(rb, 0, DatasetMetadata.of("X", "replay", 0L, null));
+        assertEquals(10, d.size());
+        assertArrayEquals(new float[]{10, 11, 12, 13, 14, 20, 21, 22, 23, 24}, d.rewards());
+        assertArrayEquals(new boolean[]{false, false, true, false, false, false, false, false, false, false},
+                d.terminals());
+        // stream 0's second episode is unfinished and gets closed by a time-out; stream 1 timed out at its end
+        assertArrayEquals(new boolean[]{false, false, false, false, true, false, false, false, false, true},
+                d.timeouts());
+        assertEquals(3, d.episodeCount());
+        assertEquals(101f, d.nextObservations()[5]);
+        // the first 6 transitions ever added: 3 per stream
+        OfflineDataset head = ReplayExport.toDataset(rb, 6, DatasetMetadata.empty());
+        assertArrayEquals(new float[]{10, 11, 12, 20, 21, 22}, head.rewards());
+        // after wrapping (12 slots), the oldest transitions are gone
+        for (int t = 5; t < 9; t++) {
+            rb.add(new float[]{t}, new float[]{0}, 10 + t, new float[]{t + 1}, false, false);
+            rb.add(new float[]{100 + t}, new float[]{1}, 20 + t, new float[]{101 + t}, false, false);
+        }
+        assertEquals(12, ReplayExport.toDataset(rb, 0, DatasetMetadata.empty()).size());
+        assertThrows(IllegalArgumentException.class, () -> ReplayExport.toDataset(rb, 4, DatasetMetadata.empty()));
+    }
+
+    @Test
     void infoReportsReturnsAndPositiveSidedVariance() {
         OfflineDataset d = SamplersTest.episodes(new int[]{2, 2, 2, 2}, new double[]{0, 0, 0, 4},
                 new double[]{0, 0, 0, 0});
