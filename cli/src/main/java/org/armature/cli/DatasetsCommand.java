@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code armature datasets build --suite NAME}: builds a standard dataset suite. */
 @Command(name = "datasets", mixinStandardHelpOptions = true, description = "Standard offline-RL dataset suites.",
-        subcommands = {DatasetsCommand.Build.class})
+        subcommands = {DatasetsCommand.Build.class, DatasetsCommand.Behaviour.class})
 public final class DatasetsCommand implements Runnable {
 
     @Override
@@ -32,9 +32,15 @@ public final class DatasetsCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "0")
         long seed;
 
+        @Option(names = "--env", description = "build only this env's datasets of the suite")
+        String env;
+
         @Override
         public Integer call() {
-            DatasetSuite.Report r = DatasetSuite.build(suite, out, seed, path -> {
+            if (env != null && suite.equals("pendulum") && !env.equals("Pendulum-v1")) {
+                throw new IllegalArgumentException("suite 'pendulum' has no env '" + env + "'");
+            }
+            DatasetSuite.Report r = DatasetSuite.build(suite, suite.equals("pendulum") ? null : env, out, seed, path -> {
                 Path p = Path.of(path);
                 if (!Files.isDirectory(p)) {
                     throw new IllegalArgumentException("behaviour policy bundle " + p + " is not in this build");
@@ -55,4 +61,60 @@ public final class DatasetsCommand implements Runnable {
         }
     }
 
+
+    @Command(name = "behaviour", mixinStandardHelpOptions = true,
+            description = {"Train (or pick from a run) the medium and expert SAC behaviour policies of the locomotion "
+                    + "suite and write them to OUT/<env>/ (what ships in offline/src/main/resources/suite-policies).",
+                    "  armature datasets behaviour --env Hopper-v1 --steps 300000 --seed 1",
+                    "SAC with 64x64 networks, an evaluation (5 episodes) and a bundle every 5000 steps; expert = best "
+                            + "evaluation, medium = the earlier evaluation closest to a third of it."})
+    static final class Behaviour implements Callable<Integer> {
+        @Option(names = "--env", description = "locomotion env id (required unless --from-run)")
+        String env;
+
+        @Option(names = "--steps", defaultValue = "300000", description = "SAC env steps (default: ${DEFAULT-VALUE})")
+        long steps;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Option(names = "--runs", defaultValue = "runs", description = "where the SAC run goes (default: ${DEFAULT-VALUE})")
+        Path runs;
+
+        @Option(names = "--from-run", paramLabel = "RUN_DIR",
+                description = "pick from an existing run trained with save_eval_bundles=true instead of training")
+        Path fromRun;
+
+        @Option(names = "--out", defaultValue = "suite-policies", description = "output folder (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Path run = fromRun;
+            String command;
+            if (run == null) {
+                if (env == null) {
+                    throw new IllegalArgumentException("--env is required (or --from-run RUN_DIR)");
+                }
+                org.armature.train.TrainConfig cfg = org.armature.train.Configs.resolve(
+                        org.armature.train.TrainConfig.defaults("sac", env, steps, seed), null,
+                        java.util.List.of("eval_interval=5000", "eval_episodes=5", "checkpoint_interval=0",
+                                "save_eval_bundles=true", "sac.actor_hidden=[64,64]", "sac.critic_hidden=[64,64]"));
+                try (org.armature.train.ConsoleProgress progress = org.armature.train.ConsoleProgress.auto(System.out,
+                        cfg.logIntervalSeconds())) {
+                    org.armature.train.Trainer t = org.armature.train.Trainer.create(cfg, runs, progress);
+                    run = t.runDir();
+                    t.run();
+                }
+                command = "armature datasets behaviour --env " + env + " --steps " + steps + " --seed " + seed;
+            } else {
+                command = "armature datasets behaviour --from-run " + run;
+            }
+            org.armature.offline.BehaviourPolicies.Selection sel = org.armature.offline.BehaviourPolicies.select(run);
+            Path dir = org.armature.offline.BehaviourPolicies.export(run, sel, out, command);
+            System.out.printf("%s: expert = step %d (eval return %.1f), medium = step %d (eval return %.1f) -> %s%n",
+                    sel.envId(), sel.expertStep(), sel.expertReturn(), sel.mediumStep(), sel.mediumReturn(), dir);
+            return 0;
+        }
+    }
 }

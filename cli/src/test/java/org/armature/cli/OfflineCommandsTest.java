@@ -174,6 +174,42 @@ class OfflineCommandsTest {
     }
 
     @Test
+    void behaviourPoliciesArePickedFromARunAndMediumReplayReproducesItsBuffer() throws Exception {
+        Path runs = dir.resolve("runs");
+        Run t = run("train", "--algo", "sac", "--env", "Pendulum-v1", "--steps", "1200", "--seed", "4", "--out",
+                runs.toString(), "--set", "learning_starts=200", "--set", "eval_interval=300", "--set", "eval_episodes=2",
+                "--set", "save_eval_bundles=true", "--set", "save_replay=true", "--set", "sac.actor_hidden=[16,16]",
+                "--set", "sac.critic_hidden=[16,16]");
+        assertEquals(0, t.exit, t.err);
+        Path runDir;
+        try (var l = Files.list(runs)) {
+            runDir = l.findFirst().orElseThrow();
+        }
+        Path out = dir.resolve("suite-policies");
+        Run b = run("datasets", "behaviour", "--from-run", runDir.toString(), "--out", out.toString());
+        assertEquals(0, b.exit, b.err);
+        Path env = out.resolve("Pendulum-v1");
+        for (String f : new String[]{"behaviour.json", "medium/bundle.json", "expert/bundle.json"}) {
+            assertTrue(Files.exists(env.resolve(f)), f);
+        }
+        long mediumStep = org.armature.offline.BehaviourPolicies.mediumStep(env);
+        assertTrue(mediumStep % 300 == 0 && mediumStep >= 300, "medium step " + mediumStep);
+        // re-running the behaviour config to the medium step rebuilds exactly the run's first transitions
+        OfflineDataset replay = D4rlHdf5.read(exportReplay(runDir));
+        OfflineDataset mr = org.armature.offline.BehaviourPolicies.mediumReplay(env,
+                org.armature.train.Progress.SILENT);
+        assertEquals(mediumStep, mr.size());
+        assertArrayEquals(java.util.Arrays.copyOf(replay.rewards(), (int) mediumStep), mr.rewards());
+        assertArrayEquals(java.util.Arrays.copyOf(replay.actions(), (int) mediumStep), mr.actions());
+    }
+
+    private Path exportReplay(Path runDir) {
+        Path f = dir.resolve("full-replay.h5");
+        assertEquals(0, run("collect", "--replay", runDir.toString(), "--out", f.toString()).exit);
+        return f;
+    }
+
+    @Test
     void userErrorsAreOneLineAndLeaveNoFiles() throws Exception {
         Run r = run("collect", "--env", "Nope-v0", "--policy", "random", "--episodes", "1", "--out",
                 dir.resolve("x.h5").toString());

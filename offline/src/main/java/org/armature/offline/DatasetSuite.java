@@ -37,6 +37,9 @@ public final class DatasetSuite {
     public static final int EPISODES = 200;
     public static final double PENDULUM_MEDIUM_NOISE = 2.5;
     static final double[] MIXED_EXPERT_FRACTIONS = {0.01, 0.05, 0.10};
+    /** Locomotion tasks with shipped behaviour policies, and their episodes per dataset (HalfCheetah: 100k steps). */
+    public static final List<String> LOCOMOTION = List.of("Hopper-v1", "HalfCheetah-v1", "Walker2d-v1");
+    public static final int LOCOMOTION_EPISODES = 100;
 
     /** What was built and what was skipped (with the reason). */
     public record Report(List<Path> written, List<String> skipped) {
@@ -51,6 +54,12 @@ public final class DatasetSuite {
 
     public static Report build(String suite, Path outDir, long seed, Function<String, Policy> bundleLoader,
                                Consumer<String> log) {
+        return build(suite, null, outDir, seed, bundleLoader, log);
+    }
+
+    /** As {@link #build(String, Path, long, Function, Consumer)}, restricted to {@code onlyEnv} when non-null. */
+    public static Report build(String suite, String onlyEnv, Path outDir, long seed,
+                               Function<String, Policy> bundleLoader, Consumer<String> log) {
         List<Path> written = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         try {
@@ -60,19 +69,42 @@ public final class DatasetSuite {
         }
         switch (suite) {
             case "pendulum" -> buildEnv("Pendulum-v1", outDir, seed, env -> new PendulumSwingUp(),
-                    env -> new PendulumSwingUp(), PENDULUM_MEDIUM_NOISE, written, skipped, log);
+                    env -> new PendulumSwingUp(), PENDULUM_MEDIUM_NOISE, EPISODES, written, skipped, log);
             case "locomotion" -> {
-                for (String env : List.of("Hopper-v1", "HalfCheetah-v1", "Walker2d-v1", "Ant-v1")) {
+                for (String env : LOCOMOTION) {
+                    if (onlyEnv != null && !onlyEnv.equals(env)) {
+                        continue;
+                    }
                     if (!Envs.contains(env)) {
                         skipped.add(env + ": env not registered in this build");
                         continue;
                     }
-                    buildEnv(env, outDir, seed, e -> bundleLoader.apply("suite-policies/" + e + "/medium"),
-                            e -> bundleLoader.apply("suite-policies/" + e + "/expert"), 0.0, written, skipped, log);
+                    Path dir = BehaviourPolicies.locate(Path.of("suite-policies"), env);
+                    if (dir == null) {
+                        skipped.add(env + ": no behaviour policies (suite-policies/" + env + " or shipped); train them"
+                                + " with `armature datasets behaviour --env " + env + "`");
+                        continue;
+                    }
+                    Function<String, Policy> medium = e -> stochastic(bundleLoader.apply(dir.resolve("medium")
+                            .toString()));
+                    Function<String, Policy> expert = e -> stochastic(bundleLoader.apply(dir.resolve("expert")
+                            .toString()));
+                    buildEnv(env, outDir, seed, medium, expert, 0.0, LOCOMOTION_EPISODES, written, skipped, log);
+                    try {
+                        log.accept(env + ": medium-replay: re-running the behaviour SAC run to its medium step ("
+                                + BehaviourPolicies.mediumStep(dir) + " env steps)");
+                        OfflineDataset mr = BehaviourPolicies.mediumReplay(dir, org.armature.train.Progress.SILENT);
+                        written.add(write(mr, outDir.resolve(env.toLowerCase() + "-medium-replay.h5"), log));
+                    } catch (java.io.IOException e) {
+                        skipped.add(env + " medium-replay: " + e.getMessage());
+                    }
                 }
             }
             case "manipulation" -> {
                 for (String env : List.of("Reach-v1", "PushT-v1", "PegInsert-v1")) {
+                    if (onlyEnv != null && !onlyEnv.equals(env)) {
+                        continue;
+                    }
                     if (!Envs.contains(env)) {
                         skipped.add(env + ": env not registered in this build");
                         continue;
@@ -87,12 +119,15 @@ public final class DatasetSuite {
             default -> throw new IllegalArgumentException("unknown suite '" + suite + "', expected one of "
                     + String.join(", ", suites()));
         }
+        if (onlyEnv != null && written.isEmpty() && skipped.isEmpty()) {
+            throw new IllegalArgumentException("suite '" + suite + "' has no env '" + onlyEnv + "'");
+        }
         return new Report(written, skipped);
     }
 
     private static void buildEnv(String envId, Path outDir, long seed, Function<String, Policy> medium,
-                                 Function<String, Policy> expert, double mediumNoise, List<Path> written,
-                                 List<String> skipped, Consumer<String> log) {
+                                 Function<String, Policy> expert, double mediumNoise, int episodes,
+                                 List<Path> written, List<String> skipped, Consumer<String> log) {
         EnvSpec spec;
         try (var e = Envs.make(envId)) {
             spec = e.spec();
@@ -100,27 +135,27 @@ public final class DatasetSuite {
         String base = envId.toLowerCase();
         Path dir = outDir;
         long s0 = seed;
-        OfflineDataset random = Collector.collect(envId, Collector.randomPolicy(spec, s0), "random", EPISODES, s0, 0,
+        OfflineDataset random = Collector.collect(envId, Collector.randomPolicy(spec, s0), "random", episodes, s0, 0,
                 null);
         written.add(write(random, dir.resolve(base + "-random.h5"), log));
         OfflineDataset exp = null;
         Policy expertPolicy = tryPolicy(expert, envId, "expert", skipped);
         if (expertPolicy != null) {
-            exp = Collector.collect(envId, expertPolicy, "expert", EPISODES, s0 + 100_000, 0, null);
+            exp = Collector.collect(envId, expertPolicy, "expert", episodes, s0 + 100_000, 0, null);
             written.add(write(exp, dir.resolve(base + "-expert.h5"), log));
         }
         OfflineDataset med = null;
         if (medium != null) {
             Policy mediumPolicy = tryPolicy(medium, envId, "medium", skipped);
             if (mediumPolicy != null) {
-                med = Collector.collect(envId, mediumPolicy, mediumNoise > 0 ? "expert+noise" : "medium", EPISODES,
+                med = Collector.collect(envId, mediumPolicy, mediumNoise > 0 ? "expert+noise" : "medium", episodes,
                         s0 + 200_000, mediumNoise, null);
                 written.add(write(med, dir.resolve(base + "-medium.h5"), log));
             }
         }
         if (med != null && exp != null) {
             OfflineDataset me = OfflineDataset.concat(List.of(med, exp), DatasetMetadata.of(envId,
-                    "medium-expert(medium:" + EPISODES + ", expert:" + EPISODES + ")", s0, null));
+                    "medium-expert(medium:" + episodes + ", expert:" + episodes + ")", s0, null));
             written.add(write(me, dir.resolve(base + "-medium-expert.h5"), log));
         } else if (medium != null) {
             skipped.add(envId + " medium-expert: needs both the medium and the expert policy");
@@ -128,11 +163,11 @@ public final class DatasetSuite {
         if (exp != null) {
             // mixed datasets draw their random part from a second random collection so that 99% fits
             OfflineDataset moreRandom = Collector.collect(envId, Collector.randomPolicy(spec, s0 + 300_000), "random",
-                    EPISODES, s0 + 300_000, 0, null);
+                    episodes, s0 + 300_000, 0, null);
             for (int k = 0; k < MIXED_EXPERT_FRACTIONS.length; k++) {
                 double f = MIXED_EXPERT_FRACTIONS[k];
                 OfflineDataset mixed = Mixer.mix(List.of(new Mixer.Part("expert", exp, f),
-                        new Mixer.Part("random", moreRandom, 1 - f)), EPISODES, s0 + k);
+                        new Mixer.Part("random", moreRandom, 1 - f)), episodes, s0 + k);
                 written.add(write(mixed, dir.resolve(base + "-mixed-" + Math.round(f * 100) + "pct.h5"), log));
             }
         } else {
@@ -183,6 +218,34 @@ public final class DatasetSuite {
             @Override
             public int actionDim() {
                 return spec.actionDim();
+            }
+        };
+    }
+
+    /** Samples from a SAC bundle's squashed Gaussian (D4RL collected its datasets with the stochastic policies). */
+    static Policy stochastic(Policy p) {
+        if (!(p instanceof org.armature.agents.BundlePolicy b)) {
+            return p;
+        }
+        return new Policy() {
+            @Override
+            public float[] act(float[] observation) {
+                return b.sample(observation);
+            }
+
+            @Override
+            public void reset(long episodeSeed) {
+                b.reset(episodeSeed);
+            }
+
+            @Override
+            public int observationDim() {
+                return b.observationDim();
+            }
+
+            @Override
+            public int actionDim() {
+                return b.actionDim();
             }
         };
     }
