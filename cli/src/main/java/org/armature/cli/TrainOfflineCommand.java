@@ -61,6 +61,16 @@ public final class TrainOfflineCommand implements Callable<Integer> {
             description = "IQL only: RIQL's Huber critic loss with this threshold (0 = squared loss)")
     double huber;
 
+    @Option(names = "--q-ensemble", defaultValue = "2", paramLabel = "K",
+            description = "IQL only: number of critics (default: ${DEFAULT-VALUE}, CORL's twin critics; RIQL uses an "
+                    + "ensemble, e.g. 5)")
+    int qEnsemble;
+
+    @Option(names = "--quantile", defaultValue = "0", paramLabel = "ALPHA",
+            description = "IQL only: V's target is this quantile of the K target critics (default: ${DEFAULT-VALUE} = "
+                    + "their minimum; RIQL: e.g. 0.25)")
+    double quantile;
+
     @Option(names = "--run-dir", description = "run directory (default: runs/offline-<algo>-<env>-<sampler>-s<seed>)")
     Path runDir;
 
@@ -79,10 +89,14 @@ public final class TrainOfflineCommand implements Callable<Integer> {
         if (logEvery < 1) {
             throw new IllegalArgumentException("--log-every must be >= 1, got " + logEvery);
         }
+        if (!algo.equalsIgnoreCase("iql") && (qEnsemble != 2 || quantile != 0 || huber != 0)) {
+            throw new IllegalArgumentException("--q-ensemble, --quantile and --huber apply to --algo iql only");
+        }
         Path dir = runDir != null ? runDir
                 : Path.of("runs", "offline-" + algo + "-" + env + "-" + sampler + "-s" + seed);
         OfflineTraining.Config c = new OfflineTraining.Config(algo, dataset, env, steps, batchSize, sampler, alpha,
-                seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, huber, dir, logEvery, hidden);
+                seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, huber, dir, logEvery, hidden, qEnsemble,
+                quantile);
         OfflineTraining.Result r;
         try (OfflineProgress p = new OfflineProgress("offline " + algo, steps, "step")) {
             r = OfflineTraining.run(c, p::stepTo);

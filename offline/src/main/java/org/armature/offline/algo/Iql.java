@@ -25,18 +25,31 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   actor learning rate: cosine decay to 0 over the run (CORL CosineAnnealingLR)
  * </pre>
  * The advantage in the actor loss uses V before its update in the same step and V(s') is computed first, as in
- * CORL. Optional RIQL variant ({@code huber = δ > 0}): the critic loss becomes the Huber loss with threshold δ
- * (RIQL, Yang et al. 2023, Sec. 5.2; quantile Q-ensembles are not implemented).
+ * CORL. Optional RIQL variants (Yang et al. 2023, "Towards Robust Offline RL under Diverse Data Corruption", Sec. 5):
+ * {@code huberDelta = δ > 0} makes the critic loss the Huber loss with threshold δ (robust to heavy-tailed Q targets
+ * under dynamics corruption), and {@code ensemble = K} critics with {@code quantile = α} replace {@code min_k Q'_k}
+ * in the value target and the advantage by the α-quantile of the K target critics (linear interpolation between
+ * order statistics, as {@code torch.quantile}); K = 2, α = 0 is exactly CORL's min of two.
  */
 public final class Iql implements OfflineAlgorithm {
 
     /** CORL iql.py defaults (IQL paper Appendix B for locomotion). */
     public record Config(int hidden, int layers, double actorLr, double qLr, double vLr, double discount, double tau,
                          double expectile, double beta, double maxWeight, boolean cosineActorLr, long totalSteps,
-                         double huberDelta) {
+                         double huberDelta, int ensemble, double quantile) {
+        public Config {
+            if (ensemble < 1) {
+                throw new IllegalArgumentException("IQL needs at least one critic, got --q-ensemble " + ensemble);
+            }
+            if (!(quantile >= 0 && quantile <= 1)) {
+                throw new IllegalArgumentException("--quantile must be in [0, 1], got " + quantile);
+            }
+        }
+
         public static Config corl(long totalSteps) {
-            // lr 3e-4 (all), gamma 0.99, tau 5e-3, expectile 0.7, beta 3.0, EXP_ADV_MAX 100, cosine actor schedule
-            return new Config(256, 2, 3e-4, 3e-4, 3e-4, 0.99, 5e-3, 0.7, 3.0, 100.0, true, totalSteps, 0.0);
+            // lr 3e-4 (all), gamma 0.99, tau 5e-3, expectile 0.7, beta 3.0, EXP_ADV_MAX 100, cosine actor schedule,
+            // twin critics with the min (quantile 0 of 2)
+            return new Config(256, 2, 3e-4, 3e-4, 3e-4, 0.99, 5e-3, 0.7, 3.0, 100.0, true, totalSteps, 0.0, 2, 0.0);
         }
     }
 
@@ -50,10 +63,9 @@ public final class Iql implements OfflineAlgorithm {
     private final int ad;
     private final Mlp actor;
     private final Param logStd;
-    private final Mlp q1;
-    private final Mlp q2;
-    private final Mlp q1Target;
-    private final Mlp q2Target;
+    private final Mlp[] qs;
+    private final Mlp[] qTargets;
+    private final double[] sorted;
     private final Mlp v;
     private final ParamGroup actorParams;
     private final ParamGroup criticParams;
@@ -72,6 +84,7 @@ public final class Iql implements OfflineAlgorithm {
     private Mat dQ;
     private Mat dMean;
     private final Map<String, Double> metrics = new LinkedHashMap<>();
+    private double[] ensembleValues;
 
     public Iql(int observationDim, int actionDim, Config cfg, long seed) {
         this.cfg = cfg;
@@ -80,14 +93,23 @@ public final class Iql implements OfflineAlgorithm {
         Rng rng = new Rng(seed);
         actor = Nets.mlp(od, cfg.hidden, cfg.layers, ad, rng);
         logStd = new Param("log_std", DataType.FLOAT, 1, ad); // CORL: zeros
-        q1 = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
-        q2 = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
-        q1Target = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
-        q2Target = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
+        qs = new Mlp[cfg.ensemble];
+        qTargets = new Mlp[cfg.ensemble];
+        sorted = new double[cfg.ensemble];
+        List<Param> critic = new java.util.ArrayList<>();
+        List<Param> criticTarget = new java.util.ArrayList<>();
+        for (int k = 0; k < qs.length; k++) {
+            qs[k] = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
+            critic.addAll(qs[k].params());
+        }
+        for (int k = 0; k < qs.length; k++) {
+            qTargets[k] = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
+            criticTarget.addAll(qTargets[k].params());
+        }
         v = Nets.mlp(od, cfg.hidden, cfg.layers, 1, rng);
         actorParams = ParamGroup.of(actor.params(), List.of(logStd));
-        criticParams = ParamGroup.of(q1.params(), q2.params());
-        criticTargetParams = ParamGroup.of(q1Target.params(), q2Target.params());
+        criticParams = new ParamGroup(critic);
+        criticTargetParams = new ParamGroup(criticTarget);
         vParams = new ParamGroup(v.params());
         Targets.hard(criticTargetParams, criticParams);
         actorOpt = new Adam(actorParams, cfg.actorLr);
@@ -122,12 +144,22 @@ public final class Iql implements OfflineAlgorithm {
         // V(s') before any update (CORL: computed first, no gradient)
         nextV.copyFrom(v.forward(b.nextObservations, false));
         Nets.concat(b.observations, b.actions, sa);
-        Mat t1 = q1Target.forward(sa, false);
-        Mat t2 = q2Target.forward(sa, false);
-        t1.toHost();
-        t2.toHost();
+        // target Q: min of the twin target critics (CORL), or RIQL's alpha-quantile of the K target critics
+        int kq = qTargets.length;
+        if (ensembleValues == null || ensembleValues.length != kq * n) {
+            ensembleValues = new double[kq * n];
+        }
+        for (int k = 0; k < kq; k++) {
+            Mat t = qTargets[k].forward(sa, false).toHost();
+            for (int i = 0; i < n; i++) {
+                ensembleValues[k * n + i] = t.get(i);
+            }
+        }
         for (int i = 0; i < n; i++) {
-            targetQ.set(i, Math.min(t1.get(i), t2.get(i)));
+            for (int k = 0; k < kq; k++) {
+                sorted[k] = ensembleValues[k * n + i];
+            }
+            targetQ.set(i, quantile(sorted, cfg.quantile)); // quantile 0 = the minimum
         }
         targetQ.hostWritten();
 
@@ -152,7 +184,7 @@ public final class Iql implements OfflineAlgorithm {
         b.notDone.toHost();
         nextV.toHost();
         double lq = 0;
-        for (Mlp q : new Mlp[]{q1, q2}) {
+        for (Mlp q : qs) {
             Mat pred = q.forward(sa, true);
             pred.toHost();
             for (int i = 0; i < n; i++) {
@@ -226,6 +258,15 @@ public final class Iql implements OfflineAlgorithm {
         metrics.put("actor_lr", actorOpt.learningRate());
     }
 
+    /** The q-quantile of {@code v} (sorted in place), interpolating linearly between order statistics. */
+    static double quantile(double[] v, double q) {
+        java.util.Arrays.sort(v);
+        double pos = q * (v.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(v.length - 1, lo + 1);
+        return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+    }
+
     @Override
     public Map<String, Double> lastMetrics() {
         return metrics;
@@ -251,6 +292,8 @@ public final class Iql implements OfflineAlgorithm {
         m.put("max_weight", cfg.maxWeight);
         m.put("cosine_actor_lr", cfg.cosineActorLr);
         m.put("huber_delta", cfg.huberDelta);
+        m.put("q_ensemble", cfg.ensemble);
+        m.put("q_quantile", cfg.quantile);
         return m;
     }
 }

@@ -41,7 +41,15 @@ public final class OfflineTraining {
     /** @param rewardScale null: the algorithm's CORL default (IQL: 1000 / return range; others: 1) */
     public record Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
                          double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
-                         Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden) {
+                         Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden,
+                         int iqlEnsemble, double iqlQuantile) {
+        /** CORL's IQL critics: two, with their minimum. */
+        public Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
+                      double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
+                      Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden) {
+            this(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery, evalEpisodes,
+                    normalizeStates, rewardScale, iqlHuberDelta, runDir, logEvery, hidden, 2, 0.0);
+        }
     }
 
     /** Result of a run. */
@@ -62,6 +70,12 @@ public final class OfflineTraining {
     /** @param hidden hidden width of every network (CORL: 256) */
     public static OfflineAlgorithm create(String algo, int od, int ad, long steps, double huberDelta, long seed,
                                           int hidden) {
+        return create(algo, od, ad, steps, huberDelta, seed, hidden, 2, 0.0);
+    }
+
+    /** @param iqlEnsemble IQL critics (CORL 2); @param iqlQuantile quantile of them for V's target (0 = min) */
+    public static OfflineAlgorithm create(String algo, int od, int ad, long steps, double huberDelta, long seed,
+                                          int hidden, int iqlEnsemble, double iqlQuantile) {
         if (hidden < 1) {
             throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
         }
@@ -79,7 +93,7 @@ public final class OfflineTraining {
                 Iql.Config c = Iql.Config.corl(steps);
                 yield new Iql(od, ad, new Iql.Config(hidden, c.layers(), c.actorLr(), c.qLr(), c.vLr(),
                         c.discount(), c.tau(), c.expectile(), c.beta(), c.maxWeight(), c.cosineActorLr(),
-                        c.totalSteps(), huberDelta), seed);
+                        c.totalSteps(), huberDelta, iqlEnsemble, iqlQuantile), seed);
             }
             case "cql" -> {
                 Cql.Config c = Cql.Config.corl();
@@ -118,7 +132,7 @@ public final class OfflineTraining {
         TrainingData data = new TrainingData(raw, norm, rewardScale, 0.0);
         TransitionSampler sampler = TransitionSampler.create(c.sampler, data.dataset, c.samplerAlpha, c.seed + 1);
         OfflineAlgorithm algo = create(c.algo, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta, c.seed,
-                c.hidden);
+                c.hidden, c.iqlEnsemble, c.iqlQuantile);
         ReferenceScores.Reference ref = ReferenceScores.find(c.envId).orElse(null);
 
         try {

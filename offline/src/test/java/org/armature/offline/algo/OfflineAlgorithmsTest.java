@@ -81,11 +81,30 @@ class OfflineAlgorithmsTest {
         TrainingData d = bandit();
         Iql.Config c = Iql.Config.corl(600);
         Iql algo = new Iql(2, 1, new Iql.Config(64, 2, 1e-3, 1e-3, 1e-3, c.discount(), c.tau(), c.expectile(),
-                c.beta(), c.maxWeight(), false, 600, 0.0), 0);
+                c.beta(), c.maxWeight(), false, 600, 0.0, 2, 0.0), 0);
         train(algo, d, 600);
         assertTrue(meanAction(algo, d) > 0.3, "IQL mean action " + meanAction(algo, d));
         // expectile 0.7 of Q over the data's actions lies above the mean reward (1 - 4 E[(a - .5)^2] = -1/3)
         assertTrue(algo.lastMetrics().get("adv_weight_mean") > 0, algo.lastMetrics().toString());
+    }
+
+    @Test
+    void riqlQuantileEnsembleWithHuberLossAlsoLearns() {
+        TrainingData d = bandit();
+        Iql.Config c = Iql.Config.corl(600);
+        Iql algo = new Iql(2, 1, new Iql.Config(64, 2, 1e-3, 1e-3, 1e-3, c.discount(), c.tau(), c.expectile(),
+                c.beta(), c.maxWeight(), false, 600, 1.0, 5, 0.25), 0);
+        train(algo, d, 600);
+        assertTrue(meanAction(algo, d) > 0.3, "RIQL mean action " + meanAction(algo, d));
+        assertEquals(5, algo.hyperparameters().get("q_ensemble"));
+    }
+
+    @Test
+    void quantileInterpolatesBetweenOrderStatistics() {
+        assertEquals(1.0, Iql.quantile(new double[]{3, 1, 2}, 0.0));
+        assertEquals(1.5, Iql.quantile(new double[]{3, 1, 2}, 0.25));
+        assertEquals(3.0, Iql.quantile(new double[]{3, 1, 2}, 1.0));
+        assertEquals(2.0, Iql.quantile(new double[]{2, 5}, 0.0));
     }
 
     @Test
