@@ -100,6 +100,17 @@ public final class ReplayBuffer {
         return total;
     }
 
+    /**
+     * Marks the newest transition of every stream as an episode end (a truncation: bootstrapping still allowed),
+     * for when the environments' unfinished episodes will not be continued (resuming a vector run).
+     */
+    public void closeOpenEpisodes() {
+        for (long i = Math.max(oldestIndex(), total - numStreams); i < total; i++) {
+            int s = (int) (i % capacity);
+            flags[s] |= EPISODE_END;
+        }
+    }
+
     /** Parallel environments whose transitions are interleaved (see the class comment). */
     public int streams() {
         return numStreams;

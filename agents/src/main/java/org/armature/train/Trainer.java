@@ -152,9 +152,6 @@ public final class Trainer {
             dir = runsDir.resolve(base + "-" + i);
         }
         Trainer t = new Trainer(cfg, dir, progress);
-        if (cfg.numEnvs() > 1 && cfg.checkpointInterval() > 0) {
-            progress.message("note: checkpoints (and --resume) need num_envs = 1; this run writes none");
-        }
         Files.createDirectories(dir);
         ParamIO.writeAtomically(dir.resolve(CONFIG), Configs.toJson(cfg).getBytes(StandardCharsets.UTF_8));
         ParamIO.writeAtomically(dir.resolve("versions.json"), RunInfo.versionsJson().getBytes(StandardCharsets.UTF_8));
@@ -186,9 +183,6 @@ public final class Trainer {
             throw new IOException(runDir + " has no checkpoint (" + CHECKPOINT + ") to resume from");
         }
         TrainConfig cfg = Configs.JSON.readValue(cfgFile.toFile(), TrainConfig.class);
-        if (cfg.numEnvs() != 1) {
-            throw new IOException(runDir + " was trained with num_envs = " + cfg.numEnvs() + "; resume needs 1");
-        }
         Trainer t = new Trainer(cfg, runDir, progress);
         try (InputStream raw = Files.newInputStream(ckpt);
              DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
@@ -200,7 +194,13 @@ public final class Trainer {
         List<String> keep = lines.subList(0, (int) Math.min(lines.size(), t.metricsLines));
         ParamIO.writeAtomically(m, (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8));
         t.metrics = Files.newBufferedWriter(m, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        t.obs = t.env.reset(episodeSeed(cfg.seed(), t.episode)).observation();
+        if (cfg.numEnvs() == 1) {
+            t.obs = t.env.reset(episodeSeed(cfg.seed(), t.episode)).observation();
+        } else {
+            // the envs' unfinished episodes are not resumed: close them in the buffer (as time-outs, so n-step
+            // returns stop there but still bootstrap); runVector starts fresh episodes
+            t.buffer.closeOpenEpisodes();
+        }
         return t;
     }
 
@@ -232,7 +232,7 @@ public final class Trainer {
     public Result run(long stopAtStep) throws IOException {
         cpuAtStart = THREADS.getCurrentThreadCpuTime();
         if (cfg.numEnvs() > 1) {
-            return runVector();
+            return runVector(stopAtStep);
         }
         int actDim = spec.actionDim();
         float[] action = new float[actDim];
@@ -335,7 +335,7 @@ public final class Trainer {
      * same-step auto-reset): each vector step adds K transitions (stream-interleaved, for n-step returns) and does
      * {@code updates_per_step * K} updates, so the update-to-data ratio is the same as with one env.
      */
-    private Result runVector() throws IOException {
+    private Result runVector(long stopAtStep) throws IOException {
         int k = cfg.numEnvs();
         int actDim = spec.actionDim();
         BoxSpace as = spec.actionSpace();
@@ -343,14 +343,21 @@ public final class Trainer {
         float[][] actions = new float[k][actDim];
         double[] returns = new double[k];
         int[] lengths = new int[k];
-        progress.start(cfg.algo() + " " + cfg.envId() + " x" + k, total, 0);
+        progress.start(cfg.algo() + " " + cfg.envId() + " x" + k, total, step);
         long t0 = System.nanoTime();
-        long rowUpdates = 0;
-        double rowWall = 0;
-        long nextEval = cfg.evalInterval() > 0 ? cfg.evalInterval() : Long.MAX_VALUE;
-        try (org.armature.envs.VectorEnv venv = new org.armature.envs.VectorEnv(cfg.envId(), k, cfg.seed())) {
+        double wallAtStart = wallSeconds;
+        long rowUpdates = agent.updates();
+        double rowWall = wallSeconds;
+        long nextEval = cfg.evalInterval() > 0 ? (step / cfg.evalInterval() + 1) * cfg.evalInterval() : Long.MAX_VALUE;
+        // a resumed run starts fresh episodes in every env, seeded from the checkpoint's step
+        long vectorSeed = step == 0 ? cfg.seed() : cfg.seed() + 1_000_003L * step;
+        try (org.armature.envs.VectorEnv venv = new org.armature.envs.VectorEnv(cfg.envId(), k, vectorSeed)) {
             float[][] o = venv.reset();
             while (step < total) {
+                if (step >= stopAtStep) {
+                    return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
+                            wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
+                }
                 for (int i = 0; i < k; i++) {
                     if (step < cfg.learningStarts()) {
                         for (int j = 0; j < actDim; j++) {
@@ -385,7 +392,7 @@ public final class Trainer {
                         agent.update(batch);
                     }
                 }
-                wallSeconds = (System.nanoTime() - t0) / 1e9;
+                wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
                 if (step >= nextEval || step >= total) {
                     while (nextEval <= step) {
                         nextEval += cfg.evalInterval();
@@ -394,7 +401,7 @@ public final class Trainer {
                     evaluate(step);
                     snapshotBundle();
                     evalSeconds += (System.nanoTime() - e0) / 1e9;
-                    wallSeconds = (System.nanoTime() - t0) / 1e9;
+                    wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
                     Map<String, String> row = rows.isEmpty() ? new LinkedHashMap<>() : rows.remove(rows.size() - 1);
                     row.put("eval_return_mean", fmt(latestEval));
                     row.put("eval_return_std", fmt(latestEvalStd));
@@ -418,6 +425,13 @@ public final class Trainer {
                     writeRow(row);
                 }
                 progress.update(step, step / Math.max(1e-9, wallSeconds), latestEval);
+                // envs end episodes at different times, so a vector run checkpoints at the step itself
+                if (cfg.checkpointInterval() > 0 && step - lastCheckpointStep >= cfg.checkpointInterval()
+                        && step < total) {
+                    lastCheckpointStep = step;
+                    metrics.flush();
+                    writeCheckpoint();
+                }
             }
         } finally {
             metrics.flush();

@@ -2,6 +2,7 @@ package org.armature.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,6 +145,27 @@ class TrainerTest {
         assertTrue(Files.isRegularFile(r.runDir().resolve("bundle/bundle.json")));
         Exception e = assertThrows(java.io.IOException.class, () -> Trainer.resume(r.runDir(), Progress.SILENT));
         assertTrue(e.getMessage().contains("already finished"), e.getMessage());
+    }
+
+    @Test
+    void vectorEnvRunCheckpointsAndResumes(@TempDir Path dir) throws Exception {
+        TrainConfig cfg = Configs.resolve(tiny("sac", 800), null, List.of("num_envs=2", "checkpoint_interval=300",
+                "n_step=3"));
+        Trainer t = Trainer.create(cfg, dir, Progress.SILENT);
+        Trainer.Result partial = t.run(500);                       // "crash" at step 500 (checkpoint at 300)
+        assertEquals(500, partial.envSteps());
+        assertTrue(Files.exists(t.runDir().resolve(Trainer.CHECKPOINT)));
+        Trainer resumed = Trainer.resume(t.runDir(), Progress.SILENT);
+        assertEquals(300, resumed.replayBuffer().totalAdded());
+        // the two envs' unfinished episodes were closed, so n-step returns do not run into the fresh episodes
+        assertTrue(resumed.replayBuffer().episodeEnd(298) && resumed.replayBuffer().episodeEnd(299));
+        assertFalse(resumed.replayBuffer().terminated(299));
+        Trainer.Result r = resumed.run();
+        assertEquals(800, r.envSteps());
+        assertEquals(800 - 200, r.updates(), 2);
+        assertTrue(Files.isRegularFile(r.runDir().resolve("bundle/bundle.json")));
+        List<String> lines = Files.readAllLines(r.runDir().resolve(Trainer.METRICS));
+        assertTrue(lines.size() > 2, "metrics rows after resume");
     }
 
     @Test
