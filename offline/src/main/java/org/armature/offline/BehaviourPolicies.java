@@ -50,6 +50,10 @@ public final class BehaviourPolicies {
      * expert"), from a run's {@code metrics.csv}; both must have a bundle in {@code bundles/step-N/}.
      */
     public static Selection select(Path runDir) throws IOException {
+        if (!Files.isRegularFile(runDir.resolve(Trainer.CONFIG)) || !Files.isRegularFile(runDir.resolve(Trainer.METRICS))) {
+            throw new IOException(runDir + " is not a training run directory (" + Trainer.CONFIG + " or "
+                    + Trainer.METRICS + " is missing)");
+        }
         TrainConfig cfg = Configs.JSON.readValue(runDir.resolve(Trainer.CONFIG).toFile(), TrainConfig.class);
         List<long[]> steps = new ArrayList<>();
         List<Double> returns = new ArrayList<>();
