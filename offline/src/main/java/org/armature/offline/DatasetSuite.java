@@ -23,9 +23,11 @@ import org.armature.envs.experts.Experts;
  *   <li>{@code pendulum}: Pendulum-v1 with the scripted {@link PendulumSwingUp} expert; medium = the expert with
  *       Gaussian action noise σ = {@value #PENDULUM_MEDIUM_NOISE} (relative to the half-range), normalised score
  *       ≈ 36.</li>
- *   <li>{@code locomotion}: Hopper-v1, HalfCheetah-v1, Walker2d-v1, Ant-v1 need medium and expert SAC policy
- *       bundles in {@code suite-policies/<env>/{medium,expert}} (looked up next to the working directory, then on
- *       the class path); datasets whose behaviour policy is missing are reported and skipped.</li>
+ *   <li>{@code locomotion}: Hopper-v1, HalfCheetah-v1, Walker2d-v1, {@value #LOCOMOTION_EPISODES} episodes per
+ *       dataset, with the SAC behaviour policies of {@link BehaviourPolicies} ({@code suite-policies/<env>} in the
+ *       working directory, else the shipped copy); adds {@code medium-replay} (a deterministic re-run of the
+ *       behaviour run to its medium step). Medium and expert actions are sampled from the bundles' squashed
+ *       Gaussians.</li>
  *   <li>{@code manipulation}: Reach-v1, PushT-v1, PegInsert-v1: {@value #EPISODES} demonstrations of the scripted
  *       expert with its documented noise ({@code Experts.defaultNoiseStd}) and a random dataset; skipped where the
  *       env or its expert is not in this build.</li>
