@@ -557,6 +557,10 @@ public final class Trainer {
         episodeLength = 0;
     }
 
+    /** A run's config and its replay buffer, as {@link #loadReplay} read them. */
+    public record RunReplay(TrainConfig config, ReplayBuffer buffer) {
+    }
+
     /** The replay buffer (read it, do not add to it). */
     public ReplayBuffer replayBuffer() {
         return buffer;
@@ -582,10 +586,10 @@ public final class Trainer {
      * The replay buffer of a run directory: {@code replay.bin} when the run saved it ({@code save_replay}), else the
      * buffer inside its latest checkpoint. Fails with a message naming what is missing.
      */
-    public static ReplayBuffer loadReplay(Path runDir) throws IOException {
+    public static RunReplay loadReplay(Path runDir) throws IOException {
         Path cfgFile = runDir.resolve(CONFIG);
         if (!Files.isDirectory(runDir) || !Files.isRegularFile(cfgFile)) {
-            throw new IOException(runDir + " is not a run directory (" + CONFIG + " is missing)");
+            throw new IOException(runDir + " is not a training run directory (" + CONFIG + " is missing)");
         }
         TrainConfig cfg = Configs.JSON.readValue(cfgFile.toFile(), TrainConfig.class);
         Path replay = runDir.resolve(REPLAY);
@@ -614,7 +618,7 @@ public final class Trainer {
             t.env.close();
             t.evalEnv.close();
         }
-        return t.buffer;
+        return new RunReplay(cfg, t.buffer);
     }
 
     /**
@@ -645,7 +649,8 @@ public final class Trainer {
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static void deleteRecursively(Path p) throws IOException {
+    /** Deletes a file or directory tree (no-op when absent). */
+    public static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

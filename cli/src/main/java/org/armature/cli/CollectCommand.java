@@ -16,7 +16,6 @@ import org.armature.offline.PendulumSwingUp;
 import org.armature.offline.ReplayExport;
 import org.armature.offline.DatasetMetadata;
 import org.armature.agents.ReplayBuffer;
-import org.armature.train.Configs;
 import org.armature.train.TrainConfig;
 import org.armature.train.Trainer;
 import picocli.CommandLine.Command;
@@ -105,19 +104,14 @@ public final class CollectCommand implements Callable<Integer> {
         if (untilStep < 0) {
             throw new IllegalArgumentException("--until-step must be >= 0, got " + untilStep);
         }
-        TrainConfig cfg;
+        Trainer.RunReplay run;
         try {
-            cfg = Configs.JSON.readValue(replay.resolve(Trainer.CONFIG).toFile(), TrainConfig.class);
-        } catch (java.io.IOException e) {
-            throw new Errors.UserException(replay + " is not a training run directory (no readable "
-                    + Trainer.CONFIG + ")");
-        }
-        ReplayBuffer rb;
-        try {
-            rb = Trainer.loadReplay(replay);
+            run = Trainer.loadReplay(replay);
         } catch (java.io.IOException e) {
             throw new Errors.UserException(e.getMessage());
         }
+        TrainConfig cfg = run.config();
+        ReplayBuffer rb = run.buffer();
         DatasetMetadata meta = DatasetMetadata.of(cfg.envId(), "replay:" + cfg.algo() + "(run=" + replay.getFileName()
                 + (untilStep > 0 ? ", until_step=" + untilStep : "") + ")", cfg.seed(), null);
         OfflineDataset d = ReplayExport.toDataset(rb, untilStep, meta);

@@ -95,7 +95,7 @@ public final class BehaviourPolicies {
     public static Path export(Path runDir, Selection s, Path outDir, String command) throws IOException {
         Path dir = outDir.resolve(s.envId());
         Path tmp = outDir.resolve("." + s.envId() + ".tmp");
-        deleteTree(tmp);
+        Trainer.deleteRecursively(tmp);
         Files.createDirectories(tmp);
         copyBundle(bundleDir(runDir, s.mediumStep()), tmp.resolve("medium"));
         copyBundle(bundleDir(runDir, s.expertStep()), tmp.resolve("expert"));
@@ -110,7 +110,7 @@ public final class BehaviourPolicies {
         root.put("retrain_command", command);
         root.set("train_config", JSON.readTree(runDir.resolve(Trainer.CONFIG).toFile()));
         Files.writeString(tmp.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        deleteTree(dir);
+        Trainer.deleteRecursively(dir);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir;
     }
@@ -174,7 +174,7 @@ public final class BehaviourPolicies {
             return ReplayExport.toDataset(t.replayBuffer(), steps, DatasetMetadata.of(c.envId(),
                     "medium-replay(sac seed " + c.seed() + ", first " + steps + " env steps)", c.seed(), null));
         } finally {
-            deleteTree(scratch);
+            Trainer.deleteRecursively(scratch);
         }
     }
 
@@ -198,16 +198,5 @@ public final class BehaviourPolicies {
             }
         }
         throw new IOException("metrics.csv has no column " + name);
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
-            }
-        }
     }
 }
