@@ -53,8 +53,8 @@ public final class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--no-normalize-states", description = "train on raw observations (CORL normalises)")
     boolean noNormalize;
 
-    @Option(names = "--reward-scale", description = "multiply rewards (default: IQL 1000 / dataset return range as "
-            + "CORL's locomotion configs, others 1)")
+    @Option(names = "--reward-scale", description = "multiply rewards (default as CORL's locomotion configs: IQL, "
+            + "and CQL on Hopper, 1000 / dataset return range; others 1)")
     Double rewardScale;
 
     @Option(names = "--huber", defaultValue = "0", paramLabel = "DELTA",

@@ -21,7 +21,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   value:   L_V = E[ L₂^τ( min_k Q'_k(s, a) − V(s) ) ],   L₂^τ(u) = |τ − 1(u &lt; 0)| u²          (IQL Eq. 5)
  *   critic:  L_Q = ½ Σ_k E[(Q_k(s, a) − (r + γ (1 − d) V(s')))²]                            (IQL Eq. 6)
  *   actor:   L_π = −E[ min(exp(β (min_k Q'_k(s, a) − V(s))), 100) · log π(a | s) ]            (IQL Eq. 7, AWR)
- *   π(a|s) = N(tanh(f(s)), diag(exp(log σ))), log σ a free parameter clamped to [−20, 2] (CORL GaussianPolicy)
+ *   π(a|s) = N(tanh(f(s)), diag(exp(log σ))), log σ a free parameter clamped to [−20, 2] (CORL GaussianPolicy),
+ *   or with {@code deterministicActor} π(s) = tanh(f(s)) and −log π(a|s) replaced by ‖π(s) − a‖² (CORL
+ *   DeterministicPolicy, {@code iql_deterministic})
  *   actor learning rate: cosine decay to 0 over the run (CORL CosineAnnealingLR)
  * </pre>
  * The advantage in the actor loss uses V before its update in the same step and V(s') is computed first, as in
@@ -36,7 +38,7 @@ public final class Iql implements OfflineAlgorithm {
     /** CORL iql.py defaults (IQL paper Appendix B for locomotion). */
     public record Config(int hidden, int layers, double actorLr, double qLr, double vLr, double discount, double tau,
                          double expectile, double beta, double maxWeight, boolean cosineActorLr, long totalSteps,
-                         double huberDelta, int ensemble, double quantile) {
+                         double huberDelta, int ensemble, double quantile, boolean deterministicActor) {
         public Config {
             if (ensemble < 1) {
                 throw new IllegalArgumentException("IQL needs at least one critic, got --q-ensemble " + ensemble);
@@ -48,8 +50,23 @@ public final class Iql implements OfflineAlgorithm {
 
         public static Config corl(long totalSteps) {
             // lr 3e-4 (all), gamma 0.99, tau 5e-3, expectile 0.7, beta 3.0, EXP_ADV_MAX 100, cosine actor schedule,
-            // twin critics with the min (quantile 0 of 2)
-            return new Config(256, 2, 3e-4, 3e-4, 3e-4, 0.99, 5e-3, 0.7, 3.0, 100.0, true, totalSteps, 0.0, 2, 0.0);
+            // twin critics with the min (quantile 0 of 2), Gaussian actor
+            return new Config(256, 2, 3e-4, 3e-4, 3e-4, 0.99, 5e-3, 0.7, 3.0, 100.0, true, totalSteps, 0.0, 2, 0.0,
+                    false);
+        }
+
+        /**
+         * CORL's per-task configs: {@code configs/offline/iql/hopper/*.yaml} use the deterministic actor
+         * ({@code iql_deterministic: true}) and a slower target update ({@code tau: 0.001}); HalfCheetah and Walker2d
+         * use {@link #corl(long)}.
+         */
+        public static Config corl(String envId, long totalSteps) {
+            Config c = corl(totalSteps);
+            if (envId != null && envId.toLowerCase(java.util.Locale.ROOT).startsWith("hopper")) {
+                return new Config(c.hidden, c.layers, c.actorLr, c.qLr, c.vLr, c.discount, 1e-3, c.expectile, c.beta,
+                        c.maxWeight, c.cosineActorLr, c.totalSteps, c.huberDelta, c.ensemble, c.quantile, true);
+            }
+            return c;
         }
     }
 
@@ -107,7 +124,8 @@ public final class Iql implements OfflineAlgorithm {
             criticTarget.addAll(qTargets[k].params());
         }
         v = Nets.mlp(od, cfg.hidden, cfg.layers, 1, rng);
-        actorParams = ParamGroup.of(actor.params(), List.of(logStd));
+        actorParams = cfg.deterministicActor ? new ParamGroup(actor.params())
+                : ParamGroup.of(actor.params(), List.of(logStd));
         criticParams = new ParamGroup(critic);
         criticTargetParams = new ParamGroup(criticTarget);
         vParams = new ParamGroup(v.params());
@@ -220,7 +238,20 @@ public final class Iql implements OfflineAlgorithm {
         }
         double lp = 0;
         double wSum = 0;
-        for (int r = 0; r < n; r++) {
+        for (int r = 0; r < n && cfg.deterministicActor; r++) {
+            double w = Math.min(Math.exp(cfg.beta * adv.get(r)), cfg.maxWeight);
+            wSum += w;
+            double se = 0;
+            for (int j = 0; j < ad; j++) {
+                int k = r * ad + j;
+                double mean = Kernels.tanh(out.get(k));
+                double e = mean - b.actions.get(k);
+                se += e * e;
+                dMean.set(k, (2 * w * e / n) * (1 - mean * mean)); // d(w ||tanh f - a||^2 / n)/df
+            }
+            lp += w * se;
+        }
+        for (int r = 0; r < n && !cfg.deterministicActor; r++) {
             double w = Math.min(Math.exp(cfg.beta * adv.get(r)), cfg.maxWeight);
             wSum += w;
             double logp = 0;
@@ -238,12 +269,14 @@ public final class Iql implements OfflineAlgorithm {
             lp += -w * logp;
         }
         dMean.hostWritten();
-        for (int j = 0; j < ad; j++) {
-            double raw = ls.get(j);
-            boolean inside = raw > LOG_STD_MIN && raw < LOG_STD_MAX; // clamp has zero gradient outside
-            lsGrad.set(j, lsGrad.get(j) + (inside ? dLogSigma[j] : 0.0));
+        if (!cfg.deterministicActor) {
+            for (int j = 0; j < ad; j++) {
+                double raw = ls.get(j);
+                boolean inside = raw > LOG_STD_MIN && raw < LOG_STD_MAX; // clamp has zero gradient outside
+                lsGrad.set(j, lsGrad.get(j) + (inside ? dLogSigma[j] : 0.0));
+            }
+            lsGrad.hostWritten();
         }
-        lsGrad.hostWritten();
         actor.backward(dMean, true, false);
         if (cfg.cosineActorLr && cfg.totalSteps > 0) {
             // CosineAnnealingLR(T_max = total steps, eta_min = 0), stepped after each optimizer step
@@ -294,6 +327,7 @@ public final class Iql implements OfflineAlgorithm {
         m.put("huber_delta", cfg.huberDelta);
         m.put("q_ensemble", cfg.ensemble);
         m.put("q_quantile", cfg.quantile);
+        m.put("deterministic_actor", cfg.deterministicActor);
         return m;
     }
 }

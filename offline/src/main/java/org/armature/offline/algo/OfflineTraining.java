@@ -38,7 +38,7 @@ import org.armature.offline.TransitionSampler;
  */
 public final class OfflineTraining {
 
-    /** @param rewardScale null: the algorithm's CORL default (IQL: 1000 / return range; others: 1) */
+    /** @param rewardScale null: the algorithm's CORL default ({@link #defaultNormalizeRewards}: 1000 / return range, else 1) */
     public record Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
                          double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
                          Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden,
@@ -70,12 +70,16 @@ public final class OfflineTraining {
     /** @param hidden hidden width of every network (CORL: 256) */
     public static OfflineAlgorithm create(String algo, int od, int ad, long steps, double huberDelta, long seed,
                                           int hidden) {
-        return create(algo, od, ad, steps, huberDelta, seed, hidden, 2, 0.0);
+        return create(algo, null, od, ad, steps, huberDelta, seed, hidden, 2, 0.0);
     }
 
-    /** @param iqlEnsemble IQL critics (CORL 2); @param iqlQuantile quantile of them for V's target (0 = min) */
-    public static OfflineAlgorithm create(String algo, int od, int ad, long steps, double huberDelta, long seed,
-                                          int hidden, int iqlEnsemble, double iqlQuantile) {
+    /**
+     * @param envId       the task, for CORL's per-task defaults (null: the algorithm's generic CORL config)
+     * @param iqlEnsemble IQL critics (CORL 2)
+     * @param iqlQuantile quantile of them for V's target (0 = min)
+     */
+    public static OfflineAlgorithm create(String algo, String envId, int od, int ad, long steps, double huberDelta,
+                                          long seed, int hidden, int iqlEnsemble, double iqlQuantile) {
         if (hidden < 1) {
             throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
         }
@@ -90,10 +94,10 @@ public final class OfflineTraining {
                         c.tau(), c.alpha(), c.policyNoise(), c.noiseClip(), c.policyFrequency()), seed);
             }
             case "iql" -> {
-                Iql.Config c = Iql.Config.corl(steps);
+                Iql.Config c = Iql.Config.corl(envId, steps);
                 yield new Iql(od, ad, new Iql.Config(hidden, c.layers(), c.actorLr(), c.qLr(), c.vLr(),
                         c.discount(), c.tau(), c.expectile(), c.beta(), c.maxWeight(), c.cosineActorLr(),
-                        c.totalSteps(), huberDelta, iqlEnsemble, iqlQuantile), seed);
+                        c.totalSteps(), huberDelta, iqlEnsemble, iqlQuantile, c.deterministicActor()), seed);
             }
             case "cql" -> {
                 Cql.Config c = Cql.Config.corl();
@@ -102,6 +106,19 @@ public final class OfflineTraining {
                         c.importanceSample()), seed);
             }
             default -> throw new IllegalArgumentException("unknown --algo '" + algo + "', expected bc, td3bc, iql or cql");
+        };
+    }
+
+    /**
+     * CORL's {@code normalize_reward} per algorithm and task: IQL always rescales rewards so returns span 1000
+     * ({@code iql.py}); CQL does so only on Hopper ({@code configs/offline/cql/hopper/*.yaml}; HalfCheetah and
+     * Walker2d keep raw rewards); BC and TD3+BC never do.
+     */
+    public static boolean defaultNormalizeRewards(String algo, String envId) {
+        return switch (algo.toLowerCase(java.util.Locale.ROOT)) {
+            case "iql" -> true;
+            case "cql" -> envId.toLowerCase(java.util.Locale.ROOT).startsWith("hopper");
+            default -> false;
         };
     }
 
@@ -128,11 +145,11 @@ public final class OfflineTraining {
         }
         Normalization norm = Normalization.of(raw, spec.actionSpace(), c.normalizeStates);
         double rewardScale = c.rewardScale != null ? c.rewardScale
-                : c.algo.equalsIgnoreCase("iql") ? TrainingData.returnRangeScale(raw) : 1.0;
+                : defaultNormalizeRewards(c.algo, c.envId) ? TrainingData.returnRangeScale(raw) : 1.0;
         TrainingData data = new TrainingData(raw, norm, rewardScale, 0.0);
         TransitionSampler sampler = TransitionSampler.create(c.sampler, data.dataset, c.samplerAlpha, c.seed + 1);
-        OfflineAlgorithm algo = create(c.algo, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta, c.seed,
-                c.hidden, c.iqlEnsemble, c.iqlQuantile);
+        OfflineAlgorithm algo = create(c.algo, c.envId, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta,
+                c.seed, c.hidden, c.iqlEnsemble, c.iqlQuantile);
         ReferenceScores.Reference ref = ReferenceScores.find(c.envId).orElse(null);
 
         try {

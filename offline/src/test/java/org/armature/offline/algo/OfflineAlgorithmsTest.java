@@ -1,6 +1,7 @@
 package org.armature.offline.algo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -81,7 +82,7 @@ class OfflineAlgorithmsTest {
         TrainingData d = bandit();
         Iql.Config c = Iql.Config.corl(600);
         Iql algo = new Iql(2, 1, new Iql.Config(64, 2, 1e-3, 1e-3, 1e-3, c.discount(), c.tau(), c.expectile(),
-                c.beta(), c.maxWeight(), false, 600, 0.0, 2, 0.0), 0);
+                c.beta(), c.maxWeight(), false, 600, 0.0, 2, 0.0, false), 0);
         train(algo, d, 600);
         assertTrue(meanAction(algo, d) > 0.3, "IQL mean action " + meanAction(algo, d));
         // expectile 0.7 of Q over the data's actions lies above the mean reward (1 - 4 E[(a - .5)^2] = -1/3)
@@ -89,11 +90,24 @@ class OfflineAlgorithmsTest {
     }
 
     @Test
+    void iqlDeterministicActorAlsoMovesTowardsTheBestDataAction() {
+        TrainingData d = bandit();
+        Iql.Config c = Iql.Config.corl("Hopper-v1", 600);
+        assertTrue(c.deterministicActor(), "CORL's Hopper IQL config uses the deterministic actor");
+        assertEquals(1e-3, c.tau(), 0.0);
+        Iql algo = new Iql(2, 1, new Iql.Config(64, 2, 1e-3, 1e-3, 1e-3, c.discount(), c.tau(), c.expectile(),
+                c.beta(), c.maxWeight(), false, 600, 0.0, 2, 0.0, true), 0);
+        train(algo, d, 600);
+        assertTrue(meanAction(algo, d) > 0.3, "deterministic IQL mean action " + meanAction(algo, d));
+        assertFalse(Iql.Config.corl("HalfCheetah-v1", 600).deterministicActor());
+    }
+
+    @Test
     void riqlQuantileEnsembleWithHuberLossAlsoLearns() {
         TrainingData d = bandit();
         Iql.Config c = Iql.Config.corl(600);
         Iql algo = new Iql(2, 1, new Iql.Config(64, 2, 1e-3, 1e-3, 1e-3, c.discount(), c.tau(), c.expectile(),
-                c.beta(), c.maxWeight(), false, 600, 1.0, 5, 0.25), 0);
+                c.beta(), c.maxWeight(), false, 600, 1.0, 5, 0.25, false), 0);
         train(algo, d, 600);
         assertTrue(meanAction(algo, d) > 0.3, "RIQL mean action " + meanAction(algo, d));
         assertEquals(5, algo.hyperparameters().get("q_ensemble"));

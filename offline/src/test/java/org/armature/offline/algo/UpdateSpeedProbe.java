@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 /**
  * Gradient-step timing for IQL, CQL, TD3+BC and BC with CORL sizes (obs 17, act 6, batch 256) on a random
  * 100k-transition buffer, as ../shared/peers/torch_offline_update.py does for PyTorch. Not a unit test: run with
- * {@code java -cp ... org.armature.offline.algo.UpdateSpeedProbe iql 1000 100}.
+ * {@code java -cp ... org.armature.offline.algo.UpdateSpeedProbe iql 1000 100 [HIDDEN]} (hidden width default 256).
  */
 public final class UpdateSpeedProbe {
 
@@ -13,6 +13,7 @@ public final class UpdateSpeedProbe {
         String algo = args.length > 0 ? args[0] : "iql";
         int iters = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        int hidden = args.length > 3 ? Integer.parseInt(args[3]) : 256;
         int od = 17;
         int ad = 6;
         int n = 100_000;
@@ -34,7 +35,7 @@ public final class UpdateSpeedProbe {
             rew[i] = (float) rng.nextGaussian();
             notDone[i] = rng.nextDouble() < 0.01 ? 0 : 1;
         }
-        OfflineAlgorithm a = OfflineTraining.create(algo, od, ad, warmup + iters, 0, 0);
+        OfflineAlgorithm a = OfflineTraining.create(algo, od, ad, warmup + iters, 0, 0, hidden);
         OfflineBatch batch = new OfflineBatch(b, od, ad);
         double[] t = new double[iters];
         double[] cpu = new double[iters];
