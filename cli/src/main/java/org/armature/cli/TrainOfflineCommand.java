@@ -81,6 +81,11 @@ public final class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--log-every", defaultValue = "1000", description = "steps between metrics.csv rows")
     int logEvery;
 
+    @Option(names = "--set", paramLabel = "NAME=VALUE",
+            description = "override a field of the algorithm's CORL config (repeatable), e.g. --set tau=0.005 "
+                    + "--set beta=3; snake_case field names (an unknown name lists them)")
+    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws java.io.IOException {
         if (evalEpisodes < 1) {
@@ -96,7 +101,7 @@ public final class TrainOfflineCommand implements Callable<Integer> {
                 : Path.of("runs", "offline-" + algo + "-" + env + "-" + sampler + "-s" + seed);
         OfflineTraining.Config c = new OfflineTraining.Config(algo, dataset, env, steps, batchSize, sampler, alpha,
                 seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, huber, dir, logEvery, hidden, qEnsemble,
-                quantile);
+                quantile, overrides);
         OfflineTraining.Result r;
         try (OfflineProgress p = new OfflineProgress("offline " + algo, steps, "step")) {
             r = OfflineTraining.run(c, p::stepTo);

@@ -42,7 +42,17 @@ public final class OfflineTraining {
     public record Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
                          double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
                          Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden,
-                         int iqlEnsemble, double iqlQuantile) {
+                         int iqlEnsemble, double iqlQuantile, Map<String, String> overrides) {
+        /** No hyperparameter overrides. */
+        public Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
+                      double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
+                      Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden,
+                      int iqlEnsemble, double iqlQuantile) {
+            this(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery, evalEpisodes,
+                    normalizeStates, rewardScale, iqlHuberDelta, runDir, logEvery, hidden, iqlEnsemble, iqlQuantile,
+                    Map.of());
+        }
+
         /** CORL's IQL critics: two, with their minimum. */
         public Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
                       double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
@@ -80,30 +90,40 @@ public final class OfflineTraining {
      */
     public static OfflineAlgorithm create(String algo, String envId, int od, int ad, long steps, double huberDelta,
                                           long seed, int hidden, int iqlEnsemble, double iqlQuantile) {
+        return create(algo, envId, od, ad, steps, huberDelta, seed, hidden, iqlEnsemble, iqlQuantile, Map.of());
+    }
+
+    /** @param overrides {@code --set name=value} pairs applied to the algorithm's config record last */
+    public static OfflineAlgorithm create(String algo, String envId, int od, int ad, long steps, double huberDelta,
+                                          long seed, int hidden, int iqlEnsemble, double iqlQuantile,
+                                          Map<String, String> overrides) {
         if (hidden < 1) {
             throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
         }
         return switch (algo.toLowerCase()) {
             case "bc" -> {
                 Bc.Config c = Bc.Config.corl();
-                yield new Bc(od, ad, new Bc.Config(hidden, c.layers(), c.learningRate()), seed);
+                yield new Bc(od, ad, ConfigOverrides.apply(new Bc.Config(hidden, c.layers(), c.learningRate()),
+                        overrides, "bc"), seed);
             }
             case "td3bc", "td3+bc", "td3_bc" -> {
                 Td3Bc.Config c = Td3Bc.Config.corl();
-                yield new Td3Bc(od, ad, new Td3Bc.Config(hidden, c.layers(), c.actorLr(), c.criticLr(), c.discount(),
-                        c.tau(), c.alpha(), c.policyNoise(), c.noiseClip(), c.policyFrequency()), seed);
+                yield new Td3Bc(od, ad, ConfigOverrides.apply(new Td3Bc.Config(hidden, c.layers(), c.actorLr(),
+                        c.criticLr(), c.discount(), c.tau(), c.alpha(), c.policyNoise(), c.noiseClip(),
+                        c.policyFrequency()), overrides, "td3bc"), seed);
             }
             case "iql" -> {
                 Iql.Config c = Iql.Config.corl(envId, steps);
-                yield new Iql(od, ad, new Iql.Config(hidden, c.layers(), c.actorLr(), c.qLr(), c.vLr(),
-                        c.discount(), c.tau(), c.expectile(), c.beta(), c.maxWeight(), c.cosineActorLr(),
-                        c.totalSteps(), huberDelta, iqlEnsemble, iqlQuantile, c.deterministicActor()), seed);
+                yield new Iql(od, ad, ConfigOverrides.apply(new Iql.Config(hidden, c.layers(), c.actorLr(), c.qLr(),
+                        c.vLr(), c.discount(), c.tau(), c.expectile(), c.beta(), c.maxWeight(), c.cosineActorLr(),
+                        c.totalSteps(), huberDelta, iqlEnsemble, iqlQuantile, c.deterministicActor()), overrides,
+                        "iql"), seed);
             }
             case "cql" -> {
                 Cql.Config c = Cql.Config.corl();
-                yield new Cql(od, ad, new Cql.Config(hidden, c.criticLayers(), c.actorLayers(), c.policyLr(), c.qLr(),
-                        c.alphaLr(), c.discount(), c.tau(), c.cqlAlpha(), c.cqlActions(), c.cqlTemperature(),
-                        c.importanceSample()), seed);
+                yield new Cql(od, ad, ConfigOverrides.apply(new Cql.Config(hidden, c.criticLayers(), c.actorLayers(),
+                        c.policyLr(), c.qLr(), c.alphaLr(), c.discount(), c.tau(), c.cqlAlpha(), c.cqlActions(),
+                        c.cqlTemperature(), c.importanceSample()), overrides, "cql"), seed);
             }
             default -> throw new IllegalArgumentException("unknown --algo '" + algo + "', expected bc, td3bc, iql or cql");
         };
@@ -149,7 +169,7 @@ public final class OfflineTraining {
         TrainingData data = new TrainingData(raw, norm, rewardScale, 0.0);
         TransitionSampler sampler = TransitionSampler.create(c.sampler, data.dataset, c.samplerAlpha, c.seed + 1);
         OfflineAlgorithm algo = create(c.algo, c.envId, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta,
-                c.seed, c.hidden, c.iqlEnsemble, c.iqlQuantile);
+                c.seed, c.hidden, c.iqlEnsemble, c.iqlQuantile, c.overrides);
         ReferenceScores.Reference ref = ReferenceScores.find(c.envId).orElse(null);
 
         try {
@@ -169,6 +189,7 @@ public final class OfflineTraining {
             config.put("seed", c.seed);
             config.put("normalize_states", c.normalizeStates);
             config.put("reward_scale", rewardScale);
+            config.put("overrides", c.overrides == null ? Map.of() : c.overrides);
             config.put("eval_every", c.evalEvery);
             config.put("eval_episodes", c.evalEpisodes);
             config.put("hyperparameters", algo.hyperparameters());

@@ -1,0 +1,100 @@
+package org.armature.offline.algo;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code --set name=value} for an algorithm's hyperparameter record (as CORL's pyrallis overrides): {@code name} is a
+ * record component in camelCase or snake_case ({@code tau}, {@code policy_lr}, {@code deterministic_actor}); values
+ * parse as the component's type (int, long, double, boolean). Unknown names and unparsable values fail with the list
+ * of valid names.
+ */
+public final class ConfigOverrides {
+
+    private ConfigOverrides() {
+    }
+
+    /** A copy of {@code config} with the named components replaced (the record's canonical constructor validates). */
+    @SuppressWarnings("unchecked")
+    public static <R extends Record> R apply(R config, Map<String, String> overrides, String algo) {
+        if (overrides == null || overrides.isEmpty()) {
+            return config;
+        }
+        RecordComponent[] comps = config.getClass().getRecordComponents();
+        Object[] values = new Object[comps.length];
+        Class<?>[] types = new Class<?>[comps.length];
+        List<String> names = new ArrayList<>();
+        try {
+            for (int i = 0; i < comps.length; i++) {
+                values[i] = comps[i].getAccessor().invoke(config);
+                types[i] = comps[i].getType();
+                names.add(snake(comps[i].getName()));
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Map.Entry<String, String> o : overrides.entrySet()) {
+            int idx = names.indexOf(snake(o.getKey()));
+            if (idx < 0) {
+                throw new IllegalArgumentException("--set " + o.getKey() + ": " + algo + " has no hyperparameter '"
+                        + o.getKey() + "', expected one of " + String.join(", ", names));
+            }
+            values[idx] = parse(o.getKey(), o.getValue(), types[idx]);
+        }
+        try {
+            Constructor<?> ctor = config.getClass().getDeclaredConstructor(types);
+            return (R) ctor.newInstance(values);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IllegalArgumentException iae ? iae : new IllegalArgumentException(cause);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String snake(String name) {
+        StringBuilder b = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                b.append('_').append(Character.toLowerCase(c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static Object parse(String key, String value, Class<?> type) {
+        String v = value.trim();
+        try {
+            if (type == int.class) {
+                return Integer.parseInt(v);
+            }
+            if (type == long.class) {
+                return Long.parseLong(v);
+            }
+            if (type == double.class) {
+                double d = Double.parseDouble(v);
+                if (!Double.isFinite(d)) {
+                    throw new NumberFormatException();
+                }
+                return d;
+            }
+            if (type == boolean.class) {
+                if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                    return Boolean.parseBoolean(v);
+                }
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--set " + key + "=" + value + ": expected a finite "
+                    + type.getSimpleName() + " value");
+        }
+        throw new IllegalArgumentException("--set " + key + ": hyperparameter of type " + type.getSimpleName()
+                + " cannot be set from the command line");
+    }
+}
