@@ -91,8 +91,9 @@ public final class ConfigOverrides {
                 throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--set " + key + "=" + value + ": expected a finite "
-                    + type.getSimpleName() + " value");
+            String expected = type == boolean.class ? "true or false"
+                    : type == double.class ? "a finite number" : "an integer (" + type.getSimpleName() + ")";
+            throw new IllegalArgumentException("--set " + key + "=" + value + ": expected " + expected);
         }
         throw new IllegalArgumentException("--set " + key + ": hyperparameter of type " + type.getSimpleName()
                 + " cannot be set from the command line");

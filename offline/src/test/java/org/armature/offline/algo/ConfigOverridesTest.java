@@ -35,9 +35,13 @@ class ConfigOverridesTest {
         assertTrue(unknown.getMessage().contains("cql_alpha"), unknown.getMessage());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> ConfigOverrides.apply(c, Map.of("cql_alpha", "ten"), "cql"));
-        assertTrue(bad.getMessage().contains("expected a finite double"), bad.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertTrue(bad.getMessage().contains("expected a finite number"), bad.getMessage());
+        IllegalArgumentException notBool = assertThrows(IllegalArgumentException.class,
                 () -> ConfigOverrides.apply(c, Map.of("importance_sample", "yes"), "cql"));
+        assertTrue(notBool.getMessage().contains("expected true or false"), notBool.getMessage());
+        IllegalArgumentException notInt = assertThrows(IllegalArgumentException.class,
+                () -> ConfigOverrides.apply(c, Map.of("cql_actions", "2.5"), "cql"));
+        assertTrue(notInt.getMessage().contains("expected an integer"), notInt.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> ConfigOverrides.apply(c, Map.of("cql_alpha", "NaN"), "cql"));
         // the record's own validation still runs
