@@ -238,35 +238,28 @@ public final class Iql implements OfflineAlgorithm {
         }
         double lp = 0;
         double wSum = 0;
-        for (int r = 0; r < n && cfg.deterministicActor; r++) {
+        for (int r = 0; r < n; r++) {
             double w = Math.min(Math.exp(cfg.beta * adv.get(r)), cfg.maxWeight);
             wSum += w;
-            double se = 0;
+            double rowLoss = 0; // w ||tanh f - a||^2 (deterministic) or -w log pi(a|s) (Gaussian)
             for (int j = 0; j < ad; j++) {
                 int k = r * ad + j;
                 double mean = Kernels.tanh(out.get(k));
-                double e = mean - b.actions.get(k);
-                se += e * e;
-                dMean.set(k, (2 * w * e / n) * (1 - mean * mean)); // d(w ||tanh f - a||^2 / n)/df
+                if (cfg.deterministicActor) {
+                    double e = mean - b.actions.get(k);
+                    rowLoss += w * e * e;
+                    dMean.set(k, (2 * w * e / n) * (1 - mean * mean)); // d(w ||tanh f - a||^2 / n)/df
+                } else {
+                    double sigma = Math.exp(logSigma[j]);
+                    double z = (b.actions.get(k) - mean) / sigma;
+                    rowLoss += -w * (-0.5 * z * z - logSigma[j] - HALF_LOG_2PI);
+                    // d(-w logp / n)/d mean = -w z / sigma / n ; through tanh
+                    dMean.set(k, (-w * z / sigma / n) * (1 - mean * mean));
+                    // d(-w logp / n)/d log sigma = -w (z^2 - 1) / n
+                    dLogSigma[j] += -w * (z * z - 1) / n;
+                }
             }
-            lp += w * se;
-        }
-        for (int r = 0; r < n && !cfg.deterministicActor; r++) {
-            double w = Math.min(Math.exp(cfg.beta * adv.get(r)), cfg.maxWeight);
-            wSum += w;
-            double logp = 0;
-            for (int j = 0; j < ad; j++) {
-                int k = r * ad + j;
-                double mean = Kernels.tanh(out.get(k));
-                double sigma = Math.exp(logSigma[j]);
-                double z = (b.actions.get(k) - mean) / sigma;
-                logp += -0.5 * z * z - logSigma[j] - HALF_LOG_2PI;
-                // d(-w logp / n)/d mean = -w z / sigma / n ; through tanh
-                dMean.set(k, (-w * z / sigma / n) * (1 - mean * mean));
-                // d(-w logp / n)/d log sigma = -w (z^2 - 1) / n
-                dLogSigma[j] += -w * (z * z - 1) / n;
-            }
-            lp += -w * logp;
+            lp += rowLoss;
         }
         dMean.hostWritten();
         if (!cfg.deterministicActor) {
