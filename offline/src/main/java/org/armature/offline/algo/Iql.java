@@ -62,7 +62,7 @@ public final class Iql implements OfflineAlgorithm {
          */
         public static Config corl(String envId, long totalSteps) {
             Config c = corl(totalSteps);
-            if (envId != null && envId.toLowerCase(java.util.Locale.ROOT).startsWith("hopper")) {
+            if (OfflineTraining.isHopper(envId)) {
                 return new Config(c.hidden, c.layers, c.actorLr, c.qLr, c.vLr, c.discount, 1e-3, c.expectile, c.beta,
                         c.maxWeight, c.cosineActorLr, c.totalSteps, c.huberDelta, c.ensemble, c.quantile, true);
             }

@@ -43,14 +43,9 @@ public final class OfflineTraining {
                          double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
                          Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden,
                          int iqlEnsemble, double iqlQuantile, Map<String, String> overrides) {
-        /** No hyperparameter overrides. */
-        public Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
-                      double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
-                      Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden,
-                      int iqlEnsemble, double iqlQuantile) {
-            this(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery, evalEpisodes,
-                    normalizeStates, rewardScale, iqlHuberDelta, runDir, logEvery, hidden, iqlEnsemble, iqlQuantile,
-                    Map.of());
+        public Config {
+            overrides = overrides == null ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(overrides)); // keeps --set order
         }
 
         /** CORL's IQL critics: two, with their minimum. */
@@ -58,7 +53,7 @@ public final class OfflineTraining {
                       double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
                       Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden) {
             this(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery, evalEpisodes,
-                    normalizeStates, rewardScale, iqlHuberDelta, runDir, logEvery, hidden, 2, 0.0);
+                    normalizeStates, rewardScale, iqlHuberDelta, runDir, logEvery, hidden, 2, 0.0, Map.of());
         }
     }
 
@@ -80,20 +75,15 @@ public final class OfflineTraining {
     /** @param hidden hidden width of every network (CORL: 256) */
     public static OfflineAlgorithm create(String algo, int od, int ad, long steps, double huberDelta, long seed,
                                           int hidden) {
-        return create(algo, null, od, ad, steps, huberDelta, seed, hidden, 2, 0.0);
+        return create(algo, null, od, ad, steps, huberDelta, seed, hidden, 2, 0.0, Map.of());
     }
 
     /**
      * @param envId       the task, for CORL's per-task defaults (null: the algorithm's generic CORL config)
      * @param iqlEnsemble IQL critics (CORL 2)
      * @param iqlQuantile quantile of them for V's target (0 = min)
+     * @param overrides   {@code --set name=value} pairs applied to the algorithm's config record last
      */
-    public static OfflineAlgorithm create(String algo, String envId, int od, int ad, long steps, double huberDelta,
-                                          long seed, int hidden, int iqlEnsemble, double iqlQuantile) {
-        return create(algo, envId, od, ad, steps, huberDelta, seed, hidden, iqlEnsemble, iqlQuantile, Map.of());
-    }
-
-    /** @param overrides {@code --set name=value} pairs applied to the algorithm's config record last */
     public static OfflineAlgorithm create(String algo, String envId, int od, int ad, long steps, double huberDelta,
                                           long seed, int hidden, int iqlEnsemble, double iqlQuantile,
                                           Map<String, String> overrides) {
@@ -137,9 +127,14 @@ public final class OfflineTraining {
     public static boolean defaultNormalizeRewards(String algo, String envId) {
         return switch (algo.toLowerCase(java.util.Locale.ROOT)) {
             case "iql" -> true;
-            case "cql" -> envId.toLowerCase(java.util.Locale.ROOT).startsWith("hopper");
+            case "cql" -> isHopper(envId);
             default -> false;
         };
+    }
+
+    /** CORL's per-task configs single out Hopper (IQL's actor and τ, CQL's reward normalisation). */
+    static boolean isHopper(String envId) {
+        return envId != null && envId.toLowerCase(java.util.Locale.ROOT).startsWith("hopper");
     }
 
     /** CORL's default state normalisation per algorithm (all four normalise in CORL's locomotion configs). */
@@ -189,7 +184,7 @@ public final class OfflineTraining {
             config.put("seed", c.seed);
             config.put("normalize_states", c.normalizeStates);
             config.put("reward_scale", rewardScale);
-            config.put("overrides", c.overrides == null ? Map.of() : c.overrides);
+            config.put("overrides", c.overrides);
             config.put("eval_every", c.evalEvery);
             config.put("eval_episodes", c.evalEpisodes);
             config.put("hyperparameters", algo.hyperparameters());
