@@ -83,6 +83,8 @@ public final class Iql implements OfflineAlgorithm {
     private final Mlp[] qs;
     private final Mlp[] qTargets;
     private final double[] sorted;
+    private final double[] logSigma;
+    private final double[] dLogSigma;
     private final Mlp v;
     private final ParamGroup actorParams;
     private final ParamGroup criticParams;
@@ -113,6 +115,8 @@ public final class Iql implements OfflineAlgorithm {
         qs = new Mlp[cfg.ensemble];
         qTargets = new Mlp[cfg.ensemble];
         sorted = new double[cfg.ensemble];
+        logSigma = new double[ad];
+        dLogSigma = new double[ad];
         List<Param> critic = new java.util.ArrayList<>();
         List<Param> criticTarget = new java.util.ArrayList<>();
         for (int k = 0; k < qs.length; k++) {
@@ -229,12 +233,13 @@ public final class Iql implements OfflineAlgorithm {
         Mat out = actor.forward(b.observations, true);
         out.toHost();
         b.actions.toHost();
-        Mat ls = logStd.value().toHost();
-        Mat lsGrad = logStd.grad().toHost();
-        double[] logSigma = new double[ad];
-        double[] dLogSigma = new double[ad];
-        for (int j = 0; j < ad; j++) {
-            logSigma[j] = Math.max(LOG_STD_MIN, Math.min(LOG_STD_MAX, ls.get(j)));
+        Mat ls = null;
+        if (!cfg.deterministicActor) {
+            ls = logStd.value().toHost();
+            for (int j = 0; j < ad; j++) {
+                logSigma[j] = Math.max(LOG_STD_MIN, Math.min(LOG_STD_MAX, ls.get(j)));
+                dLogSigma[j] = 0;
+            }
         }
         double lp = 0;
         double wSum = 0;
@@ -263,6 +268,7 @@ public final class Iql implements OfflineAlgorithm {
         }
         dMean.hostWritten();
         if (!cfg.deterministicActor) {
+            Mat lsGrad = logStd.grad().toHost();
             for (int j = 0; j < ad; j++) {
                 double raw = ls.get(j);
                 boolean inside = raw > LOG_STD_MIN && raw < LOG_STD_MAX; // clamp has zero gradient outside
