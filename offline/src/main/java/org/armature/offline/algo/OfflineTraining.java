@@ -47,14 +47,6 @@ public final class OfflineTraining {
             overrides = overrides == null ? Map.of()
                     : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(overrides)); // keeps --set order
         }
-
-        /** CORL's IQL critics: two, with their minimum. */
-        public Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
-                      double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
-                      Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden) {
-            this(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery, evalEpisodes,
-                    normalizeStates, rewardScale, iqlHuberDelta, runDir, logEvery, hidden, 2, 0.0, Map.of());
-        }
     }
 
     /** Result of a run. */
@@ -67,10 +59,6 @@ public final class OfflineTraining {
     }
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    public static OfflineAlgorithm create(String algo, int od, int ad, long steps, double huberDelta, long seed) {
-        return create(algo, od, ad, steps, huberDelta, seed, 256);
-    }
 
     /** @param hidden hidden width of every network (CORL: 256) */
     public static OfflineAlgorithm create(String algo, int od, int ad, long steps, double huberDelta, long seed,
