@@ -9,12 +9,12 @@ import org.armature.nn.Mat;
 import org.armature.nn.ParamGroup;
 
 /** Bit-exact binary (de)serialisation of parameter groups and optimiser states for checkpoints. */
-final class AgentState {
+public final class AgentState {
 
     private AgentState() {
     }
 
-    static void writeGroup(DataOutputStream out, ParamGroup g) throws IOException {
+    public static void writeGroup(DataOutputStream out, ParamGroup g) throws IOException {
         Mat v = g.values().toHost();
         int n = g.size();
         out.writeInt(n);
@@ -28,7 +28,7 @@ final class AgentState {
         }
     }
 
-    static void readGroup(DataInputStream in, ParamGroup g) throws IOException {
+    public static void readGroup(DataInputStream in, ParamGroup g) throws IOException {
         int n = in.readInt();
         boolean dbl = in.readBoolean();
         if (n != g.size() || dbl != g.values().isDouble()) {
@@ -41,7 +41,7 @@ final class AgentState {
         v.hostWritten();
     }
 
-    static void writeAdam(DataOutputStream out, Adam a) throws IOException {
+    public static void writeAdam(DataOutputStream out, Adam a) throws IOException {
         Adam.State s = a.state();
         out.writeLong(s.t());
         out.writeInt(s.m().length);
@@ -53,7 +53,7 @@ final class AgentState {
         }
     }
 
-    static void readAdam(DataInputStream in, Adam a) throws IOException {
+    public static void readAdam(DataInputStream in, Adam a) throws IOException {
         long t = in.readLong();
         int n = in.readInt();
         double[] m = new double[n];

@@ -13,21 +13,31 @@ import picocli.CommandLine.Option;
         description = {"Train an offline RL policy on a dataset and evaluate it in the env.",
                 "  armature offline --algo iql --dataset hopper-medium.h5 --env Hopper-v1 --steps 100000 "
                         + "--sampler aw --seed 0",
-                "Writes a run directory (config.json, metrics.csv, eval.csv, result.json, bundle/)."})
+                "  armature offline --resume runs/offline-cql-Hopper-v1-uniform-s0",
+                "Writes a run directory (config.json, metrics.csv, eval.csv, result.json, bundle/) and a checkpoint every "
+                        + "--checkpoint-every steps that --resume continues from exactly."})
 public final class TrainOfflineCommand implements Callable<Integer> {
 
-    @Option(names = "--algo", required = true, description = "bc, td3bc, iql or cql")
+    @Option(names = "--algo", description = "bc, td3bc, iql or cql")
     String algo;
 
-    @Option(names = "--dataset", required = true, paramLabel = "FILE", description = "D4RL-layout .h5 or Minari dataset")
+    @Option(names = "--dataset", paramLabel = "FILE", description = "D4RL-layout .h5 or Minari dataset")
     Path dataset;
 
-    @Option(names = "--env", required = true, description = "env to evaluate in (must match the dataset's spaces)")
+    @Option(names = "--env", description = "env to evaluate in (must match the dataset's spaces)")
     String env;
 
-    @Option(names = "--steps", defaultValue = "100000", description = "gradient steps (default: ${DEFAULT-VALUE}; "
-            + "CORL uses 1000000)")
-    long steps;
+    @Option(names = "--steps", description = "gradient steps (default: 100000; CORL uses 1000000)")
+    Long steps;
+
+    @Option(names = "--checkpoint-every", defaultValue = "50000", paramLabel = "STEPS",
+            description = "steps between checkpoints in <run>/checkpoints/latest.ckpt (default: ${DEFAULT-VALUE}; "
+                    + "0 = none)")
+    long checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "continue an interrupted run from its last checkpoint, with the run's own configuration")
+    Path resume;
 
     @Option(names = "--batch-size", defaultValue = "256", description = "minibatch (default: ${DEFAULT-VALUE}, CORL)")
     int batchSize;
@@ -88,6 +98,23 @@ public final class TrainOfflineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
+        if (resume != null) {
+            if (algo != null || dataset != null || env != null || steps != null || runDir != null
+                    || !overrides.isEmpty()) {
+                throw new IllegalArgumentException("--resume takes the run's own config.json; drop --algo/--dataset/"
+                        + "--env/--steps/--run-dir/--set");
+            }
+            long total = OfflineTraining.totalSteps(resume);
+            OfflineTraining.Result r;
+            try (OfflineProgress p = new OfflineProgress("offline (resumed)", total, "step")) {
+                r = OfflineTraining.resume(resume, p::stepTo);
+            }
+            return report(r, resume);
+        }
+        if (algo == null || dataset == null || env == null) {
+            throw new IllegalArgumentException("offline needs --algo, --dataset and --env (or --resume RUN_DIR)");
+        }
+        long steps = this.steps != null ? this.steps : 100_000;
         if (evalEpisodes < 1) {
             throw new IllegalArgumentException("--eval-episodes must be >= 1, got " + evalEpisodes);
         }
@@ -101,13 +128,17 @@ public final class TrainOfflineCommand implements Callable<Integer> {
                 : Path.of("runs", "offline-" + algo + "-" + env + "-" + sampler + "-s" + seed);
         OfflineTraining.Config c = new OfflineTraining.Config(algo, dataset, env, steps, batchSize, sampler, alpha,
                 seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, huber, dir, logEvery, hidden, qEnsemble,
-                quantile, overrides);
+                quantile, overrides, checkpointEvery);
         OfflineTraining.Result r;
         try (OfflineProgress p = new OfflineProgress("offline " + algo, steps, "step")) {
             r = OfflineTraining.run(c, p::stepTo);
         }
+        return report(r, dir);
+    }
+
+    private static int report(OfflineTraining.Result r, Path dir) throws java.io.IOException {
         System.out.printf("%s on %s (%s, seed %d): final return %.2f ± %.2f, normalised score %.1f, "
-                        + "%.0f gradient steps/s%n", r.algo(), env, r.sampler(), r.seed(), r.finalReturn(),
+                        + "%.0f gradient steps/s%n", r.algo(), r.envId(), r.sampler(), r.seed(), r.finalReturn(),
                 r.finalReturnStd(), r.finalNormalizedScore(), r.stepsPerSecond());
         System.out.println("run directory: " + dir + " (policy bundle: " + dir.resolve("bundle") + ")");
         Path curve = org.armature.viz.Plots.writeRunLearningCurve(dir);

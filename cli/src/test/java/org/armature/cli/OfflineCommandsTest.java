@@ -3,6 +3,7 @@ package org.armature.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -14,6 +15,7 @@ import java.util.stream.Stream;
 
 import org.armature.offline.D4rlHdf5;
 import org.armature.offline.OfflineDataset;
+import org.armature.offline.algo.OfflineTraining;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,6 +132,41 @@ class OfflineCommandsTest {
         Run wrongEnv = run("offline", "--algo", "bc", "--dataset", data.toString(), "--env", "Hopper-v1");
         assertEquals(1, wrongEnv.exit);
         assertTrue(wrongEnv.err.contains("observation/action dims"), wrongEnv.err);
+    }
+
+    @Test
+    void offlineResumeContinuesAnInterruptedRunAndRejectsMisuse() throws Exception {
+        Path data = dir.resolve("r.h5");
+        assertEquals(0, run("collect", "--env", "Pendulum-v1", "--policy", "random", "--episodes", "2", "--out",
+                data.toString()).exit);
+        Path runDir = dir.resolve("cut");
+        OfflineTraining.Config c = new OfflineTraining.Config("td3bc", data, "Pendulum-v1", 60, 32, "uniform", 0.1, 0,
+                30, 1, true, null, 0.0, runDir, 10, 16, 2, 0.0, java.util.Map.of(), 20);
+        assertThrows(IllegalStateException.class, () -> OfflineTraining.run(c, step -> {
+            if (step == 50) {
+                throw new IllegalStateException("killed"); // the process dies after the checkpoint at step 40
+            }
+        }));
+        Run r = run("offline", "--resume", runDir.toString());
+        assertEquals(0, r.exit, r.err);
+        assertTrue(r.out.contains("normalised score"), r.out);
+        assertTrue(Files.readString(runDir.resolve("result.json")).contains("\"resumed_from_step\" : 40"));
+        assertEquals(3, Files.readAllLines(runDir.resolve("eval.csv")).size(), "header + evaluations at 30 and 60");
+
+        Run again = run("offline", "--resume", runDir.toString());
+        assertEquals(1, again.exit);
+        assertTrue(again.err.contains("already finished"), again.err);
+        Run mixed = run("offline", "--resume", runDir.toString(), "--algo", "bc");
+        assertEquals(1, mixed.exit);
+        assertTrue(mixed.err.contains("--resume takes the run's own config.json"), mixed.err);
+        Run missing = run("offline", "--resume", dir.resolve("nope").toString());
+        assertEquals(1, missing.exit);
+        assertTrue(missing.err.contains("does not exist"), missing.err);
+        Run notARun = run("offline", "--resume", dir.toString());
+        assertEquals(1, notARun.exit);
+        Run nothing = run("offline", "--env", "Pendulum-v1");
+        assertEquals(1, nothing.exit);
+        assertTrue(nothing.err.contains("offline needs --algo, --dataset and --env"), nothing.err);
     }
 
     private static int countTrue(boolean[] b) {

@@ -1,5 +1,8 @@
 package org.armature.offline.algo;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +42,16 @@ public final class Bc implements OfflineAlgorithm {
         this.actor = Nets.mlp(observationDim, cfg.hidden, cfg.layers, actionDim, rng);
         this.actorParams = new ParamGroup(actor.params());
         this.actorOpt = new Adam(actorParams, cfg.learningRate);
+    }
+
+    @Override
+    public void writeState(DataOutputStream out) throws IOException {
+        AlgorithmState.write(out, name(), 0, null, new ParamGroup[]{actorParams}, new Adam[]{actorOpt});
+    }
+
+    @Override
+    public void readState(DataInputStream in) throws IOException {
+        AlgorithmState.read(in, name(), null, new ParamGroup[]{actorParams}, new Adam[]{actorOpt});
     }
 
     @Override

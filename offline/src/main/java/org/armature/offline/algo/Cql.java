@@ -1,5 +1,8 @@
 package org.armature.offline.algo;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +136,20 @@ public final class Cql implements OfflineAlgorithm {
         dLogp = Nets.zeros(n, 1);
         big = Nets.zeros(n + 3 * m, od + ad);
         dBig = Nets.zeros(n + 3 * m, 1);
+    }
+
+    @Override
+    public void writeState(DataOutputStream out) throws IOException {
+        AlgorithmState.write(out, name(), 0, rng, groups(), new Adam[]{actorOpt, criticOpt, alphaOpt});
+    }
+
+    @Override
+    public void readState(DataInputStream in) throws IOException {
+        AlgorithmState.read(in, name(), rng, groups(), new Adam[]{actorOpt, criticOpt, alphaOpt});
+    }
+
+    private ParamGroup[] groups() {
+        return new ParamGroup[]{actorParams, criticParams, criticTargetParams, alphaParams};
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.armature.offline.algo;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +154,20 @@ public final class Iql implements OfflineAlgorithm {
         dV = Nets.zeros(n, 1);
         dQ = Nets.zeros(n, 1);
         dMean = Nets.zeros(n, ad);
+    }
+
+    @Override
+    public void writeState(DataOutputStream out) throws IOException {
+        AlgorithmState.write(out, name(), step, null, groups(), new Adam[]{actorOpt, qOpt, vOpt});
+    }
+
+    @Override
+    public void readState(DataInputStream in) throws IOException {
+        step = AlgorithmState.read(in, name(), null, groups(), new Adam[]{actorOpt, qOpt, vOpt});
+    }
+
+    private ParamGroup[] groups() {
+        return new ParamGroup[]{actorParams, criticParams, criticTargetParams, vParams};
     }
 
     @Override

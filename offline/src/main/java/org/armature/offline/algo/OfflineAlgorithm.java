@@ -1,5 +1,8 @@
 package org.armature.offline.algo;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +41,14 @@ public interface OfflineAlgorithm {
     default boolean squashedGaussianActor() {
         return false;
     }
+
+    /**
+     * Writes everything an exact resume needs (parameters, target networks, optimiser moments, random stream,
+     * counters); {@link #readState} on an algorithm built with the same config restores it bit for bit.
+     */
+    void writeState(DataOutputStream out) throws IOException;
+
+    void readState(DataInputStream in) throws IOException;
 
     /** Resolved hyperparameters, for the run's config. */
     Map<String, Object> hyperparameters();

@@ -1,11 +1,17 @@
 package org.armature.offline.algo;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,16 +39,19 @@ import org.armature.offline.TransitionSampler;
  *   metrics.csv    step, wall time, losses (every logEvery steps)
  *   eval.csv       step, mean return, std, D4RL-normalised score of each evaluation
  *   result.json    final evaluation, steps per second
+ *   checkpoints/latest.ckpt  every {@code checkpointEvery} steps until the run finishes ({@link #resume})
  *   bundle/        final policy bundle (armature eval / deploy), the same place as online training puts it
  * </pre>
  */
 public final class OfflineTraining {
 
-    /** @param rewardScale null: the algorithm's CORL default ({@link #defaultNormalizeRewards}: 1000 / return range, else 1) */
+    /**
+     * @param checkpointEvery gradient steps between checkpoints (0 = none)
+     * @param rewardScale null: the algorithm's CORL default ({@link #defaultNormalizeRewards}: 1000 / return range, else 1) */
     public record Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
                          double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
                          Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden,
-                         int iqlEnsemble, double iqlQuantile, Map<String, String> overrides) {
+                         int iqlEnsemble, double iqlQuantile, Map<String, String> overrides, long checkpointEvery) {
         public Config {
             overrides = overrides == null ? Map.of()
                     : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(overrides)); // keeps --set order
@@ -137,118 +146,369 @@ public final class OfflineTraining {
         if (c.batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + c.batchSize);
         }
-        OfflineDataset raw = DatasetFiles.read(c.dataset);
-        EnvSpec spec;
-        try (Env env = Envs.make(c.envId)) {
-            spec = env.spec();
+        if (c.checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + c.checkpointEvery);
         }
-        if (raw.observationDim() != spec.observationDim() || raw.actionDim() != spec.actionDim()) {
-            throw new IllegalArgumentException(c.dataset + " has observation/action dims " + raw.observationDim() + "/"
-                    + raw.actionDim() + " but " + c.envId + " has " + spec.observationDim() + "/" + spec.actionDim());
-        }
-        Normalization norm = Normalization.of(raw, spec.actionSpace(), c.normalizeStates);
-        double rewardScale = c.rewardScale != null ? c.rewardScale
-                : defaultNormalizeRewards(c.algo, c.envId) ? TrainingData.returnRangeScale(raw) : 1.0;
-        TrainingData data = new TrainingData(raw, norm, rewardScale, 0.0);
-        TransitionSampler sampler = TransitionSampler.create(c.sampler, data.dataset, c.samplerAlpha, c.seed + 1);
-        OfflineAlgorithm algo = create(c.algo, c.envId, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta,
-                c.seed, c.hidden, c.iqlEnsemble, c.iqlQuantile, c.overrides);
-        ReferenceScores.Reference ref = ReferenceScores.find(c.envId).orElse(null);
-
+        Setup s = new Setup(c);
         try {
             Files.createDirectories(c.runDir);
             Map<String, Object> config = new LinkedHashMap<>();
-            config.put("algo", algo.name());
+            config.put("algo", s.algo.name());
             config.put("dataset", c.dataset.toString());
-            config.put("dataset_metadata", raw.metadata());
-            config.put("dataset_transitions", data.size);
+            config.put("dataset_metadata", s.raw.metadata());
+            config.put("dataset_transitions", s.data.size);
             config.put("env_id", c.envId);
             config.put("steps", c.steps);
             config.put("batch_size", c.batchSize);
-            config.put("sampler", sampler.describe());
-            if (sampler instanceof TrajectoryWeightedSampler tw && !tw.note().isEmpty()) {
+            config.put("sampler", s.sampler.describe());
+            if (s.sampler instanceof TrajectoryWeightedSampler tw && !tw.note().isEmpty()) {
                 config.put("sampler_note", tw.note());
             }
             config.put("seed", c.seed);
             config.put("normalize_states", c.normalizeStates);
-            config.put("reward_scale", rewardScale);
+            config.put("reward_scale", s.rewardScale);
             config.put("overrides", c.overrides);
             config.put("eval_every", c.evalEvery);
             config.put("eval_episodes", c.evalEpisodes);
-            config.put("hyperparameters", algo.hyperparameters());
-            config.put("reference_scores", ref);
+            config.put("checkpoint_every", c.checkpointEvery);
+            config.put("hyperparameters", s.algo.hyperparameters());
+            config.put("reference_scores", s.ref);
             config.put("armature_version", DatasetMetadata.currentVersion());
             config.put("java", System.getProperty("java.version"));
             config.put("available_processors", Runtime.getRuntime().availableProcessors());
+            config.put(RUN_KEY, runSection(c));
             Files.writeString(c.runDir.resolve("config.json"), JSON.writeValueAsString(config));
+            Files.deleteIfExists(c.runDir.resolve(CHECKPOINT));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write run directory " + c.runDir + ": " + e.getMessage(), e);
         }
+        return s.train(new ArrayList<>(), 0, 0, 0, progress);
+    }
 
-        OfflineBatch batch = new OfflineBatch(c.batchSize, data.observationDim, data.actionDim);
+    /**
+     * Continues a run from {@code <run>/checkpoints/latest.ckpt} with the configuration in its config.json. The
+     * continuation is exact: the same numbers as a run that was never interrupted (the sampler's stream is
+     * fast-forwarded by the number of batches already drawn; metric and evaluation rows written after the
+     * checkpoint are dropped).
+     */
+    public static Result resume(Path runDir, LongConsumer progress) {
+        if (!Files.isDirectory(runDir)) {
+            throw new IllegalArgumentException("run directory " + runDir + " does not exist");
+        }
+        if (Files.exists(runDir.resolve("result.json"))) {
+            throw new IllegalArgumentException(runDir + " already finished (its result.json exists); nothing to resume");
+        }
+        Path ckpt = runDir.resolve(CHECKPOINT);
+        if (!Files.exists(ckpt)) {
+            throw new IllegalArgumentException(runDir + " has no checkpoint (" + CHECKPOINT + ") to resume from; "
+                    + "offline runs write one every --checkpoint-every steps");
+        }
+        com.fasterxml.jackson.databind.JsonNode root = readConfig(runDir);
+        Config c = configFrom(root.get(RUN_KEY), runDir);
+        long transitions = root.path("dataset_transitions").asLong(-1);
+        Setup s = new Setup(c);
+        if (transitions >= 0 && transitions != s.data.size) {
+            throw new IllegalArgumentException(c.dataset + " now has " + s.data.size + " transitions, the run was "
+                    + "started on " + transitions + "; resume needs the same dataset");
+        }
         List<double[]> evals = new ArrayList<>();
-        long start = System.nanoTime();
-        long trainNanos = 0;
-        try (BufferedWriter metrics = Files.newBufferedWriter(c.runDir.resolve("metrics.csv"), StandardCharsets.UTF_8);
-             BufferedWriter evalCsv = Files.newBufferedWriter(c.runDir.resolve("eval.csv"), StandardCharsets.UTF_8)) {
-            evalCsv.write("step,wall_s,return_mean,return_std,normalized_score\n");
-            List<String> keys = null;
-            for (long step = 1; step <= c.steps; step++) {
-                long t0 = System.nanoTime();
-                sampler.sample(batch.indices);
-                batch.fill(data);
-                algo.update(batch);
-                trainNanos += System.nanoTime() - t0;
-                if (step % c.logEvery == 0 || step == c.steps) {
-                    Map<String, Double> m = algo.lastMetrics();
-                    if (keys == null) {
-                        keys = new ArrayList<>(m.keySet());
-                        metrics.write("step,wall_s," + String.join(",", keys) + "\n");
-                    }
-                    StringBuilder sb = new StringBuilder();
-                    sb.append(step).append(',').append(String.format("%.2f", (System.nanoTime() - start) / 1e9));
-                    for (String k : keys) {
-                        Double v = m.get(k);
-                        sb.append(',').append(v == null ? "" : String.format("%.6g", v));
-                    }
-                    metrics.write(sb.append('\n').toString());
-                    metrics.flush();
-                }
-                if ((c.evalEvery > 0 && step % c.evalEvery == 0) || step == c.steps) {
-                    double[] e = evaluate(algo, norm, c.envId, c.evalEpisodes, c.seed, ref);
-                    evals.add(new double[]{step, e[0], e[1], e[2]});
-                    evalCsv.write(String.format("%d,%.2f,%.4f,%.4f,%.4f%n", step, (System.nanoTime() - start) / 1e9,
-                            e[0], e[1], e[2]));
-                    evalCsv.flush();
-                }
-                if (progress != null) {
-                    progress.accept(step);
-                }
+        long step;
+        double wallSeconds;
+        long trainNanos;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(ckpt), 1 << 16))) {
+            String magic = in.readUTF();
+            if (!magic.equals(CHECKPOINT_MAGIC)) {
+                throw new IllegalArgumentException(ckpt + ": unsupported checkpoint format '" + magic + "', expected "
+                        + CHECKPOINT_MAGIC);
             }
+            step = in.readLong();
+            wallSeconds = in.readDouble();
+            trainNanos = in.readLong();
+            int nEval = in.readInt();
+            for (int i = 0; i < nEval; i++) {
+                evals.add(new double[]{in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()});
+            }
+            s.algo.readState(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics in " + c.runDir + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(ckpt + " is unreadable or truncated: " + e.getMessage(), e);
         }
-        double[] last = evals.get(evals.size() - 1);
-        double sps = c.steps / (trainNanos / 1e9);
-        Result result = new Result(algo.name(), c.envId, sampler.describe(), c.seed, c.steps, last[1], last[2],
-                last[3], sps, evals);
+        if (step < 1 || step >= c.steps) {
+            throw new IllegalArgumentException(ckpt + " is at step " + step + ", outside the run's 1.." + (c.steps - 1));
+        }
+        OfflineBatch scratch = new OfflineBatch(c.batchSize, s.data.observationDim, s.data.actionDim);
+        for (long i = 0; i < step; i++) {
+            s.sampler.sample(scratch.indices); // the sampler's stream is not serialisable: replay its draws
+        }
         try {
-            PolicyExport.write(c.runDir.resolve("bundle"), algo, norm, spec, c.seed, c.steps);
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("algo", result.algo());
-            r.put("env_id", result.envId());
-            r.put("sampler", result.sampler());
-            r.put("seed", result.seed());
-            r.put("steps", result.steps());
-            r.put("final_return", result.finalReturn());
-            r.put("final_return_std", result.finalReturnStd());
-            r.put("final_normalized_score", result.finalNormalizedScore());
-            r.put("gradient_steps_per_second", result.stepsPerSecond());
-            Files.writeString(c.runDir.resolve("result.json"), JSON.writeValueAsString(r));
+            keepRowsUpTo(runDir.resolve("metrics.csv"), step);
+            keepRowsUpTo(runDir.resolve("eval.csv"), step);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write results in " + c.runDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot rewrite the metrics in " + runDir + ": " + e.getMessage(), e);
         }
-        return result;
+        return s.train(evals, step, wallSeconds, trainNanos, progress);
+    }
+
+    /** The gradient steps a run directory was configured for (for a progress bar before {@link #resume}). */
+    public static long totalSteps(Path runDir) {
+        return need(readConfig(runDir).get(RUN_KEY), "steps").asLong();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readConfig(Path runDir) {
+        if (!Files.isDirectory(runDir)) {
+            throw new IllegalArgumentException("run directory " + runDir + " does not exist");
+        }
+        Path f = runDir.resolve("config.json");
+        if (!Files.isRegularFile(f)) {
+            throw new IllegalArgumentException(runDir + " is not an offline run directory (no config.json)");
+        }
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = JSON.readTree(f.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+        if (root == null || root.get(RUN_KEY) == null) {
+            throw new IllegalArgumentException(f + " has no '" + RUN_KEY + "' section (not an offline run, or written "
+                    + "by an Armature version without offline resume)");
+        }
+        return root;
+    }
+
+    static final String CHECKPOINT = "checkpoints/latest.ckpt";
+    private static final String CHECKPOINT_MAGIC = "armature-offline-checkpoint-v1";
+    private static final String RUN_KEY = "run";
+
+    /** The command-line configuration, as config.json keeps it for {@link #resume}. */
+    private static Map<String, Object> runSection(Config c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("algo", c.algo);
+        m.put("dataset", c.dataset.toAbsolutePath().normalize().toString());
+        m.put("env_id", c.envId);
+        m.put("steps", c.steps);
+        m.put("batch_size", c.batchSize);
+        m.put("sampler", c.sampler);
+        m.put("sampler_alpha", c.samplerAlpha);
+        m.put("seed", c.seed);
+        m.put("eval_every", c.evalEvery);
+        m.put("eval_episodes", c.evalEpisodes);
+        m.put("normalize_states", c.normalizeStates);
+        m.put("reward_scale", c.rewardScale);
+        m.put("iql_huber_delta", c.iqlHuberDelta);
+        m.put("log_every", c.logEvery);
+        m.put("hidden", c.hidden);
+        m.put("iql_ensemble", c.iqlEnsemble);
+        m.put("iql_quantile", c.iqlQuantile);
+        m.put("overrides", c.overrides);
+        m.put("checkpoint_every", c.checkpointEvery);
+        return m;
+    }
+
+    private static Config configFrom(com.fasterxml.jackson.databind.JsonNode r, Path runDir) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        r.path("overrides").fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().asText()));
+        com.fasterxml.jackson.databind.JsonNode scale = r.get("reward_scale");
+        return new Config(need(r, "algo").asText(), Path.of(need(r, "dataset").asText()), need(r, "env_id").asText(),
+                need(r, "steps").asLong(), need(r, "batch_size").asInt(), need(r, "sampler").asText(),
+                need(r, "sampler_alpha").asDouble(), need(r, "seed").asLong(), need(r, "eval_every").asLong(),
+                need(r, "eval_episodes").asInt(), need(r, "normalize_states").asBoolean(),
+                scale == null || scale.isNull() ? null : scale.asDouble(), need(r, "iql_huber_delta").asDouble(), runDir,
+                need(r, "log_every").asInt(), need(r, "hidden").asInt(), need(r, "iql_ensemble").asInt(),
+                need(r, "iql_quantile").asDouble(), overrides, need(r, "checkpoint_every").asLong());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode need(com.fasterxml.jackson.databind.JsonNode r, String key) {
+        com.fasterxml.jackson.databind.JsonNode v = r.get(key);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("config.json's '" + RUN_KEY + "' section lacks '" + key + "'");
+        }
+        return v;
+    }
+
+    /** Rewrites a CSV keeping its header and the rows whose first column (the step) is at most {@code step}. */
+    private static void keepRowsUpTo(Path csv, long step) throws IOException {
+        if (!Files.exists(csv)) {
+            return;
+        }
+        List<String> keep = new ArrayList<>();
+        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+            if (keep.isEmpty() || line.isEmpty()) {
+                if (!line.isEmpty()) {
+                    keep.add(line);
+                }
+                continue;
+            }
+            int comma = line.indexOf(',');
+            try {
+                if (Long.parseLong(comma < 0 ? line : line.substring(0, comma)) <= step) {
+                    keep.add(line);
+                }
+            } catch (NumberFormatException e) {
+                // a row cut short by the interruption
+            }
+        }
+        Path tmp = Files.createTempFile(csv.getParent(), "." + csv.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, keep, StandardCharsets.UTF_8);
+            Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Everything a run builds from its config before the first gradient step (deterministic in the config). */
+    private static final class Setup {
+        final Config c;
+        final OfflineDataset raw;
+        final EnvSpec spec;
+        final Normalization norm;
+        final double rewardScale;
+        final TrainingData data;
+        final TransitionSampler sampler;
+        final OfflineAlgorithm algo;
+        final ReferenceScores.Reference ref;
+
+        Setup(Config c) {
+            this.c = c;
+            raw = DatasetFiles.read(c.dataset);
+            try (Env env = Envs.make(c.envId)) {
+                spec = env.spec();
+            }
+            if (raw.observationDim() != spec.observationDim() || raw.actionDim() != spec.actionDim()) {
+                throw new IllegalArgumentException(c.dataset + " has observation/action dims " + raw.observationDim()
+                        + "/" + raw.actionDim() + " but " + c.envId + " has " + spec.observationDim() + "/"
+                        + spec.actionDim());
+            }
+            norm = Normalization.of(raw, spec.actionSpace(), c.normalizeStates);
+            rewardScale = c.rewardScale != null ? c.rewardScale
+                    : defaultNormalizeRewards(c.algo, c.envId) ? TrainingData.returnRangeScale(raw) : 1.0;
+            data = new TrainingData(raw, norm, rewardScale, 0.0);
+            sampler = TransitionSampler.create(c.sampler, data.dataset, c.samplerAlpha, c.seed + 1);
+            algo = create(c.algo, c.envId, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta, c.seed,
+                    c.hidden, c.iqlEnsemble, c.iqlQuantile, c.overrides);
+            ref = ReferenceScores.find(c.envId).orElse(null);
+        }
+
+        /** Gradient steps {@code done + 1 .. c.steps}, appending to metrics.csv and eval.csv when resuming. */
+        Result train(List<double[]> evals, long done, double wallOffset, long trainNanos, LongConsumer progress) {
+            OfflineBatch batch = new OfflineBatch(c.batchSize, data.observationDim, data.actionDim);
+            Path metricsCsv = c.runDir.resolve("metrics.csv");
+            Path evalPath = c.runDir.resolve("eval.csv");
+            List<String> keys = null;
+            try {
+                if (done > 0 && Files.exists(metricsCsv)) {
+                    List<String> lines = Files.readAllLines(metricsCsv, StandardCharsets.UTF_8);
+                    if (!lines.isEmpty()) {
+                        String[] h = lines.get(0).split(",");
+                        keys = new ArrayList<>(List.of(h).subList(2, h.length));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + metricsCsv + ": " + e.getMessage(), e);
+            }
+            java.nio.file.OpenOption[] mode = done > 0
+                    ? new java.nio.file.OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                    : new java.nio.file.OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE};
+            long start = System.nanoTime() - (long) (wallOffset * 1e9);
+            try (BufferedWriter metrics = Files.newBufferedWriter(metricsCsv, StandardCharsets.UTF_8, mode);
+                 BufferedWriter evalCsv = Files.newBufferedWriter(evalPath, StandardCharsets.UTF_8, mode)) {
+                if (done == 0) {
+                    evalCsv.write("step,wall_s,return_mean,return_std,normalized_score\n");
+                }
+                if (progress != null && done > 0) {
+                    progress.accept(done);
+                }
+                for (long step = done + 1; step <= c.steps; step++) {
+                    long t0 = System.nanoTime();
+                    sampler.sample(batch.indices);
+                    batch.fill(data);
+                    algo.update(batch);
+                    trainNanos += System.nanoTime() - t0;
+                    if (step % c.logEvery == 0 || step == c.steps) {
+                        Map<String, Double> m = algo.lastMetrics();
+                        if (keys == null) {
+                            keys = new ArrayList<>(m.keySet());
+                            metrics.write("step,wall_s," + String.join(",", keys) + "\n");
+                        }
+                        StringBuilder sb = new StringBuilder();
+                        sb.append(step).append(',').append(String.format("%.2f", (System.nanoTime() - start) / 1e9));
+                        for (String k : keys) {
+                            Double v = m.get(k);
+                            sb.append(',').append(v == null ? "" : String.format("%.6g", v));
+                        }
+                        metrics.write(sb.append('\n').toString());
+                        metrics.flush();
+                    }
+                    if ((c.evalEvery > 0 && step % c.evalEvery == 0) || step == c.steps) {
+                        double[] e = evaluate(algo, norm, c.envId, c.evalEpisodes, c.seed, ref);
+                        evals.add(new double[]{step, e[0], e[1], e[2]});
+                        evalCsv.write(String.format("%d,%.2f,%.4f,%.4f,%.4f%n", step,
+                                (System.nanoTime() - start) / 1e9, e[0], e[1], e[2]));
+                        evalCsv.flush();
+                    }
+                    if (c.checkpointEvery > 0 && step % c.checkpointEvery == 0 && step < c.steps) {
+                        writeCheckpoint(step, (System.nanoTime() - start) / 1e9, trainNanos, evals);
+                    }
+                    if (progress != null) {
+                        progress.accept(step);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write metrics in " + c.runDir + ": " + e.getMessage(), e);
+            }
+            double[] last = evals.get(evals.size() - 1);
+            double sps = c.steps / (Math.max(1, trainNanos) / 1e9); // training time before a resume included
+            Result result = new Result(algo.name(), c.envId, sampler.describe(), c.seed, c.steps, last[1], last[2],
+                    last[3], sps, evals);
+            try {
+                PolicyExport.write(c.runDir.resolve("bundle"), algo, norm, spec, c.seed, c.steps);
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("algo", result.algo());
+                r.put("env_id", result.envId());
+                r.put("sampler", result.sampler());
+                r.put("seed", result.seed());
+                r.put("steps", result.steps());
+                if (done > 0) {
+                    r.put("resumed_from_step", done);
+                }
+                r.put("final_return", result.finalReturn());
+                r.put("final_return_std", result.finalReturnStd());
+                r.put("final_normalized_score", result.finalNormalizedScore());
+                r.put("gradient_steps_per_second", result.stepsPerSecond());
+                Files.writeString(c.runDir.resolve("result.json"), JSON.writeValueAsString(r));
+                Files.deleteIfExists(c.runDir.resolve(CHECKPOINT));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write results in " + c.runDir + ": " + e.getMessage(), e);
+            }
+            return result;
+        }
+
+        /** {@code checkpoints/latest.ckpt}, written to a temporary file and renamed over the previous one. */
+        private void writeCheckpoint(long step, double wallSeconds, long trainNanos, List<double[]> evals)
+                throws IOException {
+            Path f = c.runDir.resolve(CHECKPOINT);
+            Files.createDirectories(f.getParent());
+            Path tmp = Files.createTempFile(f.getParent(), ".latest", ".tmp");
+            try {
+                try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                        Files.newOutputStream(tmp), 1 << 16))) {
+                    out.writeUTF(CHECKPOINT_MAGIC);
+                    out.writeLong(step);
+                    out.writeDouble(wallSeconds);
+                    out.writeLong(trainNanos);
+                    out.writeInt(evals.size());
+                    for (double[] e : evals) {
+                        for (int i = 0; i < 4; i++) {
+                            out.writeDouble(e[i]);
+                        }
+                    }
+                    algo.writeState(out);
+                }
+                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
     }
 
     /** Mean and std of the return over seeded episodes, and the D4RL-normalised score (NaN without a reference). */

@@ -1,5 +1,8 @@
 package org.armature.offline.algo;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +103,20 @@ public final class Td3Bc implements OfflineAlgorithm {
         dActor = Nets.zeros(n, ad);
         dQpi = Nets.zeros(n, 1);
         nextAction = Nets.zeros(n, ad);
+    }
+
+    @Override
+    public void writeState(DataOutputStream out) throws IOException {
+        AlgorithmState.write(out, name(), step, rng, groups(), new Adam[]{actorOpt, criticOpt});
+    }
+
+    @Override
+    public void readState(DataInputStream in) throws IOException {
+        step = AlgorithmState.read(in, name(), rng, groups(), new Adam[]{actorOpt, criticOpt});
+    }
+
+    private ParamGroup[] groups() {
+        return new ParamGroup[]{actorParams, actorTargetParams, criticParams, criticTargetParams};
     }
 
     @Override

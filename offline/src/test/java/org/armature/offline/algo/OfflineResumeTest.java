@@ -1,0 +1,124 @@
+package org.armature.offline.algo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.armature.envs.Env;
+import org.armature.envs.Envs;
+import org.armature.offline.Collector;
+import org.armature.offline.D4rlHdf5;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A run killed after a checkpoint and resumed ends with the same numbers as one that was never interrupted. */
+class OfflineResumeTest {
+
+    @TempDir
+    static Path dir;
+    static Path data;
+
+    /** Thrown from the progress callback: the process "dies" after this step. */
+    static final class Killed extends RuntimeException {
+    }
+
+    @BeforeAll
+    static void dataset() {
+        try (Env env = Envs.make("Pendulum-v1")) {
+            data = D4rlHdf5.write(Collector.collect("Pendulum-v1", Collector.randomPolicy(env.spec(), 4), "random", 3,
+                    7, 0, null), dir.resolve("random.h5"));
+        }
+    }
+
+    static OfflineTraining.Config config(String algo, String sampler, Path runDir) {
+        return new OfflineTraining.Config(algo, data, "Pendulum-v1", 70, 32, sampler, 0.1, 5, 30, 1, true, null, 0.0,
+                runDir, 10, 16, 2, 0.0, Map.of(), 20);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"bc,uniform", "td3bc,rw", "iql,aw", "cql,uniform"})
+    void resumedRunMatchesAnUninterruptedOne(String algo, String sampler) throws Exception {
+        Path whole = dir.resolve(algo + "-whole");
+        OfflineTraining.Result a = OfflineTraining.run(config(algo, sampler, whole), null);
+        assertFalse(Files.exists(whole.resolve(OfflineTraining.CHECKPOINT)), "a finished run keeps no checkpoint");
+
+        Path cut = dir.resolve(algo + "-cut");
+        assertThrows(Killed.class, () -> OfflineTraining.run(config(algo, sampler, cut), step -> {
+            if (step == 55) {
+                throw new Killed(); // after the checkpoint at 40, the evaluation at 30 and metric rows up to 50
+            }
+        }));
+        assertTrue(Files.exists(cut.resolve(OfflineTraining.CHECKPOINT)));
+        assertFalse(Files.exists(cut.resolve("result.json")));
+        List<Long> seen = new ArrayList<>();
+        OfflineTraining.Result b = OfflineTraining.resume(cut, seen::add);
+        assertEquals(40, seen.get(0));
+        assertEquals(70, seen.get(seen.size() - 1));
+
+        assertEquals(a.finalReturn(), b.finalReturn(), 0.0);
+        assertEquals(a.evaluations().size(), b.evaluations().size());
+        for (int i = 0; i < a.evaluations().size(); i++) {
+            assertArrayEquals(a.evaluations().get(i), b.evaluations().get(i), 0.0);
+        }
+        assertEquals(withoutWallTime(whole.resolve("metrics.csv")), withoutWallTime(cut.resolve("metrics.csv")));
+        assertEquals(withoutWallTime(whole.resolve("eval.csv")), withoutWallTime(cut.resolve("eval.csv")));
+        assertArrayEquals(Files.readAllBytes(whole.resolve("bundle/actor.params")),
+                Files.readAllBytes(cut.resolve("bundle/actor.params")));
+        assertFalse(Files.exists(cut.resolve(OfflineTraining.CHECKPOINT)));
+
+        IllegalArgumentException done = assertThrows(IllegalArgumentException.class,
+                () -> OfflineTraining.resume(cut, null));
+        assertTrue(done.getMessage().contains("already finished"), done.getMessage());
+    }
+
+    @Test
+    void resumeNamesWhatIsMissing() throws Exception {
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> OfflineTraining.resume(dir.resolve("nope"), null));
+        assertTrue(none.getMessage().contains("does not exist"), none.getMessage());
+
+        Path early = dir.resolve("early");
+        assertThrows(Killed.class, () -> OfflineTraining.run(config("bc", "uniform", early), step -> {
+            if (step == 15) {
+                throw new Killed();
+            }
+        }));
+        IllegalArgumentException noCkpt = assertThrows(IllegalArgumentException.class,
+                () -> OfflineTraining.resume(early, null));
+        assertTrue(noCkpt.getMessage().contains("has no checkpoint"), noCkpt.getMessage());
+
+        Path broken = dir.resolve("broken");
+        assertThrows(Killed.class, () -> OfflineTraining.run(config("bc", "uniform", broken), step -> {
+            if (step == 25) {
+                throw new Killed();
+            }
+        }));
+        Path ckpt = broken.resolve(OfflineTraining.CHECKPOINT);
+        byte[] bytes = Files.readAllBytes(ckpt);
+        Files.write(ckpt, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class,
+                () -> OfflineTraining.resume(broken, null));
+        assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
+    }
+
+    private static List<String> withoutWallTime(Path csv) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(csv)) {
+            String[] f = line.split(",", -1);
+            f[1] = "";
+            out.add(String.join(",", f));
+        }
+        return out;
+    }
+}
