@@ -63,9 +63,13 @@ public final class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--no-normalize-states", description = "train on raw observations (CORL normalises)")
     boolean noNormalize;
 
-    @Option(names = "--reward-scale", description = "multiply rewards (default as CORL's locomotion configs: IQL, "
-            + "and CQL on Hopper, 1000 / dataset return range; others 1)")
+    @Option(names = "--reward-scale", description = "multiply rewards (default as CORL's locomotion configs: IQL "
+            + "1000 / dataset return range, CQL on Hopper 5 x 1000 / return range; others 1)")
     Double rewardScale;
+
+    @Option(names = "--reward-bias", description = "add to rewards after scaling (default as CORL: -1 for CQL on "
+            + "Hopper, else 0)")
+    Double rewardBias;
 
     @Option(names = "--huber", defaultValue = "0", paramLabel = "DELTA",
             description = "IQL only: RIQL's Huber critic loss with this threshold (0 = squared loss)")
@@ -127,8 +131,8 @@ public final class TrainOfflineCommand implements Callable<Integer> {
         Path dir = runDir != null ? runDir
                 : Path.of("runs", "offline-" + algo + "-" + env + "-" + sampler + "-s" + seed);
         OfflineTraining.Config c = new OfflineTraining.Config(algo, dataset, env, steps, batchSize, sampler, alpha,
-                seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, huber, dir, logEvery, hidden, qEnsemble,
-                quantile, overrides, checkpointEvery);
+                seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, rewardBias, huber, dir, logEvery, hidden,
+                qEnsemble, quantile, overrides, checkpointEvery);
         OfflineTraining.Result r;
         try (OfflineProgress p = new OfflineProgress("offline " + algo, steps, "step")) {
             r = OfflineTraining.run(c, p::stepTo);

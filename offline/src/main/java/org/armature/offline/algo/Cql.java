@@ -31,6 +31,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   with N = 10 actions per source: uniform on [−1, 1]^|A| (ρ = 0.5^|A|), and π's samples at s and at s' (both
  *   evaluated at s, ρ = their detached density).
  * </pre>
+ * Rewards on Hopper arrive as CORL trains them, {@code 5 · r · 1000 / (return range) − 1}
+ * ({@link OfflineTraining#defaultRewardAffine}); raw elsewhere.
  * The policy is a tanh-squashed Gaussian from the network core ({@link SquashedGaussianHead}: CleanRL's bounded
  * log-std, where CORL clamps to [−20, 2]).
  */

@@ -47,10 +47,12 @@ public final class OfflineTraining {
 
     /**
      * @param checkpointEvery gradient steps between checkpoints (0 = none)
-     * @param rewardScale null: the algorithm's CORL default ({@link #defaultNormalizeRewards}: 1000 / return range, else 1) */
+     * @param rewardScale null: the algorithm's CORL default ({@link #defaultNormalizeRewards}: 1000 / return range
+     *                    times {@link #defaultRewardAffine}'s scale, else 1)
+     * @param rewardBias  null: {@link #defaultRewardAffine}'s bias when rewards are normalised by default, else 0 */
     public record Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
                          double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
-                         Double rewardScale, double iqlHuberDelta, Path runDir, int logEvery, int hidden,
+                         Double rewardScale, Double rewardBias, double iqlHuberDelta, Path runDir, int logEvery, int hidden,
                          int iqlEnsemble, double iqlQuantile, Map<String, String> overrides, long checkpointEvery) {
         public Config {
             overrides = overrides == null ? Map.of()
@@ -129,6 +131,16 @@ public final class OfflineTraining {
         };
     }
 
+    /**
+     * {@code {scale, bias}} applied after the 1000 / return-range normalisation when it is on by default: CORL's
+     * {@code cql.py} then computes {@code r · reward_scale + reward_bias} with its TrainConfig defaults
+     * {@code reward_scale = 5.0, reward_bias = -1.0} (the Hopper yamls do not override them); IQL's
+     * {@code modify_reward} has no such step.
+     */
+    public static double[] defaultRewardAffine(String algo) {
+        return algo.equalsIgnoreCase("cql") ? new double[]{5.0, -1.0} : new double[]{1.0, 0.0};
+    }
+
     /** CORL's per-task configs single out Hopper (IQL's actor and τ, CQL's reward normalisation). */
     static boolean isHopper(String envId) {
         return envId != null && envId.toLowerCase(java.util.Locale.ROOT).startsWith("hopper");
@@ -167,6 +179,7 @@ public final class OfflineTraining {
             config.put("seed", c.seed);
             config.put("normalize_states", c.normalizeStates);
             config.put("reward_scale", s.rewardScale);
+            config.put("reward_bias", s.rewardBias);
             config.put("overrides", c.overrides);
             config.put("eval_every", c.evalEvery);
             config.put("eval_episodes", c.evalEpisodes);
@@ -293,6 +306,7 @@ public final class OfflineTraining {
         m.put("eval_episodes", c.evalEpisodes);
         m.put("normalize_states", c.normalizeStates);
         m.put("reward_scale", c.rewardScale);
+        m.put("reward_bias", c.rewardBias);
         m.put("iql_huber_delta", c.iqlHuberDelta);
         m.put("log_every", c.logEvery);
         m.put("hidden", c.hidden);
@@ -307,11 +321,13 @@ public final class OfflineTraining {
         Map<String, String> overrides = new LinkedHashMap<>();
         r.path("overrides").fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().asText()));
         com.fasterxml.jackson.databind.JsonNode scale = r.get("reward_scale");
+        com.fasterxml.jackson.databind.JsonNode bias = r.get("reward_bias");
         return new Config(need(r, "algo").asText(), Path.of(need(r, "dataset").asText()), need(r, "env_id").asText(),
                 need(r, "steps").asLong(), need(r, "batch_size").asInt(), need(r, "sampler").asText(),
                 need(r, "sampler_alpha").asDouble(), need(r, "seed").asLong(), need(r, "eval_every").asLong(),
                 need(r, "eval_episodes").asInt(), need(r, "normalize_states").asBoolean(),
-                scale == null || scale.isNull() ? null : scale.asDouble(), need(r, "iql_huber_delta").asDouble(), runDir,
+                scale == null || scale.isNull() ? null : scale.asDouble(),
+                bias == null || bias.isNull() ? null : bias.asDouble(), need(r, "iql_huber_delta").asDouble(), runDir,
                 need(r, "log_every").asInt(), need(r, "hidden").asInt(), need(r, "iql_ensemble").asInt(),
                 need(r, "iql_quantile").asDouble(), overrides, need(r, "checkpoint_every").asLong());
     }
@@ -362,6 +378,7 @@ public final class OfflineTraining {
         final EnvSpec spec;
         final Normalization norm;
         final double rewardScale;
+        final double rewardBias;
         final TrainingData data;
         final TransitionSampler sampler;
         final OfflineAlgorithm algo;
@@ -379,9 +396,12 @@ public final class OfflineTraining {
                         + spec.actionDim());
             }
             norm = Normalization.of(raw, spec.actionSpace(), c.normalizeStates);
+            boolean normalizeRewards = c.rewardScale == null && defaultNormalizeRewards(c.algo, c.envId);
+            double[] affine = defaultRewardAffine(c.algo);
             rewardScale = c.rewardScale != null ? c.rewardScale
-                    : defaultNormalizeRewards(c.algo, c.envId) ? TrainingData.returnRangeScale(raw) : 1.0;
-            data = new TrainingData(raw, norm, rewardScale, 0.0);
+                    : normalizeRewards ? TrainingData.returnRangeScale(raw) * affine[0] : 1.0;
+            rewardBias = c.rewardBias != null ? c.rewardBias : normalizeRewards ? affine[1] : 0.0;
+            data = new TrainingData(raw, norm, rewardScale, rewardBias);
             sampler = TransitionSampler.create(c.sampler, data.dataset, c.samplerAlpha, c.seed + 1);
             algo = create(c.algo, c.envId, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta, c.seed,
                     c.hidden, c.iqlEnsemble, c.iqlQuantile, c.overrides);

@@ -42,7 +42,7 @@ class OfflineResumeTest {
     }
 
     static OfflineTraining.Config config(String algo, String sampler, Path runDir) {
-        return new OfflineTraining.Config(algo, data, "Pendulum-v1", 70, 32, sampler, 0.1, 5, 30, 1, true, null, 0.0,
+        return new OfflineTraining.Config(algo, data, "Pendulum-v1", 70, 32, sampler, 0.1, 5, 30, 1, true, null, null, 0.0,
                 runDir, 10, 16, 2, 0.0, Map.of(), 20);
     }
 
