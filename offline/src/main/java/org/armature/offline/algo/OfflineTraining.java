@@ -191,7 +191,8 @@ public final class OfflineTraining {
             config.put("available_processors", Runtime.getRuntime().availableProcessors());
             config.put(RUN_KEY, runSection(c));
             Files.writeString(c.runDir.resolve("config.json"), JSON.writeValueAsString(config));
-            Files.deleteIfExists(c.runDir.resolve(CHECKPOINT));
+            Files.deleteIfExists(c.runDir.resolve(CHECKPOINT)); // a reused directory: the old run's end markers go
+            Files.deleteIfExists(c.runDir.resolve("result.json"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write run directory " + c.runDir + ": " + e.getMessage(), e);
         }

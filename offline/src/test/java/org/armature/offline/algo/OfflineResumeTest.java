@@ -112,6 +112,19 @@ class OfflineResumeTest {
         assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
     }
 
+    @Test
+    void aFreshRunInAReusedDirectoryCanBeResumed() {
+        Path reused = dir.resolve("reused");
+        OfflineTraining.run(config("bc", "uniform", reused), null);
+        assertThrows(Killed.class, () -> OfflineTraining.run(config("bc", "uniform", reused), step -> {
+            if (step == 45) {
+                throw new Killed();
+            }
+        }));
+        assertFalse(Files.exists(reused.resolve("result.json")), "the previous run's result is gone");
+        assertEquals(70, OfflineTraining.resume(reused, null).steps());
+    }
+
     private static List<String> withoutWallTime(Path csv) throws Exception {
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(csv)) {
