@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.armature.envs.Env;
@@ -217,7 +219,7 @@ public final class OfflineTraining {
             throw new IllegalArgumentException(runDir + " has no checkpoint (" + CHECKPOINT + ") to resume from; "
                     + "offline runs write one every --checkpoint-every steps");
         }
-        com.fasterxml.jackson.databind.JsonNode root = readConfig(runDir);
+        JsonNode root = readConfig(runDir);
         Config c = configFrom(root.get(RUN_KEY), runDir);
         long transitions = root.path("dataset_transitions").asLong(-1);
         Setup s = new Setup(c);
@@ -267,7 +269,7 @@ public final class OfflineTraining {
         return need(readConfig(runDir).get(RUN_KEY), "steps").asLong();
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode readConfig(Path runDir) {
+    private static JsonNode readConfig(Path runDir) {
         if (!Files.isDirectory(runDir)) {
             throw new IllegalArgumentException("run directory " + runDir + " does not exist");
         }
@@ -275,7 +277,7 @@ public final class OfflineTraining {
         if (!Files.isRegularFile(f)) {
             throw new IllegalArgumentException(runDir + " is not an offline run directory (no config.json)");
         }
-        com.fasterxml.jackson.databind.JsonNode root;
+        JsonNode root;
         try {
             root = JSON.readTree(f.toFile());
         } catch (IOException e) {
@@ -318,11 +320,11 @@ public final class OfflineTraining {
         return m;
     }
 
-    private static Config configFrom(com.fasterxml.jackson.databind.JsonNode r, Path runDir) {
+    private static Config configFrom(JsonNode r, Path runDir) {
         Map<String, String> overrides = new LinkedHashMap<>();
         r.path("overrides").fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().asText()));
-        com.fasterxml.jackson.databind.JsonNode scale = r.get("reward_scale");
-        com.fasterxml.jackson.databind.JsonNode bias = r.get("reward_bias");
+        JsonNode scale = r.get("reward_scale");
+        JsonNode bias = r.get("reward_bias");
         return new Config(need(r, "algo").asText(), Path.of(need(r, "dataset").asText()), need(r, "env_id").asText(),
                 need(r, "steps").asLong(), need(r, "batch_size").asInt(), need(r, "sampler").asText(),
                 need(r, "sampler_alpha").asDouble(), need(r, "seed").asLong(), need(r, "eval_every").asLong(),
@@ -333,8 +335,8 @@ public final class OfflineTraining {
                 need(r, "iql_quantile").asDouble(), overrides, need(r, "checkpoint_every").asLong());
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode need(com.fasterxml.jackson.databind.JsonNode r, String key) {
-        com.fasterxml.jackson.databind.JsonNode v = r.get(key);
+    private static JsonNode need(JsonNode r, String key) {
+        JsonNode v = r.get(key);
         if (v == null || v.isNull()) {
             throw new IllegalArgumentException("config.json's '" + RUN_KEY + "' section lacks '" + key + "'");
         }
@@ -426,9 +428,9 @@ public final class OfflineTraining {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + metricsCsv + ": " + e.getMessage(), e);
             }
-            java.nio.file.OpenOption[] mode = done > 0
-                    ? new java.nio.file.OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND}
-                    : new java.nio.file.OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            OpenOption[] mode = done > 0
+                    ? new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                    : new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE};
             long start = System.nanoTime() - (long) (wallOffset * 1e9);
             try (BufferedWriter metrics = Files.newBufferedWriter(metricsCsv, StandardCharsets.UTF_8, mode);
