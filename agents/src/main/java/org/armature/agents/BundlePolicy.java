@@ -116,10 +116,17 @@ public final class BundlePolicy implements Policy {
         }
         forward(observation);
         float[] a = new float[actDim];
+        PolicyBundles.AffineLogStd affine = spec.policy().logStd();
         for (int j = 0; j < actDim; j++) {
-            double ls = org.armature.nn.SquashedGaussianHead.LOG_STD_MIN + 0.5
-                    * (org.armature.nn.SquashedGaussianHead.LOG_STD_MAX - org.armature.nn.SquashedGaussianHead.LOG_STD_MIN)
-                    * (Kernels.tanh(out[actDim + j]) + 1.0);
+            double raw = out[actDim + j];
+            double ls;
+            if (affine == null) {
+                ls = org.armature.nn.SquashedGaussianHead.LOG_STD_MIN + 0.5
+                        * (org.armature.nn.SquashedGaussianHead.LOG_STD_MAX - org.armature.nn.SquashedGaussianHead.LOG_STD_MIN)
+                        * (Kernels.tanh(raw) + 1.0);
+            } else {
+                ls = Math.max(affine.min(), Math.min(affine.max(), affine.multiplier() * raw + affine.offset()));
+            }
             double u = out[j] + Math.exp(ls) * rng.nextGaussian();
             a[j] = (float) (Kernels.tanh(u) * scale[j] + center[j]);
         }

@@ -44,8 +44,19 @@ public final class PolicyBundles {
     public record Normalization(float[] mean, float[] std, double clip) {
     }
 
-    /** The policy network: head type, layer list, weight file (relative to the bundle directory). */
-    public record Network(String type, List<LayerSpec> layers, String weights) {
+    /**
+     * The policy network: head type, layer list, weight file (relative to the bundle directory), and for a
+     * squashed Gaussian with CORL's log-std map its learnt scalars (absent: CleanRL's bounded map).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Network(String type, List<LayerSpec> layers, String weights, AffineLogStd logStd) {
+        public Network(String type, List<LayerSpec> layers, String weights) {
+            this(type, layers, weights, null);
+        }
+    }
+
+    /** {@code log_std = clamp(multiplier * raw + offset, min, max)} (CORL's TanhGaussianPolicy). */
+    public record AffineLogStd(double multiplier, double offset, double min, double max) {
     }
 
     /** Where the policy came from. */
@@ -91,6 +102,13 @@ public final class PolicyBundles {
         }
         if (s.policy() == null || s.policy().layers() == null || s.policy().weights() == null) {
             throw new IOException(f + ": 'policy' needs 'type', 'layers' and 'weights'");
+        }
+        AffineLogStd ls = s.policy().logStd();
+        if (ls != null && !(SQUASHED_GAUSSIAN.equals(s.policy().type()) && Double.isFinite(ls.multiplier())
+                && Double.isFinite(ls.offset()) && Double.isFinite(ls.min()) && Double.isFinite(ls.max())
+                && ls.min() < ls.max())) {
+            throw new IOException(f + ": 'policy.logStd' needs a " + SQUASHED_GAUSSIAN
+                    + " policy and finite multiplier, offset, min < max");
         }
         if (s.observationSpace() == null || s.actionSpace() == null) {
             throw new IOException(f + ": 'observationSpace' and 'actionSpace' are required");

@@ -41,6 +41,55 @@ public final class Linear implements Layer {
         b.hostWritten();
     }
 
+    /**
+     * Re-initialises as {@code torch.nn.init.orthogonal_(weight, gain)} with a zero bias (the initialisation of
+     * CORL's {@code orthogonal_init}, after Saxe et al. 2014): a Gaussian matrix is orthonormalised (Gram-Schmidt in
+     * double precision, which is QR with a positive diagonal of R, PyTorch's sign convention), so W has orthonormal
+     * columns when {@code in >= out} and orthonormal rows otherwise, times {@code gain}.
+     */
+    public void initOrthogonal(double gain, Rng rng) {
+        int tall = Math.max(in, out);
+        int wide = Math.min(in, out);
+        double[][] q = new double[wide][tall]; // q[c] = column c of a tall x wide matrix
+        for (int c = 0; c < wide; c++) {
+            for (int r = 0; r < tall; r++) {
+                q[c][r] = rng.nextGaussian();
+            }
+        }
+        for (int c = 0; c < wide; c++) {
+            for (int p = 0; p < c; p++) { // modified Gram-Schmidt
+                double dot = 0;
+                for (int r = 0; r < tall; r++) {
+                    dot += q[p][r] * q[c][r];
+                }
+                for (int r = 0; r < tall; r++) {
+                    q[c][r] -= dot * q[p][r];
+                }
+            }
+            double norm = 0;
+            for (int r = 0; r < tall; r++) {
+                norm += q[c][r] * q[c][r];
+            }
+            norm = Math.sqrt(norm);
+            for (int r = 0; r < tall; r++) {
+                q[c][r] /= norm;
+            }
+        }
+        Mat w = weight.value().toHost();
+        for (int i = 0; i < in; i++) {
+            for (int j = 0; j < out; j++) {
+                // W is in x out: the tall matrix itself when in >= out, its transpose otherwise
+                w.set(i * out + j, gain * (in >= out ? q[j][i] : q[i][j]));
+            }
+        }
+        w.hostWritten();
+        Mat b = bias.value().toHost();
+        for (int j = 0; j < out; j++) {
+            b.set(j, 0.0);
+        }
+        b.hostWritten();
+    }
+
     public Param weight() {
         return weight;
     }

@@ -16,6 +16,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  * softplus(-2u))} (no {@code + 1e-6} fudge), so log-probabilities are exact densities of the scaled action.
  * {@link #backward} gives the gradient w.r.t. {@code [mu | raw]} for upstream gradients on the action and on the
  * log-probability, with {@code eps} held fixed (pathwise derivative).
+ *
+ * <p>{@link #affineClamped} builds the head with CORL's ({@code cql.py} {@code TanhGaussianPolicy}, after rlkit)
+ * log-std map instead: {@code log_std = clamp(m * raw + c, -20, 2)} with two learnable scalars, the multiplier
+ * {@code m} (initially 1) and the offset {@code c} (initially -1), listed in {@link #params()}; their gradients
+ * accumulate in {@link #backward} (zero where the clamp is active, as {@code torch.clamp}).
  */
 public final class SquashedGaussianHead {
 
@@ -24,6 +29,9 @@ public final class SquashedGaussianHead {
     public static final double LOG_STD_MAX = 2.0;
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
     private static final double LOG2 = Math.log(2);
+    /** CORL {@code ReparameterizedTanhGaussian} log_std_min / log_std_max. */
+    public static final double CORL_LOG_STD_MIN = -20.0;
+    public static final double CORL_LOG_STD_MAX = 2.0;
 
     private final int actionDim;
     private final double[] scale;
@@ -40,8 +48,28 @@ public final class SquashedGaussianHead {
     private Mat lastU;
     private Mat lastLogStd;
     private Mat lastRawTanh;
+    /** Null for CleanRL's bounded map; CORL's learnable multiplier and offset otherwise. */
+    private final Param logStdMultiplier;
+    private final Param logStdOffset;
+    private final BatchBuffers rawBuf;
+    private Mat lastRaw;
 
+    /** The head with CleanRL's bounded log-std map (no parameters of its own). */
     public SquashedGaussianHead(float[] low, float[] high, DataType dtype) {
+        this(low, high, dtype, false, 0, 0);
+    }
+
+    /**
+     * The head with CORL's map {@code log_std = clamp(m * raw + c, -20, 2)}, {@code m} and {@code c} learnable and
+     * initialised to {@code multiplierInit} / {@code offsetInit} (CORL: 1 and -1).
+     */
+    public static SquashedGaussianHead affineClamped(float[] low, float[] high, DataType dtype, double multiplierInit,
+                                                     double offsetInit) {
+        return new SquashedGaussianHead(low, high, dtype, true, multiplierInit, offsetInit);
+    }
+
+    private SquashedGaussianHead(float[] low, float[] high, DataType dtype, boolean affine, double multiplierInit,
+                                 double offsetInit) {
         this.actionDim = low.length;
         this.scale = new double[actionDim];
         this.center = new double[actionDim];
@@ -63,6 +91,41 @@ public final class SquashedGaussianHead {
         this.logStdBuf = new BatchBuffers(dtype, actionDim);
         this.rawTanhBuf = new BatchBuffers(dtype, actionDim);
         this.inGrads = new BatchBuffers(dtype, 2 * actionDim);
+        if (affine) {
+            logStdMultiplier = new Param("log_std_multiplier", dtype, 1, 1);
+            logStdOffset = new Param("log_std_offset", dtype, 1, 1);
+            logStdMultiplier.value().set(0, multiplierInit);
+            logStdMultiplier.value().hostWritten();
+            logStdOffset.value().set(0, offsetInit);
+            logStdOffset.value().hostWritten();
+            rawBuf = new BatchBuffers(dtype, actionDim);
+        } else {
+            logStdMultiplier = null;
+            logStdOffset = null;
+            rawBuf = null;
+        }
+    }
+
+    /** The head's own trainable parameters: none for the bounded map; multiplier and offset for CORL's. */
+    public java.util.List<Param> params() {
+        return logStdMultiplier == null ? java.util.List.of() : java.util.List.of(logStdMultiplier, logStdOffset);
+    }
+
+    /** True for CORL's learnable, clamped log-std map. */
+    public boolean affineLogStd() {
+        return logStdMultiplier != null;
+    }
+
+    /** Current {@code {multiplier, offset}} of CORL's map (null for the bounded map). */
+    public double[] logStdAffine() {
+        return logStdMultiplier == null ? null
+                : new double[]{logStdMultiplier.value().toHost().get(0), logStdOffset.value().toHost().get(0)};
+    }
+
+    /** CORL's map for given multiplier and offset (shared with bundle inference). */
+    public static double affineClampedLogStd(double raw, double multiplier, double offset) {
+        double z = multiplier * raw + offset;
+        return z < CORL_LOG_STD_MIN ? CORL_LOG_STD_MIN : Math.min(z, CORL_LOG_STD_MAX);
     }
 
     public int actionDim() {
@@ -100,6 +163,9 @@ public final class SquashedGaussianHead {
         Mat u = uBuf.get(rows);
         Mat logStd = logStdBuf.get(rows);
         Mat rawTanh = rawTanhBuf.get(rows);
+        boolean affine = logStdMultiplier != null;
+        Mat rawKept = affine ? rawBuf.get(rows) : null;
+        double[] mc = affine ? logStdAffine() : null;
         in.toHost();
         if (fixedEps != null) {
             eps.copyFrom(fixedEps);
@@ -109,8 +175,18 @@ public final class SquashedGaussianHead {
             for (int j = 0; j < a; j++) {
                 double mu = in.get(r * 2 * a + j);
                 double raw = in.get(r * 2 * a + a + j);
-                double rt = Kernels.tanh(raw);
-                double ls = LOG_STD_MIN + 0.5 * (LOG_STD_MAX - LOG_STD_MIN) * (rt + 1.0);
+                double rt;
+                double ls;
+                if (affine) {
+                    // rt holds d log_std / d z: 1 inside the clamp range, 0 where it clamps
+                    double z = mc[0] * raw + mc[1];
+                    ls = affineClampedLogStd(raw, mc[0], mc[1]);
+                    rt = z >= CORL_LOG_STD_MIN && z <= CORL_LOG_STD_MAX ? 1.0 : 0.0;
+                    rawKept.set(r * a + j, raw);
+                } else {
+                    rt = Kernels.tanh(raw);
+                    ls = LOG_STD_MIN + 0.5 * (LOG_STD_MAX - LOG_STD_MIN) * (rt + 1.0);
+                }
                 double e = fixedEps != null ? eps.get(r * a + j) : rng.nextGaussian();
                 double uu = mu + Math.exp(ls) * e;
                 int k = r * a + j;
@@ -129,6 +205,10 @@ public final class SquashedGaussianHead {
         u.hostWritten();
         logStd.hostWritten();
         rawTanh.hostWritten();
+        if (affine) {
+            rawKept.hostWritten();
+        }
+        lastRaw = rawKept;
         lastEps = eps;
         lastU = u;
         lastLogStd = logStd;
@@ -156,6 +236,10 @@ public final class SquashedGaussianHead {
             dLogProb.toHost();
         }
         double span = 0.5 * (LOG_STD_MAX - LOG_STD_MIN);
+        boolean affine = logStdMultiplier != null;
+        double multiplier = affine ? logStdMultiplier.value().toHost().get(0) : 0.0;
+        double gMultiplier = 0;
+        double gOffset = 0;
         for (int r = 0; r < rows; r++) {
             double gl = dLogProb == null ? 0.0 : dLogProb.get(r);
             for (int j = 0; j < a; j++) {
@@ -170,10 +254,25 @@ public final class SquashedGaussianHead {
                 double dLogStd = du * sigma * lastEps.get(k) - gl;
                 double rt = lastRawTanh.get(k);
                 dIn.set(r * 2 * a + j, du);
-                dIn.set(r * 2 * a + a + j, dLogStd * span * (1.0 - rt * rt));
+                if (affine) {
+                    double dz = dLogStd * rt; // rt is the clamp's pass-through mask here
+                    dIn.set(r * 2 * a + a + j, dz * multiplier);
+                    gMultiplier += dz * lastRaw.get(k);
+                    gOffset += dz;
+                } else {
+                    dIn.set(r * 2 * a + a + j, dLogStd * span * (1.0 - rt * rt));
+                }
             }
         }
         dIn.hostWritten();
+        if (affine) {
+            Mat gm = logStdMultiplier.grad().toHost();
+            gm.set(0, gm.get(0) + gMultiplier);
+            gm.hostWritten();
+            Mat go = logStdOffset.grad().toHost();
+            go.set(0, go.get(0) + gOffset);
+            go.hostWritten();
+        }
         return dIn;
     }
 
@@ -200,8 +299,10 @@ public final class SquashedGaussianHead {
 
     /** Batch-1 sampled action from a network output row. */
     public void sample(float[] in, Rng rng, float[] out) {
+        double[] mc = logStdAffine();
         for (int j = 0; j < actionDim; j++) {
-            double ls = logStd(in[actionDim + j]);
+            double raw = in[actionDim + j];
+            double ls = mc == null ? logStd(raw) : affineClampedLogStd(raw, mc[0], mc[1]);
             double uu = in[j] + Math.exp(ls) * rng.nextGaussian();
             out[j] = (float) (Kernels.tanh(uu) * scale[j] + center[j]);
         }

@@ -111,6 +111,63 @@ class LayerGradientTest {
     }
 
     @Test
+    void corlAffineClampedLogStdHead() {
+        Rng rng = new Rng(10);
+        int a = 3;
+        int b = 5;
+        SquashedGaussianHead head = SquashedGaussianHead.affineClamped(new float[]{-2, -1, 0}, new float[]{2, 1, 3}, D,
+                1.3, -0.7);
+        Mat in = GradCheck.random(b, 2 * a, rng, 1.0);
+        in.set(a, 30.0); // row 0, first log-std input: 1.3 * 30 - 0.7 > 2, clamped (no gradient through it)
+        in.set(a + 1, -30.0); // clamped at -20
+        in.hostWritten();
+        Mat eps = GradCheck.random(b, a, rng, 1.0);
+        Mat wa = GradCheck.random(b, a, rng, 1.0);
+        Mat wl = GradCheck.random(b, 1, rng, 1.0);
+        java.util.function.DoubleSupplier loss = () -> {
+            Mat act = head.sample(in, null, eps);
+            return GradCheck.dot(wa, act) + GradCheck.dot(wl, head.lastLogProb());
+        };
+        head.sample(in, null, eps);
+        Mat dIn = head.backward(wa, wl);
+        Mat copy = Mat.zeros(D, dIn.rows, dIn.cols).copyFrom(dIn);
+        assertEquals(0.0, copy.get(a), 0.0, "log-std clamped at the top passes no gradient");
+        assertEquals(0.0, copy.get(a + 1), 0.0, "log-std clamped at the bottom passes no gradient");
+        GradCheck.check("corl_head", in, copy, loss, TOL);
+        assertEquals(2, head.params().size());
+        GradCheck.checkParams("corl_head", head.params(), loss, TOL);
+        // the clamp: exp(log_std) of the clamped entries is exactly e^2 and e^-20
+        assertEquals(2.0, SquashedGaussianHead.affineClampedLogStd(30.0, 1.3, -0.7), 0.0);
+        assertEquals(-20.0, SquashedGaussianHead.affineClampedLogStd(-30.0, 1.3, -0.7), 0.0);
+        assertEquals(-0.05, SquashedGaussianHead.affineClampedLogStd(0.5, 1.3, -0.7), 1e-12);
+    }
+
+    @Test
+    void orthogonalInitGivesOrthonormalColumnsOrRowsTimesGain() {
+        for (int[] shape : new int[][]{{17, 64}, {64, 64}, {64, 6}}) {
+            Linear lin = new Linear(shape[0], shape[1], D, new Rng(11));
+            lin.initOrthogonal(Math.sqrt(2), new Rng(12));
+            Mat w = lin.weight().value();
+            int in = shape[0];
+            int out = shape[1];
+            boolean cols = in >= out; // W^T W = gain^2 I (columns) or W W^T = gain^2 I (rows)
+            int k = cols ? out : in;
+            for (int p = 0; p < k; p++) {
+                for (int q = 0; q < k; q++) {
+                    double dot = 0;
+                    for (int r = 0; r < (cols ? in : out); r++) {
+                        dot += cols ? w.get(r * out + p) * w.get(r * out + q) : w.get(p * out + r) * w.get(q * out + r);
+                    }
+                    assertEquals(p == q ? 2.0 : 0.0, dot, 1e-9, "shape " + in + "x" + out + " (" + p + "," + q + ")");
+                }
+            }
+            for (int j = 0; j < out; j++) {
+                assertEquals(0.0, lin.bias().value().get(j), 0.0);
+            }
+        }
+    }
+
+    @Test
     void squashedGaussianLogProbIsExactDensity() {
         // 1-D: compare with the change-of-variables density computed directly
         SquashedGaussianHead head = new SquashedGaussianHead(new float[]{-2}, new float[]{2}, D);

@@ -33,19 +33,29 @@ import org.nd4j.linalg.api.buffer.DataType;
  * </pre>
  * Rewards on Hopper arrive as CORL trains them, {@code 5 · r · 1000 / (return range) − 1}
  * ({@link OfflineTraining#defaultRewardAffine}); raw elsewhere.
- * The policy is a tanh-squashed Gaussian from the network core ({@link SquashedGaussianHead}: CleanRL's bounded
- * log-std, where CORL clamps to [−20, 2]).
+ * The policy is a tanh-squashed Gaussian from the network core ({@link SquashedGaussianHead}). By default it uses
+ * CleanRL's bounded log-std and PyTorch's default initialisation; {@code corl_log_std=true} switches to CORL's
+ * learnable {@code clamp(m · raw + c, −20, 2)} (m = 1, c = −1 at the start, trained with the actor) and
+ * {@code orthogonal_init=true} to CORL's {@code orthogonal_init} (hidden layers orthogonal with gain √2, last layers
+ * gain 10⁻², zero biases, for the actor and both critics).
  */
 public final class Cql implements OfflineAlgorithm {
 
     /** CORL cql.py defaults. */
     public record Config(int hidden, int criticLayers, int actorLayers, double policyLr, double qLr, double alphaLr,
                          double discount, double tau, double cqlAlpha, int cqlActions, double cqlTemperature,
-                         boolean importanceSample) {
+                         boolean importanceSample, boolean corlLogStd, boolean orthogonalInit) {
         public static Config corl() {
             // qf_lr 3e-4, policy_lr 3e-5 (also the entropy-alpha lr), gamma 0.99, soft_target_update_rate 5e-3,
-            // cql_alpha 10, cql_n_actions 10, cql_temp 1, cql_importance_sample True, 3x256 critics and actor
-            return new Config(256, 3, 3, 3e-5, 3e-4, 3e-5, 0.99, 5e-3, 10.0, 10, 1.0, true);
+            // cql_alpha 10, cql_n_actions 10, cql_temp 1, cql_importance_sample True, 3x256 critics and actor;
+            // the policy head and initialisation stay Armature's (see the class comment)
+            return new Config(256, 3, 3, 3e-5, 3e-4, 3e-5, 0.99, 5e-3, 10.0, 10, 1.0, true, false, false);
+        }
+
+        /** This configuration with another hidden width. */
+        public Config withHidden(int width) {
+            return new Config(width, criticLayers, actorLayers, policyLr, qLr, alphaLr, discount, tau, cqlAlpha,
+                    cqlActions, cqlTemperature, importanceSample, corlLogStd, orthogonalInit);
         }
     }
 
@@ -98,13 +108,22 @@ public final class Cql implements OfflineAlgorithm {
         java.util.Arrays.fill(lo, -1f);
         java.util.Arrays.fill(hi, 1f);
         actor = Nets.mlp(od, cfg.hidden, cfg.actorLayers, 2 * ad, rng);
-        head = new SquashedGaussianHead(lo, hi, DataType.FLOAT);
+        // CORL TanhGaussianPolicy(log_std_multiplier=1.0, log_std_offset=-1.0)
+        head = cfg.corlLogStd ? SquashedGaussianHead.affineClamped(lo, hi, DataType.FLOAT, 1.0, -1.0)
+                : new SquashedGaussianHead(lo, hi, DataType.FLOAT);
         q1 = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, rng);
         q2 = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, rng);
         q1Target = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, rng);
         q2Target = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, rng);
+        if (cfg.orthogonalInit) {
+            Nets.orthogonalInit(actor, rng);
+            Nets.orthogonalInit(q1, rng);
+            Nets.orthogonalInit(q2, rng);
+        }
         logAlpha = new Param("log_alpha", DataType.FLOAT, 1, 1); // CORL Scalar(0.0)
-        actorParams = new ParamGroup(actor.params());
+        List<Param> policyParams = new java.util.ArrayList<>(actor.params());
+        policyParams.addAll(head.params()); // CORL's log_std_multiplier / log_std_offset are actor parameters
+        actorParams = new ParamGroup(policyParams);
         criticParams = ParamGroup.of(q1.params(), q2.params());
         criticTargetParams = ParamGroup.of(q1Target.params(), q2Target.params());
         alphaParams = new ParamGroup(List.of(logAlpha));
@@ -352,6 +371,11 @@ public final class Cql implements OfflineAlgorithm {
     }
 
     @Override
+    public double[] logStdAffine() {
+        return head.logStdAffine();
+    }
+
+    @Override
     public Map<String, Object> hyperparameters() {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("hidden", cfg.hidden);
@@ -366,6 +390,8 @@ public final class Cql implements OfflineAlgorithm {
         h.put("cql_n_actions", cfg.cqlActions);
         h.put("cql_temperature", cfg.cqlTemperature);
         h.put("importance_sample", cfg.importanceSample);
+        h.put("corl_log_std", cfg.corlLogStd);
+        h.put("orthogonal_init", cfg.orthogonalInit);
         h.put("target_entropy", targetEntropy);
         return h;
     }

@@ -24,6 +24,22 @@ final class Nets {
         return Mlp.build(MlpSpec.relu(in, h, out), DataType.FLOAT, rng);
     }
 
+    /**
+     * CORL's {@code init_module_weights(..., orthogonal_init=True)}: every hidden linear layer orthogonal with gain
+     * √2, the last one with gain 10⁻², all biases zero.
+     */
+    static void orthogonalInit(Mlp m, Rng rng) {
+        List<org.armature.nn.Linear> linears = new ArrayList<>();
+        for (org.armature.nn.Layer l : m.layers()) {
+            if (l instanceof org.armature.nn.Linear lin) {
+                linears.add(lin);
+            }
+        }
+        for (int i = 0; i < linears.size(); i++) {
+            linears.get(i).initOrthogonal(i == linears.size() - 1 ? 1e-2 : Math.sqrt(2), rng);
+        }
+    }
+
     /** {@code out = [a | b]} row-wise. */
     static void concat(Mat a, Mat b, Mat out) {
         Kernels.copyColumns(a, out, 0);

@@ -43,6 +43,14 @@ public interface OfflineAlgorithm {
     }
 
     /**
+     * {@code {multiplier, offset}} of a squashed-Gaussian actor with CORL's learnable log-std map
+     * {@code clamp(m · raw + c, −20, 2)}; null for CleanRL's bounded map (and for deterministic actors).
+     */
+    default double[] logStdAffine() {
+        return null;
+    }
+
+    /**
      * Writes everything an exact resume needs (parameters, target networks, optimiser moments, random stream,
      * counters); {@link #readState} on an algorithm built with the same config restores it bit for bit.
      */

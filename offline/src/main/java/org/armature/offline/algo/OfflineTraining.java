@@ -111,10 +111,8 @@ public final class OfflineTraining {
                         "iql"), seed);
             }
             case "cql" -> {
-                Cql.Config c = Cql.Config.corl();
-                yield new Cql(od, ad, ConfigOverrides.apply(new Cql.Config(hidden, c.criticLayers(), c.actorLayers(),
-                        c.policyLr(), c.qLr(), c.alphaLr(), c.discount(), c.tau(), c.cqlAlpha(), c.cqlActions(),
-                        c.cqlTemperature(), c.importanceSample()), overrides, "cql"), seed);
+                yield new Cql(od, ad, ConfigOverrides.apply(Cql.Config.corl().withHidden(hidden), overrides, "cql"),
+                        seed);
             }
             default -> throw new IllegalArgumentException("unknown --algo '" + algo + "', expected bc, td3bc, iql or cql");
         };

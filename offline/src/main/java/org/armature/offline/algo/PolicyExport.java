@@ -39,6 +39,15 @@ public final class PolicyExport {
         net.put("type", algo.squashedGaussianActor() ? "squashed_gaussian_mlp" : "deterministic_tanh_mlp");
         net.put("layers", algo.actorLayers());
         net.put("weights", "actor.params");
+        double[] logStd = algo.logStdAffine();
+        if (logStd != null) { // CORL's learnt log-std scalars (agents/README.md, policy.logStd)
+            Map<String, Object> ls = new LinkedHashMap<>();
+            ls.put("multiplier", logStd[0]);
+            ls.put("offset", logStd[1]);
+            ls.put("min", org.armature.nn.SquashedGaussianHead.CORL_LOG_STD_MIN);
+            ls.put("max", org.armature.nn.SquashedGaussianHead.CORL_LOG_STD_MAX);
+            net.put("logStd", ls);
+        }
         spec.put("policy", net);
         spec.put("observationSpace", space(env.observationSpace().low(), env.observationSpace().high()));
         spec.put("actionSpace", space(env.actionSpace().low(), env.actionSpace().high()));

@@ -1,6 +1,8 @@
 package org.armature.offline.algo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,8 +128,20 @@ class OfflineAlgorithmsTest {
         TrainingData d = bandit();
         Cql.Config c = Cql.Config.corl();
         Cql algo = new Cql(2, 1, new Cql.Config(64, 2, 2, 1e-3, 1e-3, 1e-3, c.discount(), c.tau(), c.cqlAlpha(),
-                c.cqlActions(), c.cqlTemperature(), c.importanceSample()), 0);
+                c.cqlActions(), c.cqlTemperature(), c.importanceSample(), false, false), 0);
         train(algo, d, 400);
         assertTrue(meanAction(algo, d) > 0.3, "CQL mean action " + meanAction(algo, d));
+    }
+
+    @Test
+    void cqlWithCorlLogStdAndOrthogonalInitLearnsToo() {
+        TrainingData d = bandit();
+        Cql.Config c = Cql.Config.corl();
+        Cql algo = new Cql(2, 1, new Cql.Config(64, 2, 2, 1e-3, 1e-3, 1e-3, c.discount(), c.tau(), c.cqlAlpha(),
+                c.cqlActions(), c.cqlTemperature(), c.importanceSample(), true, true), 0);
+        assertArrayEquals(new double[]{1.0, -1.0}, algo.logStdAffine(), 1e-7); // CORL's initial multiplier, offset
+        train(algo, d, 400);
+        assertTrue(meanAction(algo, d) > 0.3, "CQL (CORL head) mean action " + meanAction(algo, d));
+        assertNotEquals(-1.0, algo.logStdAffine()[1], "the offset is a trained parameter");
     }
 }

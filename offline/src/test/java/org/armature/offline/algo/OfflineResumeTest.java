@@ -3,6 +3,7 @@ package org.armature.offline.algo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.armature.agents.BundlePolicy;
+import org.armature.agents.PolicyBundles;
 import org.armature.envs.Env;
 import org.armature.envs.Envs;
 import org.armature.offline.Collector;
@@ -42,19 +47,26 @@ class OfflineResumeTest {
     }
 
     static OfflineTraining.Config config(String algo, String sampler, Path runDir) {
+        return config(algo, sampler, runDir, Map.of());
+    }
+
+    static OfflineTraining.Config config(String algo, String sampler, Path runDir, Map<String, String> overrides) {
         return new OfflineTraining.Config(algo, data, "Pendulum-v1", 70, 32, sampler, 0.1, 5, 30, 1, true, null, null, 0.0,
-                runDir, 10, 16, 2, 0.0, Map.of(), 20);
+                runDir, 10, 16, 2, 0.0, overrides, 20);
     }
 
     @ParameterizedTest
-    @CsvSource({"bc,uniform", "td3bc,rw", "iql,aw", "cql,uniform"})
-    void resumedRunMatchesAnUninterruptedOne(String algo, String sampler) throws Exception {
-        Path whole = dir.resolve(algo + "-whole");
-        OfflineTraining.Result a = OfflineTraining.run(config(algo, sampler, whole), null);
+    @CsvSource({"bc,uniform,false", "td3bc,rw,false", "iql,aw,false", "cql,uniform,false", "cql,rw,true"})
+    void resumedRunMatchesAnUninterruptedOne(String algo, String sampler, boolean corlHead) throws Exception {
+        // corlHead: CQL with CORL's learnable log-std scalars and orthogonal init (the scalars are checkpointed too)
+        Map<String, String> overrides = corlHead ? Map.of("corl_log_std", "true", "orthogonal_init", "true") : Map.of();
+        String name = algo + (corlHead ? "-corl" : "");
+        Path whole = dir.resolve(name + "-whole");
+        OfflineTraining.Result a = OfflineTraining.run(config(algo, sampler, whole, overrides), null);
         assertFalse(Files.exists(whole.resolve(OfflineTraining.CHECKPOINT)), "a finished run keeps no checkpoint");
 
-        Path cut = dir.resolve(algo + "-cut");
-        assertThrows(Killed.class, () -> OfflineTraining.run(config(algo, sampler, cut), step -> {
+        Path cut = dir.resolve(name + "-cut");
+        assertThrows(Killed.class, () -> OfflineTraining.run(config(algo, sampler, cut, overrides), step -> {
             if (step == 55) {
                 throw new Killed(); // after the checkpoint at 40, the evaluation at 30 and metric rows up to 50
             }
@@ -76,6 +88,21 @@ class OfflineResumeTest {
         assertArrayEquals(Files.readAllBytes(whole.resolve("bundle/actor.params")),
                 Files.readAllBytes(cut.resolve("bundle/actor.params")));
         assertFalse(Files.exists(cut.resolve(OfflineTraining.CHECKPOINT)));
+        JsonNode logStdWhole = new ObjectMapper().readTree(whole.resolve("bundle/bundle.json").toFile())
+                .path("policy").path("logStd");
+        JsonNode logStdCut = new ObjectMapper().readTree(cut.resolve("bundle/bundle.json").toFile())
+                .path("policy").path("logStd");
+        assertEquals(corlHead, !logStdWhole.isMissingNode(), "bundle.json policy.logStd only for CORL's head");
+        assertEquals(logStdWhole, logStdCut);
+        if (corlHead) {
+            assertNotEquals(-1.0, logStdWhole.path("offset").asDouble(), "the log-std offset is trained");
+            assertEquals(-20.0, logStdWhole.path("min").asDouble(), 0.0);
+            // the bundle loads and samples with the learnt map
+            BundlePolicy p = PolicyBundles.load(whole.resolve("bundle"));
+            float[] obs = {1f, 0f, 0f};
+            assertArrayEquals(p.act(obs), p.act(obs), 0f);
+            assertTrue(Math.abs(p.sample(obs)[0]) <= 2f);
+        }
 
         IllegalArgumentException done = assertThrows(IllegalArgumentException.class,
                 () -> OfflineTraining.resume(cut, null));
