@@ -96,10 +96,15 @@ class LayerGradientTest {
         int a = 3;
         int b = 4;
         SquashedGaussianHead head = new SquashedGaussianHead(new float[]{-2, -1, 0}, new float[]{2, 1, 3}, D);
-        Mat in = GradCheck.random(b, 2 * a, rng, 1.0);
-        Mat eps = GradCheck.random(b, a, rng, 1.0);
-        Mat wa = GradCheck.random(b, a, rng, 1.0);
-        Mat wl = GradCheck.random(b, 1, rng, 1.0);
+        checkSquashedHead("sg_head", head, GradCheck.random(b, 2 * a, rng, 1.0), rng);
+    }
+
+    /** Gradient check of {@code wa · action + wl · log pi} w.r.t. the head input and the head's own parameters. */
+    private static Mat checkSquashedHead(String name, SquashedGaussianHead head, Mat in, Rng rng) {
+        int a = head.actionDim();
+        Mat eps = GradCheck.random(in.rows, a, rng, 1.0);
+        Mat wa = GradCheck.random(in.rows, a, rng, 1.0);
+        Mat wl = GradCheck.random(in.rows, 1, rng, 1.0);
         java.util.function.DoubleSupplier loss = () -> {
             Mat act = head.sample(in, null, eps);
             return GradCheck.dot(wa, act) + GradCheck.dot(wl, head.lastLogProb());
@@ -107,7 +112,9 @@ class LayerGradientTest {
         head.sample(in, null, eps);
         Mat dIn = head.backward(wa, wl);
         Mat copy = Mat.zeros(D, dIn.rows, dIn.cols).copyFrom(dIn);
-        GradCheck.check("sg_head", in, copy, loss, TOL);
+        GradCheck.check(name, in, copy, loss, TOL);
+        GradCheck.checkParams(name, head.params(), loss, TOL);
+        return copy;
     }
 
     @Test
@@ -121,21 +128,10 @@ class LayerGradientTest {
         in.set(a, 30.0); // row 0, first log-std input: 1.3 * 30 - 0.7 > 2, clamped (no gradient through it)
         in.set(a + 1, -30.0); // clamped at -20
         in.hostWritten();
-        Mat eps = GradCheck.random(b, a, rng, 1.0);
-        Mat wa = GradCheck.random(b, a, rng, 1.0);
-        Mat wl = GradCheck.random(b, 1, rng, 1.0);
-        java.util.function.DoubleSupplier loss = () -> {
-            Mat act = head.sample(in, null, eps);
-            return GradCheck.dot(wa, act) + GradCheck.dot(wl, head.lastLogProb());
-        };
-        head.sample(in, null, eps);
-        Mat dIn = head.backward(wa, wl);
-        Mat copy = Mat.zeros(D, dIn.rows, dIn.cols).copyFrom(dIn);
-        assertEquals(0.0, copy.get(a), 0.0, "log-std clamped at the top passes no gradient");
-        assertEquals(0.0, copy.get(a + 1), 0.0, "log-std clamped at the bottom passes no gradient");
-        GradCheck.check("corl_head", in, copy, loss, TOL);
         assertEquals(2, head.params().size());
-        GradCheck.checkParams("corl_head", head.params(), loss, TOL);
+        Mat dIn = checkSquashedHead("corl_head", head, in, rng);
+        assertEquals(0.0, dIn.get(a), 0.0, "log-std clamped at the top passes no gradient");
+        assertEquals(0.0, dIn.get(a + 1), 0.0, "log-std clamped at the bottom passes no gradient");
         // the clamp: exp(log_std) of the clamped entries is exactly e^2 and e^-20
         assertEquals(2.0, SquashedGaussianHead.affineClampedLogStd(30.0, 1.3, -0.7), 0.0);
         assertEquals(-20.0, SquashedGaussianHead.affineClampedLogStd(-30.0, 1.3, -0.7), 0.0);
