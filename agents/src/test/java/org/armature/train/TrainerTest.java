@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -186,5 +187,30 @@ class TrainerTest {
         PolicyBundles.Spec back = PolicyBundles.readSpec(dir);
         assertEquals(Float.NEGATIVE_INFINITY, back.observationSpace().low()[0]);
         assertEquals(Float.POSITIVE_INFINITY, back.observationSpace().high()[0]);
+    }
+
+    @Test
+    void affineLogStdRoundTripsAndIsValidated(@TempDir Path dir) throws Exception {
+        PolicyBundles.Space box = new PolicyBundles.Space(new float[]{-1}, new float[]{1});
+        PolicyBundles.Spec s = new PolicyBundles.Spec(PolicyBundles.FORMAT, 1,
+                new PolicyBundles.Network(PolicyBundles.SQUASHED_GAUSSIAN, List.of(), "w.params",
+                        new PolicyBundles.AffineLogStd(1.25, -0.5, -20, 2)), box, box, null, 0.02, 1, null);
+        PolicyBundles.writeSpec(dir, s);
+        assertEquals(new PolicyBundles.AffineLogStd(1.25, -0.5, -20, 2), PolicyBundles.readSpec(dir).policy().logStd());
+        // absent for the bounded map (older bundles read unchanged)
+        PolicyBundles.writeSpec(dir, new PolicyBundles.Spec(PolicyBundles.FORMAT, 1,
+                new PolicyBundles.Network(PolicyBundles.SQUASHED_GAUSSIAN, List.of(), "w.params"), box, box, null, 0.02,
+                1, null));
+        assertFalse(Files.readString(dir.resolve(PolicyBundles.FILE)).contains("logStd"));
+        for (PolicyBundles.Network bad : List.of(
+                new PolicyBundles.Network(PolicyBundles.SQUASHED_GAUSSIAN, List.of(), "w.params",
+                        new PolicyBundles.AffineLogStd(1, -1, 2, -20)),
+                new PolicyBundles.Network(PolicyBundles.DETERMINISTIC_TANH, List.of(), "w.params",
+                        new PolicyBundles.AffineLogStd(1, -1, -20, 2)))) {
+            PolicyBundles.writeSpec(dir, new PolicyBundles.Spec(PolicyBundles.FORMAT, 1, bad, box, box, null, 0.02, 1,
+                    null));
+            IOException e = assertThrows(IOException.class, () -> PolicyBundles.readSpec(dir));
+            assertTrue(e.getMessage().contains("'policy.logStd' needs"), e.getMessage());
+        }
     }
 }
