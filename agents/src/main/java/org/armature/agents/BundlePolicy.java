@@ -3,6 +3,7 @@ package org.armature.agents;
 import org.armature.nn.FastMlp;
 import org.armature.nn.Kernels;
 import org.armature.nn.Rng;
+import org.armature.nn.SquashedGaussianHead;
 
 /**
  * A policy loaded from a bundle: observation normalisation, a plain-Java MLP and the action head. Deterministic
@@ -119,14 +120,8 @@ public final class BundlePolicy implements Policy {
         PolicyBundles.AffineLogStd affine = spec.policy().logStd();
         for (int j = 0; j < actDim; j++) {
             double raw = out[actDim + j];
-            double ls;
-            if (affine == null) {
-                ls = org.armature.nn.SquashedGaussianHead.LOG_STD_MIN + 0.5
-                        * (org.armature.nn.SquashedGaussianHead.LOG_STD_MAX - org.armature.nn.SquashedGaussianHead.LOG_STD_MIN)
-                        * (Kernels.tanh(raw) + 1.0);
-            } else {
-                ls = Math.max(affine.min(), Math.min(affine.max(), affine.multiplier() * raw + affine.offset()));
-            }
+            double ls = affine == null ? SquashedGaussianHead.logStd(raw) : SquashedGaussianHead.affineClampedLogStd(raw,
+                    affine.multiplier(), affine.offset(), affine.min(), affine.max());
             double u = out[j] + Math.exp(ls) * rng.nextGaussian();
             a[j] = (float) (Kernels.tanh(u) * scale[j] + center[j]);
         }

@@ -111,21 +111,21 @@ public final class SquashedGaussianHead {
         return logStdMultiplier == null ? java.util.List.of() : java.util.List.of(logStdMultiplier, logStdOffset);
     }
 
-    /** True for CORL's learnable, clamped log-std map. */
-    public boolean affineLogStd() {
-        return logStdMultiplier != null;
-    }
-
     /** Current {@code {multiplier, offset}} of CORL's map (null for the bounded map). */
     public double[] logStdAffine() {
         return logStdMultiplier == null ? null
                 : new double[]{logStdMultiplier.value().toHost().get(0), logStdOffset.value().toHost().get(0)};
     }
 
-    /** CORL's map for given multiplier and offset (shared with bundle inference). */
+    /** CORL's map with its clamp range [−20, 2]. */
     public static double affineClampedLogStd(double raw, double multiplier, double offset) {
+        return affineClampedLogStd(raw, multiplier, offset, CORL_LOG_STD_MIN, CORL_LOG_STD_MAX);
+    }
+
+    /** {@code clamp(multiplier * raw + offset, min, max)} (shared with bundle inference). */
+    public static double affineClampedLogStd(double raw, double multiplier, double offset, double min, double max) {
         double z = multiplier * raw + offset;
-        return z < CORL_LOG_STD_MIN ? CORL_LOG_STD_MIN : Math.min(z, CORL_LOG_STD_MAX);
+        return z < min ? min : Math.min(z, max);
     }
 
     public int actionDim() {
@@ -137,7 +137,8 @@ public final class SquashedGaussianHead {
         return 2 * actionDim;
     }
 
-    static double logStd(double raw) {
+    /** CleanRL's bounded map (shared with bundle inference). */
+    public static double logStd(double raw) {
         return LOG_STD_MIN + 0.5 * (LOG_STD_MAX - LOG_STD_MIN) * (Kernels.tanh(raw) + 1.0);
     }
 
@@ -179,9 +180,9 @@ public final class SquashedGaussianHead {
                 double ls;
                 if (affine) {
                     // rt holds d log_std / d z: 1 inside the clamp range, 0 where it clamps
-                    double z = mc[0] * raw + mc[1];
                     ls = affineClampedLogStd(raw, mc[0], mc[1]);
-                    rt = z >= CORL_LOG_STD_MIN && z <= CORL_LOG_STD_MAX ? 1.0 : 0.0;
+                    double z = mc[0] * raw + mc[1];
+                    rt = z == ls ? 1.0 : 0.0;
                     rawKept.set(r * a + j, raw);
                 } else {
                     rt = Kernels.tanh(raw);
@@ -299,10 +300,12 @@ public final class SquashedGaussianHead {
 
     /** Batch-1 sampled action from a network output row. */
     public void sample(float[] in, Rng rng, float[] out) {
-        double[] mc = logStdAffine();
+        boolean affine = logStdMultiplier != null; // read the scalars without allocating (per-step path)
+        double m = affine ? logStdMultiplier.value().toHost().get(0) : 0.0;
+        double c = affine ? logStdOffset.value().toHost().get(0) : 0.0;
         for (int j = 0; j < actionDim; j++) {
             double raw = in[actionDim + j];
-            double ls = mc == null ? logStd(raw) : affineClampedLogStd(raw, mc[0], mc[1]);
+            double ls = affine ? affineClampedLogStd(raw, m, c) : logStd(raw);
             double uu = in[j] + Math.exp(ls) * rng.nextGaussian();
             out[j] = (float) (Kernels.tanh(uu) * scale[j] + center[j]);
         }
