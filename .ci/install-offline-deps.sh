@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Installs what the offline module's interop tests use: Debian's h5py for /usr/bin/python3.
-# Idempotent: does nothing when h5py is already importable. Tests skip (with a message) where it is missing.
+# Installs what the offline module's interop and reference tests use: Debian's h5py (HDF5 interop) and PyTorch (the
+# CQL gradient reference, CqlReferenceTest) for /usr/bin/python3.
+# Idempotent: does nothing when both are already importable. Tests skip (with a message) where one is missing.
 set -euo pipefail
-if /usr/bin/python3 -c 'import h5py, numpy' >/dev/null 2>&1; then
+if /usr/bin/python3 -c 'import h5py, numpy, torch' >/dev/null 2>&1; then
   exit 0
 fi
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-offline-deps: not root or no apt-get; h5py interop tests will be skipped" >&2
+  echo "install-offline-deps: not root or no apt-get; h5py interop and PyTorch reference tests will be skipped" >&2
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends python3-h5py
+apt-get install -y -qq --no-install-recommends python3-h5py python3-torch

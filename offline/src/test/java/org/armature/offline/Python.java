@@ -8,11 +8,15 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 
-/** Runs Debian's /usr/bin/python3 with h5py for interop tests; tests are skipped with a message when missing. */
-final class Python {
+/**
+ * Runs Debian's /usr/bin/python3 with h5py (interop tests) or PyTorch (reference tests); tests are skipped with a
+ * message when missing.
+ */
+public final class Python {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
     private static Boolean available;
+    private static Boolean torchAvailable;
 
     private Python() {
     }
@@ -24,15 +28,27 @@ final class Python {
         return available;
     }
 
+    public static synchronized boolean hasTorch() {
+        if (torchAvailable == null) {
+            torchAvailable = Files.isExecutable(PYTHON) && run("import torch, numpy").exit == 0;
+        }
+        return torchAvailable;
+    }
+
+    public static void assumeTorch() {
+        Assumptions.assumeTrue(hasTorch(), "skipped: /usr/bin/python3 with torch not found "
+                + "(install with: apt-get install -y python3-torch, see .ci/install-offline-deps.sh)");
+    }
+
     static void assumeH5py() {
         Assumptions.assumeTrue(hasH5py(), "skipped: /usr/bin/python3 with h5py not found "
                 + "(install with: apt-get install -y python3-h5py, see .ci/install-offline-deps.sh)");
     }
 
-    record Result(int exit, String out) {
+    public record Result(int exit, String out) {
     }
 
-    static Result run(String script, String... args) {
+    public static Result run(String script, String... args) {
         try {
             String[] cmd = new String[3 + args.length];
             cmd[0] = PYTHON.toString();
@@ -54,7 +70,7 @@ final class Python {
         }
     }
 
-    static String runOk(String script, String... args) {
+    public static String runOk(String script, String... args) {
         Result r = run(script, args);
         if (r.exit != 0) {
             throw new AssertionError("python failed (" + r.exit + "):\n" + r.out);

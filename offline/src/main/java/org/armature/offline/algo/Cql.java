@@ -29,7 +29,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  *           L_Q = Σ_k E[(Q_k(s,a) − y)²] + α_cql Σ_k E[ log Σ_{ã ∈ {unif, π(s), π(s')}} exp(Q_k(s, ã) − log ρ(ã))
  *                                                      − Q_k(s, a) ]                       (CQL Eq. 4, App. F)
  *   with N = 10 actions per source: uniform on [−1, 1]^|A| (ρ = 0.5^|A|), and π's samples at s and at s' (both
- *   evaluated at s, ρ = their detached density).
+ *   evaluated at s, ρ = their detached density). Without importance sampling ({@code importance_sample=false})
+ *   the set is the plain Q-values of those 3N actions plus the data action's, as in CORL.
  * </pre>
  * Rewards on Hopper arrive as CORL trains them, {@code 5 · r · 1000 / (return range) − 1}
  * ({@link OfflineTraining#defaultRewardAffine}); raw elsewhere.
@@ -221,6 +222,16 @@ public final class Cql implements OfflineAlgorithm {
 
     @Override
     public void update(OfflineBatch b) {
+        accumulateGradients(b);
+        stepOptimizers();
+    }
+
+    /**
+     * The gradients of the three losses (entropy temperature, actor, both critics) with respect to the parameters as
+     * they are before this step, left in each {@link Param#grad()}: CORL computes every loss first and then steps
+     * the optimisers, and none of the losses depends on a parameter another one updates.
+     */
+    void accumulateGradients(OfflineBatch b) {
         int n = b.size;
         int nRep = cfg.cqlActions;
         int m = n * nRep;
@@ -285,11 +296,9 @@ public final class Cql implements OfflineAlgorithm {
         }
         dA.hostWritten();
         actor.backward(head.backward(dA, dLogp), true, false);
-        actorOpt.step();
         Mat la = logAlpha.grad().toHost();
         la.set(0, la.get(0) - (logpMean + targetEntropy)); // d/dlogα of −logα·(E[log π] + H̄)
         la.hostWritten();
-        alphaOpt.step();
 
         // ---- critics: TD error + conservative penalty on one stacked batch ----
         putRows(b.observations, b.actions, 0);
@@ -302,7 +311,9 @@ public final class Cql implements OfflineAlgorithm {
         double cqlLoss = 0;
         double qData = 0;
         double temp = cfg.cqlTemperature;
-        double[] cat = new double[3 * nRep];
+        // without importance sampling CORL's set also holds Q(s, a) at the data action (cql.py's cql_cat_q)
+        boolean withData = !cfg.importanceSample;
+        double[] cat = new double[3 * nRep + (withData ? 1 : 0)];
         for (Mlp q : new Mlp[]{q1, q2}) {
             Mat pred = q.forward(big, true);
             pred.toHost();
@@ -327,6 +338,10 @@ public final class Cql implements OfflineAlgorithm {
                     cat[2 * nRep + k] = qc / temp;
                     max = Math.max(max, Math.max(cat[k], Math.max(cat[nRep + k], cat[2 * nRep + k])));
                 }
+                if (withData) {
+                    cat[3 * nRep] = qd / temp;
+                    max = Math.max(max, cat[3 * nRep]);
+                }
                 double sum = 0;
                 for (double c : cat) {
                     sum += Math.exp(c - max);
@@ -340,19 +355,35 @@ public final class Cql implements OfflineAlgorithm {
                     dBig.set(n + 2 * m + i, scale * Math.exp(cat[nRep + k] - max) / sum);
                     dBig.set(n + m + i, scale * Math.exp(cat[2 * nRep + k] - max) / sum);
                 }
-                dBig.set(r, 2 * diff / n - scale);
+                double dataInSet = withData ? scale * Math.exp(cat[3 * nRep] - max) / sum : 0.0;
+                dBig.set(r, 2 * diff / n - scale + dataInSet);
             }
             dBig.hostWritten();
             q.backward(dBig, true, false);
         }
-        criticOpt.step();
-        Targets.soft(criticTargetParams, criticParams, cfg.tau);
         metrics.put("critic_td_loss", tdLoss);
         metrics.put("cql_loss", cqlLoss);
         metrics.put("q_data", qData);
         metrics.put("actor_loss", alpha * logpMean - qMin / n);
         metrics.put("alpha", alpha);
         metrics.put("log_pi", logpMean);
+    }
+
+    /** One Adam step for the temperature, the actor and the critics, then the Polyak update of the target critics. */
+    void stepOptimizers() {
+        alphaOpt.step();
+        actorOpt.step();
+        criticOpt.step();
+        Targets.soft(criticTargetParams, criticParams, cfg.tau);
+    }
+
+    /** The networks, the temperature and the random stream, for the reference test against PyTorch. */
+    record Internals(Mlp actor, SquashedGaussianHead head, Mlp q1, Mlp q2, Mlp q1Target, Mlp q2Target,
+                     Param logAlpha, Rng rng) {
+    }
+
+    Internals internals() {
+        return new Internals(actor, head, q1, q2, q1Target, q2Target, logAlpha, rng);
     }
 
     @Override
