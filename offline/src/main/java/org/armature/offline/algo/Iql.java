@@ -177,9 +177,19 @@ public final class Iql implements OfflineAlgorithm {
 
     @Override
     public void update(OfflineBatch b) {
+        step++;
+        accumulateGradients(b);
+        stepOptimizers();
+    }
+
+    /**
+     * The gradients of the value, critic and actor losses with respect to the parameters as they are before this
+     * step, left in each {@link Param#grad()}. None of the three depends on a parameter another one updates: the
+     * critic regresses to V(s') and the actor weights by Q' − V(s), both computed before the value step (CORL).
+     */
+    void accumulateGradients(OfflineBatch b) {
         int n = b.size;
         buffers(n);
-        step++;
         // V(s') before any update (CORL: computed first, no gradient)
         nextV.copyFrom(v.forward(b.nextObservations, false));
         Nets.concat(b.observations, b.actions, sa);
@@ -216,7 +226,6 @@ public final class Iql implements OfflineAlgorithm {
         adv.hostWritten();
         dV.hostWritten();
         v.backward(dV, true, false);
-        vOpt.step();
 
         // ---- critic: regress to r + gamma (1 - d) V(s'), Eq. 6 ----
         b.rewards.toHost();
@@ -243,8 +252,6 @@ public final class Iql implements OfflineAlgorithm {
             dQ.hostWritten();
             q.backward(dQ, true, false);
         }
-        qOpt.step();
-        Targets.soft(criticTargetParams, criticParams, cfg.tau);
 
         // ---- actor: advantage-weighted regression, Eq. 7 ----
         Mat out = actor.forward(b.observations, true);
@@ -294,17 +301,32 @@ public final class Iql implements OfflineAlgorithm {
             lsGrad.hostWritten();
         }
         actor.backward(dMean, true, false);
+        metrics.put("value_loss", lv / n);
+        metrics.put("critic_loss", lq / n);
+        metrics.put("actor_loss", lp / n);
+        metrics.put("adv_weight_mean", wSum / n);
+    }
+
+    /** Adam steps for V, the critics and the actor (cosine learning rate), then the Polyak update of the targets. */
+    void stepOptimizers() {
+        vOpt.step();
+        qOpt.step();
+        Targets.soft(criticTargetParams, criticParams, cfg.tau);
         if (cfg.cosineActorLr && cfg.totalSteps > 0) {
             // CosineAnnealingLR(T_max = total steps, eta_min = 0), stepped after each optimizer step
             double frac = Math.min(1.0, (double) (step - 1) / cfg.totalSteps);
             actorOpt.setLearningRate(Math.max(1e-12, cfg.actorLr * 0.5 * (1 + Math.cos(Math.PI * frac))));
         }
         actorOpt.step();
-        metrics.put("value_loss", lv / n);
-        metrics.put("critic_loss", lq / n);
-        metrics.put("actor_loss", lp / n);
-        metrics.put("adv_weight_mean", wSum / n);
         metrics.put("actor_lr", actorOpt.learningRate());
+    }
+
+    /** The networks, for the reference test against PyTorch. */
+    record Internals(Mlp actor, Param logStd, Mlp[] qs, Mlp[] qTargets, Mlp v) {
+    }
+
+    Internals internals() {
+        return new Internals(actor, logStd, qs, qTargets, v);
     }
 
     /** The q-quantile of {@code v} (sorted in place), interpolating linearly between order statistics. */

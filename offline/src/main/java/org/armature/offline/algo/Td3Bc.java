@@ -126,9 +126,23 @@ public final class Td3Bc implements OfflineAlgorithm {
 
     @Override
     public void update(OfflineBatch b) {
+        buffers(b.size);
+        step++;
+        criticGradients(b);
+        criticOpt.step();
+        // ---- delayed actor update with the BC term, against the critic just updated (as TD3+BC) ----
+        if (step % cfg.policyFrequency == 0) {
+            actorGradients(b);
+            actorOpt.step();
+            Targets.soft(criticTargetParams, criticParams, cfg.tau);
+            Targets.soft(actorTargetParams, actorParams, cfg.tau);
+        }
+    }
+
+    /** The critic loss's gradients, left in the critics' {@link Param#grad()}. */
+    void criticGradients(OfflineBatch b) {
         int n = b.size;
         buffers(n);
-        step++;
         // ---- critic: target with target policy smoothing (TD3) ----
         Mat tp = actorTarget.forward(b.nextObservations, false);
         tp.toHost();
@@ -149,62 +163,69 @@ public final class Td3Bc implements OfflineAlgorithm {
         }
         y.hostWritten();
         Nets.concat(b.observations, b.actions, sa);
-        double lq = criticStep(q1, dQ1, n) + criticStep(q2, dQ2, n);
-        criticOpt.step();
+        double lq = criticGradient(q1, dQ1, n) + criticGradient(q2, dQ2, n);
         metrics.put("critic_loss", lq);
-        // ---- delayed actor update with the BC term ----
-        if (step % cfg.policyFrequency == 0) {
-            Mat out = actor.forward(b.observations, true);
-            out.toHost();
-            Mat pi = dActor; // reuse as the tanh output first
-            for (int i = 0; i < n * ad; i++) {
-                pi.set(i, Kernels.tanh(out.get(i)));
-            }
-            pi.hostWritten();
-            Nets.concat(b.observations, pi, piSa);
-            Mat q = q1.forward(piSa, false);
-            q.toHost();
-            double absMean = 0;
-            double qMean = 0;
-            for (int i = 0; i < n; i++) {
-                absMean += Math.abs(q.get(i));
-                qMean += q.get(i);
-            }
-            absMean /= n;
-            qMean /= n;
-            double lambda = cfg.alpha / absMean; // TD3+BC Eq. 5, detached
-            for (int i = 0; i < n; i++) {
-                dQpi.set(i, -lambda / n);
-            }
-            dQpi.hostWritten();
-            Mat dIn = q1.backward(dQpi, false, true);
-            dIn.toHost();
-            b.actions.toHost();
-            double bc = 0;
-            double kBc = 2.0 / (n * ad);
-            for (int r = 0; r < n; r++) {
-                for (int j = 0; j < ad; j++) {
-                    int k = r * ad + j;
-                    double p = pi.get(k);
-                    double diff = p - b.actions.get(k);
-                    bc += diff * diff;
-                    double dPi = dIn.get(r * (od + ad) + od + j) + kBc * diff;
-                    dActor.set(k, dPi * (1 - p * p)); // through tanh
-                }
-            }
-            dActor.hostWritten();
-            actor.backward(dActor, true, false);
-            actorOpt.step();
-            Targets.soft(criticTargetParams, criticParams, cfg.tau);
-            Targets.soft(actorTargetParams, actorParams, cfg.tau);
-            metrics.put("actor_loss", -lambda * qMean + bc / (n * ad));
-            metrics.put("bc_loss", bc / (n * ad));
-            metrics.put("q_pi", qMean);
+    }
+
+    /** The actor loss's gradients with the critic as it is now, left in the actor's {@link Param#grad()}. */
+    void actorGradients(OfflineBatch b) {
+        int n = b.size;
+        buffers(n);
+        Mat out = actor.forward(b.observations, true);
+        out.toHost();
+        Mat pi = dActor; // reuse as the tanh output first
+        for (int i = 0; i < n * ad; i++) {
+            pi.set(i, Kernels.tanh(out.get(i)));
         }
+        pi.hostWritten();
+        Nets.concat(b.observations, pi, piSa);
+        Mat q = q1.forward(piSa, false);
+        q.toHost();
+        double absMean = 0;
+        double qMean = 0;
+        for (int i = 0; i < n; i++) {
+            absMean += Math.abs(q.get(i));
+            qMean += q.get(i);
+        }
+        absMean /= n;
+        qMean /= n;
+        double lambda = cfg.alpha / absMean; // TD3+BC Eq. 5, detached
+        for (int i = 0; i < n; i++) {
+            dQpi.set(i, -lambda / n);
+        }
+        dQpi.hostWritten();
+        Mat dIn = q1.backward(dQpi, false, true);
+        dIn.toHost();
+        b.actions.toHost();
+        double bc = 0;
+        double kBc = 2.0 / (n * ad);
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < ad; j++) {
+                int k = r * ad + j;
+                double p = pi.get(k);
+                double diff = p - b.actions.get(k);
+                bc += diff * diff;
+                double dPi = dIn.get(r * (od + ad) + od + j) + kBc * diff;
+                dActor.set(k, dPi * (1 - p * p)); // through tanh
+            }
+        }
+        dActor.hostWritten();
+        actor.backward(dActor, true, false);
+        metrics.put("actor_loss", -lambda * qMean + bc / (n * ad));
+        metrics.put("bc_loss", bc / (n * ad));
+        metrics.put("q_pi", qMean);
+    }
+
+    /** The networks and the random stream, for the reference test against PyTorch. */
+    record Internals(Mlp actor, Mlp actorTarget, Mlp q1, Mlp q2, Mlp q1Target, Mlp q2Target, Rng rng) {
+    }
+
+    Internals internals() {
+        return new Internals(actor, actorTarget, q1, q2, q1Target, q2Target, rng);
     }
 
     /** Forward on (s, a), MSE against y, accumulate parameter gradients; returns the loss. */
-    private double criticStep(Mlp q, Mat dq, int n) {
+    private double criticGradient(Mlp q, Mat dq, int n) {
         Mat pred = q.forward(sa, true);
         pred.toHost();
         double loss = 0;

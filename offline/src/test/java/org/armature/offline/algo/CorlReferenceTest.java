@@ -19,17 +19,18 @@ import org.armature.nn.Mlp;
 import org.armature.nn.Param;
 import org.armature.nn.Rng;
 import org.armature.offline.Python;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * CQL's gradients against an independent PyTorch evaluation of CORL's losses ({@code reference/cql_corl_reference.py}):
- * the same parameters, batch and noise go to both, and every gradient of the actor (with CORL's log-std scalars), both
- * critics and the entropy temperature, plus the logged losses, must agree. Skipped with a message where Debian's
- * python3-torch is missing (CI installs it, {@code .ci/install-offline-deps.sh}).
+ * CQL's, IQL's and TD3+BC's gradients against an independent PyTorch evaluation of CORL's losses
+ * ({@code reference/corl_reference.py}): the same parameters, batch and noise go to both, and every gradient of every
+ * loss (actor, critics, value, temperature), plus the logged losses, must agree. Skipped with a message where
+ * Debian's python3-torch is missing (CI installs it, {@code .ci/install-offline-deps.sh}).
  */
-class CqlReferenceTest {
+class CorlReferenceTest {
 
     private static final int OD = 5;
     private static final int AD = 3;
@@ -41,7 +42,7 @@ class CqlReferenceTest {
 
     @ParameterizedTest(name = "corl_log_std={0} importance_sample={1} temperature={2}")
     @CsvSource({"false, true, 1.0", "true, true, 1.0", "false, false, 0.5"})
-    void gradientsMatchCorlInPyTorch(boolean corlLogStd, boolean importanceSample, double temperature)
+    void cqlGradientsMatchCorlInPyTorch(boolean corlLogStd, boolean importanceSample, double temperature)
             throws IOException {
         Python.assumeTorch();
         Cql.Config cfg = new Cql.Config(16, 3, 3, 3e-5, 3e-4, 3e-5, 0.99, 5e-3, 10.0, 10, temperature,
@@ -62,19 +63,9 @@ class CqlReferenceTest {
             setScalar(in.head().params().get(0), 1.25);
             setScalar(in.head().params().get(1), -0.6);
         }
-        for (Mlp target : List.of(in.q1Target(), in.q2Target())) {
-            for (Param p : target.params()) {
-                Mat v = p.value().toHost();
-                for (int i = 0; i < v.length(); i++) {
-                    v.set(i, v.get(i) + 0.05 * data.nextGaussian());
-                }
-                v.hostWritten();
-            }
-        }
+        perturb(data, 0.05, in.q1Target(), in.q2Target());
 
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("action_dim", AD);
-        input.put("batch_size", BATCH);
+        Map<String, Object> input = input("cql", b);
         input.put("cql_n_actions", cfg.cqlActions());
         input.put("cql_alpha", cfg.cqlAlpha());
         input.put("cql_temperature", cfg.cqlTemperature());
@@ -93,11 +84,6 @@ class CqlReferenceTest {
         input.put("q1_target", params(in.q1Target()));
         input.put("q2_target", params(in.q2Target()));
         input.put("log_alpha", in.logAlpha().value().toHost().get(0));
-        input.put("observations", mat(b.observations));
-        input.put("actions", mat(b.actions));
-        input.put("rewards", mat(b.rewards));
-        input.put("next_observations", mat(b.nextObservations));
-        input.put("not_done", mat(b.notDone));
         // the noise of this step, drawn from a copy of the algorithm's stream in the order Cql draws it
         Rng twin = new Rng(0);
         twin.restore(in.rng().state());
@@ -110,9 +96,7 @@ class CqlReferenceTest {
 
         cql.accumulateGradients(b);
 
-        Path inputFile = dir.resolve("cql-input.json");
-        JSON.writeValue(inputFile.toFile(), input);
-        JsonNode ref = JSON.readTree(Python.runOk(script(), inputFile.toString()));
+        JsonNode ref = reference(input);
 
         List<Param> actorParams = new ArrayList<>(in.actor().params());
         actorParams.addAll(in.head().params());
@@ -122,8 +106,153 @@ class CqlReferenceTest {
         assertGradients("critics", criticParams, ref.get("critics"));
         double logAlphaGrad = in.logAlpha().grad().toHost().get(0);
         assertEquals(ref.get("log_alpha").asDouble(), logAlphaGrad, 1e-5, "d alpha_loss / d log_alpha");
-        Map<String, Double> metrics = cql.lastMetrics();
-        for (String k : List.of("critic_td_loss", "cql_loss", "q_data", "actor_loss", "log_pi")) {
+        assertMetrics(cql.lastMetrics(), ref, "critic_td_loss", "cql_loss", "q_data", "actor_loss", "log_pi");
+    }
+
+    @ParameterizedTest(name = "deterministic_actor={0}")
+    @CsvSource({"true", "false"})
+    void iqlGradientsMatchCorlInPyTorch(boolean deterministicActor) throws IOException {
+        Python.assumeTorch();
+        Iql.Config c = Iql.Config.corl(1000);
+        Iql.Config cfg = new Iql.Config(16, 2, c.actorLr(), c.qLr(), c.vLr(), c.discount(), c.tau(), c.expectile(),
+                c.beta(), c.maxWeight(), c.cosineActorLr(), c.totalSteps(), 0.0, 2, 0.0, deterministicActor);
+        Iql iql = new Iql(OD, AD, cfg, 13);
+        Rng data = new Rng(6);
+        for (int i = 0; i < 3; i++) {
+            iql.update(batch(data));
+        }
+        OfflineBatch b = batch(data);
+        Iql.Internals in = iql.internals();
+        // target critics away from the critics and raised by one, so that the advantages spread and some of the
+        // weights exp(β A) pass the clip at 100; one log σ outside CORL's clamp [−20, 2] (zero gradient there)
+        perturb(data, 0.3, in.qTargets());
+        for (Mlp t : in.qTargets()) {
+            List<Param> ps = t.params();
+            Mat lastBias = ps.get(ps.size() - 1).value().toHost();
+            lastBias.set(0, lastBias.get(0) + 1.0);
+            lastBias.hostWritten();
+        }
+        in.logStd().value().toHost().setAll(new float[]{-0.5f, 0.3f, 2.5f});
+        in.logStd().value().hostWritten();
+
+        Map<String, Object> input = input("iql", b);
+        input.put("expectile", cfg.expectile());
+        input.put("beta", cfg.beta());
+        input.put("max_weight", cfg.maxWeight());
+        input.put("discount", cfg.discount());
+        input.put("deterministic_actor", deterministicActor);
+        input.put("log_std", in.logStd().value().toHost().toDoubleArray());
+        input.put("actor", params(in.actor()));
+        input.put("v", params(in.v()));
+        input.put("q1", params(in.qs()[0]));
+        input.put("q2", params(in.qs()[1]));
+        input.put("q1_target", params(in.qTargets()[0]));
+        input.put("q2_target", params(in.qTargets()[1]));
+
+        iql.accumulateGradients(b);
+        JsonNode ref = reference(input);
+
+        double clipped = ref.get("clipped_fraction").asDouble();
+        assertTrue(clipped > 0 && clipped < 1, "the batch should have clipped and unclipped weights, got " + clipped);
+        List<Param> actorParams = new ArrayList<>(in.actor().params());
+        if (!deterministicActor) {
+            actorParams.add(in.logStd());
+        }
+        assertGradients("actor", actorParams, ref.get("actor"));
+        List<Param> criticParams = new ArrayList<>(in.qs()[0].params());
+        criticParams.addAll(in.qs()[1].params());
+        assertGradients("critics", criticParams, ref.get("critics"));
+        assertGradients("value", in.v().params(), ref.get("value"));
+        assertMetrics(iql.lastMetrics(), ref, "value_loss", "critic_loss", "actor_loss", "adv_weight_mean");
+    }
+
+    @Test
+    void td3bcGradientsMatchCorlInPyTorch() throws IOException {
+        Python.assumeTorch();
+        Td3Bc.Config c = Td3Bc.Config.corl();
+        // policy noise 0.4 instead of 0.2 so that the noise clip at 0.5 acts on a good share of the batch
+        Td3Bc.Config cfg = new Td3Bc.Config(16, 2, c.actorLr(), c.criticLr(), c.discount(), c.tau(), c.alpha(),
+                0.4, c.noiseClip(), c.policyFrequency());
+        Td3Bc td3bc = new Td3Bc(OD, AD, cfg, 17);
+        Rng data = new Rng(7);
+        for (int i = 0; i < 4; i++) {
+            td3bc.update(batch(data));
+        }
+        OfflineBatch b = batch(data);
+        Td3Bc.Internals in = td3bc.internals();
+        // targets away from the online networks, and the target actor's last layer scaled up so that some smoothed
+        // target actions leave [−1, 1] and are clipped
+        perturb(data, 0.3, in.q1Target(), in.q2Target(), in.actorTarget());
+        List<Param> at = in.actorTarget().params();
+        Mat lastWeight = at.get(at.size() - 2).value().toHost();
+        for (int i = 0; i < lastWeight.length(); i++) {
+            lastWeight.set(i, 4 * lastWeight.get(i));
+        }
+        lastWeight.hostWritten();
+
+        Map<String, Object> input = input("td3bc", b);
+        input.put("discount", cfg.discount());
+        input.put("alpha", cfg.alpha());
+        input.put("policy_noise", cfg.policyNoise());
+        input.put("noise_clip", cfg.noiseClip());
+        input.put("actor", params(in.actor()));
+        input.put("actor_target", params(in.actorTarget()));
+        input.put("q1", params(in.q1()));
+        input.put("q2", params(in.q2()));
+        input.put("q1_target", params(in.q1Target()));
+        input.put("q2_target", params(in.q2Target()));
+        Rng twin = new Rng(0);
+        twin.restore(in.rng().state());
+        input.put("eps_policy", gaussians(twin, BATCH));
+
+        td3bc.criticGradients(b);
+        JsonNode ref = reference(input);
+        for (String clip : List.of("noise_clipped_fraction", "action_clipped_fraction")) {
+            double f = ref.get(clip).asDouble();
+            assertTrue(f > 0 && f < 1, clip + " should be strictly between 0 and 1, got " + f);
+        }
+        List<Param> criticParams = new ArrayList<>(in.q1().params());
+        criticParams.addAll(in.q2().params());
+        assertGradients("critics", criticParams, ref.get("critics"));
+        td3bc.actorGradients(b); // with the critic as it was (no step in between), which is what the input holds
+        assertGradients("actor", in.actor().params(), ref.get("actor"));
+        assertMetrics(td3bc.lastMetrics(), ref, "critic_loss", "actor_loss", "bc_loss", "q_pi");
+    }
+
+    private static Map<String, Object> input(String algo, OfflineBatch b) {
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("algo", algo);
+        input.put("action_dim", AD);
+        input.put("batch_size", BATCH);
+        input.put("observations", mat(b.observations));
+        input.put("actions", mat(b.actions));
+        input.put("rewards", mat(b.rewards));
+        input.put("next_observations", mat(b.nextObservations));
+        input.put("not_done", mat(b.notDone));
+        return input;
+    }
+
+    private JsonNode reference(Map<String, Object> input) throws IOException {
+        Path inputFile = dir.resolve(input.get("algo") + "-input.json");
+        JSON.writeValue(inputFile.toFile(), input);
+        return JSON.readTree(Python.runOk(script(), inputFile.toString()));
+    }
+
+    /** Adds {@code scale} × N(0, 1) to every parameter of the networks. */
+    private static void perturb(Rng r, double scale, Mlp... nets) {
+        for (Mlp net : nets) {
+            for (Param p : net.params()) {
+                Mat v = p.value().toHost();
+                for (int i = 0; i < v.length(); i++) {
+                    v.set(i, v.get(i) + scale * r.nextGaussian());
+                }
+                v.hostWritten();
+            }
+        }
+    }
+
+    private static void assertMetrics(Map<String, Double> metrics, JsonNode ref, String... names) {
+        for (String k : names) {
             double want = ref.get("metrics").get(k).asDouble();
             assertEquals(want, metrics.get(k), 1e-4 * Math.max(1, Math.abs(want)), "metric " + k);
         }
@@ -219,7 +348,7 @@ class CqlReferenceTest {
     }
 
     private static String script() throws IOException {
-        try (InputStream s = CqlReferenceTest.class.getResourceAsStream("/reference/cql_corl_reference.py")) {
+        try (InputStream s = CorlReferenceTest.class.getResourceAsStream("/reference/corl_reference.py")) {
             return new String(s.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
