@@ -50,10 +50,7 @@ class CorlReferenceTest {
         Cql cql = new Cql(OD, AD, cfg, 11);
         Rng data = new Rng(5);
         // a few ordinary steps first, so the targets differ from the critics and α, m, c have moved
-        for (int i = 0; i < 3; i++) {
-            cql.update(batch(data));
-        }
-        OfflineBatch b = batch(data);
+        OfflineBatch b = batchAfterSteps(cql, data, 3);
         Cql.Internals in = cql.internals();
         // and move what those steps barely touch (lr 3e-5, τ 5e-3), so that confusing α with 1, m and c with their
         // initial values, or a target critic with its online critic, shows in the gradients
@@ -118,10 +115,7 @@ class CorlReferenceTest {
                 c.beta(), c.maxWeight(), c.cosineActorLr(), c.totalSteps(), 0.0, 2, 0.0, deterministicActor);
         Iql iql = new Iql(OD, AD, cfg, 13);
         Rng data = new Rng(6);
-        for (int i = 0; i < 3; i++) {
-            iql.update(batch(data));
-        }
-        OfflineBatch b = batch(data);
+        OfflineBatch b = batchAfterSteps(iql, data, 3);
         Iql.Internals in = iql.internals();
         // target critics away from the critics and raised by one, so that the advantages spread and some of the
         // weights exp(β A) pass the clip at 100; one log σ outside CORL's clamp [−20, 2] (zero gradient there)
@@ -175,10 +169,7 @@ class CorlReferenceTest {
                 0.4, c.noiseClip(), c.policyFrequency());
         Td3Bc td3bc = new Td3Bc(OD, AD, cfg, 17);
         Rng data = new Rng(7);
-        for (int i = 0; i < 4; i++) {
-            td3bc.update(batch(data));
-        }
-        OfflineBatch b = batch(data);
+        OfflineBatch b = batchAfterSteps(td3bc, data, 4);
         Td3Bc.Internals in = td3bc.internals();
         // targets away from the online networks, and the target actor's last layer scaled up so that some smoothed
         // target actions leave [−1, 1] and are clipped
@@ -217,6 +208,14 @@ class CorlReferenceTest {
         td3bc.actorGradients(b); // with the critic as it was (no step in between), which is what the input holds
         assertGradients("actor", in.actor().params(), ref.get("actor"));
         assertMetrics(td3bc.lastMetrics(), ref, "critic_loss", "actor_loss", "bc_loss", "q_pi");
+    }
+
+    /** Trains {@code steps} ordinary updates on fresh batches, then returns the batch for the checked step. */
+    private static OfflineBatch batchAfterSteps(OfflineAlgorithm algo, Rng data, int steps) {
+        for (int i = 0; i < steps; i++) {
+            algo.update(batch(data));
+        }
+        return batch(data);
     }
 
     private static Map<String, Object> input(String algo, OfflineBatch b) {
