@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the offline module's interop and reference tests use: Debian's h5py (HDF5 interop) and PyTorch (the
-# CQL gradient reference, CqlReferenceTest) for /usr/bin/python3.
+# CQL/IQL/TD3+BC gradient reference, CorlReferenceTest) for /usr/bin/python3.
 # Idempotent: does nothing when both are already importable. Tests skip (with a message) where one is missing.
 set -euo pipefail
 if /usr/bin/python3 -c 'import h5py, numpy, torch' >/dev/null 2>&1; then

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -15,34 +17,26 @@ import org.junit.jupiter.api.Assumptions;
 public final class Python {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static Boolean available;
-    private static Boolean torchAvailable;
+    private static final Map<String, Boolean> IMPORTABLE = new HashMap<>();
 
     private Python() {
     }
 
-    static synchronized boolean hasH5py() {
-        if (available == null) {
-            available = Files.isExecutable(PYTHON) && run("import h5py, numpy").exit == 0;
-        }
-        return available;
-    }
-
-    public static synchronized boolean hasTorch() {
-        if (torchAvailable == null) {
-            torchAvailable = Files.isExecutable(PYTHON) && run("import torch, numpy").exit == 0;
-        }
-        return torchAvailable;
+    static void assumeH5py() {
+        assumeImportable("h5py, numpy", "python3-h5py");
     }
 
     public static void assumeTorch() {
-        Assumptions.assumeTrue(hasTorch(), "skipped: /usr/bin/python3 with torch not found "
-                + "(install with: apt-get install -y python3-torch, see .ci/install-offline-deps.sh)");
+        assumeImportable("torch, numpy", "python3-torch");
     }
 
-    static void assumeH5py() {
-        Assumptions.assumeTrue(hasH5py(), "skipped: /usr/bin/python3 with h5py not found "
-                + "(install with: apt-get install -y python3-h5py, see .ci/install-offline-deps.sh)");
+    private static synchronized boolean canImport(String modules) {
+        return IMPORTABLE.computeIfAbsent(modules, m -> Files.isExecutable(PYTHON) && run("import " + m).exit == 0);
+    }
+
+    private static void assumeImportable(String modules, String debianPackage) {
+        Assumptions.assumeTrue(canImport(modules), "skipped: /usr/bin/python3 cannot import " + modules
+                + " (install with: apt-get install -y " + debianPackage + ", see .ci/install-offline-deps.sh)");
     }
 
     public record Result(int exit, String out) {

@@ -126,7 +126,6 @@ public final class Td3Bc implements OfflineAlgorithm {
 
     @Override
     public void update(OfflineBatch b) {
-        buffers(b.size);
         step++;
         criticGradients(b);
         criticOpt.step();
