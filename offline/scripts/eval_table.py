@@ -56,7 +56,7 @@ def main():
         return
     other = load(a.vs, a.column)
     mine, theirs = complete(scores, a.runs), complete(other, a.vs)
-    common = [s for s in mine if s in set(theirs)]
+    common = sorted(set(mine) & set(theirs))
     print()
     print("steps both evaluated (mean vs mean): " + ", ".join(
         f"{s // 1000}k {statistics.mean(scores[s].values()):.1f} vs {statistics.mean(other[s].values()):.1f}"
