@@ -22,9 +22,10 @@ def load(run_dirs, column):
         if not os.path.isfile(path):
             sys.exit(f"eval_table: {path} not found (expected a run directory of `armature offline`)")
         with open(path, newline="") as f:
-            for row in csv.DictReader(f):
-                if column not in row:
-                    sys.exit(f"eval_table: {path} has no column {column!r} (columns: {', '.join(row)})")
+            reader = csv.DictReader(f)
+            if column not in (reader.fieldnames or []):
+                sys.exit(f"eval_table: {path} has no column {column!r} (columns: {', '.join(reader.fieldnames or [])})")
+            for row in reader:
                 scores.setdefault(int(row["step"]), {})[run] = float(row[column])
     return scores
 
