@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Seed table of offline runs' periodic evaluations, as BENCHMARKS.md prints them.
 
-    python3 offline/scripts/eval_table.py RUN_DIR... [--vs RUN_DIR...] [--column normalized_score]
+    python3 offline/scripts/eval_table.py RUN_DIR... [--vs RUN_DIR...] [--column normalized_score] [--from STEP]
 
 Reads each run's eval.csv (written by `armature offline`), one run per seed, and prints a Markdown table: one row per
 evaluation step with every run's score and the mean ± population std over the runs that reached that step. With
 --vs (e.g. the BC runs of the same dataset) it also prints, for the steps both sets evaluated, the two means, and
-each set's mean over all its evaluations.
+each set's mean over all its evaluations (from --from STEP on, when given) and Welch's t of the two sets' final
+evaluations (sample standard deviations).
 """
 import argparse
 import csv
@@ -44,6 +45,8 @@ def main():
     p.add_argument("runs", nargs="+", metavar="RUN_DIR")
     p.add_argument("--vs", nargs="+", default=[], metavar="RUN_DIR", help="runs to compare with")
     p.add_argument("--column", default="normalized_score", help="eval.csv column (default: normalized_score)")
+    p.add_argument("--from", dest="from_step", type=int, default=0, metavar="STEP",
+                   help="average each run over its evaluations at STEP and later only (default: all)")
     a = p.parse_args()
     scores = load(a.runs, a.column)
     names = [os.path.basename(os.path.normpath(r)) for r in a.runs]
@@ -56,7 +59,11 @@ def main():
     if not a.vs:
         return
     other = load(a.vs, a.column)
-    mine, theirs = complete(scores, a.runs), complete(other, a.vs)
+    mine = [s for s in complete(scores, a.runs) if s >= a.from_step]
+    theirs = [s for s in complete(other, a.vs) if s >= a.from_step]
+    if not mine or not theirs:
+        sys.exit(f"eval_table: no evaluation at step {a.from_step} or later that every run of "
+                 f"{'RUN_DIR' if not mine else '--vs'} reached")
     common = sorted(set(mine) & set(theirs))
     print()
     print("steps both evaluated (mean vs mean): " + ", ".join(
@@ -66,6 +73,12 @@ def main():
         per_run = [statistics.mean(sc[s][r] for s in steps) for r in sc[steps[0]]]
         print(f"{label}: mean over the {len(steps)} evaluations {steps[0] // 1000}k–{steps[-1] // 1000}k, per run "
               + " / ".join(f"{x:.1f}" for x in per_run) + f" (mean {statistics.mean(per_run):.1f})")
+    last_a, last_b = list(scores[mine[-1]].values()), list(other[theirs[-1]].values())
+    if len(last_a) > 1 and len(last_b) > 1:
+        se = (statistics.variance(last_a) / len(last_a) + statistics.variance(last_b) / len(last_b)) ** 0.5
+        print(f"final evaluations ({mine[-1] // 1000}k vs {theirs[-1] // 1000}k): "
+              f"{statistics.mean(last_a):.1f} vs {statistics.mean(last_b):.1f}, Welch's t "
+              f"{(statistics.mean(last_a) - statistics.mean(last_b)) / se:.1f}")
 
 
 if __name__ == "__main__":
