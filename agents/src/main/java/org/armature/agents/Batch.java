@@ -11,8 +11,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  *
  * <p>{@code discounts[i]} is the factor in front of the bootstrap value in the TD target,
  * {@code gamma^k * (1 - terminated)} for a k-step return, so one-step, n-step, terminal and time-out transitions
- * all use {@code y = rewards + discounts * V(nextObservations)}. Extra per-transition arrays (e.g. a frozen base
- * policy's action for residual RL) travel in {@link #extras()}.
+ * all use {@code y = rewards + discounts * V(nextObservations)}. Discounts are kept in double precision whatever the
+ * batch's data type (they are only read on the host, and γ = 0.99 has no exact float). Extra per-transition arrays
+ * (e.g. a frozen base policy's action for residual RL) travel in {@link #extras()}.
  */
 public final class Batch {
 
@@ -30,7 +31,7 @@ public final class Batch {
         this.actions = Mat.zeros(dtype, size, actDim);
         this.rewards = Mat.zeros(dtype, size, 1);
         this.nextObservations = Mat.zeros(dtype, size, obsDim);
-        this.discounts = Mat.zeros(dtype, size, 1);
+        this.discounts = Mat.zeros(DataType.DOUBLE, size, 1);
     }
 
     /** Adds (or returns) an extra per-transition array of {@code width} values. */

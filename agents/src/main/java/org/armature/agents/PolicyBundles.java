@@ -4,16 +4,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
+import org.armature.envs.EnvSpec;
 import org.armature.nn.FastMlp;
 import org.armature.nn.LayerSpec;
 import org.armature.nn.ParamIO;
+import org.armature.train.RunInfo;
 
 /**
  * Policy bundles: a directory with {@code bundle.json} plus weight files, loadable without any training code or
@@ -61,8 +65,14 @@ public final class PolicyBundles {
 
     /** Where the policy came from. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Provenance(String algo, String envId, Long seed, Long envSteps, String gitCommit,
-                             String armatureVersion, String createdUtc) {
+    public record Provenance(String algo, String envId, Long seed, Long envSteps, Long gradientSteps,
+                             String gitCommit, String armatureVersion, String createdUtc) {
+
+        /** Provenance of a policy trained now, in this checkout (git commit, version, time filled in). */
+        public static Provenance now(String algo, String envId, long seed, long envSteps, long gradientSteps) {
+            return new Provenance(algo, envId, seed, envSteps, gradientSteps, RunInfo.gitCommit(),
+                    RunInfo.armatureVersion(), ZonedDateTime.now(ZoneOffset.UTC).toString());
+        }
     }
 
     /** The contents of bundle.json. */
@@ -70,6 +80,26 @@ public final class PolicyBundles {
     public record Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
                        Normalization observationNormalization, double controlDtSeconds, int chunkLength,
                        Provenance provenance) {
+    }
+
+    /**
+     * The one bundle writer: builds the bundle of {@code learner}'s current policy (its weights and network, the env's
+     * spaces and control rate, the observation normalisation the policy expects or null, provenance) in a temporary
+     * sibling directory and renames it over {@code dir}, so a reader never sees half a bundle.
+     */
+    public static void write(Path dir, Learner learner, EnvSpec env, Normalization observationNormalization,
+                             Provenance provenance) throws IOException {
+        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
+        ParamIO.deleteRecursively(tmp);
+        Files.createDirectories(tmp);
+        Network net = learner.exportPolicy(tmp);
+        Spec spec = new Spec(FORMAT, FORMAT_VERSION, net,
+                new Space(env.observationSpace().low(), env.observationSpace().high()),
+                new Space(env.actionSpace().low(), env.actionSpace().high()),
+                observationNormalization, env.controlDtSeconds(), 1, provenance);
+        writeSpec(tmp, spec);
+        ParamIO.deleteRecursively(dir);
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Writes {@code bundle.json} atomically (weights must already be in the directory). */

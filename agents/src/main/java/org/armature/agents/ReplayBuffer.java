@@ -249,7 +249,7 @@ public final class ReplayBuffer {
         }
         r.set(i, ret);
         no.put(i * obsDim, nextObs, sj * obsDim, obsDim);
-        d.set(i, (flags[sj] & TERMINATED) != 0 ? 0.0 : disc);
+        d.set(i, (flags[sj] & TERMINATED) != 0 ? 0.0 : (float) disc); // float-rounded as before discounts were doubles
         for (Map.Entry<String, Mat> e : b.extras().entrySet()) {
             float[] src = extras.get(e.getKey());
             if (src == null) {

@@ -1,7 +1,5 @@
 package org.armature.agents;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -346,37 +344,15 @@ public final class Sac implements Agent {
     }
 
     @Override
-    public void writeState(DataOutputStream out) throws IOException {
-        out.writeUTF("sac");
-        out.writeLong(updates);
-        for (long s : rng.state()) {
-            out.writeLong(s);
-        }
-        AgentState.writeGroup(out, actorParams);
-        AgentState.writeGroup(out, criticParams);
-        AgentState.writeGroup(out, criticTargetParams);
-        AgentState.writeGroup(out, logAlphaParams);
-        AgentState.writeAdam(out, actorOpt);
-        AgentState.writeAdam(out, criticOpt);
-        AgentState.writeAdam(out, alphaOpt);
+    public LearnerState state() {
+        return LearnerState.of("sac", () -> updates, n -> updates = n).streams(rng)
+                .params(actorParams, criticParams, criticTargetParams, logAlphaParams).optimisers(actorOpt, criticOpt, alphaOpt)
+                .onRestore(() -> fastStale = true);
     }
 
     @Override
-    public void readState(DataInputStream in) throws IOException {
-        String kind = in.readUTF();
-        if (!kind.equals("sac")) {
-            throw new IOException("checkpoint holds a '" + kind + "' agent, expected sac");
-        }
-        updates = in.readLong();
-        rng.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
-        AgentState.readGroup(in, actorParams);
-        AgentState.readGroup(in, criticParams);
-        AgentState.readGroup(in, criticTargetParams);
-        AgentState.readGroup(in, logAlphaParams);
-        AgentState.readAdam(in, actorOpt);
-        AgentState.readAdam(in, criticOpt);
-        AgentState.readAdam(in, alphaOpt);
-        fastStale = true;
+    public double discount() {
+        return cfg.gamma();
     }
 
     @Override

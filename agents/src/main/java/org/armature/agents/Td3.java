@@ -1,7 +1,5 @@
 package org.armature.agents;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -257,35 +255,15 @@ public final class Td3 implements Agent {
     }
 
     @Override
-    public void writeState(DataOutputStream out) throws IOException {
-        out.writeUTF("td3");
-        out.writeLong(updates);
-        for (long s : rng.state()) {
-            out.writeLong(s);
-        }
-        AgentState.writeGroup(out, actorParams);
-        AgentState.writeGroup(out, actorTargetParams);
-        AgentState.writeGroup(out, criticParams);
-        AgentState.writeGroup(out, criticTargetParams);
-        AgentState.writeAdam(out, actorOpt);
-        AgentState.writeAdam(out, criticOpt);
+    public LearnerState state() {
+        return LearnerState.of("td3", () -> updates, n -> updates = n).streams(rng)
+                .params(actorParams, actorTargetParams, criticParams, criticTargetParams).optimisers(actorOpt, criticOpt)
+                .onRestore(() -> fastStale = true);
     }
 
     @Override
-    public void readState(DataInputStream in) throws IOException {
-        String kind = in.readUTF();
-        if (!kind.equals("td3")) {
-            throw new IOException("checkpoint holds a '" + kind + "' agent, expected td3");
-        }
-        updates = in.readLong();
-        rng.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
-        AgentState.readGroup(in, actorParams);
-        AgentState.readGroup(in, actorTargetParams);
-        AgentState.readGroup(in, criticParams);
-        AgentState.readGroup(in, criticTargetParams);
-        AgentState.readAdam(in, actorOpt);
-        AgentState.readAdam(in, criticOpt);
-        fastStale = true;
+    public double discount() {
+        return cfg.gamma();
     }
 
     @Override

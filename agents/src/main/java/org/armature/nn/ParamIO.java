@@ -81,6 +81,18 @@ public final class ParamIO {
         }
     }
 
+    /** Deletes a file or directory tree (no-op when absent). */
+    public static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var s = Files.walk(p)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+
     /** Reads a parameter file (any width) as named tensors. */
     public static List<Tensor> read(Path file) throws IOException {
         byte[] all;

@@ -53,13 +53,15 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class Trainer {
 
-    public static final String METRICS = "metrics.csv";
-    public static final String CONFIG = "config.json";
-    public static final String CHECKPOINT = "checkpoints/latest.ckpt";
-    public static final String BUNDLE = "bundle";
+    public static final String METRICS = RunDirectory.METRICS;
+    public static final String CONFIG = RunDirectory.CONFIG;
+    public static final String CHECKPOINT = RunDirectory.CHECKPOINT;
+    public static final String BUNDLE = RunDirectory.BUNDLE;
     /** Final replay buffer ({@code save_replay}). */
     public static final String REPLAY = "replay.bin";
     private static final String REPLAY_MAGIC = "armature-replay-v1";
+    /** v2: the learner state of {@link org.armature.agents.LearnerState}. */
+    private static final String CHECKPOINT_MAGIC = "armature-checkpoint-v2";
     /** Directory of per-evaluation bundles ({@code save_eval_bundles}). */
     public static final String EVAL_BUNDLES = "bundles";
     private static final String[] FIXED_COLUMNS = {"env_steps", "wall_seconds", "episode_return", "episode_length",
@@ -81,6 +83,7 @@ public final class Trainer {
 
     private final TrainConfig cfg;
     private final Path runDir;
+    private final RunDirectory run;
     private final Progress progress;
     private final Env env;
     private final Env evalEnv;
@@ -109,9 +112,10 @@ public final class Trainer {
     private double latestSuccess = Double.NaN;
     private float[] obs;
 
-    private Trainer(TrainConfig cfg, Path runDir, Progress progress) {
+    private Trainer(TrainConfig cfg, RunDirectory run, Progress progress) {
         this.cfg = cfg.validate();
-        this.runDir = runDir;
+        this.run = run;
+        this.runDir = run.path();
         this.progress = progress;
         this.env = Envs.make(cfg.envId());
         this.evalEnv = Envs.make(cfg.envId());
@@ -143,18 +147,20 @@ public final class Trainer {
 
     /** Creates {@code <runsDir>/<date>-<algo>-<env>-<seed>/} with config.json and versions.json. */
     public static Trainer create(TrainConfig cfg, Path runsDir, Progress progress) throws IOException {
+        return create(cfg, RunDirectory.uniqueName(runsDir, cfg.algo() + "-" + cfg.envId() + "-" + cfg.seed()), false,
+                progress);
+    }
+
+    /**
+     * Creates the run in {@code dir}; a non-empty {@code dir} is refused unless {@code overwrite} (see
+     * {@link RunDirectory#create}).
+     */
+    public static Trainer create(TrainConfig cfg, Path dir, boolean overwrite, Progress progress) throws IOException {
         cfg.validate();
         Envs.make(cfg.envId()).close(); // unknown id fails before anything is written
-        String date = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        String base = date + "-" + cfg.algo() + "-" + cfg.envId() + "-" + cfg.seed();
-        Path dir = runsDir.resolve(base);
-        for (int i = 2; Files.exists(dir); i++) {
-            dir = runsDir.resolve(base + "-" + i);
-        }
-        Trainer t = new Trainer(cfg, dir, progress);
-        Files.createDirectories(dir);
-        ParamIO.writeAtomically(dir.resolve(CONFIG), Configs.toJson(cfg).getBytes(StandardCharsets.UTF_8));
-        ParamIO.writeAtomically(dir.resolve("versions.json"), RunInfo.versionsJson().getBytes(StandardCharsets.UTF_8));
+        RunDirectory run = RunDirectory.create(dir, overwrite);
+        Trainer t = new Trainer(cfg, run, progress);
+        run.writeConfig(Configs.toJson(cfg));
         t.metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8);
         t.metrics.write(String.join(",", t.columns));
         t.metrics.newLine();
@@ -168,26 +174,16 @@ public final class Trainer {
 
     /** Re-opens a run directory at its last checkpoint. */
     public static Trainer resume(Path runDir, Progress progress) throws IOException {
-        if (!Files.isDirectory(runDir)) {
-            throw new IOException("run directory " + runDir + " does not exist");
-        }
-        Path cfgFile = runDir.resolve(CONFIG);
-        if (!Files.isRegularFile(cfgFile)) {
-            throw new IOException(runDir + " is not a run directory: " + CONFIG + " is missing");
-        }
         if (Files.isRegularFile(runDir.resolve(BUNDLE).resolve(PolicyBundles.FILE))) {
             throw new IOException(runDir + " already finished (its bundle/ exists); nothing to resume");
         }
-        Path ckpt = runDir.resolve(CHECKPOINT);
-        if (!Files.isRegularFile(ckpt)) {
-            throw new IOException(runDir + " has no checkpoint (" + CHECKPOINT + ") to resume from");
-        }
-        TrainConfig cfg = Configs.JSON.readValue(cfgFile.toFile(), TrainConfig.class);
-        Trainer t = new Trainer(cfg, runDir, progress);
-        try (InputStream raw = Files.newInputStream(ckpt);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+        RunDirectory run = RunDirectory.resume(runDir, "armature train");
+        TrainConfig cfg = readConfig(run.file(CONFIG));
+        Trainer t = new Trainer(cfg, run, progress);
+        run.readCheckpoint(in -> {
             t.readCheckpoint(in);
-        }
+            return null;
+        });
         // drop metric rows written after the checkpoint
         Path m = runDir.resolve(METRICS);
         List<String> lines = Files.readAllLines(m, StandardCharsets.UTF_8);
@@ -202,6 +198,16 @@ public final class Trainer {
             t.buffer.closeOpenEpisodes();
         }
         return t;
+    }
+
+    /** A run's config.json; an unreadable or foreign one is an error naming the file. */
+    static TrainConfig readConfig(Path file) throws IOException {
+        try {
+            return Configs.JSON.readValue(file.toFile(), TrainConfig.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(file + " is not the config of an `armature train` run written by this version ("
+                    + e.getOriginalMessage() + ")");
+        }
     }
 
     /** Reset seed of training episode {@code episode}. */
@@ -325,9 +331,7 @@ public final class Trainer {
         if (cfg.saveReplay()) {
             writeReplay();
         }
-        writeBundle(runDir.resolve(BUNDLE));
-        return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
-                wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
+        return finish();
     }
 
     /**
@@ -441,9 +445,26 @@ public final class Trainer {
         if (cfg.saveReplay()) {
             writeReplay();
         }
+        return finish();
+    }
+
+    /** Final bundle, then result.json (which marks the run finished). */
+    private Result finish() throws IOException {
         writeBundle(runDir.resolve(BUNDLE));
-        return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
+        Result r = new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
                 wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("algo", cfg.algo());
+        m.put("env_id", cfg.envId());
+        m.put("seed", cfg.seed());
+        m.put("env_steps", step);
+        m.put("updates", agent.updates());
+        m.put("final_eval_return_mean", latestEval);
+        m.put("final_eval_return_std", latestEvalStd);
+        m.put("final_eval_success_rate", latestSuccess);
+        m.put("wall_seconds", wallSeconds);
+        run.writeText(RunDirectory.RESULT, Configs.JSON.writeValueAsString(m));
+        return r;
     }
 
     private void evaluate(long atStep) {
@@ -507,39 +528,31 @@ public final class Trainer {
     }
 
     private void writeCheckpoint() throws IOException {
-        Path f = runDir.resolve(CHECKPOINT);
-        Files.createDirectories(f.getParent());
-        Path tmp = Files.createTempFile(f.getParent(), ".latest", ".tmp");
-        try {
-            try (OutputStream raw = Files.newOutputStream(tmp);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
-                out.writeUTF("armature-checkpoint-v1");
-                out.writeLong(step);
-                out.writeLong(episode);
-                out.writeDouble(wallSeconds);
-                out.writeDouble(evalSeconds);
-                out.writeLong(lastCheckpointStep);
-                out.writeDouble(latestEval);
-                out.writeDouble(latestEvalStd);
-                out.writeDouble(latestSuccess);
-                out.writeLong(metricsLines);
-                for (long x : rng.state()) {
-                    out.writeLong(x);
-                }
-                agent.writeState(out);
-                buffer.write(out);
+        run.writeCheckpoint(out -> {
+            out.writeUTF(CHECKPOINT_MAGIC);
+            out.writeLong(step);
+            out.writeLong(episode);
+            out.writeDouble(wallSeconds);
+            out.writeDouble(evalSeconds);
+            out.writeLong(lastCheckpointStep);
+            out.writeDouble(latestEval);
+            out.writeDouble(latestEvalStd);
+            out.writeDouble(latestSuccess);
+            out.writeLong(metricsLines);
+            for (long x : rng.state()) {
+                out.writeLong(x);
             }
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            agent.writeState(out);
+            buffer.write(out);
+        });
         progress.message("step " + step + ": checkpoint written");
     }
 
     private void readCheckpoint(DataInputStream in) throws IOException {
         String magic = in.readUTF();
-        if (!magic.equals("armature-checkpoint-v1")) {
-            throw new IOException("unsupported checkpoint format '" + magic + "'");
+        if (!magic.equals(CHECKPOINT_MAGIC)) {
+            throw new IOException("the checkpoint was written by another Armature version ('" + magic + "', expected '"
+                    + CHECKPOINT_MAGIC + "'); it cannot be resumed");
         }
         step = in.readLong();
         episode = in.readLong();
@@ -591,14 +604,14 @@ public final class Trainer {
         if (!Files.isDirectory(runDir) || !Files.isRegularFile(cfgFile)) {
             throw new IOException(runDir + " is not a training run directory (" + CONFIG + " is missing)");
         }
-        TrainConfig cfg = Configs.JSON.readValue(cfgFile.toFile(), TrainConfig.class);
+        TrainConfig cfg = readConfig(cfgFile);
         Path replay = runDir.resolve(REPLAY);
         Path ckpt = runDir.resolve(CHECKPOINT);
         if (!Files.isRegularFile(replay) && !Files.isRegularFile(ckpt)) {
             throw new IOException(runDir + " has neither " + REPLAY + " nor a checkpoint; train with --set save_replay=true"
                     + " (or checkpoint_interval > 0 and num_envs = 1)");
         }
-        Trainer t = new Trainer(cfg, runDir, Progress.SILENT);
+        Trainer t = new Trainer(cfg, RunDirectory.open(runDir), Progress.SILENT);
         boolean fromReplay = Files.isRegularFile(replay);
         try (InputStream raw = Files.newInputStream(fromReplay ? replay : ckpt);
              DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
@@ -633,32 +646,7 @@ public final class Trainer {
 
     /** Writes the policy bundle into {@code dir} (replacing an older one; built in a temp dir, then renamed). */
     public void writeBundle(Path dir) throws IOException {
-        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
-        deleteRecursively(tmp);
-        Files.createDirectories(tmp.getParent());
-        Files.createDirectories(tmp);
-        PolicyBundles.Network net = agent.exportPolicy(tmp);
-        PolicyBundles.Spec spec = new PolicyBundles.Spec(PolicyBundles.FORMAT, PolicyBundles.FORMAT_VERSION, net,
-                new PolicyBundles.Space(this.spec.observationSpace().low(), this.spec.observationSpace().high()),
-                new PolicyBundles.Space(this.spec.actionSpace().low(), this.spec.actionSpace().high()),
-                null, this.spec.controlDtSeconds(), 1,
-                new PolicyBundles.Provenance(cfg.algo(), cfg.envId(), cfg.seed(), step, RunInfo.gitCommit(),
-                        RunInfo.armatureVersion(), ZonedDateTime.now(ZoneOffset.UTC).toString()));
-        PolicyBundles.writeSpec(tmp, spec);
-        deleteRecursively(dir);
-        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** Deletes a file or directory tree (no-op when absent). */
-    public static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var s = Files.walk(p)) {
-            List<Path> all = s.sorted(java.util.Comparator.reverseOrder()).toList();
-            for (Path x : all) {
-                Files.delete(x);
-            }
-        }
+        PolicyBundles.write(dir, agent, spec, null,
+                PolicyBundles.Provenance.now(cfg.algo(), cfg.envId(), cfg.seed(), step, agent.updates()));
     }
 }

@@ -3,19 +3,18 @@ package org.armature.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.armature.agents.Policy;
+import org.armature.agents.ReplayBuffer;
+import org.armature.agents.data.DatasetMetadata;
+import org.armature.agents.data.OfflineDataset;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Envs;
-import org.armature.agents.Policy;
 import org.armature.envs.experts.Experts;
-import org.armature.offline.Collector;
-import org.armature.offline.DatasetSuite;
-import org.armature.offline.D4rlHdf5;
-import org.armature.offline.DatasetInfo;
-import org.armature.offline.OfflineDataset;
-import org.armature.offline.PendulumSwingUp;
-import org.armature.offline.ReplayExport;
-import org.armature.offline.DatasetMetadata;
-import org.armature.agents.ReplayBuffer;
+import org.armature.offline.collect.Collector;
+import org.armature.offline.collect.DatasetSuite;
+import org.armature.offline.data.D4rlHdf5;
+import org.armature.offline.data.DatasetInfo;
+import org.armature.offline.data.ReplayExport;
 import org.armature.train.TrainConfig;
 import org.armature.train.Trainer;
 import picocli.CommandLine.Command;
@@ -79,10 +78,7 @@ public final class CollectCommand implements Callable<Integer> {
             spec = e.spec();
         }
         // random: Collector's seeded uniform policy; expert and bundles: the shared PolicyResolver
-        // Pendulum-v1's expert is the offline module's scripted swing-up controller
         Policy behaviour = policy.equals("random") ? Collector.randomPolicy(spec, seed)
-                : policy.equals("expert") && env.equals("Pendulum-v1") ? new PendulumSwingUp()
-                : policy.equals("expert") && Experts.has(env) ? DatasetSuite.expertPolicy(env, spec, 0.0, seed)
                 : PolicyResolver.resolve(policy, spec, seed).policy();
         String name = policy.equals("random") || policy.equals("expert") ? policy : "bundle:" + policy;
         OfflineDataset d;

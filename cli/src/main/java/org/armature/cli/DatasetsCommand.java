@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.armature.offline.DatasetSuite;
+import org.armature.offline.collect.DatasetSuite;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -110,8 +110,8 @@ public final class DatasetsCommand implements Runnable {
             } else {
                 command = "armature datasets behaviour --from-run " + run;
             }
-            org.armature.offline.BehaviourPolicies.Selection sel = org.armature.offline.BehaviourPolicies.select(run);
-            Path dir = org.armature.offline.BehaviourPolicies.export(run, sel, out, command);
+            org.armature.offline.collect.BehaviourPolicies.Selection sel = org.armature.offline.collect.BehaviourPolicies.select(run);
+            Path dir = org.armature.offline.collect.BehaviourPolicies.export(run, sel, out, command);
             System.out.printf("%s: expert = step %d (eval return %.1f), medium = step %d (eval return %.1f) -> %s%n",
                     sel.envId(), sel.expertStep(), sel.expertReturn(), sel.mediumStep(), sel.mediumReturn(), dir);
             return 0;

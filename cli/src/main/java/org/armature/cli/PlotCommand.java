@@ -5,11 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.armature.offline.D4rlHdf5;
-import org.armature.offline.OfflineDataset;
+import org.armature.agents.data.OfflineDataset;
+import org.armature.offline.data.D4rlHdf5;
 import org.armature.viz.Plots;
 import org.armature.viz.RenderOptions;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -8,7 +8,6 @@ import org.armature.agents.Policy;
 import org.armature.agents.PolicyBundles;
 import org.armature.envs.BoxSpace;
 import org.armature.envs.EnvSpec;
-import org.armature.envs.experts.Expert;
 import org.armature.envs.experts.Experts;
 
 /**
@@ -85,30 +84,7 @@ public final class PolicyResolver {
             throw new IllegalArgumentException("no scripted expert for " + env.id() + "; experts exist for: "
                     + String.join(", ", Experts.ids()));
         }
-        Expert expert = Experts.make(env.id(), noise, seed);
-        int obsDim = env.observationDim();
-        int actDim = env.actionDim();
-        return new Policy() {
-            @Override
-            public float[] act(float[] observation) {
-                return expert.act(observation);
-            }
-
-            @Override
-            public void reset(long s) {
-                expert.reset(s);
-            }
-
-            @Override
-            public int observationDim() {
-                return obsDim;
-            }
-
-            @Override
-            public int actionDim() {
-                return actDim;
-            }
-        };
+        return org.armature.agents.ExpertPolicy.of(env, noise, seed);
     }
 
     /** Uniform random actions in a bounded action box, from a seeded stream. */

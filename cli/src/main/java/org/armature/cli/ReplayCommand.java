@@ -4,13 +4,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.armature.agents.data.OfflineDataset;
 import org.armature.envs.Envs;
-import org.armature.offline.D4rlHdf5;
-import org.armature.offline.OfflineDataset;
+import org.armature.offline.data.D4rlHdf5;
 import org.armature.viz.GlContext;
 import org.armature.viz.ReplayPlayback;
 import org.armature.viz.Viewer;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package org.armature.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.armature.offline.TrajectoryWeightedSampler;
+import org.armature.agents.data.TrajectoryWeighting;
 import org.armature.offline.algo.OfflineTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +45,7 @@ public final class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--sampler", defaultValue = "uniform", description = "uniform, rw or aw (default: ${DEFAULT-VALUE})")
     String sampler;
 
-    @Option(names = "--alpha", defaultValue = "" + TrajectoryWeightedSampler.DEFAULT_ALPHA,
+    @Option(names = "--alpha", defaultValue = "" + TrajectoryWeighting.DEFAULT_ALPHA,
             description = "RW/AW temperature (default: ${DEFAULT-VALUE}, Hong et al. 2023)")
     double alpha;
 
@@ -85,8 +85,15 @@ public final class TrainOfflineCommand implements Callable<Integer> {
                     + "their minimum; RIQL: e.g. 0.25)")
     double quantile;
 
-    @Option(names = "--run-dir", description = "run directory (default: runs/offline-<algo>-<env>-<sampler>-s<seed>)")
+    @Option(names = "--run-dir", description = "this run's directory (default: a new "
+            + "OUT/<date>-offline-<algo>-<dataset>-<sampler>-s<seed>)")
     Path runDir;
+
+    @Option(names = "--out", paramLabel = "RUNS_DIR", description = "folder for the run directory (default: runs)")
+    Path out;
+
+    @Option(names = "--overwrite", description = "replace the run in a non-empty --run-dir (default: refuse)")
+    boolean overwrite;
 
     @Option(names = "--hidden", defaultValue = "256", description = "hidden width of every network (default: "
             + "${DEFAULT-VALUE}, CORL)")
@@ -103,10 +110,10 @@ public final class TrainOfflineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         if (resume != null) {
-            if (algo != null || dataset != null || env != null || steps != null || runDir != null
-                    || !overrides.isEmpty()) {
+            if (algo != null || dataset != null || env != null || steps != null || runDir != null || out != null
+                    || overwrite || !overrides.isEmpty()) {
                 throw new IllegalArgumentException("--resume takes the run's own config.json; drop --algo/--dataset/"
-                        + "--env/--steps/--run-dir/--set");
+                        + "--env/--steps/--run-dir/--out/--overwrite/--set");
             }
             long total = OfflineTraining.totalSteps(resume);
             OfflineTraining.Result r;
@@ -128,11 +135,16 @@ public final class TrainOfflineCommand implements Callable<Integer> {
         if (!algo.equalsIgnoreCase("iql") && (qEnsemble != 2 || quantile != 0 || huber != 0)) {
             throw new IllegalArgumentException("--q-ensemble, --quantile and --huber apply to --algo iql only");
         }
-        Path dir = runDir != null ? runDir
-                : Path.of("runs", "offline-" + algo + "-" + env + "-" + sampler + "-s" + seed);
+        if (runDir != null && out != null) {
+            throw new IllegalArgumentException("--run-dir names the run directory itself, --out the folder of runs; "
+                    + "give one");
+        }
+        String stem = dataset.getFileName().toString().replaceFirst("\\.(h5|hdf5)$", "");
+        Path dir = runDir != null ? runDir : org.armature.train.RunDirectory.uniqueName(out != null ? out : Path.of("runs"),
+                "offline-" + algo + "-" + stem + "-" + sampler + "-s" + seed);
         OfflineTraining.Config c = new OfflineTraining.Config(algo, dataset, env, steps, batchSize, sampler, alpha,
                 seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, rewardBias, huber, dir, logEvery, hidden,
-                qEnsemble, quantile, overrides, checkpointEvery);
+                qEnsemble, quantile, overrides, checkpointEvery, overwrite);
         OfflineTraining.Result r;
         try (OfflineProgress p = new OfflineProgress("offline " + algo, steps, "step")) {
             r = OfflineTraining.run(c, p::stepTo);

@@ -13,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import org.armature.offline.D4rlHdf5;
-import org.armature.offline.OfflineDataset;
+import org.armature.agents.data.OfflineDataset;
 import org.armature.offline.algo.OfflineTraining;
+import org.armature.offline.data.D4rlHdf5;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,7 +141,7 @@ class OfflineCommandsTest {
                 data.toString()).exit);
         Path runDir = dir.resolve("cut");
         OfflineTraining.Config c = new OfflineTraining.Config("td3bc", data, "Pendulum-v1", 60, 32, "uniform", 0.1, 0,
-                30, 1, true, null, null, 0.0, runDir, 10, 16, 2, 0.0, java.util.Map.of(), 20);
+                30, 1, true, null, null, 0.0, runDir, 10, 16, 2, 0.0, java.util.Map.of(), 20, false);
         assertThrows(IllegalStateException.class, () -> OfflineTraining.run(c, step -> {
             if (step == 50) {
                 throw new IllegalStateException("killed"); // the process dies after the checkpoint at step 40
@@ -229,11 +229,11 @@ class OfflineCommandsTest {
         for (String f : new String[]{"behaviour.json", "medium/bundle.json", "expert/bundle.json"}) {
             assertTrue(Files.exists(env.resolve(f)), f);
         }
-        long mediumStep = org.armature.offline.BehaviourPolicies.mediumStep(env);
+        long mediumStep = org.armature.offline.collect.BehaviourPolicies.mediumStep(env);
         assertTrue(mediumStep % 300 == 0 && mediumStep >= 300, "medium step " + mediumStep);
         // re-running the behaviour config to the medium step rebuilds exactly the run's first transitions
         OfflineDataset replay = D4rlHdf5.read(exportReplay(runDir));
-        OfflineDataset mr = org.armature.offline.BehaviourPolicies.mediumReplay(env,
+        OfflineDataset mr = org.armature.offline.collect.BehaviourPolicies.mediumReplay(env,
                 org.armature.train.Progress.SILENT);
         assertEquals(mediumStep, mr.size());
         assertArrayEquals(java.util.Arrays.copyOf(replay.rewards(), (int) mediumStep), mr.rewards());

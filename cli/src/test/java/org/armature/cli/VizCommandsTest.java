@@ -8,15 +8,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import javax.imageio.ImageIO;
 
+import org.armature.agents.data.DatasetMetadata;
+import org.armature.agents.data.OfflineDataset;
 import org.armature.envs.Reset;
 import org.armature.envs.Step;
 import org.armature.envs.tasks.PendulumEnv;
-import org.armature.offline.D4rlHdf5;
-import org.armature.offline.DatasetMetadata;
-import org.armature.offline.OfflineDataset;
+import org.armature.offline.data.D4rlHdf5;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,8 +139,8 @@ class VizCommandsTest {
         String text = run(0, "render", "--env", "Reach-v1", "--policy", "expert", "--episodes", "1", "--out",
                 dir.resolve("reach").toString(), "--gif", "--no-frames", "--size", "64x48");
         assertTrue(text.contains("success yes"), text);
-        assertTrue(run(1, "render", "--env", "Pendulum-v1", "--policy", "expert", "--out", dir.toString())
-                .contains("no scripted expert for Pendulum-v1"));
+        assertTrue(run(1, "render", "--env", "Hopper-v1", "--policy", "expert", "--out", dir.toString())
+                .contains("no scripted expert for Hopper-v1"));
         Path notABundle = Files.createDirectories(dir.resolve("not-a-bundle"));
         assertTrue(run(1, "render", "--env", "Pendulum-v1", "--policy", notABundle.toString(), "--out",
                 dir.toString()).contains("cannot load policy bundle"));

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Python {
 
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Map<String, Boolean> IMPORTABLE = new HashMap<>();
 
     private Python() {
     }
 
-    static void assumeH5py() {
+    public static void assumeH5py() {
         assumeImportable("h5py, numpy", "python3-h5py");
     }
 

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
+import org.armature.agents.data.DatasetMetadata;
+import org.armature.agents.data.OfflineDataset;
+import org.armature.agents.data.Trajectories;
 import org.armature.envs.Env;
 import org.armature.envs.Step;
-import org.armature.offline.DatasetMetadata;
-import org.armature.offline.OfflineDataset;
-import org.armature.offline.Trajectories;
 import org.armature.sim.Scene;
 
 /**

@@ -7,14 +7,14 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.armature.agents.data.DatasetMetadata;
+import org.armature.agents.data.OfflineDataset;
 import org.armature.envs.Env;
 import org.armature.envs.Reset;
 import org.armature.envs.Step;
 import org.armature.envs.tasks.PendulumEnv;
 import org.armature.envs.wrappers.TimeLimit;
-import org.armature.offline.D4rlHdf5;
-import org.armature.offline.DatasetMetadata;
-import org.armature.offline.OfflineDataset;
+import org.armature.offline.data.D4rlHdf5;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.armature.envs.tasks.PendulumEnv;
 import org.armature.envs.tasks.manipulation.PegInsertEnv;
 import org.armature.envs.tasks.manipulation.PushTEnv;
 import org.armature.envs.tasks.manipulation.ReachEnv;
@@ -27,6 +28,8 @@ public final class Experts {
     private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
     static {
+        // Pendulum-v1: noise-free by default (its datasets add noise at collection, see offline's DatasetSuite)
+        REGISTRY.put(PendulumEnv.ID, new Entry(PendulumSwingUp::new, 0.0));
         Entry reach = new Entry(ReachExpert::new, 0.3);
         REGISTRY.put(ReachEnv.ID, reach);
         REGISTRY.put(ReachEnv.SPARSE_ID, reach);

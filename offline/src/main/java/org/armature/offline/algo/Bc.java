@@ -1,12 +1,15 @@
 package org.armature.offline.algo;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.armature.agents.Batch;
+import org.armature.agents.Learner;
+import org.armature.agents.LearnerState;
+import org.armature.agents.PolicyBundles;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
@@ -18,7 +21,12 @@ import org.armature.nn.Rng;
  * Behaviour cloning, as CORL {@code any_percent_bc.py}: a deterministic actor {@code π(s) = tanh(f(s))} trained with
  * {@code L = E[(π(s) − a)²]} on dataset pairs.
  */
-public final class Bc implements OfflineAlgorithm {
+public final class Bc implements Learner {
+
+    private static final String[] STATS = {"actor_loss"};
+
+    private final TanhActor policy;
+    private long updates;
 
     /** CORL any_percent_bc.py: Actor 256-256, Adam lr 3e-4. */
     public record Config(int hidden, int layers, double learningRate) {
@@ -40,27 +48,26 @@ public final class Bc implements OfflineAlgorithm {
         this.actionDim = actionDim;
         Rng rng = new Rng(seed);
         this.actor = Nets.mlp(observationDim, cfg.hidden, cfg.layers, actionDim, rng);
+        this.policy = new TanhActor(actor, actionDim, false);
         this.actorParams = new ParamGroup(actor.params());
         this.actorOpt = new Adam(actorParams, cfg.learningRate);
     }
 
     @Override
-    public void writeState(DataOutputStream out) throws IOException {
-        AlgorithmState.write(out, name(), 0, null, new ParamGroup[]{actorParams}, new Adam[]{actorOpt});
+    public LearnerState state() {
+        return LearnerState.of(algo(), () -> updates, n -> updates = n)
+                .params(actorParams).optimisers(actorOpt)
+                .onRestore(policy::invalidate);
     }
 
     @Override
-    public void readState(DataInputStream in) throws IOException {
-        AlgorithmState.read(in, name(), null, new ParamGroup[]{actorParams}, new Adam[]{actorOpt});
-    }
-
-    @Override
-    public String name() {
+    public String algo() {
         return "bc";
     }
 
     @Override
-    public void update(OfflineBatch b) {
+    public void update(Batch b) {
+        updates++;
         int n = b.size;
         if (dOut == null || dOut.rows != n) {
             dOut = Nets.zeros(n, actionDim);
@@ -82,12 +89,46 @@ public final class Bc implements OfflineAlgorithm {
         actorOpt.step();
     }
 
-    @Override
+    /** Losses and statistics of the last update (name → value). */
     public Map<String, Double> lastMetrics() {
         return Map.of("actor_loss", lastLoss);
     }
 
     @Override
+    public String[] statNames() {
+        return STATS.clone();
+    }
+
+    @Override
+    public void stats(double[] out) {
+        Map<String, Double> m = lastMetrics();
+        for (int i = 0; i < STATS.length; i++) {
+            Double v = m.get(STATS[i]);
+            out[i] = v == null ? Double.NaN : v;
+        }
+    }
+
+    @Override
+    public long updates() {
+        return updates;
+    }
+
+    @Override
+    public double discount() {
+        return 0.99;
+    }
+
+    @Override
+    public void act(float[] observation, float[] out) {
+        policy.act(observation, out, updates());
+    }
+
+    @Override
+    public PolicyBundles.Network exportPolicy(Path bundleDir) throws IOException {
+        return policy.export(bundleDir, null);
+    }
+
+    /** The actor network (its first {@code actionDim} outputs are the pre-tanh action). */
     public Mlp actorNetwork() {
         return actor;
     }

@@ -1,12 +1,15 @@
 package org.armature.offline.algo;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.armature.agents.Batch;
+import org.armature.agents.Learner;
+import org.armature.agents.LearnerState;
+import org.armature.agents.PolicyBundles;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
@@ -40,7 +43,12 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@code orthogonal_init=true} to CORL's {@code orthogonal_init} (hidden layers orthogonal with gain √2, last layers
  * gain 10⁻², zero biases, for the actor and both critics).
  */
-public final class Cql implements OfflineAlgorithm {
+public final class Cql implements Learner {
+
+    private static final String[] STATS = {"critic_td_loss", "cql_loss", "q_data", "actor_loss", "alpha", "log_pi"};
+
+    private final TanhActor policy;
+    private long updates;
 
     /** CORL cql.py defaults. */
     public record Config(int hidden, int criticLayers, int actorLayers, double policyLr, double qLr, double alphaLr,
@@ -109,6 +117,7 @@ public final class Cql implements OfflineAlgorithm {
         java.util.Arrays.fill(lo, -1f);
         java.util.Arrays.fill(hi, 1f);
         actor = Nets.mlp(od, cfg.hidden, cfg.actorLayers, 2 * ad, rng);
+        this.policy = new TanhActor(actor, ad, true);
         // CORL TanhGaussianPolicy(log_std_multiplier=1.0, log_std_offset=-1.0)
         head = cfg.corlLogStd ? SquashedGaussianHead.affineClamped(lo, hi, DataType.FLOAT, 1.0, -1.0)
                 : new SquashedGaussianHead(lo, hi, DataType.FLOAT);
@@ -161,13 +170,10 @@ public final class Cql implements OfflineAlgorithm {
     }
 
     @Override
-    public void writeState(DataOutputStream out) throws IOException {
-        AlgorithmState.write(out, name(), 0, rng, groups(), new Adam[]{actorOpt, criticOpt, alphaOpt});
-    }
-
-    @Override
-    public void readState(DataInputStream in) throws IOException {
-        AlgorithmState.read(in, name(), rng, groups(), new Adam[]{actorOpt, criticOpt, alphaOpt});
+    public LearnerState state() {
+        return LearnerState.of(algo(), () -> updates, n -> updates = n).streams(rng)
+                .params(groups()).optimisers(actorOpt, criticOpt, alphaOpt)
+                .onRestore(policy::invalidate);
     }
 
     private ParamGroup[] groups() {
@@ -175,7 +181,7 @@ public final class Cql implements OfflineAlgorithm {
     }
 
     @Override
-    public String name() {
+    public String algo() {
         return "cql";
     }
 
@@ -221,7 +227,8 @@ public final class Cql implements OfflineAlgorithm {
     }
 
     @Override
-    public void update(OfflineBatch b) {
+    public void update(Batch b) {
+        updates++;
         accumulateGradients(b);
         stepOptimizers();
     }
@@ -231,7 +238,7 @@ public final class Cql implements OfflineAlgorithm {
      * they are before this step, left in each {@link Param#grad()}: CORL computes every loss first and then steps
      * the optimisers, and none of the losses depends on a parameter another one updates.
      */
-    void accumulateGradients(OfflineBatch b) {
+    void accumulateGradients(Batch b) {
         int n = b.size;
         int nRep = cfg.cqlActions;
         int m = n * nRep;
@@ -245,9 +252,9 @@ public final class Cql implements OfflineAlgorithm {
         t1.toHost();
         t2.toHost();
         b.rewards.toHost();
-        b.notDone.toHost();
+        b.discounts.toHost();
         for (int i = 0; i < n; i++) {
-            y.set(i, b.rewards.get(i) + cfg.discount * b.notDone.get(i) * Math.min(t1.get(i), t2.get(i)));
+            y.set(i, b.rewards.get(i) + b.discounts.get(i) * Math.min(t1.get(i), t2.get(i)));
         }
         y.hostWritten();
         repeatRows(b.observations, sRep);
@@ -386,22 +393,55 @@ public final class Cql implements OfflineAlgorithm {
         return new Internals(actor, head, q1, q2, q1Target, q2Target, logAlpha, rng);
     }
 
-    @Override
+    /** Losses and statistics of the last update (name → value). */
     public Map<String, Double> lastMetrics() {
         return metrics;
     }
 
     @Override
+    public String[] statNames() {
+        return STATS.clone();
+    }
+
+    @Override
+    public void stats(double[] out) {
+        Map<String, Double> m = lastMetrics();
+        for (int i = 0; i < STATS.length; i++) {
+            Double v = m.get(STATS[i]);
+            out[i] = v == null ? Double.NaN : v;
+        }
+    }
+
+    @Override
+    public long updates() {
+        return updates;
+    }
+
+    @Override
+    public double discount() {
+        return cfg.discount;
+    }
+
+    @Override
+    public void act(float[] observation, float[] out) {
+        policy.act(observation, out, updates());
+    }
+
+    @Override
+    public PolicyBundles.Network exportPolicy(Path bundleDir) throws IOException {
+        return policy.export(bundleDir, head.logStdAffine());
+    }
+
+    /** The actor network (its first {@code actionDim} outputs are the pre-tanh action). */
     public Mlp actorNetwork() {
         return actor;
     }
 
-    @Override
     public boolean squashedGaussianActor() {
         return true;
     }
 
-    @Override
+    /** CORL's learnt log-std {@code {multiplier, offset}}, or null for CleanRL's bounded map. */
     public double[] logStdAffine() {
         return head.logStdAffine();
     }

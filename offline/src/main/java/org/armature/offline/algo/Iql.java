@@ -1,12 +1,15 @@
 package org.armature.offline.algo;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.armature.agents.Batch;
+import org.armature.agents.Learner;
+import org.armature.agents.LearnerState;
+import org.armature.agents.PolicyBundles;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
@@ -36,7 +39,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  * in the value target and the advantage by the α-quantile of the K target critics (linear interpolation between
  * order statistics, as {@code torch.quantile}); K = 2, α = 0 is exactly CORL's min of two.
  */
-public final class Iql implements OfflineAlgorithm {
+public final class Iql implements Learner {
+
+    private static final String[] STATS = {"value_loss", "critic_loss", "actor_loss", "adv_weight_mean", "actor_lr"};
+
+    private final TanhActor policy;
 
     /** CORL iql.py defaults (IQL paper Appendix B for locomotion). */
     public record Config(int hidden, int layers, double actorLr, double qLr, double vLr, double discount, double tau,
@@ -114,6 +121,7 @@ public final class Iql implements OfflineAlgorithm {
         this.ad = actionDim;
         Rng rng = new Rng(seed);
         actor = Nets.mlp(od, cfg.hidden, cfg.layers, ad, rng);
+        this.policy = new TanhActor(actor, ad, false);
         logStd = new Param("log_std", DataType.FLOAT, 1, ad); // CORL: zeros
         qs = new Mlp[cfg.ensemble];
         qTargets = new Mlp[cfg.ensemble];
@@ -157,13 +165,10 @@ public final class Iql implements OfflineAlgorithm {
     }
 
     @Override
-    public void writeState(DataOutputStream out) throws IOException {
-        AlgorithmState.write(out, name(), step, null, groups(), new Adam[]{actorOpt, qOpt, vOpt});
-    }
-
-    @Override
-    public void readState(DataInputStream in) throws IOException {
-        step = AlgorithmState.read(in, name(), null, groups(), new Adam[]{actorOpt, qOpt, vOpt});
+    public LearnerState state() {
+        return LearnerState.of(algo(), () -> step, n -> step = n)
+                .params(actorParams, criticParams, criticTargetParams, vParams).optimisers(actorOpt, qOpt, vOpt)
+                .onRestore(policy::invalidate);
     }
 
     private ParamGroup[] groups() {
@@ -171,12 +176,12 @@ public final class Iql implements OfflineAlgorithm {
     }
 
     @Override
-    public String name() {
+    public String algo() {
         return "iql";
     }
 
     @Override
-    public void update(OfflineBatch b) {
+    public void update(Batch b) {
         step++;
         accumulateGradients(b);
         stepOptimizers();
@@ -187,7 +192,7 @@ public final class Iql implements OfflineAlgorithm {
      * step, left in each {@link Param#grad()}. None of the three depends on a parameter another one updates: the
      * critic regresses to V(s') and the actor weights by Q' − V(s), both computed before the value step (CORL).
      */
-    void accumulateGradients(OfflineBatch b) {
+    void accumulateGradients(Batch b) {
         int n = b.size;
         buffers(n);
         // V(s') before any update (CORL: computed first, no gradient)
@@ -229,14 +234,14 @@ public final class Iql implements OfflineAlgorithm {
 
         // ---- critic: regress to r + gamma (1 - d) V(s'), Eq. 6 ----
         b.rewards.toHost();
-        b.notDone.toHost();
+        b.discounts.toHost();
         nextV.toHost();
         double lq = 0;
         for (Mlp q : qs) {
             Mat pred = q.forward(sa, true);
             pred.toHost();
             for (int i = 0; i < n; i++) {
-                double target = b.rewards.get(i) + cfg.discount * b.notDone.get(i) * nextV.get(i);
+                double target = b.rewards.get(i) + b.discounts.get(i) * nextV.get(i);
                 double diff = pred.get(i) - target;
                 double g;
                 if (cfg.huberDelta > 0 && Math.abs(diff) > cfg.huberDelta) {
@@ -338,12 +343,46 @@ public final class Iql implements OfflineAlgorithm {
         return v[lo] + (pos - lo) * (v[hi] - v[lo]);
     }
 
-    @Override
+    /** Losses and statistics of the last update (name → value). */
     public Map<String, Double> lastMetrics() {
         return metrics;
     }
 
     @Override
+    public String[] statNames() {
+        return STATS.clone();
+    }
+
+    @Override
+    public void stats(double[] out) {
+        Map<String, Double> m = lastMetrics();
+        for (int i = 0; i < STATS.length; i++) {
+            Double v = m.get(STATS[i]);
+            out[i] = v == null ? Double.NaN : v;
+        }
+    }
+
+    @Override
+    public long updates() {
+        return step;
+    }
+
+    @Override
+    public double discount() {
+        return cfg.discount;
+    }
+
+    @Override
+    public void act(float[] observation, float[] out) {
+        policy.act(observation, out, updates());
+    }
+
+    @Override
+    public PolicyBundles.Network exportPolicy(Path bundleDir) throws IOException {
+        return policy.export(bundleDir, null);
+    }
+
+    /** The actor network (its first {@code actionDim} outputs are the pre-tanh action). */
     public Mlp actorNetwork() {
         return actor;
     }

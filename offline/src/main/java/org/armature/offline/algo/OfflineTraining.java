@@ -22,16 +22,24 @@ import java.util.function.LongConsumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.armature.agents.Batch;
+import org.armature.agents.Learner;
+import org.armature.agents.LearnerPolicy;
+import org.armature.agents.PolicyBundles;
+import org.armature.agents.data.DatasetMetadata;
+import org.armature.agents.data.DatasetSampler;
+import org.armature.agents.data.Normalization;
+import org.armature.agents.data.OfflineDataset;
+import org.armature.agents.data.TrainingData;
+import org.armature.agents.data.TrajectoryWeighting;
 import org.armature.envs.Env;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Envs;
-import org.armature.offline.Collector;
-import org.armature.offline.DatasetFiles;
-import org.armature.offline.DatasetMetadata;
-import org.armature.offline.OfflineDataset;
-import org.armature.offline.ReferenceScores;
-import org.armature.offline.TrajectoryWeightedSampler;
-import org.armature.offline.TransitionSampler;
+import org.armature.offline.collect.Collector;
+import org.armature.train.RunDirectory;
+import org.armature.offline.data.DatasetFiles;
+import org.armature.offline.metrics.ReferenceScores;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * One offline training run: load the dataset, build the sampler and the algorithm, take {@code steps} gradient
@@ -55,7 +63,8 @@ public final class OfflineTraining {
     public record Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
                          double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
                          Double rewardScale, Double rewardBias, double iqlHuberDelta, Path runDir, int logEvery, int hidden,
-                         int iqlEnsemble, double iqlQuantile, Map<String, String> overrides, long checkpointEvery) {
+                         int iqlEnsemble, double iqlQuantile, Map<String, String> overrides, long checkpointEvery,
+                         boolean overwrite) {
         public Config {
             overrides = overrides == null ? Map.of()
                     : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(overrides)); // keeps --set order
@@ -71,10 +80,13 @@ public final class OfflineTraining {
     private OfflineTraining() {
     }
 
+    /** Observation clip in the bundle: CORL does not clip normalised states, so the bound is far outside the data. */
+    static final double OBSERVATION_CLIP = 1e6;
+
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** @param hidden hidden width of every network (CORL: 256) */
-    public static OfflineAlgorithm create(String algo, int od, int ad, long steps, double huberDelta, long seed,
+    public static Learner create(String algo, int od, int ad, long steps, double huberDelta, long seed,
                                           int hidden) {
         return create(algo, null, od, ad, steps, huberDelta, seed, hidden, 2, 0.0, Map.of());
     }
@@ -85,7 +97,7 @@ public final class OfflineTraining {
      * @param iqlQuantile quantile of them for V's target (0 = min)
      * @param overrides   {@code --set name=value} pairs applied to the algorithm's config record last
      */
-    public static OfflineAlgorithm create(String algo, String envId, int od, int ad, long steps, double huberDelta,
+    public static Learner create(String algo, String envId, int od, int ad, long steps, double huberDelta,
                                           long seed, int hidden, int iqlEnsemble, double iqlQuantile,
                                           Map<String, String> overrides) {
         if (hidden < 1) {
@@ -162,10 +174,15 @@ public final class OfflineTraining {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + c.checkpointEvery);
         }
         Setup s = new Setup(c);
+        RunDirectory run;
         try {
-            Files.createDirectories(c.runDir);
+            run = RunDirectory.create(c.runDir, c.overwrite);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        try {
             Map<String, Object> config = new LinkedHashMap<>();
-            config.put("algo", s.algo.name());
+            config.put("algo", s.algo.algo());
             config.put("dataset", c.dataset.toString());
             config.put("dataset_metadata", s.raw.metadata());
             config.put("dataset_transitions", s.data.size);
@@ -173,7 +190,7 @@ public final class OfflineTraining {
             config.put("steps", c.steps);
             config.put("batch_size", c.batchSize);
             config.put("sampler", s.sampler.describe());
-            if (s.sampler instanceof TrajectoryWeightedSampler tw && !tw.note().isEmpty()) {
+            if (s.sampler.draw() instanceof TrajectoryWeighting tw && !tw.note().isEmpty()) {
                 config.put("sampler_note", tw.note());
             }
             config.put("seed", c.seed);
@@ -190,13 +207,11 @@ public final class OfflineTraining {
             config.put("java", System.getProperty("java.version"));
             config.put("available_processors", Runtime.getRuntime().availableProcessors());
             config.put(RUN_KEY, runSection(c));
-            Files.writeString(c.runDir.resolve("config.json"), JSON.writeValueAsString(config));
-            Files.deleteIfExists(c.runDir.resolve(CHECKPOINT)); // a reused directory: the old run's end markers go
-            Files.deleteIfExists(c.runDir.resolve("result.json"));
+            run.writeConfig(JSON.writeValueAsString(config));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write run directory " + c.runDir + ": " + e.getMessage(), e);
         }
-        return s.train(new ArrayList<>(), 0, 0, 0, progress);
+        return s.train(run, new ArrayList<>(), 0, 0, 0, progress);
     }
 
     /**
@@ -206,17 +221,15 @@ public final class OfflineTraining {
      * checkpoint are dropped).
      */
     public static Result resume(Path runDir, LongConsumer progress) {
-        if (!Files.isDirectory(runDir)) {
-            throw new IllegalArgumentException("run directory " + runDir + " does not exist");
+        RunDirectory run;
+        try {
+            run = RunDirectory.resume(runDir, "armature offline");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage()
+                    + (e.getMessage().contains("no checkpoint") ? "; offline runs write one every --checkpoint-every steps"
+                    : ""), e);
         }
-        if (Files.exists(runDir.resolve("result.json"))) {
-            throw new IllegalArgumentException(runDir + " already finished (its result.json exists); nothing to resume");
-        }
-        Path ckpt = runDir.resolve(CHECKPOINT);
-        if (!Files.exists(ckpt)) {
-            throw new IllegalArgumentException(runDir + " has no checkpoint (" + CHECKPOINT + ") to resume from; "
-                    + "offline runs write one every --checkpoint-every steps");
-        }
+        Path ckpt = run.file(RunDirectory.CHECKPOINT);
         JsonNode root = readConfig(runDir);
         Config c = configFrom(root.get(RUN_KEY), runDir);
         long transitions = root.path("dataset_transitions").asLong(-1);
@@ -226,40 +239,42 @@ public final class OfflineTraining {
                     + "started on " + transitions + "; resume needs the same dataset");
         }
         List<double[]> evals = new ArrayList<>();
-        long step;
-        double wallSeconds;
-        long trainNanos;
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(ckpt), 1 << 16))) {
-            String magic = in.readUTF();
-            if (!magic.equals(CHECKPOINT_MAGIC)) {
-                throw new IllegalArgumentException(ckpt + ": unsupported checkpoint format '" + magic + "', expected "
-                        + CHECKPOINT_MAGIC);
-            }
-            step = in.readLong();
-            wallSeconds = in.readDouble();
-            trainNanos = in.readLong();
-            int nEval = in.readInt();
-            for (int i = 0; i < nEval; i++) {
-                evals.add(new double[]{in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()});
-            }
-            s.algo.readState(in);
+        double[] loop;
+        try {
+            loop = run.readCheckpoint(in -> {
+                String magic = in.readUTF();
+                if (!magic.equals(CHECKPOINT_MAGIC)) {
+                    throw new IOException(ckpt + " was written by another Armature version ('" + magic
+                            + "', expected '" + CHECKPOINT_MAGIC + "'); it cannot be resumed");
+                }
+                double[] l = {in.readLong(), in.readDouble(), in.readLong()};
+                int nEval = in.readInt();
+                for (int i = 0; i < nEval; i++) {
+                    evals.add(new double[]{in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()});
+                }
+                s.algo.readState(in);
+                return l;
+            });
         } catch (IOException e) {
-            throw new IllegalArgumentException(ckpt + " is unreadable or truncated: " + e.getMessage(), e);
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
+        long step = (long) loop[0];
+        double wallSeconds = loop[1];
+        long trainNanos = (long) loop[2];
         if (step < 1 || step >= c.steps) {
             throw new IllegalArgumentException(ckpt + " is at step " + step + ", outside the run's 1.." + (c.steps - 1));
         }
-        OfflineBatch scratch = new OfflineBatch(c.batchSize, s.data.observationDim, s.data.actionDim);
+        Batch scratch = new Batch(c.batchSize, s.data.observationDim, s.data.actionDim, DataType.FLOAT);
         for (long i = 0; i < step; i++) {
-            s.sampler.sample(scratch.indices); // the sampler's stream is not serialisable: replay its draws
+            s.sampler.sample(scratch, null); // the sampler's stream is not serialisable: replay its draws
         }
         try {
-            keepRowsUpTo(runDir.resolve("metrics.csv"), step);
-            keepRowsUpTo(runDir.resolve("eval.csv"), step);
+            run.keepRowsUpTo(RunDirectory.METRICS, step);
+            run.keepRowsUpTo(RunDirectory.EVAL, step);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite the metrics in " + runDir + ": " + e.getMessage(), e);
         }
-        return s.train(evals, step, wallSeconds, trainNanos, progress);
+        return s.train(run, evals, step, wallSeconds, trainNanos, progress);
     }
 
     /** The gradient steps a run directory was configured for (for a progress bar before {@link #resume}). */
@@ -289,7 +304,8 @@ public final class OfflineTraining {
     }
 
     static final String CHECKPOINT = "checkpoints/latest.ckpt";
-    private static final String CHECKPOINT_MAGIC = "armature-offline-checkpoint-v1";
+    /** v2: the learner state of {@link org.armature.agents.LearnerState}. */
+    private static final String CHECKPOINT_MAGIC = "armature-offline-checkpoint-v2";
     private static final String RUN_KEY = "run";
 
     /** The command-line configuration, as config.json keeps it for {@link #resume}. */
@@ -330,7 +346,7 @@ public final class OfflineTraining {
                 scale == null || scale.isNull() ? null : scale.asDouble(),
                 bias == null || bias.isNull() ? null : bias.asDouble(), need(r, "iql_huber_delta").asDouble(), runDir,
                 need(r, "log_every").asInt(), need(r, "hidden").asInt(), need(r, "iql_ensemble").asInt(),
-                need(r, "iql_quantile").asDouble(), overrides, need(r, "checkpoint_every").asLong());
+                need(r, "iql_quantile").asDouble(), overrides, need(r, "checkpoint_every").asLong(), false);
     }
 
     private static JsonNode need(JsonNode r, String key) {
@@ -339,37 +355,6 @@ public final class OfflineTraining {
             throw new IllegalArgumentException("config.json's '" + RUN_KEY + "' section lacks '" + key + "'");
         }
         return v;
-    }
-
-    /** Rewrites a CSV keeping its header and the rows whose first column (the step) is at most {@code step}. */
-    private static void keepRowsUpTo(Path csv, long step) throws IOException {
-        if (!Files.exists(csv)) {
-            return;
-        }
-        List<String> keep = new ArrayList<>();
-        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
-            if (keep.isEmpty() || line.isEmpty()) {
-                if (!line.isEmpty()) {
-                    keep.add(line);
-                }
-                continue;
-            }
-            int comma = line.indexOf(',');
-            try {
-                if (Long.parseLong(comma < 0 ? line : line.substring(0, comma)) <= step) {
-                    keep.add(line);
-                }
-            } catch (NumberFormatException e) {
-                // a row cut short by the interruption
-            }
-        }
-        Path tmp = Files.createTempFile(csv.getParent(), "." + csv.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, keep, StandardCharsets.UTF_8);
-            Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     /** Everything a run builds from its config before the first gradient step (deterministic in the config). */
@@ -381,8 +366,8 @@ public final class OfflineTraining {
         final double rewardScale;
         final double rewardBias;
         final TrainingData data;
-        final TransitionSampler sampler;
-        final OfflineAlgorithm algo;
+        final DatasetSampler sampler;
+        final Learner algo;
         final ReferenceScores.Reference ref;
 
         Setup(Config c) {
@@ -403,15 +388,18 @@ public final class OfflineTraining {
                     : normalizeRewards ? TrainingData.returnRangeScale(raw) * affine[0] : 1.0;
             rewardBias = c.rewardBias != null ? c.rewardBias : normalizeRewards ? affine[1] : 0.0;
             data = new TrainingData(raw, norm, rewardScale, rewardBias);
-            sampler = TransitionSampler.create(c.sampler, data.dataset, c.samplerAlpha, c.seed + 1);
             algo = create(c.algo, c.envId, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta, c.seed,
                     c.hidden, c.iqlEnsemble, c.iqlQuantile, c.overrides);
+            sampler = DatasetSampler.create(c.sampler, data, algo.discount(), c.samplerAlpha, c.seed + 1);
             ref = ReferenceScores.find(c.envId).orElse(null);
         }
 
         /** Gradient steps {@code done + 1 .. c.steps}, appending to metrics.csv and eval.csv when resuming. */
-        Result train(List<double[]> evals, long done, double wallOffset, long trainNanos, LongConsumer progress) {
-            OfflineBatch batch = new OfflineBatch(c.batchSize, data.observationDim, data.actionDim);
+        Result train(RunDirectory run, List<double[]> evals, long done, double wallOffset, long trainNanos,
+                     LongConsumer progress) {
+            Batch batch = new Batch(c.batchSize, data.observationDim, data.actionDim, DataType.FLOAT);
+            String[] statNames = algo.statNames();
+            double[] stats = new double[statNames.length];
             Path metricsCsv = c.runDir.resolve("metrics.csv");
             Path evalPath = c.runDir.resolve("eval.csv");
             List<String> keys = null;
@@ -441,14 +429,19 @@ public final class OfflineTraining {
                 }
                 for (long step = done + 1; step <= c.steps; step++) {
                     long t0 = System.nanoTime();
-                    sampler.sample(batch.indices);
-                    batch.fill(data);
+                    sampler.sample(batch, null);
                     algo.update(batch);
                     trainNanos += System.nanoTime() - t0;
                     if (step % c.logEvery == 0 || step == c.steps) {
-                        Map<String, Double> m = algo.lastMetrics();
+                        algo.stats(stats);
+                        Map<String, Double> m = new LinkedHashMap<>();
+                        for (int i = 0; i < statNames.length; i++) {
+                            if (!Double.isNaN(stats[i])) {
+                                m.put(statNames[i], stats[i]);
+                            }
+                        }
                         if (keys == null) {
-                            keys = new ArrayList<>(m.keySet());
+                            keys = new ArrayList<>(List.of(statNames));
                             metrics.write("step,wall_s," + String.join(",", keys) + "\n");
                         }
                         StringBuilder sb = new StringBuilder();
@@ -468,7 +461,7 @@ public final class OfflineTraining {
                         evalCsv.flush();
                     }
                     if (c.checkpointEvery > 0 && step % c.checkpointEvery == 0 && step < c.steps) {
-                        writeCheckpoint(step, (System.nanoTime() - start) / 1e9, trainNanos, evals);
+                        writeCheckpoint(run, step, (System.nanoTime() - start) / 1e9, trainNanos, evals);
                     }
                     if (progress != null) {
                         progress.accept(step);
@@ -479,10 +472,12 @@ public final class OfflineTraining {
             }
             double[] last = evals.get(evals.size() - 1);
             double sps = c.steps / (Math.max(1, trainNanos) / 1e9); // training time before a resume included
-            Result result = new Result(algo.name(), c.envId, sampler.describe(), c.seed, c.steps, last[1], last[2],
+            Result result = new Result(algo.algo(), c.envId, sampler.describe(), c.seed, c.steps, last[1], last[2],
                     last[3], sps, evals);
             try {
-                PolicyExport.write(c.runDir.resolve("bundle"), algo, norm, spec, c.seed, c.steps);
+                run.writeBundle(RunDirectory.BUNDLE, algo, spec, new PolicyBundles.Normalization(
+                        norm.observationMean(), norm.observationStd(), OBSERVATION_CLIP),
+                        PolicyBundles.Provenance.now(algo.algo(), c.envId, c.seed, 0, algo.updates()));
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("algo", result.algo());
                 r.put("env_id", result.envId());
@@ -496,8 +491,8 @@ public final class OfflineTraining {
                 r.put("final_return_std", result.finalReturnStd());
                 r.put("final_normalized_score", result.finalNormalizedScore());
                 r.put("gradient_steps_per_second", result.stepsPerSecond());
-                Files.writeString(c.runDir.resolve("result.json"), JSON.writeValueAsString(r));
-                Files.deleteIfExists(c.runDir.resolve(CHECKPOINT));
+                run.writeText(RunDirectory.RESULT, JSON.writeValueAsString(r));
+                run.deleteCheckpoint();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write results in " + c.runDir + ": " + e.getMessage(), e);
             }
@@ -505,37 +500,29 @@ public final class OfflineTraining {
         }
 
         /** {@code checkpoints/latest.ckpt}, written to a temporary file and renamed over the previous one. */
-        private void writeCheckpoint(long step, double wallSeconds, long trainNanos, List<double[]> evals)
-                throws IOException {
-            Path f = c.runDir.resolve(CHECKPOINT);
-            Files.createDirectories(f.getParent());
-            Path tmp = Files.createTempFile(f.getParent(), ".latest", ".tmp");
-            try {
-                try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                        Files.newOutputStream(tmp), 1 << 16))) {
-                    out.writeUTF(CHECKPOINT_MAGIC);
-                    out.writeLong(step);
-                    out.writeDouble(wallSeconds);
-                    out.writeLong(trainNanos);
-                    out.writeInt(evals.size());
-                    for (double[] e : evals) {
-                        for (int i = 0; i < 4; i++) {
-                            out.writeDouble(e[i]);
-                        }
+        private void writeCheckpoint(RunDirectory run, long step, double wallSeconds, long trainNanos,
+                                     List<double[]> evals) throws IOException {
+            run.writeCheckpoint(out -> {
+                out.writeUTF(CHECKPOINT_MAGIC);
+                out.writeLong(step);
+                out.writeDouble(wallSeconds);
+                out.writeLong(trainNanos);
+                out.writeInt(evals.size());
+                for (double[] e : evals) {
+                    for (int i = 0; i < 4; i++) {
+                        out.writeDouble(e[i]);
                     }
-                    algo.writeState(out);
                 }
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+                algo.writeState(out);
+            });
         }
     }
 
     /** Mean and std of the return over seeded episodes, and the D4RL-normalised score (NaN without a reference). */
-    static double[] evaluate(OfflineAlgorithm algo, Normalization norm, String envId, int episodes, long seed,
+    static double[] evaluate(Learner algo, Normalization norm, String envId, int episodes, long seed,
                              ReferenceScores.Reference ref) {
-        ActorPolicy policy = new ActorPolicy(algo.actorLayers(), algo.actorWeights(), norm);
+        LearnerPolicy policy = new LearnerPolicy(algo, norm, norm.observationMean().length,
+                norm.actionCenter().length);
         // evaluation episodes use seeds far from collection seeds: 1_000_000 + 1000 * seed + i
         OfflineDataset d = Collector.collect(envId, policy, "eval", episodes, 1_000_000L + 1000L * seed, 0.0, null);
         double[] g = d.trajectories().returns();

@@ -1,12 +1,15 @@
 package org.armature.offline.algo;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.armature.agents.Batch;
+import org.armature.agents.Learner;
+import org.armature.agents.LearnerState;
+import org.armature.agents.PolicyBundles;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
@@ -28,7 +31,11 @@ import org.armature.nn.Targets;
  *   targets: θ' ← τ θ + (1 − τ) θ' for both critics and the actor, after each actor step
  * </pre>
  */
-public final class Td3Bc implements OfflineAlgorithm {
+public final class Td3Bc implements Learner {
+
+    private static final String[] STATS = {"critic_loss", "actor_loss", "bc_loss", "q_pi"};
+
+    private final TanhActor policy;
 
     /** CORL td3_bc.py defaults (and the paper's Table 3). */
     public record Config(int hidden, int layers, double actorLr, double criticLr, double discount, double tau,
@@ -74,6 +81,7 @@ public final class Td3Bc implements OfflineAlgorithm {
         this.ad = actionDim;
         this.rng = new Rng(seed);
         actor = Nets.mlp(od, cfg.hidden, cfg.layers, ad, rng);
+        this.policy = new TanhActor(actor, ad, false);
         actorTarget = Nets.mlp(od, cfg.hidden, cfg.layers, ad, rng);
         q1 = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
         q2 = Nets.mlp(od + ad, cfg.hidden, cfg.layers, 1, rng);
@@ -106,13 +114,10 @@ public final class Td3Bc implements OfflineAlgorithm {
     }
 
     @Override
-    public void writeState(DataOutputStream out) throws IOException {
-        AlgorithmState.write(out, name(), step, rng, groups(), new Adam[]{actorOpt, criticOpt});
-    }
-
-    @Override
-    public void readState(DataInputStream in) throws IOException {
-        step = AlgorithmState.read(in, name(), rng, groups(), new Adam[]{actorOpt, criticOpt});
+    public LearnerState state() {
+        return LearnerState.of(algo(), () -> step, n -> step = n).streams(rng)
+                .params(actorParams, actorTargetParams, criticParams, criticTargetParams).optimisers(actorOpt, criticOpt)
+                .onRestore(policy::invalidate);
     }
 
     private ParamGroup[] groups() {
@@ -120,12 +125,12 @@ public final class Td3Bc implements OfflineAlgorithm {
     }
 
     @Override
-    public String name() {
+    public String algo() {
         return "td3bc";
     }
 
     @Override
-    public void update(OfflineBatch b) {
+    public void update(Batch b) {
         step++;
         criticGradients(b);
         criticOpt.step();
@@ -139,7 +144,7 @@ public final class Td3Bc implements OfflineAlgorithm {
     }
 
     /** The critic loss's gradients, left in the critics' {@link Param#grad()}. */
-    void criticGradients(OfflineBatch b) {
+    void criticGradients(Batch b) {
         int n = b.size;
         buffers(n);
         // ---- critic: target with target policy smoothing (TD3) ----
@@ -156,9 +161,9 @@ public final class Td3Bc implements OfflineAlgorithm {
         t1.toHost();
         t2.toHost();
         b.rewards.toHost();
-        b.notDone.toHost();
+        b.discounts.toHost();
         for (int i = 0; i < n; i++) {
-            y.set(i, b.rewards.get(i) + cfg.discount * b.notDone.get(i) * Math.min(t1.get(i), t2.get(i)));
+            y.set(i, b.rewards.get(i) + b.discounts.get(i) * Math.min(t1.get(i), t2.get(i)));
         }
         y.hostWritten();
         Nets.concat(b.observations, b.actions, sa);
@@ -167,7 +172,7 @@ public final class Td3Bc implements OfflineAlgorithm {
     }
 
     /** The actor loss's gradients with the critic as it is now, left in the actor's {@link Param#grad()}. */
-    void actorGradients(OfflineBatch b) {
+    void actorGradients(Batch b) {
         int n = b.size;
         buffers(n);
         Mat out = actor.forward(b.observations, true);
@@ -238,12 +243,46 @@ public final class Td3Bc implements OfflineAlgorithm {
         return loss / n;
     }
 
-    @Override
+    /** Losses and statistics of the last update (name → value). */
     public Map<String, Double> lastMetrics() {
         return metrics;
     }
 
     @Override
+    public String[] statNames() {
+        return STATS.clone();
+    }
+
+    @Override
+    public void stats(double[] out) {
+        Map<String, Double> m = lastMetrics();
+        for (int i = 0; i < STATS.length; i++) {
+            Double v = m.get(STATS[i]);
+            out[i] = v == null ? Double.NaN : v;
+        }
+    }
+
+    @Override
+    public long updates() {
+        return step;
+    }
+
+    @Override
+    public double discount() {
+        return cfg.discount;
+    }
+
+    @Override
+    public void act(float[] observation, float[] out) {
+        policy.act(observation, out, updates());
+    }
+
+    @Override
+    public PolicyBundles.Network exportPolicy(Path bundleDir) throws IOException {
+        return policy.export(bundleDir, null);
+    }
+
+    /** The actor network (its first {@code actionDim} outputs are the pre-tanh action). */
     public Mlp actorNetwork() {
         return actor;
     }

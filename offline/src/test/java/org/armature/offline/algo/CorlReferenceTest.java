@@ -14,12 +14,15 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.armature.agents.Batch;
+import org.armature.agents.Learner;
 import org.armature.nn.Mat;
 import org.armature.nn.Mlp;
 import org.armature.nn.Param;
 import org.armature.nn.Rng;
 import org.armature.offline.Python;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,6 +34,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Debian's python3-torch is missing (CI installs it, {@code .ci/install-offline-deps.sh}).
  */
 class CorlReferenceTest {
+
+    /** CORL's discount γ for CQL, IQL and TD3+BC. */
+    private static final double DISCOUNT = 0.99;
 
     private static final int OD = 5;
     private static final int AD = 3;
@@ -50,7 +56,7 @@ class CorlReferenceTest {
         Cql cql = new Cql(OD, AD, cfg, 11);
         Rng data = new Rng(5);
         // a few ordinary steps first, so the targets differ from the critics and α, m, c have moved
-        OfflineBatch b = batchAfterSteps(cql, data, 3);
+        Batch b = batchAfterSteps(cql, data, 3);
         Cql.Internals in = cql.internals();
         // and move what those steps barely touch (lr 3e-5, τ 5e-3), so that confusing α with 1, m and c with their
         // initial values, or a target critic with its online critic, shows in the gradients
@@ -115,7 +121,7 @@ class CorlReferenceTest {
                 c.beta(), c.maxWeight(), c.cosineActorLr(), c.totalSteps(), 0.0, 2, 0.0, deterministicActor);
         Iql iql = new Iql(OD, AD, cfg, 13);
         Rng data = new Rng(6);
-        OfflineBatch b = batchAfterSteps(iql, data, 3);
+        Batch b = batchAfterSteps(iql, data, 3);
         Iql.Internals in = iql.internals();
         // target critics away from the critics and raised by one, so that the advantages spread and some of the
         // weights exp(β A) pass the clip at 100; one log σ outside CORL's clamp [−20, 2] (zero gradient there)
@@ -169,7 +175,7 @@ class CorlReferenceTest {
                 0.4, c.noiseClip(), c.policyFrequency());
         Td3Bc td3bc = new Td3Bc(OD, AD, cfg, 17);
         Rng data = new Rng(7);
-        OfflineBatch b = batchAfterSteps(td3bc, data, 4);
+        Batch b = batchAfterSteps(td3bc, data, 4);
         Td3Bc.Internals in = td3bc.internals();
         // targets away from the online networks, and the target actor's last layer scaled up so that some smoothed
         // target actions leave [−1, 1] and are clipped
@@ -211,14 +217,14 @@ class CorlReferenceTest {
     }
 
     /** Trains {@code steps} ordinary updates on fresh batches, then returns the batch for the checked step. */
-    private static OfflineBatch batchAfterSteps(OfflineAlgorithm algo, Rng data, int steps) {
+    private static Batch batchAfterSteps(Learner algo, Rng data, int steps) {
         for (int i = 0; i < steps; i++) {
             algo.update(batch(data));
         }
         return batch(data);
     }
 
-    private static Map<String, Object> input(String algo, OfflineBatch b) {
+    private static Map<String, Object> input(String algo, Batch b) {
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("algo", algo);
         input.put("action_dim", AD);
@@ -227,7 +233,7 @@ class CorlReferenceTest {
         input.put("actions", mat(b.actions));
         input.put("rewards", mat(b.rewards));
         input.put("next_observations", mat(b.nextObservations));
-        input.put("not_done", mat(b.notDone));
+        input.put("not_done", notDone(b));
         return input;
     }
 
@@ -262,8 +268,8 @@ class CorlReferenceTest {
         p.value().hostWritten();
     }
 
-    private static OfflineBatch batch(Rng r) {
-        OfflineBatch b = new OfflineBatch(BATCH, OD, AD);
+    private static Batch batch(Rng r) {
+        Batch b = new Batch(BATCH, OD, AD, DataType.FLOAT);
         for (int i = 0; i < BATCH; i++) {
             for (int j = 0; j < OD; j++) {
                 b.observations.set(i * OD + j, r.nextGaussian());
@@ -273,14 +279,23 @@ class CorlReferenceTest {
                 b.actions.set(i * AD + j, 1.9 * r.nextDouble() - 0.95);
             }
             b.rewards.set(i, 3 * r.nextGaussian());
-            b.notDone.set(i, i % 4 == 3 ? 0 : 1); // every fourth transition is terminal
+            b.discounts.set(i, i % 4 == 3 ? 0 : DISCOUNT); // every fourth transition is terminal
         }
         b.observations.hostWritten();
         b.nextObservations.hostWritten();
         b.actions.hostWritten();
         b.rewards.hostWritten();
-        b.notDone.hostWritten();
+        b.discounts.hostWritten();
         return b;
+    }
+
+    /** {@code 1 − terminal} per row, as CORL's batches carry it (the discounts are γ or 0). */
+    private static Map<String, Object> notDone(Batch b) {
+        float[] nd = new float[b.size];
+        for (int i = 0; i < b.size; i++) {
+            nd[i] = b.discounts.get(i) > 0 ? 1f : 0f;
+        }
+        return mat(b.size, 1, nd);
     }
 
     private static Map<String, Object> mat(int rows, int cols, float[] data) {

@@ -2,17 +2,24 @@ package org.armature.offline.algo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.armature.agents.data.Normalization;
+import org.armature.agents.data.OfflineDataset;
+import org.armature.agents.data.TrainingData;
 import org.armature.envs.BoxSpace;
-import org.armature.offline.DatasetBuilder;
-import org.armature.offline.OfflineDataset;
-import org.armature.offline.UniformSampler;
+import org.armature.agents.data.DatasetBuilder;
+import org.armature.agents.Batch;
+import org.armature.agents.Learner;
+import org.armature.agents.LearnerPolicy;
+import org.armature.agents.data.DatasetSampler;
+import org.armature.nn.Rng;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,8 +43,8 @@ class OfflineAlgorithmsTest {
         return new TrainingData(d, Normalization.of(d, BoxSpace.uniform(1, -1, 1), true), 1.0, 0.0);
     }
 
-    static double meanAction(OfflineAlgorithm algo, TrainingData data) {
-        ActorPolicy p = new ActorPolicy(algo.actorLayers(), algo.actorWeights(), data.normalization);
+    static double meanAction(Learner algo, TrainingData data) {
+        LearnerPolicy p = new LearnerPolicy(algo, data.normalization, 2, 1);
         SplittableRandom rng = new SplittableRandom(1);
         double s = 0;
         for (int i = 0; i < 50; i++) {
@@ -46,16 +53,18 @@ class OfflineAlgorithmsTest {
         return s / 50;
     }
 
-    static void train(OfflineAlgorithm algo, TrainingData data, int steps) {
-        UniformSampler s = new UniformSampler(data.size, 3);
-        OfflineBatch batch = new OfflineBatch(64, 2, 1);
+    static void train(Learner algo, TrainingData data, int steps) {
+        DatasetSampler s = DatasetSampler.create("uniform", data, algo.discount(), 0.1, 3);
+        Batch batch = new Batch(64, 2, 1, DataType.FLOAT);
+        double[] stats = new double[algo.statNames().length];
+        Rng rng = new Rng(3);
         for (int i = 0; i < steps; i++) {
-            s.sample(batch.indices);
-            batch.fill(data);
+            s.sample(batch, rng);
             algo.update(batch);
-            for (double v : algo.lastMetrics().values()) {
-                assertTrue(Double.isFinite(v), algo.name() + " metric not finite at step " + i + ": "
-                        + algo.lastMetrics());
+            algo.stats(stats);
+            for (int k = 0; k < stats.length; k++) {
+                assertTrue(Double.isFinite(stats[k]) || i == 0, algo.algo() + " " + algo.statNames()[k]
+                        + " not finite at step " + i);
             }
         }
     }

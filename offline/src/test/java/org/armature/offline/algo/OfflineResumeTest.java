@@ -19,8 +19,9 @@ import org.armature.agents.BundlePolicy;
 import org.armature.agents.PolicyBundles;
 import org.armature.envs.Env;
 import org.armature.envs.Envs;
-import org.armature.offline.Collector;
-import org.armature.offline.D4rlHdf5;
+import org.armature.offline.collect.Collector;
+import org.armature.offline.data.D4rlHdf5;
+import org.armature.train.RunDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +53,7 @@ class OfflineResumeTest {
 
     static OfflineTraining.Config config(String algo, String sampler, Path runDir, Map<String, String> overrides) {
         return new OfflineTraining.Config(algo, data, "Pendulum-v1", 70, 32, sampler, 0.1, 5, 30, 1, true, null, null, 0.0,
-                runDir, 10, 16, 2, 0.0, overrides, 20);
+                runDir, 10, 16, 2, 0.0, overrides, 20, true);
     }
 
     @ParameterizedTest
@@ -63,7 +64,7 @@ class OfflineResumeTest {
         String name = algo + (corlHead ? "-corl" : "");
         Path whole = dir.resolve(name + "-whole");
         OfflineTraining.Result a = OfflineTraining.run(config(algo, sampler, whole, overrides), null);
-        assertFalse(Files.exists(whole.resolve(OfflineTraining.CHECKPOINT)), "a finished run keeps no checkpoint");
+        assertFalse(Files.exists(whole.resolve(RunDirectory.CHECKPOINT)), "a finished run keeps no checkpoint");
 
         Path cut = dir.resolve(name + "-cut");
         assertThrows(Killed.class, () -> OfflineTraining.run(config(algo, sampler, cut, overrides), step -> {
@@ -71,7 +72,7 @@ class OfflineResumeTest {
                 throw new Killed(); // after the checkpoint at 40, the evaluation at 30 and metric rows up to 50
             }
         }));
-        assertTrue(Files.exists(cut.resolve(OfflineTraining.CHECKPOINT)));
+        assertTrue(Files.exists(cut.resolve(RunDirectory.CHECKPOINT)));
         assertFalse(Files.exists(cut.resolve("result.json")));
         List<Long> seen = new ArrayList<>();
         OfflineTraining.Result b = OfflineTraining.resume(cut, seen::add);
@@ -87,7 +88,7 @@ class OfflineResumeTest {
         assertEquals(withoutWallTime(whole.resolve("eval.csv")), withoutWallTime(cut.resolve("eval.csv")));
         assertArrayEquals(Files.readAllBytes(whole.resolve("bundle/actor.params")),
                 Files.readAllBytes(cut.resolve("bundle/actor.params")));
-        assertFalse(Files.exists(cut.resolve(OfflineTraining.CHECKPOINT)));
+        assertFalse(Files.exists(cut.resolve(RunDirectory.CHECKPOINT)));
         JsonNode logStdWhole = new ObjectMapper().readTree(whole.resolve("bundle/bundle.json").toFile())
                 .path("policy").path("logStd");
         JsonNode logStdCut = new ObjectMapper().readTree(cut.resolve("bundle/bundle.json").toFile())
@@ -131,7 +132,7 @@ class OfflineResumeTest {
                 throw new Killed();
             }
         }));
-        Path ckpt = broken.resolve(OfflineTraining.CHECKPOINT);
+        Path ckpt = broken.resolve(RunDirectory.CHECKPOINT);
         byte[] bytes = Files.readAllBytes(ckpt);
         Files.write(ckpt, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class,

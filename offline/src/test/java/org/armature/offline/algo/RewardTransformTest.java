@@ -6,11 +6,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.armature.agents.data.OfflineDataset;
+import org.armature.agents.data.TrainingData;
 import org.armature.envs.Env;
 import org.armature.envs.Envs;
-import org.armature.offline.Collector;
-import org.armature.offline.D4rlHdf5;
-import org.armature.offline.OfflineDataset;
+import org.armature.offline.collect.Collector;
+import org.armature.offline.data.D4rlHdf5;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ class RewardTransformTest {
     private JsonNode runConfig(String algo, Path data, String env, Double scale, Double bias) throws Exception {
         Path run = dir.resolve(algo + "-" + env + "-" + scale + "-" + bias);
         OfflineTraining.run(new OfflineTraining.Config(algo, data, env, 1, 8, "uniform", 0.1, 0, 0, 1, true, scale,
-                bias, 0.0, run, 1, 8, 2, 0.0, Map.of(), 0), null);
+                bias, 0.0, run, 1, 8, 2, 0.0, Map.of(), 0, false), null);
         return OfflineTraining.JSON.readTree(run.resolve("config.json").toFile());
     }
 

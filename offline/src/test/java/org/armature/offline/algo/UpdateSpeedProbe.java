@@ -1,5 +1,8 @@
 package org.armature.offline.algo;
 
+import org.armature.agents.Batch;
+import org.armature.agents.Learner;
+
 import java.util.SplittableRandom;
 
 /**
@@ -35,8 +38,8 @@ public final class UpdateSpeedProbe {
             rew[i] = (float) rng.nextGaussian();
             notDone[i] = rng.nextDouble() < 0.01 ? 0 : 1;
         }
-        OfflineAlgorithm a = OfflineTraining.create(algo, od, ad, warmup + iters, 0, 0, hidden);
-        OfflineBatch batch = new OfflineBatch(b, od, ad);
+        Learner a = OfflineTraining.create(algo, od, ad, warmup + iters, 0, 0, hidden);
+        Batch batch = new Batch(b, od, ad, org.nd4j.linalg.api.buffer.DataType.FLOAT);
         double[] t = new double[iters];
         double[] cpu = new double[iters];
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -47,7 +50,7 @@ public final class UpdateSpeedProbe {
                 batch.nextObservations.put(r * od, next, i * od, od);
                 batch.actions.put(r * ad, act, i * ad, ad);
                 batch.rewards.set(r, rew[i]);
-                batch.notDone.set(r, notDone[i]);
+                batch.discounts.set(r, a.discount() * notDone[i]);
             }
             long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();

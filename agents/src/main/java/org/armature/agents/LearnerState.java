@@ -1,0 +1,124 @@
+package org.armature.agents;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+
+import org.armature.nn.Adam;
+import org.armature.nn.ParamGroup;
+import org.armature.nn.Rng;
+
+/**
+ * The one checkpoint mechanism of every {@link Learner}: the learner declares, in a fixed order, its update counter,
+ * random streams, parameter groups (target networks included) and optimisers, and this class writes and reads them
+ * bit-exactly, so a resumed run continues with the same numbers as an uninterrupted one.
+ *
+ * <pre>
+ *   state = LearnerState.of("td3", () -&gt; updates, n -&gt; updates = n)
+ *           .streams(rng).params(actor, actorTarget, critics, criticTargets).optimisers(actorOpt, criticOpt)
+ *           .onRestore(() -&gt; fastStale = true);
+ * </pre>
+ */
+public final class LearnerState {
+
+    private static final String MAGIC = "armature-learner-state-v2";
+
+    private final String algo;
+    private final LongSupplier counter;
+    private final LongConsumer setCounter;
+    private final List<Rng> streams = new ArrayList<>();
+    private final List<ParamGroup> groups = new ArrayList<>();
+    private final List<Adam> optimisers = new ArrayList<>();
+    private Runnable onRestore = () -> { };
+
+    private LearnerState(String algo, LongSupplier counter, LongConsumer setCounter) {
+        this.algo = algo;
+        this.counter = counter;
+        this.setCounter = setCounter;
+    }
+
+    /** A state tagged {@code algo} whose update counter is read and restored through the two functions. */
+    public static LearnerState of(String algo, LongSupplier counter, LongConsumer setCounter) {
+        return new LearnerState(algo, counter, setCounter);
+    }
+
+    public LearnerState streams(Rng... rngs) {
+        streams.addAll(List.of(rngs));
+        return this;
+    }
+
+    public LearnerState params(ParamGroup... g) {
+        groups.addAll(List.of(g));
+        return this;
+    }
+
+    public LearnerState optimisers(Adam... a) {
+        optimisers.addAll(List.of(a));
+        return this;
+    }
+
+    /** Runs after a successful {@link #read} (e.g. to mark inference copies of the weights stale). */
+    public LearnerState onRestore(Runnable r) {
+        this.onRestore = r;
+        return this;
+    }
+
+    public void write(DataOutputStream out) throws IOException {
+        out.writeUTF(MAGIC);
+        out.writeUTF(algo);
+        out.writeLong(counter.getAsLong());
+        out.writeInt(streams.size());
+        for (Rng r : streams) {
+            for (long s : r.state()) {
+                out.writeLong(s);
+            }
+        }
+        out.writeInt(groups.size());
+        for (ParamGroup g : groups) {
+            AgentState.writeGroup(out, g);
+        }
+        out.writeInt(optimisers.size());
+        for (Adam a : optimisers) {
+            AgentState.writeAdam(out, a);
+        }
+    }
+
+    /** Restores what {@link #write} wrote into the same objects of a learner built with the same config. */
+    public void read(DataInputStream in) throws IOException {
+        String magic = in.readUTF();
+        if (!magic.equals(MAGIC)) {
+            throw new IOException("the learner state was written by an older Armature ('" + magic + "', expected '"
+                    + MAGIC + "'); it cannot be resumed");
+        }
+        String kind = in.readUTF();
+        if (!kind.equals(algo)) {
+            throw new IOException("the checkpoint holds a '" + kind + "' learner, expected " + algo);
+        }
+        long n = in.readLong();
+        expect(in.readInt(), streams.size(), "random streams");
+        for (Rng r : streams) {
+            r.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
+        }
+        expect(in.readInt(), groups.size(), "parameter groups");
+        for (ParamGroup g : groups) {
+            AgentState.readGroup(in, g);
+        }
+        expect(in.readInt(), optimisers.size(), "optimisers");
+        for (Adam a : optimisers) {
+            AgentState.readAdam(in, a);
+        }
+        setCounter.accept(n);
+        onRestore.run();
+    }
+
+    private void expect(int found, int expected, String what) throws IOException {
+        if (found != expected) {
+            throw new IOException("the checkpoint's " + algo + " state has " + found + " " + what + ", this build has "
+                    + expected + " (written by another version or config)");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.armature.offline.collect;
+
+import org.armature.agents.data.DatasetBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+
+import org.armature.agents.Policy;
+import org.armature.agents.data.DatasetMetadata;
+import org.armature.agents.data.OfflineDataset;
+import org.armature.envs.BoxSpace;
+import org.armature.envs.Env;
+import org.armature.envs.EnvSpec;
+import org.armature.envs.Envs;
+import org.armature.envs.Episode;
+import org.armature.envs.Reset;
+import org.armature.envs.Step;
+
+/**
+ * Rolls a behaviour policy out in an env and records the episodes as a dataset. Episode {@code i} starts with
+ * {@code env.reset(seed + i)} (the seeds are stored in {@code episode_reset_seeds}, so every episode can be
+ * replayed) and the policy is reset with the same seed. With {@code noiseStd = σ > 0} the executed action is
+ * {@code clip(π(s) + σ · (high − low) / 2 · N(0, I))}: σ is relative to the action half-range, so σ = 0.1 on a
+ * [−1, 1] box is D4RL's absolute 0.1. The noise stream is seeded from {@code seed}.
+ */
+public final class Collector {
+
+    private Collector() {
+    }
+
+    /** Uniform random actions in the action space (D4RL's "random" datasets). */
+    public static Policy randomPolicy(EnvSpec spec, long seed) {
+        BoxSpace space = spec.actionSpace();
+        if (!space.isBounded()) {
+            throw new IllegalArgumentException("env " + spec.id() + " has an unbounded action space; a uniform "
+                    + "random policy needs bounds");
+        }
+        return new Policy() {
+            private SplittableRandom rng = new SplittableRandom(seed);
+
+            @Override
+            public float[] act(float[] observation) {
+                return space.sample(rng);
+            }
+
+            @Override
+            public void reset(long episodeSeed) {
+                rng = new SplittableRandom(episodeSeed ^ 0x5DEECE66DL);
+            }
+
+            @Override
+            public int observationDim() {
+                return spec.observationDim();
+            }
+
+            @Override
+            public int actionDim() {
+                return spec.actionDim();
+            }
+        };
+    }
+
+    /**
+     * Collects {@code episodes} episodes of {@code policy} in a fresh {@code Envs.make(envId)}.
+     *
+     * @param progress called with the number of finished episodes (may be null)
+     */
+    public static OfflineDataset collect(String envId, Policy policy, String policyName, int episodes, long seed,
+                                         double noiseStd, IntConsumer progress) {
+        if (episodes < 1) {
+            throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
+        }
+        if (!(noiseStd >= 0) || Double.isInfinite(noiseStd)) {
+            throw new IllegalArgumentException("--noise must be a finite number >= 0, got " + noiseStd);
+        }
+        try (Env env = Envs.make(envId)) {
+            EnvSpec spec = env.spec();
+            if (policy.observationDim() != spec.observationDim() || policy.actionDim() != spec.actionDim()) {
+                throw new IllegalArgumentException("policy " + policyName + " maps " + policy.observationDim()
+                        + " observations to " + policy.actionDim() + " actions, but " + envId + " has "
+                        + spec.observationDim() + " and " + spec.actionDim());
+            }
+            BoxSpace as = spec.actionSpace();
+            int ad = spec.actionDim();
+            float[] halfRange = new float[ad];
+            for (int j = 0; j < ad; j++) {
+                halfRange[j] = as.isBounded() ? (as.high(j) - as.low(j)) / 2f : 1f;
+            }
+            SplittableRandom noise = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 1);
+            DatasetBuilder b = new DatasetBuilder(spec.observationDim(), ad, true);
+            for (int e = 0; e < episodes; e++) {
+                long episodeSeed = seed + e;
+                policy.reset(episodeSeed);
+                Reset r = env.reset(episodeSeed);
+                List<float[]> obs = new ArrayList<>();
+                List<float[]> acts = new ArrayList<>();
+                List<Double> rews = new ArrayList<>();
+                List<Map<String, Object>> infos = new ArrayList<>();
+                obs.add(r.observation().clone());
+                float[] o = r.observation();
+                boolean terminated = false;
+                boolean truncated = false;
+                int steps = 0;
+                int limit = spec.maxEpisodeSteps() > 0 ? spec.maxEpisodeSteps() : 1000;
+                while (!terminated && !truncated) {
+                    float[] a = policy.act(o).clone();
+                    if (noiseStd > 0) {
+                        for (int j = 0; j < ad; j++) {
+                            a[j] += (float) (noiseStd * halfRange[j] * noise.nextGaussian());
+                        }
+                    }
+                    as.clip(a, a);
+                    Step s = env.step(a);
+                    acts.add(a);
+                    rews.add(s.reward());
+                    infos.add(s.info());
+                    obs.add(s.observation().clone());
+                    o = s.observation();
+                    terminated = s.terminated();
+                    truncated = s.truncated();
+                    if (++steps >= limit && !terminated) {
+                        truncated = true; // envs without a time limit: cut at 1000 steps as a timeout
+                    }
+                }
+                double[] rw = new double[rews.size()];
+                for (int i = 0; i < rw.length; i++) {
+                    rw[i] = rews.get(i);
+                }
+                b.add(new Episode(envId, episodeSeed, obs.toArray(new float[0][]), acts.toArray(new float[0][]), rw,
+                        infos, terminated, truncated));
+                if (progress != null) {
+                    progress.accept(e + 1);
+                }
+            }
+            DatasetMetadata m = DatasetMetadata.of(envId, policyName, seed, null);
+            if (noiseStd > 0) {
+                m = m.withExtra("collection_noise_std", Double.toString(noiseStd));
+            }
+            return b.build(m);
+        }
+    }
+
+    /** Mean undiscounted return of {@code policy} over {@code episodes} seeded episodes (no noise). */
+    public static double meanReturn(String envId, Policy policy, int episodes, long seed) {
+        OfflineDataset d = collect(envId, policy, "eval", episodes, seed, 0.0, null);
+        double s = 0;
+        for (double g : d.trajectories().returns()) {
+            s += g;
+        }
+        return s / d.episodeCount();
+    }
+}
