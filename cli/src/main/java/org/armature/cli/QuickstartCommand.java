@@ -138,10 +138,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
 
         Path file = out.resolve("summary.txt");
-        Path tmp = out.resolve("summary.txt.tmp");
-        Files.writeString(tmp, summary.toString());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        org.armature.sim.AtomicFiles.write(file, summary.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         System.out.println();
         System.out.print(summary);
         System.out.println("\nwritten: " + file);
