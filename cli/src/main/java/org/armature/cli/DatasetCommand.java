@@ -28,9 +28,12 @@ import picocli.CommandLine.Parameters;
                 DatasetCommand.Corrupt.class, DatasetCommand.Import.class})
 public final class DatasetCommand implements Runnable {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     @Command(name = "info", mixinStandardHelpOptions = true,
@@ -92,10 +95,7 @@ public final class DatasetCommand implements Runnable {
                             + e.spec().actionDim());
                 }
             }
-            if (d.metadata().envId() != null && !d.metadata().envId().equals(env)) {
-                System.err.println("warning: " + file + " says it was collected in " + d.metadata().envId()
-                        + ", computing metrics for " + env);
-            }
+            PolicyResolver.warnIfOtherTask("dataset " + file, "collected in", d.metadata().envId(), env);
             ReferenceScores.Reference ref;
             if (randomReturn != null && expertReturn != null) {
                 ref = new ReferenceScores.Reference(env, randomReturn, expertReturn, "command line");
