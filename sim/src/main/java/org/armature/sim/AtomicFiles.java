@@ -62,13 +62,13 @@ public final class AtomicFiles {
             content.writeTo(tmp);
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw describe(file, e);
+            throw describe(file, tmp, e);
         } catch (RuntimeException e) {
             IOException io = ioCause(e);
             if (io == null) {
                 throw e;
             }
-            throw describe(file, io);
+            throw describe(file, tmp, io);
         } finally {
             if (tmp != null) {
                 Files.deleteIfExists(tmp);
@@ -105,10 +105,15 @@ public final class AtomicFiles {
         return null;
     }
 
-    private static IOException describe(Path file, IOException e) {
+    private static IOException describe(Path file, Path tmp, IOException e) {
         String m = e.getMessage();
         if (m != null && m.startsWith("cannot write ")) {
             return e;
+        }
+        if (e instanceof AccessDeniedException a && tmp != null && tmp.toString().equals(a.getFile())) {
+            // the temporary sibling could not be created: say which folder, not the hidden temporary name
+            return new IOException("cannot write " + file + ": permission denied (folder " + tmp.getParent()
+                    + " is not writable)", e);
         }
         return new IOException("cannot write " + file + ": " + reason(e), e);
     }

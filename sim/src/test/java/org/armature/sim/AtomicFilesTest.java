@@ -48,6 +48,21 @@ class AtomicFilesTest {
     }
 
     @Test
+    void anUnwritableFolderNamesTheFolderNotTheTemporaryFile(@TempDir Path dir) throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("ro"));
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        Path target = readOnly.resolve("curve.png");
+        if (Files.isWritable(readOnly)) { // root ignores permissions; sysfs refuses new files even to root
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/sys/kernel")));
+            target = Path.of("/sys/kernel/armature-test.png");
+        }
+        Path t = target;
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(t, new byte[1]));
+        assertEquals("cannot write " + t + ": permission denied (folder " + t.getParent() + " is not writable)",
+                e.getMessage());
+    }
+
+    @Test
     void aTargetThatIsNotARegularFileIsRefused(@TempDir Path dir) throws Exception {
         Path folder = Files.createDirectory(dir.resolve("folder.png"));
         IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(folder, new byte[1]));
