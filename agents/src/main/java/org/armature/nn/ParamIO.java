@@ -2,13 +2,11 @@ package org.armature.nn;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,19 +64,12 @@ public final class ParamIO {
         writeAtomically(file, bb.array());
     }
 
-    /** Writes bytes to {@code file} through a temporary sibling and an atomic rename. */
+    /**
+     * Writes bytes to {@code file} through a temporary sibling and an atomic rename, with the usual permissions
+     * ({@link org.armature.sim.AtomicFiles}).
+     */
     public static void writeAtomically(Path file, byte[] data) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(data);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        org.armature.sim.AtomicFiles.write(file, data);
     }
 
     /** Deletes a file or directory tree (no-op when absent). */

@@ -170,4 +170,12 @@ class NnCoreTest {
         assertEquals(b, r.nextGaussian());
         assertEquals(c, r.nextInt(1000));
     }
+    @Test
+    void writtenFilesAreReadableByOthersLikeAnyNewFile(@TempDir Path dir) throws Exception {
+        Path reference = Files.createFile(dir.resolve("reference")); // the umask's permissions (0644 under 022)
+        Path f = dir.resolve("bundle/bundle.json");
+        ParamIO.writeAtomically(f, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(f),
+                "a shared bundle must not be owner-only (Files.createTempFile makes 0600)");
+    }
 }

@@ -8,8 +8,11 @@ import picocli.CommandLine.Command;
         description = "Benchmarks (results belong in BENCHMARKS.md with the command that produced them).",
         subcommands = {BenchSimCommand.class, BenchRenderCommand.class, BenchSacCommand.class})
 public final class BenchCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 }

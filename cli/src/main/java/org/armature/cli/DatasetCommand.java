@@ -1,5 +1,6 @@
 package org.armature.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +28,12 @@ import picocli.CommandLine.Parameters;
                 DatasetCommand.Corrupt.class, DatasetCommand.Import.class})
 public final class DatasetCommand implements Runnable {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     @Command(name = "info", mixinStandardHelpOptions = true,
@@ -91,10 +95,7 @@ public final class DatasetCommand implements Runnable {
                             + e.spec().actionDim());
                 }
             }
-            if (d.metadata().envId() != null && !d.metadata().envId().equals(env)) {
-                System.err.println("warning: " + file + " says it was collected in " + d.metadata().envId()
-                        + ", computing metrics for " + env);
-            }
+            PolicyResolver.warnIfOtherTask("dataset " + file, "collected in", d.metadata().envId(), env);
             ReferenceScores.Reference ref;
             if (randomReturn != null && expertReturn != null) {
                 ref = new ReferenceScores.Reference(env, randomReturn, expertReturn, "command line");
@@ -142,6 +143,7 @@ public final class DatasetCommand implements Runnable {
         @Override
         public Integer call() {
             List<Mixer.Part> ps = new ArrayList<>();
+            List<Path> inputs = new ArrayList<>();
             for (String p : parts) {
                 int colon = p.lastIndexOf(':');
                 if (colon <= 0 || colon == p.length() - 1) {
@@ -155,6 +157,8 @@ public final class DatasetCommand implements Runnable {
                             + "' is not a number");
                 }
                 Path file = Path.of(p.substring(0, colon));
+                inputs.add(file);
+                refuseOverwritingInput(out, inputs);
                 ps.add(new Mixer.Part(file.toString(), DatasetFiles.read(file), f));
             }
             OfflineDataset m = Mixer.mix(ps, episodes, seed);
@@ -191,11 +195,33 @@ public final class DatasetCommand implements Runnable {
         @Override
         public Integer call() {
             Corruption.Kind k = Corruption.parseKind(kind);
+            refuseOverwritingInput(out, List.of(file));
             OfflineDataset c = Corruption.corrupt(DatasetFiles.read(file), k, ratio, scale, seed);
             D4rlHdf5.write(c, out);
             System.out.printf("wrote %s: %s corruption of %.0f%% of %d transitions (scale %s, seed %d)%n", out,
                     kind, ratio * 100, c.size(), scale, seed);
             return 0;
+        }
+    }
+
+    /**
+     * A transform writing onto one of its inputs would replace the source dataset: refused. Paths are compared as
+     * files ({@link Files#isSameFile}), so another spelling or a symbolic link of an input is caught too.
+     */
+    static void refuseOverwritingInput(Path out, List<Path> inputs) {
+        if (!Files.exists(out)) {
+            return;
+        }
+        for (Path in : inputs) {
+            try {
+                if (Files.exists(in) && Files.isSameFile(out, in)) {
+                    throw new Errors.UserException("--out " + out + " is an input of this command (" + in
+                            + "); writing it would replace the source dataset: choose another --out file");
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot compare " + out + " with " + in + ": "
+                        + e.getMessage(), e);
+            }
         }
     }
 
@@ -210,6 +236,7 @@ public final class DatasetCommand implements Runnable {
 
         @Override
         public Integer call() {
+            refuseOverwritingInput(out, List.of(source));
             OfflineDataset d = DatasetFiles.read(source);
             D4rlHdf5.write(d, out);
             System.out.printf("wrote %s: %d episodes, %d transitions%n", out, d.episodeCount(), d.size());

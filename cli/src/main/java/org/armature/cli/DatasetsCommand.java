@@ -13,13 +13,16 @@ import picocli.CommandLine.Option;
         subcommands = {DatasetsCommand.Build.class, DatasetsCommand.Behaviour.class})
 public final class DatasetsCommand implements Runnable {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     @Command(name = "build", mixinStandardHelpOptions = true,
-            description = {"Build a dataset suite (random, medium, expert, medium-expert, mixed 1/5/10% expert).",
+            description = {"Build a dataset suite (random, medium, expert, medium-expert, mixed 1/5/10%% expert).",
                     "Suites: pendulum, locomotion, manipulation (see offline/README.md). Exits 1 when a dataset "
                             + "had to be skipped (missing behaviour policy or env), after building the rest."})
     static final class Build implements Callable<Integer> {
@@ -100,8 +103,8 @@ public final class DatasetsCommand implements Runnable {
                         org.armature.train.TrainConfig.defaults("sac", env, steps, seed), null,
                         java.util.List.of("eval_interval=5000", "eval_episodes=5", "checkpoint_interval=0",
                                 "save_eval_bundles=true", "sac.actor_hidden=[64,64]", "sac.critic_hidden=[64,64]"));
-                try (org.armature.train.ConsoleProgress progress = org.armature.train.ConsoleProgress.auto(System.out,
-                        cfg.logIntervalSeconds())) {
+                try (org.armature.train.ConsoleProgress progress = new org.armature.train.ConsoleProgress(System.out,
+                        Terminal.stdout(), cfg.logIntervalSeconds())) {
                     org.armature.train.Trainer t = org.armature.train.Trainer.create(cfg, runs, progress);
                     run = t.runDir();
                     t.run();

@@ -6,7 +6,8 @@ import picocli.CommandLine;
 
 /**
  * User errors end with one clear line on stderr and a non-zero exit code: exit 2 for bad command lines, 1 for
- * errors the user can fix (unknown id, malformed file, bad value), 3 for internal failures (with the stack trace).
+ * errors the user can fix (unknown id, malformed file, bad value) and for I/O failures (a full disk, an unwritable
+ * folder: also when a library wrapped them in its own exception), 3 for internal failures (with the stack trace).
  */
 final class Errors {
 
@@ -32,6 +33,14 @@ final class Errors {
                     msg = "no such file: " + msg;
                 }
                 err.println("error: " + msg);
+                err.flush();
+                return 1;
+            }
+            java.io.IOException io = org.armature.sim.AtomicFiles.ioCause(ex);
+            if (io != null) { // a library's wrapper around an I/O failure (full disk, unwritable folder): one line
+                String reason = org.armature.sim.AtomicFiles.reason(io);
+                String msg = ex.getMessage();
+                err.println("error: " + (msg == null || msg.contains(reason) ? reason : msg + ": " + reason));
                 err.flush();
                 return 1;
             }

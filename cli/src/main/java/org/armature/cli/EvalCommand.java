@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.armature.agents.Policy;
+import org.armature.envs.Envs;
 import org.armature.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,10 +34,12 @@ public final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
         }
         Policy policy = Policy.load(bundle);
+        PolicyResolver.warnIfOtherTask("policy bundle " + bundle, "trained on", PolicyResolver.bundleEnvId(bundle),
+                env);
         Evaluation.Result r = Evaluation.run(policy, env, episodes, seed);
-        System.out.printf("%s on %s: return %.2f +- %.2f over %d episodes (min %.2f, max %.2f), success rate %.2f, "
+        System.out.printf("%s on %s: return %.2f +- %.2f over %d episodes (min %.2f, max %.2f), success rate %s, "
                         + "mean length %.1f%n", bundle, env, r.mean(), r.std(), episodes, r.min(), r.max(),
-                r.successRate(), r.meanLength());
+                Envs.definesSuccess(env) ? String.format("%.2f", r.successRate()) : "-", r.meanLength());
         return 0;
     }
 }

@@ -19,7 +19,7 @@ final class OfflineProgress implements AutoCloseable {
     OfflineProgress(String task, long total, String unit) {
         this.task = task;
         this.total = total;
-        boolean terminal = System.console() != null && System.getenv("CI") == null;
+        boolean terminal = Terminal.stderr(); // the bar goes to stderr: only when stderr itself is a terminal
         this.bar = terminal ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII).setUnit(" " + unit, 1).showSpeed().build() : null;
         this.nextLog = Math.max(1, total / 10);

@@ -16,8 +16,9 @@ import picocli.CommandLine.Parameters;
 /** {@code armature plot}: learning curves of runs, or the trajectory-return histogram of a dataset. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
         description = {"Plot learning curves (evaluation return vs env steps) of run directories, overlaid; runs "
-                + "of one configuration with different seeds (a folder of runs, or names ending in -seedN) are "
-                + "drawn as mean ± std across seeds.",
+                + "of one configuration with different seeds (config.json equal apart from the seed, or, for runs "
+                + "without one, a folder of runs or names ending in -seedN) are drawn as mean ± std across seeds. "
+                + "A folder of runs of several algorithms or envs gives one curve per configuration.",
                 "With --dataset FILE.h5: histogram of the dataset's trajectory returns."})
 public final class PlotCommand implements Callable<Integer> {
 

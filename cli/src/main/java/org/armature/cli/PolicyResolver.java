@@ -8,6 +8,7 @@ import org.armature.agents.Policy;
 import org.armature.agents.PolicyBundles;
 import org.armature.envs.BoxSpace;
 import org.armature.envs.EnvSpec;
+import org.armature.envs.Envs;
 import org.armature.envs.experts.Experts;
 
 /**
@@ -56,10 +57,37 @@ public final class PolicyResolver {
                             + "but %s has %d observations and %d actions", bundle, p.observationDim(), p.actionDim(),
                     env.id(), env.observationDim(), env.actionDim()));
         }
+        warnIfOtherTask("policy bundle " + bundle, "trained on", bundleEnvId(bundle), env.id());
         Path abs = bundle.toAbsolutePath().normalize();
         String name = abs.getParent() != null && abs.getFileName().toString().equals("bundle")
                 ? abs.getParent().getFileName() + "/bundle" : abs.getFileName().toString();
         return new Resolved(p, name);
+    }
+
+    /** The env id a bundle's provenance names, or null when it names none (or cannot be read). */
+    static String bundleEnvId(Path bundle) {
+        try {
+            PolicyBundles.Provenance p = PolicyBundles.readSpec(bundle).provenance();
+            return p == null ? null : p.envId();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A bundle or dataset whose provenance names another task than the env it is used with fits by its sizes only:
+     * one warning line on stderr naming both ids. Dense and sparse variants of one task, and other versions of it,
+     * are one family ({@link Envs#sameFamily}): no warning.
+     *
+     * @return true when it warned
+     */
+    static boolean warnIfOtherTask(String what, String verb, String recordedEnvId, String envId) {
+        if (recordedEnvId == null || recordedEnvId.isBlank() || Envs.sameFamily(recordedEnvId, envId)) {
+            return false;
+        }
+        System.err.println("warning: " + what + " was " + verb + " " + recordedEnvId + ", but is used with " + envId
+                + " (the sizes match; the task does not)");
+        return true;
     }
 
     static Policy loadBundle(Path bundle) {

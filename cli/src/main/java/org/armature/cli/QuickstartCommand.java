@@ -78,8 +78,8 @@ public final class QuickstartCommand implements Callable<Integer> {
             summary.append(String.format("%-22s %12s %12s %10s %9s%n", "env", "return", "± std", "length", "success"));
             for (String id : org.armature.envs.experts.Experts.ids()) {
                 RolloutCommand.Stats s = RolloutCommand.run(id, "expert", expertEpisodes, seed, false, false);
-                summary.append(String.format("%-22s %12.2f %12.2f %10.1f %8.0f%%%n", id, s.meanReturn(), s.stdReturn(),
-                        s.meanLength(), 100 * s.successRate()));
+                summary.append(String.format("%-22s %12.2f %12.2f %10.1f %9s%n", id, s.meanReturn(), s.stdReturn(),
+                        s.meanLength(), s.definesSuccess() ? String.format("%.0f%%", 100 * s.successRate()) : "-"));
                 System.err.printf("quickstart: %s expert rolled out%n", id);
             }
         }
@@ -94,7 +94,8 @@ public final class QuickstartCommand implements Callable<Integer> {
                     org.armature.train.TrainConfig.defaults("sac", "Pendulum-v1", sacSteps, seed), null, List.of(
                             "learning_starts=1000", "eval_interval=2000", "eval_episodes=10",
                             "checkpoint_interval=0", "sac.actor_hidden=[64,64]", "sac.critic_hidden=[64,64]"));
-            try (org.armature.train.ConsoleProgress progress = org.armature.train.ConsoleProgress.auto(System.err, 10)) {
+            try (org.armature.train.ConsoleProgress progress = new org.armature.train.ConsoleProgress(System.err,
+                    Terminal.stderr(), 10)) {
                 sac = org.armature.train.Trainer.create(cfg, out.resolve("runs"), progress).run();
             }
             org.armature.agents.Policy policy = org.armature.agents.PolicyBundles.load(
@@ -138,10 +139,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
 
         Path file = out.resolve("summary.txt");
-        Path tmp = out.resolve("summary.txt.tmp");
-        Files.writeString(tmp, summary.toString());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        org.armature.sim.AtomicFiles.write(file, summary.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         System.out.println();
         System.out.print(summary);
         System.out.println("\nwritten: " + file);

@@ -90,7 +90,7 @@ public final class RenderCommand implements Callable<Integer> {
                             gif ? out.resolve(name + ".gif") : null, noFrames ? null : out.resolve(name));
                     System.out.printf(Locale.ROOT, "%s: seed %d, %d steps, return %.2f, success %s, %d frames "
                                     + "(%.2f ms render+readback per frame)%s%s%n", name, r.seed(), r.steps(),
-                            r.episodeReturn(), r.success() ? "yes" : "no", r.frames(), r.renderMillisPerFrame(),
+                            r.episodeReturn(), !env.definesSuccess() ? "-" : r.success() ? "yes" : "no", r.frames(), r.renderMillisPerFrame(),
                             r.framesDir() != null ? " -> " + r.framesDir() + "/" : "",
                             r.gif() != null ? " -> " + r.gif() : "");
                 }

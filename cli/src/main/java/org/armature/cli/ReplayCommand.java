@@ -60,6 +60,9 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!Envs.contains(id)) {
             Envs.make(id); // throws the registry's message listing known ids
         }
+        if (envId != null) {
+            PolicyResolver.warnIfOtherTask("dataset " + file, "collected in", d.metadata().envId(), envId);
+        }
         GlContext.Mode mode = window.mode();
         if (!check && mode == GlContext.Mode.HEADLESS && window.maxFrames <= 0) {
             throw new IllegalArgumentException("no display (DISPLAY is not set): use --check to verify the replay "

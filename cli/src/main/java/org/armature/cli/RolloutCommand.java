@@ -37,11 +37,16 @@ public final class RolloutCommand implements Callable<Integer> {
 
     /** Episode statistics. */
     record Stats(int episodes, double meanReturn, double stdReturn, double minReturn, double maxReturn,
-                 double meanLength, double successRate, long steps, double seconds) {
+                 double meanLength, double successRate, boolean definesSuccess, long steps, double seconds) {
         String format() {
-            return String.format("episodes %d  return %.2f ± %.2f  [min %.2f, max %.2f]  length %.1f  success %.1f%%"
+            return String.format("episodes %d  return %.2f ± %.2f  [min %.2f, max %.2f]  length %.1f  success %s"
                             + "  (%d steps, %.0f steps/s)", episodes, meanReturn, stdReturn, minReturn, maxReturn,
-                    meanLength, 100 * successRate, steps, steps / Math.max(seconds, 1e-9));
+                    meanLength, successPercent(), steps, steps / Math.max(seconds, 1e-9));
+        }
+
+        /** "40.0%", or "-" for a task without a notion of success (Pendulum, locomotion). */
+        String successPercent() {
+            return definesSuccess ? String.format("%.1f%%", 100 * successRate) : "-";
         }
     }
 
@@ -129,7 +134,7 @@ public final class RolloutCommand implements Callable<Integer> {
             }
             double std = Math.sqrt(var / episodes);
             return new Stats(episodes, mean, std, min, max, (double) steps / episodes, (double) successes / episodes,
-                    steps, seconds);
+                    env.definesSuccess(), steps, seconds);
         }
     }
 }

@@ -268,4 +268,22 @@ class OfflineCommandsTest {
         }
         assertFalse(Files.exists(dir.resolve("x.h5")));
     }
+    @Test
+    void mixAndCorruptRefuseToOverwriteOneOfTheirInputs() throws Exception {
+        Path a = dir.resolve("a.h5");
+        assertEquals(0, run("collect", "--env", "Pendulum-v1", "--policy", "random", "--episodes", "2", "--out",
+                a.toString(), "--seed", "1").exit);
+        byte[] before = Files.readAllBytes(a);
+        Path sameFile = dir.resolve("sub/../a.h5"); // another spelling of a.h5
+        Files.createDirectories(dir.resolve("sub"));
+        Run mix = run("dataset", "mix", a + ":0.5", a + ":0.5", "--out", sameFile.toString());
+        assertEquals(1, mix.exit);
+        assertTrue(mix.err.startsWith("error: --out") && mix.err.contains("is an input")
+                && mix.err.lines().count() == 1, mix.err);
+        Path link = Files.createSymbolicLink(dir.resolve("link.h5"), a);
+        Run cor = run("dataset", "corrupt", link.toString(), "--kind", "rewards", "--out", a.toString());
+        assertEquals(1, cor.exit);
+        assertTrue(cor.err.startsWith("error: --out") && cor.err.lines().count() == 1, cor.err);
+        assertArrayEquals(before, Files.readAllBytes(a), "the source dataset is untouched");
+    }
 }

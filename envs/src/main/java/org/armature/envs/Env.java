@@ -31,6 +31,15 @@ public interface Env extends AutoCloseable {
         return Scene.EMPTY;
     }
 
+    /**
+     * True when the task has a notion of success, reported as {@code info.success} (the manipulation tasks: peg
+     * inserted, T pushed onto its goal, target reached); locomotion and Pendulum have none, so a "success rate" of
+     * theirs means nothing and is shown as "-". Wrappers answer for the env they wrap.
+     */
+    default boolean definesSuccess() {
+        return unwrapped() != this && unwrapped().definesSuccess();
+    }
+
     /** The innermost env below any wrappers. */
     default Env unwrapped() {
         return this;

@@ -66,6 +66,32 @@ public final class Envs {
         return REGISTRY.containsKey(id);
     }
 
+    /**
+     * The task family of an id: the id without its version suffix and a "Sparse"/"Dense" marker, e.g.
+     * {@code PegInsertSparse-v1 -> PegInsert}. Dense and sparse variants of one task share observations, actions
+     * and dynamics, so a policy or dataset of one is at home in the other.
+     */
+    public static String family(String id) {
+        String s = id.strip().replaceFirst("-v\\d+$", "");
+        String f = s.replaceFirst("[-_]?(Sparse|Dense|sparse|dense)$", "");
+        return f.isEmpty() ? s : f;
+    }
+
+    /** True when two env ids name the same task family ({@link #family}). */
+    public static boolean sameFamily(String a, String b) {
+        return family(a).equals(family(b));
+    }
+
+    /**
+     * True when {@code id} defines success ({@link Env#definesSuccess}); builds the env once to ask it. Unknown ids
+     * are an {@link UnknownEnvException}.
+     */
+    public static boolean definesSuccess(String id) {
+        try (Env env = makeRaw(id)) {
+            return env.definesSuccess();
+        }
+    }
+
     /** The task with its {@link TimeLimit}; build it on the thread that will step it. */
     public static Env make(String id) {
         Env env = makeRaw(id);

@@ -28,9 +28,7 @@ public final class Framebuffer implements AutoCloseable {
      * @param samples MSAA samples; 0 or 1 for none
      */
     public Framebuffer(int width, int height, int samples) {
-        if (width <= 0 || height <= 0 || width > 16384 || height > 16384) {
-            throw new IllegalArgumentException("framebuffer size must be in 1..16384, got " + width + "x" + height);
-        }
+        RenderOptions.requireSupportedSize(width, height);
         this.width = width;
         this.height = height;
         this.samples = samples > 1 ? samples : 0;
@@ -52,7 +50,7 @@ public final class Framebuffer implements AutoCloseable {
             glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH_COMPONENT24, width, height);
         }
         glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, depthRb);
-        check("draw");
+        check("draw", width, height, this.samples);
         if (this.samples > 0) {
             resolveFbo = glGenFramebuffers();
             resolveRb = glGenRenderbuffers();
@@ -60,7 +58,7 @@ public final class Framebuffer implements AutoCloseable {
             glBindRenderbuffer(GL_RENDERBUFFER, resolveRb);
             glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
             glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, resolveRb);
-            check("resolve");
+            check("resolve", width, height, 0);
         } else {
             resolveFbo = drawFbo;
             resolveRb = 0;
@@ -68,10 +66,16 @@ public final class Framebuffer implements AutoCloseable {
         glBindFramebuffer(GL_FRAMEBUFFER, 0);
     }
 
-    private static void check(String which) {
+    /** A target the GL driver cannot allocate is a clear error about the size, not an internal failure. */
+    private void check(String which, int width, int height, int samples) {
         int status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
         if (status != GL_FRAMEBUFFER_COMPLETE) {
-            throw new IllegalStateException(String.format("%s framebuffer incomplete: 0x%X", which, status));
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
+            close();
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "the GL driver cannot allocate a "
+                    + "%dx%d %s target%s (framebuffer status 0x%X, max renderbuffer size %d): use a smaller size",
+                    width, height, which, samples > 0 ? " with " + samples + "x MSAA" : "", status,
+                    glGetInteger(GL_MAX_RENDERBUFFER_SIZE)));
         }
     }
 

@@ -52,7 +52,7 @@ public final class GifWriter implements AutoCloseable {
         this.loop = loop;
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        this.tmp = Images.tempSibling(out);
+        this.tmp = Files.createFile(Images.tempSibling(out)); // an unwritable folder fails here, with its reason
         Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("gif");
         if (!it.hasNext()) {
             throw new IllegalStateException("this JDK has no ImageIO GIF writer");

@@ -4,44 +4,32 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import javax.imageio.ImageIO;
 
-/** PNG output through javax.imageio, written to a temporary sibling and renamed into place. */
-public final class Images {
+import org.armature.sim.AtomicFiles;
 
-    private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+/** PNG output through javax.imageio, written to a temporary sibling and renamed into place ({@link AtomicFiles}). */
+public final class Images {
 
     private Images() {
     }
 
-    /**
-     * A fresh path next to {@code target} for writing before the rename. Unlike {@code Files.createTempFile} it
-     * creates nothing, so the final file gets the usual permissions (umask) instead of owner-only ones.
-     */
+    /** A fresh path next to {@code target} for writing before the rename (nothing is created). */
     static Path tempSibling(Path target) {
-        Path parent = target.toAbsolutePath().getParent();
-        while (true) {
-            Path p = parent.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                    + COUNTER.incrementAndGet() + ".tmp");
-            if (!Files.exists(p)) {
-                return p;
-            }
-        }
+        return AtomicFiles.tempSibling(target);
     }
 
+    /**
+     * Writes {@code image} as a PNG. A folder that cannot be written is one clear {@link IOException} ("cannot write
+     * out.png: permission denied ..."), not ImageIO's printed stack trace and "Can't create an ImageOutputStream!".
+     */
     public static void writePng(BufferedImage image, Path out) throws IOException {
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = tempSibling(out);
-        try {
+        AtomicFiles.write(out, tmp -> {
+            Files.createFile(tmp); // fails with the real reason; ImageIO would print a trace and say nothing useful
             if (!ImageIO.write(image, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer for image type " + image.getType());
             }
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 }

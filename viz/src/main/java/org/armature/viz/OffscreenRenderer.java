@@ -52,9 +52,7 @@ public final class OffscreenRenderer implements AutoCloseable {
     }
 
     public static OffscreenRenderer open(int width, int height, int samples) {
-        if (width <= 0 || height <= 0 || width > 16384 || height > 16384) {
-            throw new IllegalArgumentException("image size must be in 1..16384, got " + width + "x" + height);
-        }
+        RenderOptions.requireSupportedSize(width, height);
         return new OffscreenRenderer(GlContext.headless(), true, width, height, samples);
     }
 

@@ -27,10 +27,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *
  * <p>Learning curves: evaluation return against environment steps. Runs of the same configuration with different
  * seeds form one curve: the mean across seeds with a band of ± one standard deviation across seeds. A single run
- * is drawn with a band of ± its {@code eval_return_std} (spread across evaluation episodes). Runs are grouped when
- * (a) they are given as one folder holding several run directories, (b) their {@code config.json} files are equal
- * except for {@code seed}, or (c), for runs without a config, their directory names differ only in a trailing seed
- * suffix ({@code -seed3}, {@code _s3}, {@code seed=3}).
+ * is drawn with a band of ± its {@code eval_return_std} (spread across evaluation episodes). Runs with a
+ * {@code config.json} (online and offline runs alike) are grouped when their configs are equal except for
+ * {@code seed} and machine details (Java version, cores), so algorithm and env always match within a curve; a
+ * folder of such runs gives one curve per configuration. Runs without a config are grouped when (a) they are given
+ * as one folder holding several run directories, or (b) their directory names differ only in a trailing seed suffix
+ * ({@code -seed3}, {@code _s3}, {@code seed=3}). Online (env steps) and offline (gradient steps) runs are never
+ * averaged together.
  */
 public final class Plots {
 
@@ -158,13 +161,20 @@ public final class Plots {
                     throw new IllegalArgumentException("run directory " + p + " has no " + MetricsCsv.FILE
                             + " and no sub-directories with one");
                 }
-                groups.computeIfAbsent(name(p), k -> new ArrayList<>()).addAll(children);
+                for (Path child : children) { // a folder of runs may hold several configurations: one curve each
+                    String key = Files.isRegularFile(child.resolve(CONFIG_FILE)) ? groupKey(child) : name(p);
+                    groups.computeIfAbsent(key, k -> new ArrayList<>()).add(child);
+                }
             }
         }
         List<Curve> curves = new ArrayList<>();
         java.util.Set<String> labels = new java.util.HashSet<>();
         for (Map.Entry<String, List<Path>> g : groups.entrySet()) {
             List<MetricsCsv.EvalSeries> series = g.getValue().stream().map(MetricsCsv::readEval).toList();
+            if (series.stream().map(MetricsCsv.EvalSeries::xAxis).distinct().count() > 1) {
+                throw new IllegalArgumentException("cannot average online and offline runs as one configuration "
+                        + "(env steps vs gradient steps): " + g.getValue() + "; give them as separate arguments");
+            }
             String label = g.getKey().startsWith(CONFIG_KEY) ? configLabel(g.getValue().get(0)) : g.getKey();
             if (!labels.add(label)) {
                 label = label + " (" + name(g.getValue().get(0)) + ")";
@@ -176,19 +186,25 @@ public final class Plots {
     }
 
     private static final String CONFIG_KEY = "config:";
+    private static final String CONFIG_FILE = "config.json";
+    /** config.json keys that describe the machine or build, not the experiment. */
+    private static final List<String> MACHINE_KEYS = List.of("java", "available_processors", "armature_version",
+            "git_commit");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /**
      * Runs with a {@code config.json} (written by training) belong together when their configs are equal except
-     * for {@code seed}; other runs when their names are equal up to a seed suffix.
+     * for {@code seed} (at any depth) and the machine keys; other runs when their names are equal up to a seed
+     * suffix.
      */
     static String groupKey(Path run) {
-        Path config = run.resolve("config.json");
+        Path config = run.resolve(CONFIG_FILE);
         if (Files.isRegularFile(config)) {
             try {
                 com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(config.toFile());
                 if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode obj) {
-                    obj.remove("seed");
+                    obj.remove(MACHINE_KEYS);
+                    removeSeeds(obj);
                     return CONFIG_KEY + obj;
                 }
             } catch (IOException e) {
@@ -196,6 +212,16 @@ public final class Plots {
             }
         }
         return stripSeed(name(run));
+    }
+
+    /** Drops every {@code seed} key, at any depth (offline runs repeat it in their {@code run} section). */
+    private static void removeSeeds(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode obj) {
+            obj.remove("seed");
+        }
+        for (com.fasterxml.jackson.databind.JsonNode child : node) {
+            removeSeeds(child);
+        }
     }
 
     private static String configLabel(Path run) {

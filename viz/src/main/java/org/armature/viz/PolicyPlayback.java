@@ -133,7 +133,7 @@ public final class PolicyPlayback implements Playback {
         lines.add(String.format(Locale.ROOT, "%s  episode %d (seed %d)  policy %s", env.spec().id(), episode,
                 seed + episode, policyName));
         lines.add(String.format(Locale.ROOT, "step %d  reward %.3f  return %.2f  success %s%s", stepIndex, lastReward,
-                episodeReturn, success ? "yes" : "no",
+                episodeReturn, !env.definesSuccess() ? "-" : success ? "yes" : "no",
                 terminated ? "  [terminated]" : truncated ? "  [truncated]" : ""));
         lines.add("action " + formatVector(lastAction));
         return lines;

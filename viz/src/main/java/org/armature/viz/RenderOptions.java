@@ -13,10 +13,16 @@ package org.armature.viz;
  */
 public record RenderOptions(int width, int height, double fps, String camera, boolean hud, int samples) {
 
+    /** Largest side the offscreen renderer accepts (the usual GL_MAX_RENDERBUFFER_SIZE). */
+    public static final int MAX_SIDE_PIXELS = 16384;
+    /**
+     * Largest image, in pixels: 8192x8192. Mesa's llvmpipe cannot allocate a 4x-multisampled target beyond it
+     * (16384x16384 fails, 16384x4096 works) and each frame's readback needs 4 bytes per pixel on and off heap.
+     */
+    public static final long MAX_PIXELS = 8192L * 8192L;
+
     public RenderOptions {
-        if (width <= 0 || height <= 0 || width > 16384 || height > 16384) {
-            throw new IllegalArgumentException("image size must be in 1..16384, got " + width + "x" + height);
-        }
+        requireSupportedSize(width, height);
         if (!(fps > 0 && fps <= 100)) {
             throw new IllegalArgumentException("fps must be in (0, 100], got " + fps);
         }
@@ -50,14 +56,27 @@ public record RenderOptions(int width, int height, double fps, String camera, bo
             if (parts.length == 2) {
                 int w = Integer.parseInt(parts[0]);
                 int h = Integer.parseInt(parts[1]);
-                if (w > 0 && h > 0 && w <= 16384 && h <= 16384) {
+                if (w > 0 && h > 0) {
+                    requireSupportedSize(w, h);
                     return new int[]{w, h};
                 }
             }
         } catch (NumberFormatException ignored) {
             // fall through to the message below
         }
-        throw new IllegalArgumentException("bad size '" + size + "': expected WIDTHxHEIGHT with each in 1..16384, "
+        throw new IllegalArgumentException("bad size '" + size + "': expected WIDTHxHEIGHT with positive sides, "
                 + "e.g. 640x480");
+    }
+
+    /** Rejects sizes beyond what the offscreen renderer supports, naming the limit. */
+    public static void requireSupportedSize(int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
+        }
+        if (width > MAX_SIDE_PIXELS || height > MAX_SIDE_PIXELS || (long) width * height > MAX_PIXELS) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "image size %dx%d is beyond "
+                    + "what the renderer supports: at most %d pixels per side and %d pixels in all (8192x8192)",
+                    width, height, MAX_SIDE_PIXELS, MAX_PIXELS));
+        }
     }
 }

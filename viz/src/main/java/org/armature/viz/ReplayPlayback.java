@@ -16,8 +16,8 @@ import org.armature.sim.Scene;
  * Replays one episode of a D4RL-layout dataset by <em>re-simulating</em> it: the env named by the dataset's
  * {@code env_id} attribute is reset with the episode's recorded seed ({@code episode_reset_seeds}) and fed the
  * recorded actions. Datasets do not carry simulator state, so this is the only faithful way to show them; as a
- * check, every re-simulated observation is compared with the recorded one and the largest absolute deviation is
- * shown (it is 0 for an Armature-recorded dataset on the same build, since the simulation is deterministic).
+ * check, every re-simulated observation is compared with every recorded copy of it ({@code observations} and
+ * {@code next_observations}) and the largest absolute deviation is shown (it is 0 for an Armature-recorded dataset on the same build, since the simulation is deterministic).
  */
 public final class ReplayPlayback implements Playback {
 
@@ -101,6 +101,10 @@ public final class ReplayPlayback implements Playback {
         }
     }
 
+    /**
+     * The state reached after transition {@code index} is recorded twice: as {@code next_observations[index]} and,
+     * inside the episode, as {@code observations[index + 1]}. Both are compared, so an edit to either shows.
+     */
     private void compareNext(float[] obs, int index) {
         if (dataset.hasNextObservations()) {
             int d = dataset.observationDim();
@@ -108,7 +112,8 @@ public final class ReplayPlayback implements Playback {
             for (int i = 0; i < d; i++) {
                 maxDeviation = Math.max(maxDeviation, Math.abs(obs[i] - recorded[index * d + i]));
             }
-        } else if (index + 1 < start + length) {
+        }
+        if (index + 1 < start + length) {
             compare(obs, index + 1);
         }
     }

@@ -116,6 +116,44 @@ class PlotsTest {
     }
 
     @Test
+    void aFolderOfUnrelatedRunsIsOneCurvePerAlgorithmAndEnv(@TempDir Path dir) throws Exception {
+        Path runs = Files.createDirectories(dir.resolve("runs"));
+        Path a = run(runs, "20261121-sac-Hopper-v1-1", "0,,100,1", "1000,,300,1");
+        Path b = run(runs, "20261121-sac-Hopper-v1-2", "0,,200,1", "1000,,500,1");
+        Path c = run(runs, "20261121-td3-Pendulum-v1-1", "0,,-1200,1", "1000,,-150,1");
+        Files.writeString(a.resolve("config.json"), "{\"algo\":\"sac\",\"env_id\":\"Hopper-v1\",\"seed\":1}");
+        Files.writeString(b.resolve("config.json"), "{\"algo\":\"sac\",\"env_id\":\"Hopper-v1\",\"seed\":2}");
+        Files.writeString(c.resolve("config.json"), "{\"algo\":\"td3\",\"env_id\":\"Pendulum-v1\",\"seed\":1}");
+        List<Plots.Curve> curves = Plots.curves(List.of(runs));
+        assertEquals(2, curves.size(), "SAC on Hopper and TD3 on Pendulum must not be averaged");
+        assertEquals("sac Hopper-v1", curves.get(0).label());
+        assertEquals(2, curves.get(0).seeds());
+        assertArrayEquals(new double[]{150, 400}, curves.get(0).mean(), 1e-9);
+        assertEquals("td3 Pendulum-v1", curves.get(1).label());
+        assertEquals(1, curves.get(1).seeds());
+    }
+
+    @Test
+    void offlineRunsOfOneConfigGroupAcrossSeedsDespiteTheirNestedSeedAndMachineKeys(@TempDir Path dir)
+            throws Exception {
+        Path[] runs = new Path[3];
+        for (int s = 0; s < 3; s++) {
+            runs[s] = Files.createDirectories(dir.resolve("iql-s" + s + "x"));
+            Files.writeString(runs[s].resolve("eval.csv"), "step,wall_s,return_mean,return_std\n1000,2," + (-900 + s)
+                    + ",30\n");
+            String algo = s < 2 ? "iql" : "cql";
+            Files.writeString(runs[s].resolve("config.json"), "{\"algo\":\"" + algo + "\",\"env_id\":\"Pendulum-v1\","
+                    + "\"seed\":" + s + ",\"java\":\"17.0." + s + "\",\"available_processors\":" + (s + 1)
+                    + ",\"run\":{\"algo\":\"" + algo + "\",\"seed\":" + s + "}}");
+        }
+        List<Plots.Curve> curves = Plots.curves(List.of(runs));
+        assertEquals(2, curves.size());
+        assertEquals("iql Pendulum-v1", curves.get(0).label());
+        assertEquals(2, curves.get(0).seeds());
+        assertEquals("cql Pendulum-v1", curves.get(1).label());
+    }
+
+    @Test
     void offlineRunsArePlottedFromEvalCsvAgainstGradientSteps(@TempDir Path dir) throws Exception {
         Path off = Files.createDirectories(dir.resolve("offline-iql-Pendulum-v1-s0"));
         Files.writeString(off.resolve("metrics.csv"), "step,wall_s,critic_loss\n100,1.0,0.5\n");

@@ -113,6 +113,18 @@ class ViewerAndReplayTest {
     }
 
     @Test
+    void replayCheckSeesAnEditedObservationMidEpisode() {
+        OfflineDataset d = pendulumDataset(2, 30, 7L);
+        float[] obs = d.observations().clone();
+        obs[(30 + 12) * 3 + 1] += 0.5f; // episode 1, step 12: observations only, next_observations untouched
+        OfflineDataset edited = new OfflineDataset(3, 1, obs, d.actions(), d.rewards(), d.terminals(), d.timeouts(),
+                d.nextObservations(), Map.of(), d.metadata());
+        ReplayPlayback replay = new ReplayPlayback(edited, 1, PendulumEnv::new).runToEnd();
+        assertEquals(0.5, replay.maxObservationDeviation(), 1e-4, "every recorded observation must be compared");
+        assertEquals(0.0, new ReplayPlayback(edited, 0, PendulumEnv::new).runToEnd().maxObservationDeviation(), 1e-6);
+    }
+
+    @Test
     void replayPlaysInTheViewerLoop(@TempDir Path dir) {
         OfflineDataset d = pendulumDataset(1, 20, 5L);
         ReplayPlayback replay = new ReplayPlayback(d, 0, PendulumEnv::new);

@@ -3,7 +3,6 @@ package org.armature.envs.wrappers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -66,9 +65,8 @@ public final class NormalizeObservation extends Wrapper {
 
     /** Writes the statistics as JSON (temp file + rename). */
     public void save(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), stats());
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.armature.sim.AtomicFiles.write(file, new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(stats()));
     }
 
     public void load(Path file) throws IOException {

@@ -5,12 +5,13 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.armature.sim.AtomicFiles;
 
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
@@ -295,22 +296,13 @@ public final class D4rlHdf5 {
 
     /** Writes {@code d} to {@code file} (temporary file, then rename); returns the file. */
     public static Path write(OfflineDataset d, Path file) {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
+        if (d.size() == 0) {
+            throw new IllegalArgumentException("refusing to write an empty dataset (0 transitions)");
+        }
         try {
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-            try {
-                Files.delete(tmp); // jHDF creates the file itself
-                writeTo(d, tmp);
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, tmp -> writeTo(d, tmp)); // jHDF creates the temporary file itself
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write dataset " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e); // "cannot write x.h5: No space left on device"
         }
         return file;
     }

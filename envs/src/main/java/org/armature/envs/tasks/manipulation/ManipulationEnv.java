@@ -41,6 +41,11 @@ public abstract class ManipulationEnv extends PhysicsEnv {
     }
 
     @Override
+    public boolean definesSuccess() {
+        return true;
+    }
+
+    @Override
     public EnvSpec spec() {
         return spec;
     }
