@@ -6,9 +6,11 @@ import org.armature.nn.Rng;
 import org.armature.nn.SquashedGaussianHead;
 
 /**
- * A policy loaded from a bundle: observation normalisation, a plain-Java MLP and the action head. Deterministic
- * {@link #act} is the mean action; {@link #sample} draws from the squashed Gaussian (deterministic heads return
- * the mean). Not thread-safe: one instance per control thread.
+ * A policy loaded from a bundle: observation normalisation (mean/std or min–max), an observation history of
+ * {@code observationHistory} frames stacked oldest first (the first observation of an episode repeated until there
+ * are enough, as Diffusion Policy pads), a plain-Java MLP and the action head, and for chunked bundles a queue of the
+ * {@code executedChunk} actions still to play. Deterministic {@link #act} is the mean action; {@link #sample} draws
+ * from the squashed Gaussian (deterministic heads return the mean). Not thread-safe: one instance per control thread.
  */
 public final class BundlePolicy implements Policy {
 
@@ -16,11 +18,18 @@ public final class BundlePolicy implements Policy {
     private final FastMlp net;
     private final int obsDim;
     private final int actDim;
+    private final int history;
+    private final int predicted;
+    private final int executed;
     private final boolean gaussian;
     private final double[] scale;
     private final double[] center;
-    private final float[] normObs;
+    private final float[] input;
     private final float[] out;
+    private final float[][] queue;
+    private int queued;
+    private int next;
+    private int frames;
     private Rng rng = new Rng(0);
 
     BundlePolicy(PolicyBundles.Spec spec, FastMlp net) {
@@ -28,19 +37,30 @@ public final class BundlePolicy implements Policy {
         this.net = net;
         this.obsDim = spec.observationSpace().low().length;
         this.actDim = spec.actionSpace().low().length;
+        this.history = spec.history();
+        this.predicted = spec.predictedChunk();
+        this.executed = spec.executed();
         this.gaussian = PolicyBundles.SQUASHED_GAUSSIAN.equals(spec.policy().type());
         if (!gaussian && !PolicyBundles.DETERMINISTIC_TANH.equals(spec.policy().type())) {
             throw new IllegalArgumentException("unknown policy type '" + spec.policy().type() + "', expected "
                     + PolicyBundles.SQUASHED_GAUSSIAN + " or " + PolicyBundles.DETERMINISTIC_TANH);
         }
-        if (net.inputSize() != obsDim) {
-            throw new IllegalArgumentException("network takes " + net.inputSize() + " inputs but the observation space has "
-                    + obsDim + " dims");
+        if (gaussian && predicted > 1) {
+            throw new IllegalArgumentException("a " + PolicyBundles.SQUASHED_GAUSSIAN + " policy predicts one action, "
+                    + "not chunks of " + predicted);
         }
-        int expectedOut = gaussian ? 2 * actDim : actDim;
-        if (net.outputSize() != expectedOut) {
+        int extra = extraInputs(spec);
+        if (net.inputSize() != history * obsDim + extra) {
+            throw new IllegalArgumentException("network takes " + net.inputSize() + " inputs but " + history
+                    + " observation frame(s) of " + obsDim + " dims" + (extra > 0 ? " and the base action" : "")
+                    + " make " + (history * obsDim + extra));
+        }
+        // a noise-space head outputs its base's sampler noise: NoiseSpacePolicy checks that size against the base
+        boolean noiseHead = spec.composition() != null && PolicyBundles.NOISE_SPACE.equals(spec.composition().kind());
+        int expectedOut = gaussian ? 2 * actDim : predicted * actDim;
+        if (!noiseHead && net.outputSize() != expectedOut) {
             throw new IllegalArgumentException("network gives " + net.outputSize() + " outputs, a " + spec.policy().type()
-                    + " with " + actDim + " action dims needs " + expectedOut);
+                    + " with " + actDim + " action dims and chunks of " + predicted + " needs " + expectedOut);
         }
         this.scale = new double[actDim];
         this.center = new double[actDim];
@@ -50,8 +70,15 @@ public final class BundlePolicy implements Policy {
             scale[j] = (hi - (double) lo) / 2;
             center[j] = (hi + (double) lo) / 2;
         }
-        this.normObs = new float[obsDim];
+        this.input = new float[net.inputSize()];
         this.out = new float[net.outputSize()];
+        this.queue = new float[predicted][actDim];
+    }
+
+    /** Inputs after the observation frames: a residual network also sees the base action. */
+    private static int extraInputs(PolicyBundles.Spec spec) {
+        return spec.composition() != null && PolicyBundles.RESIDUAL.equals(spec.composition().kind())
+                ? spec.actionSpace().low().length : 0;
     }
 
     public PolicyBundles.Spec spec() {
@@ -69,30 +96,80 @@ public final class BundlePolicy implements Policy {
     }
 
     @Override
+    public int observationHistory() {
+        return history;
+    }
+
+    @Override
     public int chunkLength() {
-        return Math.max(1, spec.chunkLength());
+        return predicted;
+    }
+
+    @Override
+    public int executedChunk() {
+        return executed;
     }
 
     @Override
     public void reset(long seed) {
         rng = new Rng(seed);
+        queued = 0;
+        next = 0;
+        frames = 0;
     }
 
-    private void forward(float[] observation) {
+    /** Normalises {@code observation} into the newest frame of the input, shifting older frames forward. */
+    private void push(float[] observation) {
         if (observation.length != obsDim) {
             throw new IllegalArgumentException("policy expects observations of " + obsDim + " values, got "
                     + observation.length);
         }
+        int newest = (history - 1) * obsDim;
+        if (history > 1) {
+            System.arraycopy(input, obsDim, input, 0, newest);
+        }
         PolicyBundles.Normalization n = spec.observationNormalization();
-        if (n == null) {
-            System.arraycopy(observation, 0, normObs, 0, obsDim);
-        } else {
-            for (int i = 0; i < obsDim; i++) {
-                double v = (observation[i] - n.mean()[i]) / n.std()[i];
-                normObs[i] = (float) Math.max(-n.clip(), Math.min(n.clip(), v));
+        for (int i = 0; i < obsDim; i++) {
+            double v;
+            if (n == null) {
+                v = observation[i];
+            } else if (n.isMinMax()) {
+                double range = n.high()[i] - (double) n.low()[i];
+                v = range > 0 ? 2 * (observation[i] - (double) n.low()[i]) / range - 1 : 0;
+            } else {
+                v = Math.max(-n.clip(), Math.min(n.clip(), (observation[i] - n.mean()[i]) / n.std()[i]));
+            }
+            input[newest + i] = (float) v;
+        }
+        if (frames == 0) { // an episode's first observation fills the whole history
+            for (int f = 0; f < history - 1; f++) {
+                System.arraycopy(input, newest, input, f * obsDim, obsDim);
             }
         }
-        net.forward(normObs, out);
+        frames++;
+    }
+
+    /** Network input after the frames (the base action of a residual network), set before {@link #forward}. */
+    float[] input() {
+        return input;
+    }
+
+    void pushObservation(float[] observation) {
+        push(observation);
+    }
+
+    void forward() {
+        net.forward(input, out);
+    }
+
+    /** Number of network outputs. */
+    int outputs() {
+        return out.length;
+    }
+
+    /** Output {@code k} of the last forward pass, squashed by tanh (in [−1, 1]). */
+    double squashed(int k) {
+        return Kernels.tanh(out[k]);
     }
 
     @Override
@@ -104,9 +181,32 @@ public final class BundlePolicy implements Policy {
 
     @Override
     public void act(float[] observation, float[] action) {
-        forward(observation);
+        push(observation);
+        if (next == queued) { // the queue ran out: decide again
+            forward();
+            for (int c = 0; c < executed; c++) {
+                writeAction(c, queue[c]);
+            }
+            queued = executed;
+            next = 0;
+        }
+        System.arraycopy(queue[next++], 0, action, 0, actDim);
+    }
+
+    @Override
+    public float[][] actChunk(float[] observation) {
+        push(observation);
+        forward();
+        float[][] chunk = new float[predicted][actDim];
+        for (int c = 0; c < predicted; c++) {
+            writeAction(c, chunk[c]);
+        }
+        return chunk;
+    }
+
+    private void writeAction(int c, float[] action) {
         for (int j = 0; j < actDim; j++) {
-            action[j] = (float) (Kernels.tanh(out[j]) * scale[j] + center[j]);
+            action[j] = (float) (Kernels.tanh(out[c * actDim + j]) * scale[j] + center[j]);
         }
     }
 
@@ -115,7 +215,8 @@ public final class BundlePolicy implements Policy {
         if (!gaussian) {
             return act(observation);
         }
-        forward(observation);
+        push(observation);
+        forward();
         float[] a = new float[actDim];
         PolicyBundles.AffineLogStd affine = spec.policy().logStd();
         for (int j = 0; j < actDim; j++) {

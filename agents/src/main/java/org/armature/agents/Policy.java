@@ -1,15 +1,21 @@
 package org.armature.agents;
 
 /**
- * Maps observations to actions. Every trained agent, scripted expert adapter, chunked (diffusion) policy and the
- * hardware bridge's inference engine speaks this interface.
+ * Maps observations to actions. Every trained agent, scripted expert adapter, chunked (diffusion) policy, composite
+ * (residual, noise-space) policy and the hardware bridge's inference engine speaks this interface.
  *
  * <ul>
- *   <li>{@link #act(float[])} is deterministic (the mode / mean action), as used for evaluation and deployment.</li>
- *   <li>{@link #sample(float[])} draws from the policy's action distribution with the policy's own random stream,
- *       seeded by {@link #reset(long)} (deterministic policies return {@link #act(float[])}).</li>
- *   <li>Chunked policies predict {@link #chunkLength()} actions at once; {@link #actChunk(float[])} exposes the
- *       whole chunk. Non-chunked policies have chunk length 1.</li>
+ *   <li>{@link #act(float[])} is deterministic (the mode / mean action), as used for evaluation and deployment. A
+ *       policy is called once per control step with the newest observation and keeps what it needs itself: its
+ *       observation history ({@link #observationHistory()} frames) and, for chunked policies, the queue of actions
+ *       still to play from the last predicted chunk.</li>
+ *   <li>{@link #reset(long)} starts an episode: it clears the history and the action queue and seeds the policy's
+ *       own random stream ({@link #sample(float[])}, a diffusion sampler's noise).</li>
+ *   <li>Chunked policies predict {@link #chunkLength()} actions per decision and play the first
+ *       {@link #executedChunk()} of them (receding horizon); {@link #actChunk(float[])} exposes a whole predicted
+ *       chunk (the hardware bridge infers the next chunk ahead on another thread). Others have chunk length 1.</li>
+ *   <li>Policies that sample from noise (diffusion) can be given the initial noise of their sampler
+ *       ({@link #noiseDim()}, {@link #actChunk(float[], float[])}): DSRL steers a frozen policy that way.</li>
  * </ul>
  */
 public interface Policy {
@@ -22,8 +28,13 @@ public interface Policy {
         return act(observation);
     }
 
-    /** Called at the start of every episode: seeds sampling noise and clears any internal state. */
+    /** Called at the start of every episode: seeds sampling noise, clears the observation history and action queue. */
     default void reset(long seed) {
+    }
+
+    /** Observation frames the policy conditions on (the newest last); 1 unless it keeps a history. */
+    default int observationHistory() {
+        return 1;
     }
 
     /** Number of actions predicted per decision (1 unless the policy emits action chunks). */
@@ -31,9 +42,27 @@ public interface Policy {
         return 1;
     }
 
-    /** The whole action chunk for one observation ({@code chunkLength()} x actionDim). */
+    /** Number of actions of each predicted chunk that are played before the next decision. */
+    default int executedChunk() {
+        return chunkLength();
+    }
+
+    /**
+     * The whole predicted chunk for {@code observation} ({@code chunkLength()} x actionDim). The observation enters
+     * the history as with {@link #act}; the action queue is left alone.
+     */
     default float[][] actChunk(float[] observation) {
         return new float[][]{act(observation)};
+    }
+
+    /** Size of the initial noise the policy's sampler draws per chunk (0: the policy does not sample from noise). */
+    default int noiseDim() {
+        return 0;
+    }
+
+    /** The chunk the policy's sampler produces from {@code initialNoise} instead of its own draw (DSRL). */
+    default float[][] actChunk(float[] observation, float[] initialNoise) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not sample from noise");
     }
 
     /** Deterministic action written into {@code out} (implementations may avoid allocating). */

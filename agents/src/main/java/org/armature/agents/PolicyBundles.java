@@ -27,7 +27,8 @@ public final class PolicyBundles {
 
     public static final String FILE = "bundle.json";
     public static final String FORMAT = "armature-policy-bundle";
-    public static final int FORMAT_VERSION = 1;
+    /** Written by this version; version 1 (no history, chunking, composition or min–max normaliser) still loads. */
+    public static final int FORMAT_VERSION = 2;
     /** Network output {@code [mu | raw_log_std]}, action {@code tanh(mu) * scale + center}. */
     public static final String SQUASHED_GAUSSIAN = "squashed_gaussian_mlp";
     /** Network output {@code x}, action {@code tanh(x) * scale + center}. */
@@ -44,9 +45,47 @@ public final class PolicyBundles {
     public record Space(float[] low, float[] high) {
     }
 
-    /** {@code obs_normalised = clip((obs - mean) / std, -clip, clip)}. */
-    public record Normalization(float[] mean, float[] std, double clip) {
+    /**
+     * How observations are normalised before the network. {@code kind} {@value #MEAN_STD} (or absent, format 1):
+     * {@code clip((obs − mean) / std, −clip, clip)}; {@value #MIN_MAX}: {@code 2 (obs − low) / (high − low) − 1}, the
+     * [−1, 1] map of Diffusion Policy's normaliser (0 where {@code high = low}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Normalization(String kind, float[] mean, float[] std, Double clip, float[] low, float[] high) {
+        public Normalization(float[] mean, float[] std, double clip) {
+            this(null, mean, std, clip, null, null);
+        }
+
+        public static Normalization minMax(float[] low, float[] high) {
+            return new Normalization(MIN_MAX, null, null, null, low, high);
+        }
+
+        public boolean isMinMax() {
+            return MIN_MAX.equals(kind);
+        }
     }
+
+    public static final String MEAN_STD = "mean_std";
+    public static final String MIN_MAX = "min_max";
+
+    /**
+     * The noise schedule of a diffusion policy: DDPM training steps and beta schedule, the sampler used at inference
+     * ({@code ddim} or {@code ddpm}) and its number of steps.
+     */
+    public record NoiseSchedule(String betaSchedule, int trainSteps, String sampler, int inferenceSteps) {
+    }
+
+    /**
+     * How a composite bundle runs its network on top of the frozen base bundle in {@code base/}: {@value #RESIDUAL}
+     * (ResFiT: {@code a = clip(a_base + scale · tanh(f(obs, a_base)), −1, 1)} in normalised action units) or
+     * {@value #NOISE_SPACE} (DSRL: the network chooses the initial noise of the base's sampler, scaled by
+     * {@code scale}).
+     */
+    public record Composition(String kind, double scale) {
+    }
+
+    public static final String RESIDUAL = "residual";
+    public static final String NOISE_SPACE = "noise_space";
 
     /**
      * The policy network: head type, layer list, weight file (relative to the bundle directory), and for a
@@ -75,11 +114,40 @@ public final class PolicyBundles {
         }
     }
 
-    /** The contents of bundle.json. */
+    /**
+     * The contents of bundle.json. Format 2 adds, all optional: {@code observationHistory} (frames stacked as the
+     * network input, oldest first; 1), {@code executedChunk} (actions played per decision out of the
+     * {@code chunkLength} predicted; all of them), {@code noiseSchedule}, and for composite bundles {@code base} (the
+     * frozen base bundle's directory, relative) and {@code composition}.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
                        Normalization observationNormalization, double controlDtSeconds, int chunkLength,
-                       Provenance provenance) {
+                       Provenance provenance, Integer observationHistory, Integer executedChunk,
+                       NoiseSchedule noiseSchedule, String base, Composition composition) {
+
+        /** A format-1 style spec (no history, chunk executed whole, no composition). */
+        public Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
+                    Normalization observationNormalization, double controlDtSeconds, int chunkLength,
+                    Provenance provenance) {
+            this(format, formatVersion, policy, observationSpace, actionSpace, observationNormalization,
+                    controlDtSeconds, chunkLength, provenance, null, null, null, null, null);
+        }
+
+        /** Observation frames the network sees (1 unless stacked). */
+        public int history() {
+            return observationHistory == null ? 1 : observationHistory;
+        }
+
+        /** Actions predicted per decision. */
+        public int predictedChunk() {
+            return Math.max(1, chunkLength);
+        }
+
+        /** Actions played per decision before the next one (receding horizon). */
+        public int executed() {
+            return executedChunk == null ? predictedChunk() : executedChunk;
+        }
     }
 
     /**
@@ -89,14 +157,27 @@ public final class PolicyBundles {
      */
     public static void write(Path dir, Learner learner, EnvSpec env, Normalization observationNormalization,
                              Provenance provenance) throws IOException {
+        write(dir, learner, env, observationNormalization, provenance, null, null);
+    }
+
+    /**
+     * As {@link #write(Path, Learner, EnvSpec, Normalization, Provenance)}, for a composite bundle when
+     * {@code baseBundle} is given: the frozen base is copied into {@code base/} and run under {@code composition}.
+     */
+    public static void write(Path dir, Learner learner, EnvSpec env, Normalization observationNormalization,
+                             Provenance provenance, Path baseBundle, Composition composition) throws IOException {
         Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         ParamIO.deleteRecursively(tmp);
         Files.createDirectories(tmp);
         Network net = learner.exportPolicy(tmp);
+        if (baseBundle != null) {
+            copyBundle(baseBundle, tmp.resolve("base"));
+        }
         Spec spec = new Spec(FORMAT, FORMAT_VERSION, net,
                 new Space(env.observationSpace().low(), env.observationSpace().high()),
                 new Space(env.actionSpace().low(), env.actionSpace().high()),
-                observationNormalization, env.controlDtSeconds(), 1, provenance);
+                observationNormalization, env.controlDtSeconds(), 1, provenance, null, null, null,
+                baseBundle == null ? null : "base", baseBundle == null ? null : composition);
         writeSpec(tmp, spec);
         ParamIO.deleteRecursively(dir);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -126,9 +207,33 @@ public final class PolicyBundles {
         if (!FORMAT.equals(s.format())) {
             throw new IOException(f + ": format is '" + s.format() + "', expected '" + FORMAT + "'");
         }
-        if (s.formatVersion() != FORMAT_VERSION) {
-            throw new IOException(f + ": formatVersion " + s.formatVersion() + " is not supported (expected "
+        if (s.formatVersion() < 1 || s.formatVersion() > FORMAT_VERSION) {
+            throw new IOException(f + ": formatVersion " + s.formatVersion() + " is not supported (expected 1 to "
                     + FORMAT_VERSION + ")");
+        }
+        if (s.history() < 1 || s.predictedChunk() < 1 || s.executed() < 1 || s.executed() > s.predictedChunk()) {
+            throw new IOException(f + ": needs observationHistory >= 1 and 1 <= executedChunk <= chunkLength, got "
+                    + s.history() + ", " + s.executed() + ", " + s.chunkLength());
+        }
+        Normalization n = s.observationNormalization();
+        if (n != null) {
+            int od = s.observationSpace() == null ? -1 : s.observationSpace().low().length;
+            boolean ok = n.isMinMax() ? n.low() != null && n.high() != null && n.low().length == od
+                    && n.high().length == od
+                    : (n.kind() == null || MEAN_STD.equals(n.kind())) && n.mean() != null && n.std() != null
+                    && n.mean().length == od && n.std().length == od && n.clip() != null;
+            if (!ok) {
+                throw new IOException(f + ": 'observationNormalization' needs kind mean_std (mean, std, clip) or min_max "
+                        + "(low, high), one value per observation dimension");
+            }
+        }
+        if ((s.base() == null) != (s.composition() == null)) {
+            throw new IOException(f + ": a composite bundle needs both 'base' and 'composition'");
+        }
+        if (s.composition() != null && !RESIDUAL.equals(s.composition().kind())
+                && !NOISE_SPACE.equals(s.composition().kind())) {
+            throw new IOException(f + ": composition kind '" + s.composition().kind() + "' is not " + RESIDUAL + " or "
+                    + NOISE_SPACE);
         }
         if (s.policy() == null || s.policy().layers() == null || s.policy().weights() == null) {
             throw new IOException(f + ": 'policy' needs 'type', 'layers' and 'weights'");
@@ -146,9 +251,31 @@ public final class PolicyBundles {
         return s;
     }
 
-    /** Loads a bundle as a {@link Policy}. */
-    public static BundlePolicy load(Path dir) throws IOException {
+    /**
+     * Loads a bundle as a {@link Policy}: a network bundle as a {@link BundlePolicy}; a composite bundle as its frozen
+     * base (loaded from {@code base/}) with the residual or noise-space network on top.
+     */
+    public static Policy load(Path dir) throws IOException {
         Spec s = readSpec(dir);
+        if (s.composition() == null) {
+            return loadNetwork(dir, s);
+        }
+        Path baseDir = dir.resolve(s.base()).normalize();
+        if (baseDir.equals(dir.normalize())) {
+            throw new IOException(dir + ": a composite bundle's 'base' must be another directory");
+        }
+        Policy base = load(baseDir);
+        BundlePolicy head = loadNetwork(dir, s);
+        try {
+            return RESIDUAL.equals(s.composition().kind()) ? new ResidualPolicy(base, head, s.composition().scale())
+                    : new NoiseSpacePolicy(base, head, s.composition().scale());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(dir + ": " + e.getMessage());
+        }
+    }
+
+    /** The network of a bundle (its own normalisation, history and chunking), without composition. */
+    static BundlePolicy loadNetwork(Path dir, Spec s) throws IOException {
         Path w = dir.resolve(s.policy().weights());
         if (!Files.isRegularFile(w)) {
             throw new IOException(dir + ": weight file '" + s.policy().weights() + "' named in bundle.json is missing");
@@ -159,6 +286,25 @@ public final class PolicyBundles {
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new IOException(w + ": weights do not match the layers in bundle.json (" + e.getMessage() + ")");
         }
-        return new BundlePolicy(s, net);
+        try {
+            return new BundlePolicy(s, net);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(dir + ": " + e.getMessage());
+        }
+    }
+
+    /** Copies a bundle directory (a composite's frozen base) into {@code to}. */
+    private static void copyBundle(Path from, Path to) throws IOException {
+        readSpec(from); // only bundles are copied
+        try (var s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else {
+                    Files.copy(p, q, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 }

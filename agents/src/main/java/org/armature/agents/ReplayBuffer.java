@@ -15,7 +15,9 @@ import org.armature.nn.Rng;
  * <p>Per transition: observation, action, reward, next observation (the true final observation at a time-out,
  * so time-outs bootstrap) and two flags, {@code terminated} (do not bootstrap) and {@code episodeEnd}
  * (terminated or truncated: n-step returns stop here). Optional named extra arrays (e.g. {@code base_action} for
- * residual RL) are stored alongside. Memory: {@code 4 * (2 * obsDim + actDim + 1 + extras) + 1} bytes per
+ * residual RL) are stored alongside. An extra whose name starts with {@value #NEXT} holds the value at the
+ * transition's next state ({@code next_base_action}: the base policy's action at s'); a batch row with an n-step
+ * return takes it from the transition it bootstraps from, so it belongs to s_{t+n}, like the next observation. Memory: {@code 4 * (2 * obsDim + actDim + 1 + extras) + 1} bytes per
  * transition (HalfCheetah, 1M transitions: 165 MB).
  *
  * <p>Transitions from {@code numStreams} parallel environments are added round-robin (stream i at global index
@@ -24,6 +26,8 @@ import org.armature.nn.Rng;
  */
 public final class ReplayBuffer {
 
+    /** Prefix of extras that belong to the next state (filled from the bootstrap transition of an n-step row). */
+    public static final String NEXT = "next_";
     private static final byte TERMINATED = 1;
     private static final byte EPISODE_END = 2;
 
@@ -249,14 +253,15 @@ public final class ReplayBuffer {
         }
         r.set(i, ret);
         no.put(i * obsDim, nextObs, sj * obsDim, obsDim);
-        d.set(i, (flags[sj] & TERMINATED) != 0 ? 0.0 : (float) disc); // float-rounded as before discounts were doubles
+        d.set(i, (flags[sj] & TERMINATED) != 0 ? 0.0 : disc);
         for (Map.Entry<String, Mat> e : b.extras().entrySet()) {
             float[] src = extras.get(e.getKey());
             if (src == null) {
                 throw new IllegalStateException("batch asks for extra '" + e.getKey() + "' the buffer lacks");
             }
             int w = extraWidths.get(e.getKey());
-            e.getValue().put(i * w, src, s * w, w);
+            int from = e.getKey().startsWith(NEXT) ? sj : s; // values at s_{t+n} come from the bootstrap transition
+            e.getValue().put(i * w, src, from * w, w);
             e.getValue().hostWritten();
         }
     }

@@ -106,8 +106,8 @@ public final class Sac implements Agent {
         this.dtype = dtype;
         this.low = actionLow.clone();
         this.high = actionHigh.clone();
-        Rng init = new Rng(seed);
-        this.rng = new Rng(seed ^ 0x5AC5AC5AC5ACL);
+        Rng init = new Rng(Seeds.of(seed, "init"));
+        this.rng = new Rng(Seeds.of(seed, "learner"));
         this.actor = Mlp.build(new MlpSpec(obsDim, cfg.actorHidden(), 2 * actDim, cfg.activation(), false, 0.0),
                 dtype, init);
         this.head = new SquashedGaussianHead(actionLow, actionHigh, dtype);

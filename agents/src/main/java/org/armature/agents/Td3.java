@@ -88,8 +88,8 @@ public final class Td3 implements Agent {
         this.dtype = dtype;
         this.low = actionLow.clone();
         this.high = actionHigh.clone();
-        Rng init = new Rng(seed);
-        this.rng = new Rng(seed ^ 0x7D37D37D3L);
+        Rng init = new Rng(Seeds.of(seed, "init"));
+        this.rng = new Rng(Seeds.of(seed, "learner"));
         MlpSpec as = new MlpSpec(obsDim, cfg.actorHidden(), actDim, cfg.activation(), false, 0.0);
         this.actor = Mlp.build(as, dtype, init);
         this.actorTarget = Mlp.build(as, dtype, init);

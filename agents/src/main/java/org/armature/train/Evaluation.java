@@ -20,7 +20,18 @@ public final class Evaluation {
 
     public static Result run(Policy policy, String envId, int episodes, long seed) {
         try (Env env = Envs.make(envId)) {
+            return run(policy, env, episodes, seed);
+        }
+    }
+
+    /**
+     * The one evaluation routine (training loops, {@code armature eval}): {@code episodes} episodes of the
+     * deterministic policy on {@code env}, episode k reset with seed {@code seed + k} (the policy too).
+     */
+    public static Result run(Policy policy, Env env, int episodes, long seed) {
+        {
             EnvSpec spec = env.spec();
+            String envId = spec.id();
             if (policy.observationDim() != spec.observationDim()) {
                 throw new IllegalArgumentException("policy takes observations of " + policy.observationDim()
                         + " values but " + envId + " gives " + spec.observationDim());

@@ -24,10 +24,12 @@ import java.util.Map;
 
 import org.armature.agents.Agent;
 import org.armature.agents.Batch;
+import org.armature.agents.LearnerPolicy;
 import org.armature.agents.PolicyBundles;
 import org.armature.agents.ReplayBuffer;
 import org.armature.agents.Sac;
 import org.armature.agents.Sampler;
+import org.armature.agents.Seeds;
 import org.armature.agents.Td3;
 import org.armature.envs.BoxSpace;
 import org.armature.envs.Env;
@@ -70,7 +72,13 @@ public final class Trainer {
     /** Summary of a finished run. */
     public record Result(Path runDir, long envSteps, double finalEvalMean, double finalEvalStd,
                          double finalEvalSuccessRate, double wallSeconds, double trainSeconds, long updates,
-                         double learnerCpuSeconds) {
+                         double learnerCpuSeconds, boolean interrupted) {
+        public Result(Path runDir, long envSteps, double finalEvalMean, double finalEvalStd,
+                      double finalEvalSuccessRate, double wallSeconds, double trainSeconds, long updates,
+                      double learnerCpuSeconds) {
+            this(runDir, envSteps, finalEvalMean, finalEvalStd, finalEvalSuccessRate, wallSeconds, trainSeconds,
+                    updates, learnerCpuSeconds, false);
+        }
     }
 
     private static final java.lang.management.ThreadMXBean THREADS =
@@ -107,6 +115,9 @@ public final class Trainer {
     private double wallSeconds;
     private double evalSeconds;
     private long lastCheckpointStep;
+    private double lastCheckpointWall;
+    /** The checkpoint was taken inside an episode (an operator stop): a resume starts a fresh episode. */
+    private boolean midEpisode;
     private double latestEval = Double.NaN;
     private double latestEvalStd = Double.NaN;
     private double latestSuccess = Double.NaN;
@@ -137,7 +148,7 @@ public final class Trainer {
         double gamma = cfg.algo().equals("sac") ? cfg.sac().gamma() : cfg.td3().gamma();
         this.sampler = buffer.sampler(cfg.nStep(), gamma);
         this.batch = new Batch(cfg.batchSize(), obsDim, spec.actionDim(), DataType.FLOAT);
-        this.rng = new Rng(cfg.seed() * 0x9E3779B97F4A7C15L + 12345);
+        this.rng = new Rng(Seeds.of(cfg.seed(), "loop"));
         this.statNames = agent.statNames();
         this.stats = new double[statNames.length];
         columns.addAll(Arrays.asList(FIXED_COLUMNS));
@@ -174,9 +185,6 @@ public final class Trainer {
 
     /** Re-opens a run directory at its last checkpoint. */
     public static Trainer resume(Path runDir, Progress progress) throws IOException {
-        if (Files.isRegularFile(runDir.resolve(BUNDLE).resolve(PolicyBundles.FILE))) {
-            throw new IOException(runDir + " already finished (its bundle/ exists); nothing to resume");
-        }
         RunDirectory run = RunDirectory.resume(runDir, "armature train");
         TrainConfig cfg = readConfig(run.file(CONFIG));
         Trainer t = new Trainer(cfg, run, progress);
@@ -190,13 +198,16 @@ public final class Trainer {
         List<String> keep = lines.subList(0, (int) Math.min(lines.size(), t.metricsLines));
         ParamIO.writeAtomically(m, (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8));
         t.metrics = Files.newBufferedWriter(m, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        if (t.midEpisode) {
+            // the unfinished episode(s) at an operator stop or a vector checkpoint are not resumed: close them in the
+            // buffer (as time-outs, so n-step returns stop there but still bootstrap) and start fresh episodes
+            t.buffer.closeOpenEpisodes();
+            t.midEpisode = false;
+        }
         if (cfg.numEnvs() == 1) {
             t.obs = t.env.reset(episodeSeed(cfg.seed(), t.episode)).observation();
-        } else {
-            // the envs' unfinished episodes are not resumed: close them in the buffer (as time-outs, so n-step
-            // returns stop there but still bootstrap); runVector starts fresh episodes
-            t.buffer.closeOpenEpisodes();
         }
+        t.lastCheckpointWall = t.wallSeconds;
         return t;
     }
 
@@ -212,7 +223,7 @@ public final class Trainer {
 
     /** Reset seed of training episode {@code episode}. */
     static long episodeSeed(long seed, long episode) {
-        return seed * 1_000_003L + episode;
+        return Seeds.of(seed, "episode") + episode;
     }
 
     public Path runDir() {
@@ -251,6 +262,9 @@ public final class Trainer {
         double rowWall = wallSeconds;
         try {
             while (step < total && step < stopAtStep) {
+                if (StopRequest.requested()) {
+                    return interrupted();
+                }
                 if (step < cfg.learningStarts()) {
                     for (int j = 0; j < actDim; j++) {
                         action[j] = (float) (as.low(j) + (as.high(j) - (double) as.low(j)) * rng.nextDouble());
@@ -306,8 +320,7 @@ public final class Trainer {
                         episode++;
                         episodeReturn = 0;
                         episodeLength = 0;
-                        if (cfg.checkpointInterval() > 0 && step - lastCheckpointStep >= cfg.checkpointInterval()
-                                && step < total) {
+                        if (checkpointDue() && step < total) {
                             lastCheckpointStep = step;
                             writeCheckpoint();
                         }
@@ -354,13 +367,16 @@ public final class Trainer {
         double rowWall = wallSeconds;
         long nextEval = cfg.evalInterval() > 0 ? (step / cfg.evalInterval() + 1) * cfg.evalInterval() : Long.MAX_VALUE;
         // a resumed run starts fresh episodes in every env, seeded from the checkpoint's step
-        long vectorSeed = step == 0 ? cfg.seed() : cfg.seed() + 1_000_003L * step;
+        long vectorSeed = episodeSeed(cfg.seed(), step == 0 ? 0 : step * k);
         try (org.armature.envs.VectorEnv venv = new org.armature.envs.VectorEnv(cfg.envId(), k, vectorSeed)) {
             float[][] o = venv.reset();
             while (step < total) {
                 if (step >= stopAtStep) {
                     return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
                             wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
+                }
+                if (StopRequest.requested()) {
+                    return interrupted();
                 }
                 for (int i = 0; i < k; i++) {
                     if (step < cfg.learningStarts()) {
@@ -430,8 +446,7 @@ public final class Trainer {
                 }
                 progress.update(step, step / Math.max(1e-9, wallSeconds), latestEval);
                 // envs end episodes at different times, so a vector run checkpoints at the step itself
-                if (cfg.checkpointInterval() > 0 && step - lastCheckpointStep >= cfg.checkpointInterval()
-                        && step < total) {
+                if (checkpointDue() && step < total) {
                     lastCheckpointStep = step;
                     metrics.flush();
                     writeCheckpoint();
@@ -448,6 +463,28 @@ public final class Trainer {
         return finish();
     }
 
+    /** Whether a checkpoint is due by steps ({@code checkpoint_interval}) or by wall time. */
+    private boolean checkpointDue() {
+        return cfg.checkpointInterval() > 0 && step - lastCheckpointStep >= cfg.checkpointInterval()
+                || cfg.checkpointIntervalSeconds() > 0 && wallSeconds - lastCheckpointWall
+                >= cfg.checkpointIntervalSeconds();
+    }
+
+    /**
+     * An operator stop ({@link StopRequest}): after the update in progress, a checkpoint (inside an episode if need
+     * be; a resume then starts a fresh episode) and the bundle of the current policy, then return.
+     */
+    private Result interrupted() throws IOException {
+        midEpisode = episodeLength > 0;
+        metrics.flush();
+        writeCheckpoint();
+        writeBundle(runDir.resolve(BUNDLE));
+        progress.message("stopped at env step " + step + ": checkpoint and bundle of the current policy written to "
+                + runDir + "; continue with --resume " + runDir);
+        return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
+                wallSeconds - evalSeconds, agent.updates(), cpuSeconds(), true);
+    }
+
     /** Final bundle, then result.json (which marks the run finished). */
     private Result finish() throws IOException {
         writeBundle(runDir.resolve(BUNDLE));
@@ -462,45 +499,19 @@ public final class Trainer {
         m.put("final_eval_return_mean", latestEval);
         m.put("final_eval_return_std", latestEvalStd);
         m.put("final_eval_success_rate", latestSuccess);
+        m.put("evaluation_seed", Seeds.of(cfg.seed(), "evaluation")); // `armature eval --seed` reproduces it
         m.put("wall_seconds", wallSeconds);
         run.writeText(RunDirectory.RESULT, Configs.JSON.writeValueAsString(m));
         return r;
     }
 
+    /** The deterministic policy on the same evaluation episodes every time (Seeds "evaluation" + k). */
     private void evaluate(long atStep) {
-        double[] returns = new double[cfg.evalEpisodes()];
-        int successes = 0;
-        float[] a = new float[spec.actionDim()];
-        for (int k = 0; k < returns.length; k++) {
-            Reset r = evalEnv.reset(evalSeed(cfg.seed(), atStep, k));
-            float[] o = r.observation();
-            boolean success = false;
-            while (true) {
-                agent.act(o, a);
-                Step s = evalEnv.step(a);
-                returns[k] += s.reward();
-                success |= s.success();
-                o = s.observation();
-                if (s.done()) {
-                    break;
-                }
-            }
-            if (success) {
-                successes++;
-            }
-        }
-        double mean = Arrays.stream(returns).average().orElse(Double.NaN);
-        double var = 0;
-        for (double x : returns) {
-            var += (x - mean) * (x - mean);
-        }
-        latestEval = mean;
-        latestEvalStd = Math.sqrt(var / returns.length);
-        latestSuccess = successes / (double) returns.length;
-    }
-
-    static long evalSeed(long seed, long atStep, int k) {
-        return 0x5EEDL + seed * 7_919L + atStep * 131L + k;
+        Evaluation.Result r = Evaluation.run(new LearnerPolicy(agent, null, spec.observationDim(), spec.actionDim()),
+                evalEnv, cfg.evalEpisodes(), Seeds.of(cfg.seed(), "evaluation"));
+        latestEval = r.mean();
+        latestEvalStd = r.std();
+        latestSuccess = r.successRate();
     }
 
     private static String fmt(double v) {
@@ -539,12 +550,14 @@ public final class Trainer {
             out.writeDouble(latestEvalStd);
             out.writeDouble(latestSuccess);
             out.writeLong(metricsLines);
+            out.writeBoolean(midEpisode || cfg.numEnvs() > 1 && step > 0);
             for (long x : rng.state()) {
                 out.writeLong(x);
             }
             agent.writeState(out);
             buffer.write(out);
         });
+        lastCheckpointWall = wallSeconds;
         progress.message("step " + step + ": checkpoint written");
     }
 
@@ -563,6 +576,7 @@ public final class Trainer {
         latestEvalStd = in.readDouble();
         latestSuccess = in.readDouble();
         metricsLines = in.readLong();
+        midEpisode = in.readBoolean();
         rng.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
         agent.readState(in);
         buffer.read(in);

@@ -20,13 +20,14 @@ class ReplayBufferTest {
 
     /** One 5-step episode with rewards 1..5 ending as given; observation value = step index. */
     private static ReplayBuffer episode(boolean terminated, int numStreams) {
-        ReplayBuffer rb = new ReplayBuffer(100, 1, 1, numStreams, Map.of("base_action", 1));
+        ReplayBuffer rb = new ReplayBuffer(100, 1, 1, numStreams, Map.of("base_action", 1, "next_base_action", 1));
         for (int t = 0; t < 5; t++) {
             for (int s = 0; s < numStreams; s++) {
                 boolean last = t == 4;
                 int slot = rb.add(new float[]{t + 100 * s}, new float[]{0.5f}, t + 1, new float[]{t + 1 + 100 * s},
                         last && terminated, last && !terminated);
                 rb.putExtra(slot, "base_action", new float[]{-t});
+                rb.putExtra(slot, "next_base_action", new float[]{-(t + 1)});
             }
         }
         return rb;
@@ -70,6 +71,26 @@ class ReplayBufferTest {
         two.fillRow(b, 0, 1, 2, G);                           // stream 1, t = 0
         assertEquals(1 + G * 2, b.rewards.get(0), 1e-5);
         assertEquals(102.0, b.nextObservations.get(0), 1e-6);
+    }
+
+    @Test
+    void nStepRowsCarryExtrasAtTheFirstAndTheBootstrapState() {
+        Batch b = new Batch(1, 1, 1, DataType.FLOAT);
+        b.extra("base_action", 1);
+        b.extra("next_base_action", 1);
+        ReplayBuffer rb = episode(false, 1);
+        rb.fillRow(b, 0, 0, 3, G);                            // s_0 .. s_3: base action at s_0 and at s_3
+        assertEquals(3.0, b.nextObservations.get(0), 1e-6);
+        assertEquals(0.0, b.extras().get("base_action").get(0), 1e-6);
+        assertEquals(-3.0, b.extras().get("next_base_action").get(0), 1e-6);
+        rb.fillRow(b, 0, 3, 3, G);                            // cut by the episode end: s_3 .. s_5
+        assertEquals(5.0, b.nextObservations.get(0), 1e-6);
+        assertEquals(-3.0, b.extras().get("base_action").get(0), 1e-6);
+        assertEquals(-5.0, b.extras().get("next_base_action").get(0), 1e-6);
+        ReplayBuffer two = episode(false, 2);                 // interleaved streams follow their own stride
+        two.fillRow(b, 0, 1, 2, G);
+        assertEquals(102.0, b.nextObservations.get(0), 1e-6);
+        assertEquals(-2.0, b.extras().get("next_base_action").get(0), 1e-6);
     }
 
     @Test

@@ -65,6 +65,93 @@ class TrainerTest {
         }
     }
 
+    /** Calls {@link StopRequest#request()} once the loop reports {@code atStep} (as Ctrl-C would). */
+    private static Progress stopAt(long atStep) {
+        return new Progress() {
+            @Override
+            public void start(String label, long total, long initial) {
+            }
+
+            @Override
+            public void update(long step, double stepsPerSecond, double latestEval) {
+                if (step >= atStep) {
+                    StopRequest.request();
+                }
+            }
+
+            @Override
+            public void message(String text) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void anOperatorStopMidEpisodeWritesACheckpointAndTheBundleAndResumeFinishesTheRun(@TempDir Path dir)
+            throws Exception {
+        try {
+            Trainer cut = Trainer.create(tiny("sac", 1000), dir.resolve("cut"), false, stopAt(640));
+            Trainer.Result r = cut.run();
+            assertTrue(r.interrupted());
+            assertEquals(640, r.envSteps(), "the step in progress finishes, then the loop stops");
+            assertTrue(Files.exists(cut.runDir().resolve(Trainer.CHECKPOINT)), "checkpoint written at the stop");
+            assertTrue(Files.exists(cut.runDir().resolve("bundle/actor.params")), "bundle of the current policy");
+            assertTrue(Files.notExists(cut.runDir().resolve(RunDirectory.RESULT)), "the run is not finished");
+            StopRequest.clear();
+            // 640 is inside an episode (200 steps each): the resume starts a fresh episode and finishes the run
+            Trainer.Result done = Trainer.resume(cut.runDir(), Progress.SILENT).run();
+            assertFalse(done.interrupted());
+            assertEquals(1000, done.envSteps());
+            assertTrue(Files.exists(cut.runDir().resolve(RunDirectory.RESULT)));
+        } finally {
+            StopRequest.clear();
+        }
+    }
+
+    @Test
+    void emptyOrTruncatedCheckpointsAreNamedAndARunNeverOverwritesAnother(@TempDir Path dir) throws Exception {
+        Trainer b = Trainer.create(tiny("td3", 1200), dir.resolve("runs"), Progress.SILENT);
+        b.run(700);
+        Path ckpt = b.runDir().resolve(Trainer.CHECKPOINT);
+        byte[] whole = Files.readAllBytes(ckpt);
+        Files.write(ckpt, java.util.Arrays.copyOf(whole, whole.length / 2));
+        IOException e = assertThrows(IOException.class, () -> Trainer.resume(b.runDir(), Progress.SILENT));
+        assertTrue(e.getMessage().contains(ckpt.toString()) && e.getMessage().contains("is truncated"),
+                e.getMessage());
+        Files.write(ckpt, new byte[0]);
+        e = assertThrows(IOException.class, () -> Trainer.resume(b.runDir(), Progress.SILENT));
+        assertTrue(e.getMessage().contains("is empty"), e.getMessage());
+        // a new run into that directory is refused (it holds a run to --resume), its files untouched
+        e = assertThrows(IOException.class, () -> Trainer.create(tiny("td3", 400), b.runDir(), false,
+                Progress.SILENT));
+        assertTrue(e.getMessage().contains("already holds a run") && e.getMessage().contains("--overwrite"),
+                e.getMessage());
+        assertTrue(Files.exists(ckpt));
+        // default names never collide: a second run of the same config gets its own directory
+        Trainer again = Trainer.create(tiny("td3", 1200), dir.resolve("runs"), Progress.SILENT);
+        assertFalse(again.runDir().equals(b.runDir()));
+        // --overwrite replaces it
+        Trainer replaced = Trainer.create(tiny("td3", 400), b.runDir(), true, Progress.SILENT);
+        assertTrue(Files.notExists(ckpt));
+        replaced.run();
+        assertTrue(Files.exists(b.runDir().resolve(RunDirectory.RESULT)));
+    }
+
+    @Test
+    void configValuesThatCannotWorkAreRefusedBeforeAnythingIsAllocated() {
+        for (String[] bad : new String[][]{{"sac.gamma=5", "sac.gamma"}, {"td3.tau=0", "td3.tau"},
+                {"sac.actor_hidden=[100000,100000]", "widths must be in"},
+                {"sac.critic_hidden=[60000,60000]", "weights, more than"}, {"sac.q_lr=-1", "sac.q_lr"}}) {
+            String algo = bad[0].substring(0, 3);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Configs.resolve(
+                    TrainConfig.defaults(algo, "Pendulum-v1", 100, 0), null, List.of(bad[0])));
+            assertTrue(e.getMessage().contains(bad[1]), bad[0] + ": " + e.getMessage());
+        }
+    }
+
     @Test
     void runDirectoryContentsAndBundleRoundTrip(@TempDir Path dir) throws Exception {
         Trainer t = Trainer.create(tiny("sac", 400), dir, Progress.SILENT);

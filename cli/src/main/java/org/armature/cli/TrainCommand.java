@@ -32,11 +32,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "environment steps")
     Long steps;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "0", description = "root seed of every random stream (default: "
+            + "${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--out", defaultValue = "runs", description = "runs directory (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", paramLabel = "RUNS_DIR", description = "folder for the run directory (default: runs)")
     Path out;
+
+    @Option(names = "--run-dir", description = "this run's directory (default: a new OUT/<date>-<algo>-<env>-<seed>)")
+    Path runDir;
+
+    @Option(names = "--overwrite", description = "replace the run in a non-empty --run-dir (default: refuse)")
+    boolean overwrite;
 
     @Option(names = "--config", description = "JSON file with config overrides")
     Path config;
@@ -54,9 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Trainer trainer;
         if (resume != null) {
-            if (algo != null || env != null || steps != null || config != null || !sets.isEmpty()) {
+            if (algo != null || env != null || steps != null || config != null || !sets.isEmpty() || out != null
+                    || runDir != null || overwrite) {
                 throw new IllegalArgumentException("--resume takes the run's own config.json; drop --algo/--env/--steps/"
-                        + "--config/--set");
+                        + "--config/--set/--out/--run-dir/--overwrite");
             }
             ConsoleProgress progress = ConsoleProgress.auto(System.out, 10);
             trainer = Trainer.resume(resume, progress);
@@ -73,15 +81,42 @@ public final class TrainCommand implements Callable<Integer> {
             }
             all.addAll(sets);
             TrainConfig cfg = Configs.resolve(TrainConfig.defaults(algo, env, steps, seed), config, all);
+            for (String[] k : new String[][]{{"algo", cfg.algo(), algo}, {"env_id", cfg.envId(), env},
+                    {"total_steps", Long.toString(cfg.totalSteps()), Long.toString(steps)},
+                    {"seed", Long.toString(cfg.seed()), Long.toString(seed)}}) {
+                if (!k[1].equals(k[2])) {
+                    throw new IllegalArgumentException("the config sets " + k[0] + "=" + k[1] + " but the command line "
+                            + "says " + k[2] + "; give it once");
+                }
+            }
+            if (runDir != null && out != null) {
+                throw new IllegalArgumentException("--run-dir names the run directory itself, --out the folder of "
+                        + "runs; give one");
+            }
+            if (cfg.learningStarts() >= cfg.totalSteps()) {
+                System.err.printf("warning: learning_starts (%d) >= steps (%d): no gradient update will run and the "
+                        + "bundle will hold the untrained policy (lower it with --set learning_starts=N)%n",
+                        cfg.learningStarts(), cfg.totalSteps());
+            }
             ConsoleProgress progress = ConsoleProgress.auto(System.out, cfg.logIntervalSeconds());
-            trainer = Trainer.create(cfg, out, progress);
+            trainer = runDir != null ? Trainer.create(cfg, runDir, overwrite, progress)
+                    : Trainer.create(cfg, out != null ? out : Path.of("runs"), progress);
             System.out.println("run directory: " + trainer.runDir());
         }
+        org.armature.train.StopRequest.install();
         Trainer.Result r = trainer.run();
+        if (r.interrupted()) {
+            System.out.printf("stopped at env step %d of %d: checkpoint and the current policy's bundle are in %s; "
+                    + "continue with: armature train --resume %s%n", r.envSteps(), trainer.config().totalSteps(),
+                    r.runDir(), r.runDir());
+            return 130;
+        }
+        String success = org.armature.envs.Envs.definesSuccess(trainer.config().envId())
+                ? String.format(", success rate %.2f", r.finalEvalSuccessRate()) : "";
         System.out.printf("done: %d env steps, %d updates, %.1f s (training %.1f s, learner thread CPU %.1f s); "
-                        + "final eval return %.2f +- %.2f, success rate %.2f%nbundle: %s%n", r.envSteps(), r.updates(),
+                        + "final eval return %.2f +- %.2f%s%s%nbundle: %s%n", r.envSteps(), r.updates(),
                 r.wallSeconds(), r.trainSeconds(), r.learnerCpuSeconds(), r.finalEvalMean(), r.finalEvalStd(),
-                r.finalEvalSuccessRate(),
+                success, r.updates() == 0 ? " (no gradient update ran: the bundle is the untrained policy)" : "",
                 r.runDir().resolve(Trainer.BUNDLE));
         java.nio.file.Path curve = org.armature.viz.Plots.writeRunLearningCurve(r.runDir());
         System.out.println("learning curve: " + (curve != null ? curve : "none (no evaluation ran)"));

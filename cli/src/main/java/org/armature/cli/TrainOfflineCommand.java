@@ -115,6 +115,7 @@ public final class TrainOfflineCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--resume takes the run's own config.json; drop --algo/--dataset/"
                         + "--env/--steps/--run-dir/--out/--overwrite/--set");
             }
+            org.armature.train.StopRequest.install();
             long total = OfflineTraining.totalSteps(resume);
             OfflineTraining.Result r;
             try (OfflineProgress p = new OfflineProgress("offline (resumed)", total, "step")) {
@@ -145,6 +146,7 @@ public final class TrainOfflineCommand implements Callable<Integer> {
         OfflineTraining.Config c = new OfflineTraining.Config(algo, dataset, env, steps, batchSize, sampler, alpha,
                 seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, rewardBias, huber, dir, logEvery, hidden,
                 qEnsemble, quantile, overrides, checkpointEvery, overwrite);
+        org.armature.train.StopRequest.install();
         OfflineTraining.Result r;
         try (OfflineProgress p = new OfflineProgress("offline " + algo, steps, "step")) {
             r = OfflineTraining.run(c, p::stepTo);
@@ -153,6 +155,11 @@ public final class TrainOfflineCommand implements Callable<Integer> {
     }
 
     private static int report(OfflineTraining.Result r, Path dir) throws java.io.IOException {
+        if (r.interrupted()) {
+            System.out.printf("stopped after %d gradient steps: checkpoint and the current policy's bundle are in %s; "
+                    + "continue with: armature offline --resume %s%n", r.steps(), dir, dir);
+            return 130;
+        }
         System.out.printf("%s on %s (%s, seed %d): final return %.2f ± %.2f, normalised score %.1f, "
                         + "%.0f gradient steps/s%n", r.algo(), r.envId(), r.sampler(), r.seed(), r.finalReturn(),
                 r.finalReturnStd(), r.finalNormalizedScore(), r.stepsPerSecond());

@@ -122,8 +122,10 @@ class OfflineCommandsTest {
         // `armature eval` on the bundle reproduces the training run's final evaluation (same episode seeds)
         String last = Files.readAllLines(runDir.resolve("eval.csv")).get(2);
         double finalReturn = Double.parseDouble(last.split(",")[2]);
+        long evalSeed = org.armature.agents.Seeds.of(0, "evaluation");
+        assertTrue(Files.readString(runDir.resolve("config.json")).contains("\"evaluation_seed\" : " + evalSeed));
         Run ev = run("eval", "--bundle", runDir.resolve("bundle").toString(), "--env", "Pendulum-v1", "--episodes",
-                "2", "--seed", "1000000");
+                "2", "--seed", Long.toString(evalSeed));
         assertEquals(0, ev.exit, ev.err);
         assertTrue(ev.out.contains(String.format("return %.2f", finalReturn)), ev.out + " vs " + finalReturn);
         Run badAlgo = run("offline", "--algo", "dqn", "--dataset", data.toString(), "--env", "Pendulum-v1");

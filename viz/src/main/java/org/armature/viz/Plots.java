@@ -214,10 +214,14 @@ public final class Plots {
         return stripSeed(name(run));
     }
 
-    /** Drops every {@code seed} key, at any depth (offline runs repeat it in their {@code run} section). */
+    /**
+     * Drops every {@code seed} key, at any depth (offline runs repeat it in their {@code run} section), and the seeds
+     * derived from it ({@code evaluation_seed}).
+     */
     private static void removeSeeds(com.fasterxml.jackson.databind.JsonNode node) {
         if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode obj) {
             obj.remove("seed");
+            obj.remove("evaluation_seed");
         }
         for (com.fasterxml.jackson.databind.JsonNode child : node) {
             removeSeeds(child);

@@ -30,13 +30,13 @@ public final class DatasetSampler implements Sampler {
 
     /**
      * The sampler named on the command line: {@code uniform}, {@code rw} or {@code aw} (Hong et al. 2023, temperature
-     * {@code alpha}).
+     * {@code alpha}). Its randomness comes from the stream passed to {@link #sample}, like every sampler's.
      */
-    public static DatasetSampler create(String kind, TrainingData data, double gamma, double alpha, long seed) {
+    public static DatasetSampler create(String kind, TrainingData data, double gamma, double alpha) {
         TransitionDraw draw = switch (kind.toLowerCase(java.util.Locale.ROOT)) {
-            case "uniform" -> TransitionDraw.uniform(data.size, seed);
-            case "rw" -> TrajectoryWeighting.returnWeighted(data.dataset, alpha, seed);
-            case "aw" -> TrajectoryWeighting.advantageWeighted(data.dataset, alpha, seed);
+            case "uniform" -> TransitionDraw.uniform(data.size);
+            case "rw" -> TrajectoryWeighting.returnWeighted(data.dataset, alpha);
+            case "aw" -> TrajectoryWeighting.advantageWeighted(data.dataset, alpha);
             default -> throw new IllegalArgumentException("unknown sampler '" + kind + "', expected uniform, rw or aw");
         };
         return new DatasetSampler(data, gamma, draw);

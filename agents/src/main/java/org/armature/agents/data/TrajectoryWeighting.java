@@ -2,7 +2,6 @@ package org.armature.agents.data;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 import org.armature.agents.data.OfflineDataset;
@@ -34,10 +33,8 @@ public final class TrajectoryWeighting implements TransitionDraw {
     private final double[] probabilities;
     private final double[] aliasProbability;
     private final int[] alias;
-    private final SplittableRandom rng;
 
-    private TrajectoryWeighting(String description, String note, Trajectories tr, double[] score, double alpha,
-                                      long seed) {
+    private TrajectoryWeighting(String description, String note, Trajectories tr, double[] score, double alpha) {
         if (!(alpha > 0)) {
             throw new IllegalArgumentException("sampler temperature alpha must be > 0, got " + alpha);
         }
@@ -66,15 +63,14 @@ public final class TrajectoryWeighting implements TransitionDraw {
         this.aliasProbability = new double[n];
         this.alias = new int[n];
         buildAlias(probabilities, aliasProbability, alias);
-        this.rng = new SplittableRandom(seed);
     }
 
-    public static TrajectoryWeighting returnWeighted(OfflineDataset d, double alpha, long seed) {
+    public static TrajectoryWeighting returnWeighted(OfflineDataset d, double alpha) {
         Trajectories tr = d.trajectories();
-        return new TrajectoryWeighting("rw(alpha=" + alpha + ")", "", tr, tr.returns(), alpha, seed);
+        return new TrajectoryWeighting("rw(alpha=" + alpha + ")", "", tr, tr.returns(), alpha);
     }
 
-    public static TrajectoryWeighting advantageWeighted(OfflineDataset d, double alpha, long seed) {
+    public static TrajectoryWeighting advantageWeighted(OfflineDataset d, double alpha) {
         Trajectories tr = d.trajectories();
         double[] g = tr.returns();
         StringBuilder note = new StringBuilder();
@@ -83,7 +79,7 @@ public final class TrajectoryWeighting implements TransitionDraw {
         for (int i = 0; i < g.length; i++) {
             adv[i] = g[i] - v[i];
         }
-        return new TrajectoryWeighting("aw(alpha=" + alpha + ")", note.toString(), tr, adv, alpha, seed);
+        return new TrajectoryWeighting("aw(alpha=" + alpha + ")", note.toString(), tr, adv, alpha);
     }
 
     /** V̂(s₀) for every trajectory: OLS of return on the initial state, or the mean return when that is impossible. */
@@ -182,9 +178,9 @@ public final class TrajectoryWeighting implements TransitionDraw {
 
     @Override
     public int next(Rng stream) {
-        int k = rng.nextInt(probabilities.length);
-        int traj = rng.nextDouble() < aliasProbability[k] ? k : alias[k];
-        return starts[traj] + rng.nextInt(lengths[traj]);
+        int k = stream.nextInt(probabilities.length);
+        int traj = stream.nextDouble() < aliasProbability[k] ? k : alias[k];
+        return starts[traj] + stream.nextInt(lengths[traj]);
     }
 
     /** Probability of drawing each trajectory. */

@@ -1,7 +1,5 @@
 package org.armature.agents.data;
 
-import java.util.SplittableRandom;
-
 import org.armature.nn.Rng;
 
 /**
@@ -10,22 +8,21 @@ import org.armature.nn.Rng;
  */
 public interface TransitionDraw {
 
-    /** The index of the next transition. */
+    /** The index of the next transition, drawn from {@code stream} (the sampler's stream). */
     int next(Rng stream);
 
     /** Short description for logs and run configs, e.g. {@code rw(alpha=0.1)}. */
     String describe();
 
     /** Every transition of a dataset of {@code size} equally likely (the standard offline-RL minibatch). */
-    static TransitionDraw uniform(int size, long seed) {
+    static TransitionDraw uniform(int size) {
         if (size <= 0) {
             throw new IllegalArgumentException("cannot sample from an empty dataset");
         }
-        SplittableRandom rng = new SplittableRandom(seed);
         return new TransitionDraw() {
             @Override
             public int next(Rng stream) {
-                return rng.nextInt(size);
+                return stream.nextInt(size);
             }
 
             @Override

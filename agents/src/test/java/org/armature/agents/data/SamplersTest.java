@@ -43,7 +43,7 @@ public class SamplersTest {
     void returnWeightedMatchesExpOfNormalisedReturnAndSpreadsOverTransitions() {
         // returns 0, 5, 10 -> normalised 0, 0.5, 1 -> weights e^0, e^5, e^10 (alpha 0.1)
         OfflineDataset d = episodes(new int[]{10, 20, 40}, new double[]{0, 5, 10}, new double[]{0, 0, 0});
-        TrajectoryWeighting s = TrajectoryWeighting.returnWeighted(d, 0.1, 1);
+        TrajectoryWeighting s = TrajectoryWeighting.returnWeighted(d, 0.1);
         double z = 1 + Math.exp(5) + Math.exp(10);
         double[] p = s.trajectoryProbabilities();
         assertEquals(1 / z, p[0], 1e-12);
@@ -68,7 +68,7 @@ public class SamplersTest {
 
     @Test
     void uniformSamplerCoversAllTransitionsEvenly() {
-        int[] idx = draws(TransitionDraw.uniform(10, 3), 100_000);
+        int[] idx = draws(TransitionDraw.uniform(10), 100_000);
         int[] c = new int[10];
         for (int i : idx) {
             c[i]++;
@@ -84,8 +84,8 @@ public class SamplersTest {
         double[] s0 = {0, 0.2, 0.4, 0.6, 0.8, 1.0};
         double[] g = {0, 2, 4, 6 + 3, 8, 10};
         OfflineDataset d = episodes(new int[]{5, 5, 5, 5, 5, 5}, g, s0);
-        TrajectoryWeighting aw = TrajectoryWeighting.advantageWeighted(d, 0.1, 1);
-        TrajectoryWeighting rw = TrajectoryWeighting.returnWeighted(d, 0.1, 1);
+        TrajectoryWeighting aw = TrajectoryWeighting.advantageWeighted(d, 0.1);
+        TrajectoryWeighting rw = TrajectoryWeighting.returnWeighted(d, 0.1);
         double[] pa = aw.trajectoryProbabilities();
         double[] pr = rw.trajectoryProbabilities();
         int bestAw = 0;
@@ -102,8 +102,8 @@ public class SamplersTest {
     @Test
     void advantageWeightingFallsBackToMeanWithConstantInitialStates() {
         OfflineDataset d = episodes(new int[]{3, 3}, new double[]{1, 2}, new double[]{0.5, 0.5});
-        TrajectoryWeighting aw = TrajectoryWeighting.advantageWeighted(d, 0.1, 1);
-        TrajectoryWeighting rw = TrajectoryWeighting.returnWeighted(d, 0.1, 1);
+        TrajectoryWeighting aw = TrajectoryWeighting.advantageWeighted(d, 0.1);
+        TrajectoryWeighting rw = TrajectoryWeighting.returnWeighted(d, 0.1);
         assertEquals(rw.trajectoryProbabilities()[1], aw.trajectoryProbabilities()[1], 1e-12);
         assertTrue(aw.note().contains("mean return"), aw.note());
     }
@@ -115,8 +115,8 @@ public class SamplersTest {
                 false), 1.0, 0.0);
         Batch a = new Batch(50, 2, 1, DataType.FLOAT);
         Batch b = new Batch(50, 2, 1, DataType.FLOAT);
-        DatasetSampler.create("rw", data, 0.99, 0.1, 9).sample(a, new Rng(1));
-        DatasetSampler.create("rw", data, 0.99, 0.1, 9).sample(b, new Rng(1));
+        DatasetSampler.create("rw", data, 0.99, 0.1).sample(a, new Rng(1));
+        DatasetSampler.create("rw", data, 0.99, 0.1).sample(b, new Rng(1));
         for (int i = 0; i < 50; i++) {
             assertEquals(a.observations.get(2 * i), b.observations.get(2 * i));
             assertEquals(a.rewards.get(i), b.rewards.get(i));
@@ -125,8 +125,8 @@ public class SamplersTest {
             assertTrue(disc == 0.0 || disc == 0.99, "discount " + disc);
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DatasetSampler.create("per", data, 0.99, 0.1, 1));
+                () -> DatasetSampler.create("per", data, 0.99, 0.1));
         assertTrue(e.getMessage().contains("uniform, rw or aw"));
-        assertThrows(IllegalArgumentException.class, () -> DatasetSampler.create("rw", data, 0.99, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> DatasetSampler.create("rw", data, 0.99, 0));
     }
 }

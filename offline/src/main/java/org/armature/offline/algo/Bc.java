@@ -10,6 +10,7 @@ import org.armature.agents.Batch;
 import org.armature.agents.Learner;
 import org.armature.agents.LearnerState;
 import org.armature.agents.PolicyBundles;
+import org.armature.agents.Seeds;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
@@ -46,7 +47,7 @@ public final class Bc implements Learner {
     public Bc(int observationDim, int actionDim, Config cfg, long seed) {
         this.cfg = cfg;
         this.actionDim = actionDim;
-        Rng rng = new Rng(seed);
+        Rng rng = new Rng(Seeds.of(seed, "init"));
         this.actor = Nets.mlp(observationDim, cfg.hidden, cfg.layers, actionDim, rng);
         this.policy = new TanhActor(actor, actionDim, false);
         this.actorParams = new ParamGroup(actor.params());

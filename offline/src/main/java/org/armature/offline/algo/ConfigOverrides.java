@@ -38,7 +38,19 @@ public final class ConfigOverrides {
             throw new IllegalStateException(e);
         }
         for (Map.Entry<String, String> o : overrides.entrySet()) {
-            int idx = names.indexOf(snake(o.getKey()));
+            // one key scheme with `armature train`: algorithm keys prefixed by the algorithm (iql.expectile); the
+            // bare name (expectile) stays an alias
+            String key = o.getKey();
+            int dot = key.indexOf('.');
+            if (dot > 0) {
+                String prefix = key.substring(0, dot);
+                if (!prefix.equalsIgnoreCase(algo)) {
+                    throw new IllegalArgumentException("--set " + key + ": the key belongs to '" + prefix
+                            + "', but this run trains " + algo + " (use " + algo + "." + key.substring(dot + 1) + ")");
+                }
+                key = key.substring(dot + 1);
+            }
+            int idx = names.indexOf(snake(key));
             if (idx < 0) {
                 throw new IllegalArgumentException("--set " + o.getKey() + ": " + algo + " has no hyperparameter '"
                         + o.getKey() + "', expected one of " + String.join(", ", names));

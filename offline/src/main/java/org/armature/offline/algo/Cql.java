@@ -10,6 +10,7 @@ import org.armature.agents.Batch;
 import org.armature.agents.Learner;
 import org.armature.agents.LearnerState;
 import org.armature.agents.PolicyBundles;
+import org.armature.agents.Seeds;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
@@ -111,24 +112,25 @@ public final class Cql implements Learner {
         this.cfg = cfg;
         this.od = observationDim;
         this.ad = actionDim;
-        this.rng = new Rng(seed);
+        this.rng = new Rng(Seeds.of(seed, "learner"));
+        Rng init = new Rng(Seeds.of(seed, "init"));
         float[] lo = new float[ad];
         float[] hi = new float[ad];
         java.util.Arrays.fill(lo, -1f);
         java.util.Arrays.fill(hi, 1f);
-        actor = Nets.mlp(od, cfg.hidden, cfg.actorLayers, 2 * ad, rng);
+        actor = Nets.mlp(od, cfg.hidden, cfg.actorLayers, 2 * ad, init);
         this.policy = new TanhActor(actor, ad, true);
         // CORL TanhGaussianPolicy(log_std_multiplier=1.0, log_std_offset=-1.0)
         head = cfg.corlLogStd ? SquashedGaussianHead.affineClamped(lo, hi, DataType.FLOAT, 1.0, -1.0)
                 : new SquashedGaussianHead(lo, hi, DataType.FLOAT);
-        q1 = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, rng);
-        q2 = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, rng);
-        q1Target = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, rng);
-        q2Target = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, rng);
+        q1 = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, init);
+        q2 = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, init);
+        q1Target = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, init);
+        q2Target = Nets.mlp(od + ad, cfg.hidden, cfg.criticLayers, 1, init);
         if (cfg.orthogonalInit) {
-            Nets.orthogonalInit(actor, rng);
-            Nets.orthogonalInit(q1, rng);
-            Nets.orthogonalInit(q2, rng);
+            Nets.orthogonalInit(actor, init);
+            Nets.orthogonalInit(q1, init);
+            Nets.orthogonalInit(q2, init);
         }
         logAlpha = new Param("log_alpha", DataType.FLOAT, 1, 1); // CORL Scalar(0.0)
         List<Param> policyParams = new java.util.ArrayList<>(actor.params());

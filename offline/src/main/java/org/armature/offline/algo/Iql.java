@@ -10,6 +10,7 @@ import org.armature.agents.Batch;
 import org.armature.agents.Learner;
 import org.armature.agents.LearnerState;
 import org.armature.agents.PolicyBundles;
+import org.armature.agents.Seeds;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
@@ -119,7 +120,7 @@ public final class Iql implements Learner {
         this.cfg = cfg;
         this.od = observationDim;
         this.ad = actionDim;
-        Rng rng = new Rng(seed);
+        Rng rng = new Rng(Seeds.of(seed, "init"));
         actor = Nets.mlp(od, cfg.hidden, cfg.layers, ad, rng);
         this.policy = new TanhActor(actor, ad, false);
         logStd = new Param("log_std", DataType.FLOAT, 1, ad); // CORL: zeros

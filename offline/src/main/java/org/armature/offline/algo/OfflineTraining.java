@@ -26,6 +26,7 @@ import org.armature.agents.Batch;
 import org.armature.agents.Learner;
 import org.armature.agents.LearnerPolicy;
 import org.armature.agents.PolicyBundles;
+import org.armature.agents.Seeds;
 import org.armature.agents.data.DatasetMetadata;
 import org.armature.agents.data.DatasetSampler;
 import org.armature.agents.data.Normalization;
@@ -35,10 +36,13 @@ import org.armature.agents.data.TrajectoryWeighting;
 import org.armature.envs.Env;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Envs;
+import org.armature.nn.Rng;
 import org.armature.offline.collect.Collector;
-import org.armature.train.RunDirectory;
 import org.armature.offline.data.DatasetFiles;
 import org.armature.offline.metrics.ReferenceScores;
+import org.armature.train.Evaluation;
+import org.armature.train.RunDirectory;
+import org.armature.train.StopRequest;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -74,8 +78,11 @@ public final class OfflineTraining {
     /** Result of a run. */
     public record Result(String algo, String envId, String sampler, long seed, long steps, double finalReturn,
                          double finalReturnStd, double finalNormalizedScore, double stepsPerSecond,
-                         List<double[]> evaluations) {
+                         List<double[]> evaluations, boolean interrupted) {
     }
+
+    /** Wall seconds between checkpoints, besides every {@code checkpointEvery} steps (when that is on). */
+    public static final double CHECKPOINT_SECONDS = 600;
 
     private OfflineTraining() {
     }
@@ -200,6 +207,8 @@ public final class OfflineTraining {
             config.put("overrides", c.overrides);
             config.put("eval_every", c.evalEvery);
             config.put("eval_episodes", c.evalEpisodes);
+            // evaluation episode k is reset with evaluation_seed + k: `armature eval --seed` reproduces it
+            config.put("evaluation_seed", Seeds.of(c.seed, "evaluation"));
             config.put("checkpoint_every", c.checkpointEvery);
             config.put("hyperparameters", s.algo.hyperparameters());
             config.put("reference_scores", s.ref);
@@ -216,9 +225,8 @@ public final class OfflineTraining {
 
     /**
      * Continues a run from {@code <run>/checkpoints/latest.ckpt} with the configuration in its config.json. The
-     * continuation is exact: the same numbers as a run that was never interrupted (the sampler's stream is
-     * fast-forwarded by the number of batches already drawn; metric and evaluation rows written after the
-     * checkpoint are dropped).
+     * continuation is exact: the same numbers as a run that was never interrupted (the checkpoint holds the loop's
+     * random stream with the learner; metric and evaluation rows written after the checkpoint are dropped).
      */
     public static Result resume(Path runDir, LongConsumer progress) {
         RunDirectory run;
@@ -252,6 +260,7 @@ public final class OfflineTraining {
                 for (int i = 0; i < nEval; i++) {
                     evals.add(new double[]{in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()});
                 }
+                s.loopRng.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
                 s.algo.readState(in);
                 return l;
             });
@@ -263,10 +272,6 @@ public final class OfflineTraining {
         long trainNanos = (long) loop[2];
         if (step < 1 || step >= c.steps) {
             throw new IllegalArgumentException(ckpt + " is at step " + step + ", outside the run's 1.." + (c.steps - 1));
-        }
-        Batch scratch = new Batch(c.batchSize, s.data.observationDim, s.data.actionDim, DataType.FLOAT);
-        for (long i = 0; i < step; i++) {
-            s.sampler.sample(scratch, null); // the sampler's stream is not serialisable: replay its draws
         }
         try {
             run.keepRowsUpTo(RunDirectory.METRICS, step);
@@ -305,7 +310,7 @@ public final class OfflineTraining {
 
     static final String CHECKPOINT = "checkpoints/latest.ckpt";
     /** v2: the learner state of {@link org.armature.agents.LearnerState}. */
-    private static final String CHECKPOINT_MAGIC = "armature-offline-checkpoint-v2";
+    private static final String CHECKPOINT_MAGIC = "armature-offline-checkpoint-v3";
     private static final String RUN_KEY = "run";
 
     /** The command-line configuration, as config.json keeps it for {@link #resume}. */
@@ -367,6 +372,8 @@ public final class OfflineTraining {
         final double rewardBias;
         final TrainingData data;
         final DatasetSampler sampler;
+        /** The loop's stream (Seeds "loop"): the sampler draws from it; checkpointed with the learner. */
+        final Rng loopRng;
         final Learner algo;
         final ReferenceScores.Reference ref;
 
@@ -390,7 +397,8 @@ public final class OfflineTraining {
             data = new TrainingData(raw, norm, rewardScale, rewardBias);
             algo = create(c.algo, c.envId, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta, c.seed,
                     c.hidden, c.iqlEnsemble, c.iqlQuantile, c.overrides);
-            sampler = DatasetSampler.create(c.sampler, data, algo.discount(), c.samplerAlpha, c.seed + 1);
+            sampler = DatasetSampler.create(c.sampler, data, algo.discount(), c.samplerAlpha);
+            loopRng = new Rng(Seeds.of(c.seed, "loop"));
             ref = ReferenceScores.find(c.envId).orElse(null);
         }
 
@@ -427,9 +435,22 @@ public final class OfflineTraining {
                 if (progress != null && done > 0) {
                     progress.accept(done);
                 }
+                double lastCheckpointWall = wallOffset;
                 for (long step = done + 1; step <= c.steps; step++) {
+                    if (StopRequest.requested() && step > 1) {
+                        // an operator stop: checkpoint at the last finished step and the bundle of the current policy
+                        double wall = (System.nanoTime() - start) / 1e9;
+                        writeCheckpoint(run, step - 1, wall, trainNanos, evals);
+                        writeBundle(run);
+                        System.err.println("stopped after gradient step " + (step - 1) + ": checkpoint and bundle of the "
+                                + "current policy written to " + c.runDir + "; continue with --resume " + c.runDir);
+                        double[] e = evals.isEmpty() ? new double[]{0, Double.NaN, Double.NaN, Double.NaN}
+                                : evals.get(evals.size() - 1);
+                        return new Result(algo.algo(), c.envId, sampler.describe(), c.seed, step - 1, e[1], e[2], e[3],
+                                (step - 1) / (Math.max(1, trainNanos) / 1e9), evals, true);
+                    }
                     long t0 = System.nanoTime();
-                    sampler.sample(batch, null);
+                    sampler.sample(batch, loopRng);
                     algo.update(batch);
                     trainNanos += System.nanoTime() - t0;
                     if (step % c.logEvery == 0 || step == c.steps) {
@@ -460,8 +481,11 @@ public final class OfflineTraining {
                                 (System.nanoTime() - start) / 1e9, e[0], e[1], e[2]));
                         evalCsv.flush();
                     }
-                    if (c.checkpointEvery > 0 && step % c.checkpointEvery == 0 && step < c.steps) {
-                        writeCheckpoint(run, step, (System.nanoTime() - start) / 1e9, trainNanos, evals);
+                    double wall = (System.nanoTime() - start) / 1e9;
+                    if (c.checkpointEvery > 0 && step < c.steps && (step % c.checkpointEvery == 0
+                            || wall - lastCheckpointWall >= CHECKPOINT_SECONDS)) {
+                        writeCheckpoint(run, step, wall, trainNanos, evals);
+                        lastCheckpointWall = wall;
                     }
                     if (progress != null) {
                         progress.accept(step);
@@ -473,11 +497,9 @@ public final class OfflineTraining {
             double[] last = evals.get(evals.size() - 1);
             double sps = c.steps / (Math.max(1, trainNanos) / 1e9); // training time before a resume included
             Result result = new Result(algo.algo(), c.envId, sampler.describe(), c.seed, c.steps, last[1], last[2],
-                    last[3], sps, evals);
+                    last[3], sps, evals, false);
             try {
-                run.writeBundle(RunDirectory.BUNDLE, algo, spec, new PolicyBundles.Normalization(
-                        norm.observationMean(), norm.observationStd(), OBSERVATION_CLIP),
-                        PolicyBundles.Provenance.now(algo.algo(), c.envId, c.seed, 0, algo.updates()));
+                writeBundle(run);
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("algo", result.algo());
                 r.put("env_id", result.envId());
@@ -499,6 +521,13 @@ public final class OfflineTraining {
             return result;
         }
 
+        /** The bundle of the current policy (normalisation of the dataset, provenance with the gradient steps). */
+        private void writeBundle(RunDirectory run) throws IOException {
+            run.writeBundle(RunDirectory.BUNDLE, algo, spec, new PolicyBundles.Normalization(
+                    norm.observationMean(), norm.observationStd(), OBSERVATION_CLIP),
+                    PolicyBundles.Provenance.now(algo.algo(), c.envId, c.seed, 0, algo.updates()));
+        }
+
         /** {@code checkpoints/latest.ckpt}, written to a temporary file and renamed over the previous one. */
         private void writeCheckpoint(RunDirectory run, long step, double wallSeconds, long trainNanos,
                                      List<double[]> evals) throws IOException {
@@ -513,29 +542,23 @@ public final class OfflineTraining {
                         out.writeDouble(e[i]);
                     }
                 }
+                for (long x : loopRng.state()) {
+                    out.writeLong(x);
+                }
                 algo.writeState(out);
             });
         }
     }
 
-    /** Mean and std of the return over seeded episodes, and the D4RL-normalised score (NaN without a reference). */
+    /**
+     * Mean and std of the return of the deterministic policy (the one evaluation routine, on the same episodes at
+     * every evaluation: Seeds "evaluation" + k), and the D4RL-normalised score (NaN without a reference).
+     */
     static double[] evaluate(Learner algo, Normalization norm, String envId, int episodes, long seed,
                              ReferenceScores.Reference ref) {
         LearnerPolicy policy = new LearnerPolicy(algo, norm, norm.observationMean().length,
                 norm.actionCenter().length);
-        // evaluation episodes use seeds far from collection seeds: 1_000_000 + 1000 * seed + i
-        OfflineDataset d = Collector.collect(envId, policy, "eval", episodes, 1_000_000L + 1000L * seed, 0.0, null);
-        double[] g = d.trajectories().returns();
-        double mean = 0;
-        for (double x : g) {
-            mean += x;
-        }
-        mean /= g.length;
-        double var = 0;
-        for (double x : g) {
-            var += (x - mean) * (x - mean);
-        }
-        double std = Math.sqrt(var / g.length);
-        return new double[]{mean, std, ref == null ? Double.NaN : ref.normalise(mean)};
+        Evaluation.Result r = Evaluation.run(policy, envId, episodes, Seeds.of(seed, "evaluation"));
+        return new double[]{r.mean(), r.std(), ref == null ? Double.NaN : ref.normalise(r.mean())};
     }
 }

@@ -169,7 +169,7 @@ public final class BehaviourPolicies {
         TrainConfig c = trainConfig(dir);
         long steps = mediumStep(dir);
         TrainConfig rerun = new TrainConfig(c.algo(), c.envId(), steps, c.seed(), c.numEnvs(), c.bufferSize(),
-                c.batchSize(), c.learningStarts(), c.updatesPerStep(), c.nStep(), 0, 1, 0, c.logIntervalSeconds(),
+                c.batchSize(), c.learningStarts(), c.updatesPerStep(), c.nStep(), 0, 1, 0, 0.0, c.logIntervalSeconds(),
                 false, false, c.sac(), c.td3());
         Path scratch = Files.createTempDirectory("armature-medium-replay-");
         try {

@@ -9,18 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.armature.agents.Batch;
+import org.armature.agents.Learner;
+import org.armature.agents.LearnerPolicy;
+import org.armature.agents.data.DatasetBuilder;
+import org.armature.agents.data.DatasetSampler;
 import org.armature.agents.data.Normalization;
 import org.armature.agents.data.OfflineDataset;
 import org.armature.agents.data.TrainingData;
 import org.armature.envs.BoxSpace;
-import org.armature.agents.data.DatasetBuilder;
-import org.armature.agents.Batch;
-import org.armature.agents.Learner;
-import org.armature.agents.LearnerPolicy;
-import org.armature.agents.data.DatasetSampler;
 import org.armature.nn.Rng;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Learning checks on a one-step problem whose answer is known: actions uniform in [−1, 1], reward
@@ -54,7 +54,7 @@ class OfflineAlgorithmsTest {
     }
 
     static void train(Learner algo, TrainingData data, int steps) {
-        DatasetSampler s = DatasetSampler.create("uniform", data, algo.discount(), 0.1, 3);
+        DatasetSampler s = DatasetSampler.create("uniform", data, algo.discount(), 0.1);
         Batch batch = new Batch(64, 2, 1, DataType.FLOAT);
         double[] stats = new double[algo.statNames().length];
         Rng rng = new Rng(3);

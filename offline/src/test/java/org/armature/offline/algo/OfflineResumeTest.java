@@ -99,7 +99,7 @@ class OfflineResumeTest {
             assertNotEquals(-1.0, logStdWhole.path("offset").asDouble(), "the log-std offset is trained");
             assertEquals(-20.0, logStdWhole.path("min").asDouble(), 0.0);
             // the bundle loads and samples with the learnt map
-            BundlePolicy p = PolicyBundles.load(whole.resolve("bundle"));
+            org.armature.agents.Policy p = PolicyBundles.load(whole.resolve("bundle"));
             float[] obs = {1f, 0f, 0f};
             assertArrayEquals(p.act(obs), p.act(obs), 0f);
             assertTrue(Math.abs(p.sample(obs)[0]) <= 2f);

@@ -1,0 +1,100 @@
+package org.armature.agents;
+
+/**
+ * A frozen base policy with a per-step residual correction on top (ResFiT, Ankile et al. 2025):
+ * {@code a = clip(a_base + scale · tanh(f(obs, a_base)), −1, 1)} in normalised action units, mapped back to the action
+ * box. The residual network sees its own normalised observation history and the base action normalised to [−1, 1]. A
+ * chunked base keeps its own action queue; the residual corrects every action played. With a zero last layer (how
+ * ResFiT starts training) the policy acts exactly as the base.
+ */
+public final class ResidualPolicy implements Policy {
+
+    private final Policy base;
+    private final BundlePolicy residual;
+    private final double scale;
+    private final int obsDim;
+    private final int actDim;
+    private final float[] baseAction;
+    private final float[] center;
+    private final float[] halfRange;
+
+    public ResidualPolicy(Policy base, BundlePolicy residual, double scale) {
+        if (base.observationDim() != residual.observationDim() || base.actionDim() != residual.actionDim()) {
+            throw new IllegalArgumentException("the residual network maps " + residual.observationDim() + " -> "
+                    + residual.actionDim() + " but its base policy " + base.observationDim() + " -> "
+                    + base.actionDim());
+        }
+        if (residual.chunkLength() != 1) {
+            throw new IllegalArgumentException("a residual network corrects one action per step, not chunks of "
+                    + residual.chunkLength());
+        }
+        if (!(scale >= 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("residual scale must be a finite number >= 0, got " + scale);
+        }
+        this.base = base;
+        this.residual = residual;
+        this.scale = scale;
+        this.obsDim = base.observationDim();
+        this.actDim = base.actionDim();
+        this.baseAction = new float[actDim];
+        this.center = new float[actDim];
+        this.halfRange = new float[actDim];
+        PolicyBundles.Space box = residual.spec().actionSpace();
+        for (int j = 0; j < actDim; j++) {
+            center[j] = (box.high()[j] + box.low()[j]) / 2f;
+            halfRange[j] = (box.high()[j] - box.low()[j]) / 2f;
+        }
+    }
+
+    public Policy base() {
+        return base;
+    }
+
+    public double residualScale() {
+        return scale;
+    }
+
+    @Override
+    public float[] act(float[] observation) {
+        float[] a = new float[actDim];
+        act(observation, a);
+        return a;
+    }
+
+    @Override
+    public void act(float[] observation, float[] action) {
+        base.act(observation, baseAction);
+        residual.pushObservation(observation);
+        float[] in = residual.input();
+        int off = in.length - actDim;
+        for (int j = 0; j < actDim; j++) {
+            in[off + j] = (baseAction[j] - center[j]) / halfRange[j];
+        }
+        residual.forward();
+        for (int j = 0; j < actDim; j++) {
+            double u = in[off + j] + scale * residual.squashed(j);
+            action[j] = (float) (Math.max(-1.0, Math.min(1.0, u)) * halfRange[j] + center[j]);
+        }
+    }
+
+    @Override
+    public void reset(long seed) {
+        base.reset(seed);
+        residual.reset(seed);
+    }
+
+    @Override
+    public int observationHistory() {
+        return Math.max(base.observationHistory(), residual.observationHistory());
+    }
+
+    @Override
+    public int observationDim() {
+        return obsDim;
+    }
+
+    @Override
+    public int actionDim() {
+        return actDim;
+    }
+}
