@@ -107,14 +107,4 @@ public final class UpdateBenchmark {
         }
         return Timing.of(t);
     }
-
-    public static void main(String[] args) {
-        int obs = Integer.parseInt(args[0]);
-        int act = Integer.parseInt(args[1]);
-        int hidden = Integer.parseInt(args[2]);
-        int batch = Integer.parseInt(args[3]);
-        int iters = Integer.parseInt(args[4]);
-        System.out.println("wall " + sacUpdate(obs, act, hidden, batch, Math.max(10, iters / 10), iters, 1));
-        System.out.println("cpu  " + lastCpu);
-    }
 }

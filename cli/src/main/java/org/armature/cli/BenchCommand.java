@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code armature bench ...}: benchmarks. Subcommands live in their own classes. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (results belong in BENCHMARKS.md with the command that produced them).",
-        subcommands = {BenchSimCommand.class, BenchRenderCommand.class, BenchSacCommand.class})
+        subcommands = {BenchSimCommand.class, BenchRenderCommand.class, BenchSacCommand.class,
+                BenchOfflineCommand.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -143,9 +143,21 @@ public final class TrainOfflineCommand implements Callable<Integer> {
         String stem = dataset.getFileName().toString().replaceFirst("\\.(h5|hdf5)$", "");
         Path dir = runDir != null ? runDir : org.armature.train.RunDirectory.uniqueName(out != null ? out : Path.of("runs"),
                 "offline-" + algo + "-" + stem + "-" + sampler + "-s" + seed);
+        if (hidden < 1) {
+            throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
+        }
+        // the network width and IQL's RIQL options are fields of the algorithm's config record: one key scheme
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>();
+        all.put("hidden", Integer.toString(hidden));
+        if (algo.equalsIgnoreCase("iql")) {
+            all.put("huber_delta", Double.toString(huber));
+            all.put("ensemble", Integer.toString(qEnsemble));
+            all.put("quantile", Double.toString(quantile));
+        }
+        all.putAll(overrides);
         OfflineTraining.Config c = new OfflineTraining.Config(algo, dataset, env, steps, batchSize, sampler, alpha,
-                seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, rewardBias, huber, dir, logEvery, hidden,
-                qEnsemble, quantile, overrides, checkpointEvery, overwrite);
+                seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, rewardBias, dir, logEvery, all,
+                checkpointEvery, overwrite);
         org.armature.train.StopRequest.install();
         OfflineTraining.Result r;
         try (OfflineProgress p = new OfflineProgress("offline " + algo, steps, "step")) {

@@ -143,7 +143,7 @@ class OfflineCommandsTest {
                 data.toString()).exit);
         Path runDir = dir.resolve("cut");
         OfflineTraining.Config c = new OfflineTraining.Config("td3bc", data, "Pendulum-v1", 60, 32, "uniform", 0.1, 0,
-                30, 1, true, null, null, 0.0, runDir, 10, 16, 2, 0.0, java.util.Map.of(), 20, false);
+                30, 1, true, null, null, runDir, 10, java.util.Map.of("hidden", "16"), 20, false);
         assertThrows(IllegalStateException.class, () -> OfflineTraining.run(c, step -> {
             if (step == 50) {
                 throw new IllegalStateException("killed"); // the process dies after the checkpoint at step 40

@@ -37,7 +37,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   the set is the plain Q-values of those 3N actions plus the data action's, as in CORL.
  * </pre>
  * Rewards on Hopper arrive as CORL trains them, {@code 5 · r · 1000 / (return range) − 1}
- * ({@link OfflineTraining#defaultRewardAffine}); raw elsewhere.
+ * ({@link Config#rewardTransform}); raw elsewhere.
  * The policy is a tanh-squashed Gaussian from the network core ({@link SquashedGaussianHead}). By default it uses
  * CleanRL's bounded log-std and PyTorch's default initialisation; {@code corl_log_std=true} switches to CORL's
  * learnable {@code clamp(m · raw + c, −20, 2)} (m = 1, c = −1 at the start, trained with the actor) and
@@ -63,6 +63,17 @@ public final class Cql implements Learner {
         }
 
         /** This configuration with another hidden width. */
+        /**
+         * CORL's {@code normalize_reward} for CQL: on Hopper only ({@code configs/offline/cql/hopper/*.yaml};
+         * HalfCheetah and Walker2d keep raw rewards), returns rescaled to span 1000, then {@code cql.py}'s
+         * {@code r · reward_scale + reward_bias} with its TrainConfig defaults 5.0 and −1.0 (the Hopper yamls do not
+         * override them).
+         */
+        public static OfflineAlgorithms.RewardTransform rewardTransform(String envId) {
+            return OfflineAlgorithms.isHopper(envId) ? new OfflineAlgorithms.RewardTransform(true, 5.0, -1.0)
+                    : OfflineAlgorithms.RewardTransform.NONE;
+        }
+
         public Config withHidden(int width) {
             return new Config(width, criticLayers, actorLayers, policyLr, qLr, alphaLr, discount, tau, cqlAlpha,
                     cqlActions, cqlTemperature, importanceSample, corlLogStd, orthogonalInit);

@@ -73,11 +73,16 @@ public final class Iql implements Learner {
          */
         public static Config corl(String envId, long totalSteps) {
             Config c = corl(totalSteps);
-            if (OfflineTraining.isHopper(envId)) {
+            if (OfflineAlgorithms.isHopper(envId)) {
                 return new Config(c.hidden, c.layers, c.actorLr, c.qLr, c.vLr, c.discount, 1e-3, c.expectile, c.beta,
                         c.maxWeight, c.cosineActorLr, c.totalSteps, c.huberDelta, c.ensemble, c.quantile, true);
             }
             return c;
+        }
+
+        /** CORL iql.py's {@code modify_reward} on locomotion: returns rescaled to span 1000, on every task. */
+        public static OfflineAlgorithms.RewardTransform rewardTransform(String envId) {
+            return new OfflineAlgorithms.RewardTransform(true, 1.0, 0.0);
         }
     }
 

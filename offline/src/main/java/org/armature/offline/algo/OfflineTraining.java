@@ -61,13 +61,13 @@ public final class OfflineTraining {
 
     /**
      * @param checkpointEvery gradient steps between checkpoints (0 = none)
-     * @param rewardScale null: the algorithm's CORL default ({@link #defaultNormalizeRewards}: 1000 / return range
-     *                    times {@link #defaultRewardAffine}'s scale, else 1)
-     * @param rewardBias  null: {@link #defaultRewardAffine}'s bias when rewards are normalised by default, else 0 */
+     * @param rewardScale null: the algorithm's CORL default ({@link OfflineAlgorithms#rewards}: 1000 / return range
+     *                    times the algorithm's {@link OfflineAlgorithms#rewards} scale, else 1)
+     * @param rewardBias  null: its bias when rewards are normalised by default, else 0 */
     public record Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
                          double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
-                         Double rewardScale, Double rewardBias, double iqlHuberDelta, Path runDir, int logEvery, int hidden,
-                         int iqlEnsemble, double iqlQuantile, Map<String, String> overrides, long checkpointEvery,
+                         Double rewardScale, Double rewardBias, Path runDir, int logEvery,
+                         Map<String, String> overrides, long checkpointEvery,
                          boolean overwrite) {
         public Config {
             overrides = overrides == null ? Map.of()
@@ -91,79 +91,6 @@ public final class OfflineTraining {
     static final double OBSERVATION_CLIP = 1e6;
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    /** @param hidden hidden width of every network (CORL: 256) */
-    public static Learner create(String algo, int od, int ad, long steps, double huberDelta, long seed,
-                                          int hidden) {
-        return create(algo, null, od, ad, steps, huberDelta, seed, hidden, 2, 0.0, Map.of());
-    }
-
-    /**
-     * @param envId       the task, for CORL's per-task defaults (null: the algorithm's generic CORL config)
-     * @param iqlEnsemble IQL critics (CORL 2)
-     * @param iqlQuantile quantile of them for V's target (0 = min)
-     * @param overrides   {@code --set name=value} pairs applied to the algorithm's config record last
-     */
-    public static Learner create(String algo, String envId, int od, int ad, long steps, double huberDelta,
-                                          long seed, int hidden, int iqlEnsemble, double iqlQuantile,
-                                          Map<String, String> overrides) {
-        if (hidden < 1) {
-            throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
-        }
-        return switch (algo.toLowerCase()) {
-            case "bc" -> {
-                Bc.Config c = Bc.Config.corl();
-                yield new Bc(od, ad, ConfigOverrides.apply(new Bc.Config(hidden, c.layers(), c.learningRate()),
-                        overrides, "bc"), seed);
-            }
-            case "td3bc", "td3+bc", "td3_bc" -> {
-                Td3Bc.Config c = Td3Bc.Config.corl();
-                yield new Td3Bc(od, ad, ConfigOverrides.apply(new Td3Bc.Config(hidden, c.layers(), c.actorLr(),
-                        c.criticLr(), c.discount(), c.tau(), c.alpha(), c.policyNoise(), c.noiseClip(),
-                        c.policyFrequency()), overrides, "td3bc"), seed);
-            }
-            case "iql" -> {
-                Iql.Config c = Iql.Config.corl(envId, steps);
-                yield new Iql(od, ad, ConfigOverrides.apply(new Iql.Config(hidden, c.layers(), c.actorLr(), c.qLr(),
-                        c.vLr(), c.discount(), c.tau(), c.expectile(), c.beta(), c.maxWeight(), c.cosineActorLr(),
-                        c.totalSteps(), huberDelta, iqlEnsemble, iqlQuantile, c.deterministicActor()), overrides,
-                        "iql"), seed);
-            }
-            case "cql" -> {
-                yield new Cql(od, ad, ConfigOverrides.apply(Cql.Config.corl().withHidden(hidden), overrides, "cql"),
-                        seed);
-            }
-            default -> throw new IllegalArgumentException("unknown --algo '" + algo + "', expected bc, td3bc, iql or cql");
-        };
-    }
-
-    /**
-     * CORL's {@code normalize_reward} per algorithm and task: IQL always rescales rewards so returns span 1000
-     * ({@code iql.py}); CQL does so only on Hopper ({@code configs/offline/cql/hopper/*.yaml}; HalfCheetah and
-     * Walker2d keep raw rewards); BC and TD3+BC never do.
-     */
-    public static boolean defaultNormalizeRewards(String algo, String envId) {
-        return switch (algo.toLowerCase(java.util.Locale.ROOT)) {
-            case "iql" -> true;
-            case "cql" -> isHopper(envId);
-            default -> false;
-        };
-    }
-
-    /**
-     * {@code {scale, bias}} applied after the 1000 / return-range normalisation when it is on by default: CORL's
-     * {@code cql.py} then computes {@code r · reward_scale + reward_bias} with its TrainConfig defaults
-     * {@code reward_scale = 5.0, reward_bias = -1.0} (the Hopper yamls do not override them); IQL's
-     * {@code modify_reward} has no such step.
-     */
-    public static double[] defaultRewardAffine(String algo) {
-        return algo.equalsIgnoreCase("cql") ? new double[]{5.0, -1.0} : new double[]{1.0, 0.0};
-    }
-
-    /** CORL's per-task configs single out Hopper (IQL's actor and τ, CQL's reward normalisation). */
-    static boolean isHopper(String envId) {
-        return envId != null && envId.toLowerCase(java.util.Locale.ROOT).startsWith("hopper");
-    }
 
     /** CORL's default state normalisation per algorithm (all four normalise in CORL's locomotion configs). */
     public static boolean defaultNormalizeStates(String algo) {
@@ -329,11 +256,7 @@ public final class OfflineTraining {
         m.put("normalize_states", c.normalizeStates);
         m.put("reward_scale", c.rewardScale);
         m.put("reward_bias", c.rewardBias);
-        m.put("iql_huber_delta", c.iqlHuberDelta);
         m.put("log_every", c.logEvery);
-        m.put("hidden", c.hidden);
-        m.put("iql_ensemble", c.iqlEnsemble);
-        m.put("iql_quantile", c.iqlQuantile);
         m.put("overrides", c.overrides);
         m.put("checkpoint_every", c.checkpointEvery);
         return m;
@@ -349,9 +272,8 @@ public final class OfflineTraining {
                 need(r, "sampler_alpha").asDouble(), need(r, "seed").asLong(), need(r, "eval_every").asLong(),
                 need(r, "eval_episodes").asInt(), need(r, "normalize_states").asBoolean(),
                 scale == null || scale.isNull() ? null : scale.asDouble(),
-                bias == null || bias.isNull() ? null : bias.asDouble(), need(r, "iql_huber_delta").asDouble(), runDir,
-                need(r, "log_every").asInt(), need(r, "hidden").asInt(), need(r, "iql_ensemble").asInt(),
-                need(r, "iql_quantile").asDouble(), overrides, need(r, "checkpoint_every").asLong(), false);
+                bias == null || bias.isNull() ? null : bias.asDouble(), runDir, need(r, "log_every").asInt(), overrides,
+                need(r, "checkpoint_every").asLong(), false);
     }
 
     private static JsonNode need(JsonNode r, String key) {
@@ -389,14 +311,14 @@ public final class OfflineTraining {
                         + spec.actionDim());
             }
             norm = Normalization.of(raw, spec.actionSpace(), c.normalizeStates);
-            boolean normalizeRewards = c.rewardScale == null && defaultNormalizeRewards(c.algo, c.envId);
-            double[] affine = defaultRewardAffine(c.algo);
+            OfflineAlgorithms.RewardTransform t = OfflineAlgorithms.rewards(c.algo, c.envId);
+            boolean normalizeRewards = c.rewardScale == null && t.returnRangeNormalised();
             rewardScale = c.rewardScale != null ? c.rewardScale
-                    : normalizeRewards ? TrainingData.returnRangeScale(raw) * affine[0] : 1.0;
-            rewardBias = c.rewardBias != null ? c.rewardBias : normalizeRewards ? affine[1] : 0.0;
+                    : normalizeRewards ? TrainingData.returnRangeScale(raw) * t.scale() : 1.0;
+            rewardBias = c.rewardBias != null ? c.rewardBias : normalizeRewards ? t.bias() : 0.0;
             data = new TrainingData(raw, norm, rewardScale, rewardBias);
-            algo = create(c.algo, c.envId, data.observationDim, data.actionDim, c.steps, c.iqlHuberDelta, c.seed,
-                    c.hidden, c.iqlEnsemble, c.iqlQuantile, c.overrides);
+            algo = OfflineAlgorithms.create(c.algo, c.envId, data.observationDim, data.actionDim, c.steps,
+                    c.overrides, c.seed);
             sampler = DatasetSampler.create(c.sampler, data, algo.discount(), c.samplerAlpha);
             loopRng = new Rng(Seeds.of(c.seed, "loop"));
             ref = ReferenceScores.find(c.envId).orElse(null);

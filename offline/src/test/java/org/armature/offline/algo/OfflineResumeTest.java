@@ -52,8 +52,10 @@ class OfflineResumeTest {
     }
 
     static OfflineTraining.Config config(String algo, String sampler, Path runDir, Map<String, String> overrides) {
-        return new OfflineTraining.Config(algo, data, "Pendulum-v1", 70, 32, sampler, 0.1, 5, 30, 1, true, null, null, 0.0,
-                runDir, 10, 16, 2, 0.0, overrides, 20, true);
+        Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("hidden", "16"));
+        all.putAll(overrides);
+        return new OfflineTraining.Config(algo, data, "Pendulum-v1", 70, 32, sampler, 0.1, 5, 30, 1, true, null, null,
+                runDir, 10, all, 20, true);
     }
 
     @ParameterizedTest

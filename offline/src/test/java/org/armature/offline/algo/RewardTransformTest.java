@@ -24,7 +24,7 @@ class RewardTransformTest {
     private JsonNode runConfig(String algo, Path data, String env, Double scale, Double bias) throws Exception {
         Path run = dir.resolve(algo + "-" + env + "-" + scale + "-" + bias);
         OfflineTraining.run(new OfflineTraining.Config(algo, data, env, 1, 8, "uniform", 0.1, 0, 0, 1, true, scale,
-                bias, 0.0, run, 1, 8, 2, 0.0, Map.of(), 0, false), null);
+                bias, run, 1, Map.of("hidden", "8"), 0, false), null);
         return OfflineTraining.JSON.readTree(run.resolve("config.json").toFile());
     }
 

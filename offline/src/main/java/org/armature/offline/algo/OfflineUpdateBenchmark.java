@@ -1,22 +1,26 @@
 package org.armature.offline.algo;
 
+import java.util.Map;
+import java.util.SplittableRandom;
+
 import org.armature.agents.Batch;
 import org.armature.agents.Learner;
 
-import java.util.SplittableRandom;
-
 /**
  * Gradient-step timing for IQL, CQL, TD3+BC and BC with CORL sizes (obs 17, act 6, batch 256) on a random
- * 100k-transition buffer, as ../shared/peers/torch_offline_update.py does for PyTorch. Not a unit test: run with
- * {@code java -cp ... org.armature.offline.algo.UpdateSpeedProbe iql 1000 100 [HIDDEN]} (hidden width default 256).
+ * 100k-transition buffer, as ../shared/peers/torch_offline_update.py does for PyTorch:
+ * {@code armature bench offline --algo iql --iters 1000 --warmup 100 [--hidden 256]}.
  */
-public final class UpdateSpeedProbe {
+public final class OfflineUpdateBenchmark {
 
-    public static void main(String[] args) {
-        String algo = args.length > 0 ? args[0] : "iql";
-        int iters = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-        int hidden = args.length > 3 ? Integer.parseInt(args[3]) : 256;
+    private OfflineUpdateBenchmark() {
+    }
+
+    /** Times {@code iters} updates after {@code warmup} untimed ones; returns one JSON line. */
+    public static String run(String algo, int iters, int warmup, int hidden) {
+        if (iters < 1 || warmup < 0 || hidden < 1) {
+            throw new IllegalArgumentException("--iters and --hidden must be >= 1, --warmup >= 0");
+        }
         int od = 17;
         int ad = 6;
         int n = 100_000;
@@ -38,7 +42,8 @@ public final class UpdateSpeedProbe {
             rew[i] = (float) rng.nextGaussian();
             notDone[i] = rng.nextDouble() < 0.01 ? 0 : 1;
         }
-        Learner a = OfflineTraining.create(algo, od, ad, warmup + iters, 0, 0, hidden);
+        Learner a = OfflineAlgorithms.create(algo, null, od, ad, warmup + iters,
+                Map.of("hidden", Integer.toString(hidden)), 0);
         Batch batch = new Batch(b, od, ad, org.nd4j.linalg.api.buffer.DataType.FLOAT);
         double[] t = new double[iters];
         double[] cpu = new double[iters];
@@ -65,9 +70,9 @@ public final class UpdateSpeedProbe {
         java.util.Arrays.sort(t);
         java.util.Arrays.sort(cpu);
         double median = t[iters / 2];
-        System.out.printf("{\"algo\": \"%s\", \"iters\": %d, \"median_us\": %.1f, \"p10_us\": %.1f, \"p90_us\": %.1f, "
-                        + "\"updates_per_s\": %.1f, \"thread_cpu_ms_median\": %.2f, \"threads\": \"OMP_NUM_THREADS=%s\"}%n",
+        return String.format("{\"algo\": \"%s\", \"iters\": %d, \"median_us\": %.1f, \"p10_us\": %.1f, \"p90_us\": %.1f, "
+                        + "\"updates_per_s\": %.1f, \"thread_cpu_ms_median\": %.2f, \"threads\": \"OMP_NUM_THREADS=%s\"}",
                 algo, iters, median, t[iters / 10], t[iters * 9 / 10], 1e6 / median, cpu[iters / 2],
-                System.getenv("OMP_NUM_THREADS"));
+                System.getenv("OMP_NUM_THREADS")).strip();
     }
 }

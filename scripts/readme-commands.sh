@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs the commands the READMEs document, with small sizes, the way a user types them, plus wrong input that must
+# fail with one `error:` line and exit code 1. Exits non-zero on the first command that behaves otherwise.
+# Usage: scripts/readme-commands.sh [WORK_DIR]   (default: a fresh temporary folder; needs ./armature's jar or Maven)
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${1:-$(mktemp -d)}"
+mkdir -p "$work"
+A="$root/armature"
+cd "$work" || exit 2
+pass=0
+fail=0
+
+ok() { # ok DESCRIPTION -- COMMAND...: must exit 0
+  local what="$1"; shift 2
+  if "$@" > "$work/out.txt" 2> "$work/err.txt"; then
+    pass=$((pass + 1)); echo "ok    $what"
+  else
+    fail=$((fail + 1)); echo "FAIL  $what (exit $?): $*"; tail -5 "$work/err.txt"
+  fi
+}
+
+bad() { # bad DESCRIPTION EXPECTED_TEXT -- COMMAND...: must exit 1 with one error line containing EXPECTED_TEXT
+  local what="$1" expect="$2"; shift 3
+  "$@" > "$work/out.txt" 2> "$work/err.txt"
+  local rc=$?
+  if [ "$rc" = 1 ] && grep -q -- "$expect" "$work/err.txt" && [ "$(grep -c . "$work/err.txt")" = 1 ]; then
+    pass=$((pass + 1)); echo "ok    $what (error: $(head -c 100 "$work/err.txt"))"
+  else
+    fail=$((fail + 1)); echo "FAIL  $what: exit $rc, expected 1 and one line containing '$expect'"; head -5 "$work/err.txt"
+  fi
+}
+
+# README.md
+ok "envs" -- "$A" envs
+ok "envs check Pendulum-v1" -- "$A" envs check Pendulum-v1
+ok "rollout random" -- "$A" rollout --env Hopper-v1 --policy random --episodes 2 --seed 0
+ok "bench sim (short)" -- "$A" bench sim --env Pendulum-v1 --seconds 0.2 --warmup 0.1 --num-envs 2
+ok "--help" -- "$A" --help
+ok "--version" -- "$A" --version
+
+# offline/README.md
+ok "collect random" -- "$A" collect --env Pendulum-v1 --policy random --episodes 4 --out d.h5 --seed 0
+ok "collect expert (Pendulum's scripted expert)" -- "$A" collect --env Pendulum-v1 --policy expert --episodes 2 --out e.h5 --noise 0.1
+ok "datasets build pendulum" -- "$A" datasets build --suite pendulum --out datasets
+ok "dataset info" -- "$A" dataset info d.h5
+ok "dataset info --json" -- "$A" dataset info d.h5 --json
+ok "dataset metrics" -- "$A" dataset metrics d.h5 --env Pendulum-v1 --reference datasets/pendulum-v1-expert.h5
+ok "dataset mix" -- "$A" dataset mix e.h5:0.5 d.h5:0.5 --out mixed.h5
+ok "dataset corrupt" -- "$A" dataset corrupt d.h5 --kind rewards --ratio 0.3 --scale 1.0 --out c.h5
+ok "offline bc" -- "$A" offline --algo bc --dataset d.h5 --env Pendulum-v1 --steps 50 --sampler uniform --seed 0 --hidden 16 --eval-every 0 --eval-episodes 1 --run-dir runs/off-bc
+ok "offline iql aw, iql.* keys" -- "$A" offline --algo iql --dataset d.h5 --env Pendulum-v1 --steps 50 --sampler aw --alpha 0.1 --seed 1 --hidden 16 --eval-every 0 --eval-episodes 1 --out runs --set iql.expectile=0.8 --set beta=2
+bad "offline --resume of a finished run" "already finished" -- "$A" offline --resume runs/off-bc
+bad "offline into an occupied --run-dir" "already holds a run" -- "$A" offline --algo bc --dataset d.h5 --env Pendulum-v1 --steps 50 --run-dir runs/off-bc
+bad "offline unknown algo" "unknown --algo" -- "$A" offline --algo dqn --dataset d.h5 --env Pendulum-v1
+bad "dataset corrupt onto its input" "" -- "$A" dataset corrupt d.h5 --kind rewards --ratio 0.3 --out d.h5
+
+# agents/README.md
+ok "train sac" -- "$A" train --algo sac --env Pendulum-v1 --steps 600 --seed 0 --run-dir runs/sac --set learning_starts=200 --set eval_interval=300 --set eval_episodes=2 --set 'sac.actor_hidden=[16,16]' --set 'sac.critic_hidden=[16,16]' --set save_replay=true
+ok "eval bundle" -- "$A" eval --bundle runs/sac/bundle --env Pendulum-v1 --episodes 2
+ok "collect --replay" -- "$A" collect --replay runs/sac --out replay.h5
+ok "plot a run" -- "$A" plot runs/sac --out curve.png
+bad "train --resume of a finished run" "already finished" -- "$A" train --resume runs/sac
+bad "train impossible gamma" "sac.gamma" -- "$A" train --algo sac --env Pendulum-v1 --steps 100 --set sac.gamma=5 --out runs
+bad "train unknown env" "unknown environment id" -- "$A" train --algo sac --env Hopper-v9 --steps 100 --out runs
+bad "eval a missing bundle" "does not exist" -- "$A" eval --bundle nope --env Pendulum-v1
+
+# viz/README.md (headless)
+ok "render a GIF" -- "$A" render --env Pendulum-v1 --policy runs/sac/bundle --episodes 1 --out render --gif --no-frames --size 64x48
+ok "replay --check" -- "$A" replay d.h5 --episode 0 --check
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
