@@ -1,6 +1,7 @@
 package org.armature.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.armature.agents.data.TrajectoryWeighting;
@@ -95,6 +96,14 @@ public final class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace the run in a non-empty --run-dir (default: refuse)")
     boolean overwrite;
 
+    @Option(names = "--config", paramLabel = "FILE.json", description = "run settings as JSON: the options' names in "
+            + "snake_case (steps, batch_size, sampler, seed, ...) and the algorithm's hyperparameters under its name, "
+            + "e.g. {\"steps\": 100000, \"iql\": {\"expectile\": 0.8}}; options on the command line win")
+    Path config;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--hidden", defaultValue = "256", description = "hidden width of every network (default: "
             + "${DEFAULT-VALUE}, CORL)")
     int hidden;
@@ -122,6 +131,9 @@ public final class TrainOfflineCommand implements Callable<Integer> {
                 r = OfflineTraining.resume(resume, p::stepTo);
             }
             return report(r, resume);
+        }
+        if (config != null) {
+            applyConfigFile();
         }
         if (algo == null || dataset == null || env == null) {
             throw new IllegalArgumentException("offline needs --algo, --dataset and --env (or --resume RUN_DIR)");
@@ -164,6 +176,78 @@ public final class TrainOfflineCommand implements Callable<Integer> {
             r = OfflineTraining.run(c, p::stepTo);
         }
         return report(r, dir);
+    }
+
+    /** Fills every option not given on the command line from {@code --config}; unknown keys are errors. */
+    private void applyConfigFile() throws java.io.IOException {
+        if (!java.nio.file.Files.isRegularFile(config)) {
+            throw new IllegalArgumentException("config file " + config + " does not exist");
+        }
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile());
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(config + ": malformed JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(config + ": expected a JSON object");
+        }
+        picocli.CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        java.util.Set<String> algos = java.util.Set.of("bc", "td3bc", "iql", "cql");
+        java.util.Map<String, String> fromFile = new java.util.LinkedHashMap<>();
+        java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = root.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            String key = e.getKey();
+            com.fasterxml.jackson.databind.JsonNode v = e.getValue();
+            if (algos.contains(key)) {
+                if (!v.isObject()) {
+                    throw new IllegalArgumentException(config + ": '" + key + "' must be an object of hyperparameters");
+                }
+                v.fields().forEachRemaining(h -> fromFile.put(key + "." + h.getKey(), h.getValue().isTextual()
+                        ? h.getValue().asText() : h.getValue().toString()));
+                continue;
+            }
+            String option = "--" + key.replace('_', '-');
+            if (key.equals("normalize_states")) {
+                if (!pr.hasMatchedOption("--no-normalize-states")) {
+                    noNormalize = !v.asBoolean();
+                }
+                continue;
+            }
+            if (spec.findOption(option) == null || List.of("--config", "--resume", "--help", "--version",
+                    "--no-normalize-states").contains(option)) {
+                throw new IllegalArgumentException(config + ": unknown key '" + key + "'; keys are the options' names in "
+                        + "snake_case (steps, batch_size, sampler, seed, eval_every, ...) and the algorithm's name");
+            }
+            if (!pr.hasMatchedOption(option)) {
+                picocli.CommandLine.Model.OptionSpec o = spec.findOption(option);
+                try {
+                    o.setValue(convert(o, v.isTextual() ? v.asText() : v.toString()));
+                } catch (Exception ex) {
+                    throw new IllegalArgumentException(config + ": '" + key + "' = " + v + " is not a valid value for "
+                            + option);
+                }
+            }
+        }
+        fromFile.putAll(overrides); // --set on the command line is applied after the file's, so it wins
+        overrides = fromFile;
+    }
+
+    private static Object convert(picocli.CommandLine.Model.OptionSpec o, String text) {
+        Class<?> t = o.type();
+        if (t == long.class || t == Long.class) {
+            return Long.parseLong(text);
+        } else if (t == int.class || t == Integer.class) {
+            return Integer.parseInt(text);
+        } else if (t == double.class || t == Double.class) {
+            return Double.parseDouble(text);
+        } else if (t == boolean.class || t == Boolean.class) {
+            return Boolean.parseBoolean(text);
+        } else if (t == Path.class) {
+            return Path.of(text);
+        }
+        return text;
     }
 
     private static int report(OfflineTraining.Result r, Path dir) throws java.io.IOException {

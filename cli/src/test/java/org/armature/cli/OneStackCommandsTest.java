@@ -59,6 +59,33 @@ class OneStackCommandsTest {
     }
 
     @Test
+    void offlineTakesAConfigFileInTheKeySchemeOfTrainAndTheCommandLineWins(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("d.h5");
+        assertEquals(0, CoreCommandsTest.run("collect", "--env", "Pendulum-v1", "--policy", "random", "--episodes",
+                "2", "--out", data.toString()).code());
+        Path cfg = dir.resolve("run.json");
+        Files.writeString(cfg, "{\"steps\": 30, \"hidden\": 8, \"eval_every\": 0, \"eval_episodes\": 1, "
+                + "\"sampler\": \"rw\", \"iql\": {\"expectile\": 0.8, \"beta\": 2}}");
+        Path run = dir.resolve("run");
+        CoreCommandsTest.Result r = CoreCommandsTest.run("offline", "--algo", "iql", "--dataset", data.toString(),
+                "--env", "Pendulum-v1", "--config", cfg.toString(), "--steps", "20", "--set", "iql.beta=4",
+                "--run-dir", run.toString());
+        assertEquals(0, r.code(), r.err());
+        com.fasterxml.jackson.databind.JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                run.resolve("config.json").toFile());
+        assertEquals(20, c.path("run").path("steps").asLong(), "the command line's --steps wins over the file's");
+        assertEquals("rw", c.path("run").path("sampler").asText());
+        assertEquals(0.8, c.path("hyperparameters").path("expectile").asDouble(), 0.0);
+        assertEquals(4.0, c.path("hyperparameters").path("beta").asDouble(), 0.0, "--set wins over the file");
+        assertEquals(8, c.path("hyperparameters").path("hidden").asInt());
+        Files.writeString(cfg, "{\"stepz\": 30}");
+        r = CoreCommandsTest.run("offline", "--algo", "iql", "--dataset", data.toString(), "--env", "Pendulum-v1",
+                "--config", cfg.toString(), "--out", dir.resolve("x").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("unknown key 'stepz'"), r.err());
+    }
+
+    @Test
     void trainWarnsWhenNoUpdateWillRunAndRefusesContradictionsAndImpossibleValues(@TempDir Path dir) {
         CoreCommandsTest.Result r = CoreCommandsTest.run("train", "--algo", "sac", "--env", "Pendulum-v1",
                 "--steps", "200", "--out", dir.toString(), "--set", "eval_episodes=1", "--set",
