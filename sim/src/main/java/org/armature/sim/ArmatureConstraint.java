@@ -26,6 +26,8 @@ final class ArmatureConstraint extends TypedConstraint {
     private final Vector3f tmp = new Vector3f();
     private final Vector3f tmp2 = new Vector3f();
     private final Matrix3f basis = new Matrix3f();
+    private final Matrix3f invIA = new Matrix3f();
+    private final Matrix3f invIB = new Matrix3f();
     private final com.bulletphysics.linearmath.Transform tA = new com.bulletphysics.linearmath.Transform();
     private float relVelStart;
     private float jointTorque;
@@ -78,7 +80,9 @@ final class ArmatureConstraint extends TypedConstraint {
         appliedImpulse = 0f;
         accumulated = 0f;
         updateAxis();
-        k = rbA.computeAngularImpulseDenominator(axisWorld) + rbB.computeAngularImpulseDenominator(axisWorld);
+        rbA.getInvInertiaTensorWorld(invIA);
+        rbB.getInvInertiaTensorWorld(invIB);
+        k = angularImpulseDenominator(invIA, axisWorld) + angularImpulseDenominator(invIB, axisWorld);
     }
 
     @Override
@@ -89,8 +93,32 @@ final class ArmatureConstraint extends TypedConstraint {
         accumulated += delta;
         appliedImpulse = accumulated;
         tmp.scale(delta, axisWorld);
-        rbB.applyTorqueImpulse(tmp);
+        applyTorqueImpulse(rbB, invIB, tmp, tmp2);
         tmp.negate();
-        rbA.applyTorqueImpulse(tmp);
+        applyTorqueImpulse(rbA, invIA, tmp, tmp2);
+    }
+
+    /**
+     * {@code RigidBody.applyTorqueImpulse} with the inverse world inertia captured in {@code buildJacobian} (it does
+     * not change during the solve) and a preallocated temporary instead of JBullet's thread-local stack: the same
+     * float operations, so the same results.
+     */
+    static void applyTorqueImpulse(RigidBody rb, Matrix3f invI, Vector3f torqueImpulse, Vector3f w) {
+        if (rb.getInvMass() == 0f) {
+            return; // static: zero inverse inertia, nothing changes
+        }
+        rb.getAngularVelocity(w);
+        w.x += invI.m00 * torqueImpulse.x + invI.m01 * torqueImpulse.y + invI.m02 * torqueImpulse.z;
+        w.y += invI.m10 * torqueImpulse.x + invI.m11 * torqueImpulse.y + invI.m12 * torqueImpulse.z;
+        w.z += invI.m20 * torqueImpulse.x + invI.m21 * torqueImpulse.y + invI.m22 * torqueImpulse.z;
+        rb.setAngularVelocity(w);
+    }
+
+    /** {@code RigidBody.computeAngularImpulseDenominator} (axis . invI^T axis) without the thread-local stack. */
+    static float angularImpulseDenominator(Matrix3f invI, Vector3f axis) {
+        float x = invI.m00 * axis.x + invI.m10 * axis.y + invI.m20 * axis.z;
+        float y = invI.m01 * axis.x + invI.m11 * axis.y + invI.m21 * axis.z;
+        float z = invI.m02 * axis.x + invI.m12 * axis.y + invI.m22 * axis.z;
+        return axis.x * x + axis.y * y + axis.z * z;
     }
 }

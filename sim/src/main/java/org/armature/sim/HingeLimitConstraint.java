@@ -1,5 +1,6 @@
 package org.armature.sim;
 
+import javax.vecmath.Matrix3f;
 import javax.vecmath.Vector3f;
 
 import com.bulletphysics.dynamics.RigidBody;
@@ -25,6 +26,8 @@ final class HingeLimitConstraint extends TypedConstraint {
     private final Vector3f axis = new Vector3f();
     private final Vector3f tmp = new Vector3f();
     private final Vector3f tmp2 = new Vector3f();
+    private final Matrix3f invIA = new Matrix3f();
+    private final Matrix3f invIB = new Matrix3f();
     private boolean active;
     private float sign;
     private float target;
@@ -57,7 +60,10 @@ final class HingeLimitConstraint extends TypedConstraint {
             return;
         }
         model.jointAxisWorld(joint, axis);
-        float k = rbA.computeAngularImpulseDenominator(axis) + rbB.computeAngularImpulseDenominator(axis);
+        rbA.getInvInertiaTensorWorld(invIA);
+        rbB.getInvInertiaTensorWorld(invIB);
+        float k = ArmatureConstraint.angularImpulseDenominator(invIA, axis)
+                + ArmatureConstraint.angularImpulseDenominator(invIB, axis);
         invK = 1f / k;
     }
 
@@ -76,8 +82,8 @@ final class HingeLimitConstraint extends TypedConstraint {
         delta = accumulated - old;
         appliedImpulse = accumulated;
         tmp.scale(sign * delta, axis);
-        rbB.applyTorqueImpulse(tmp);
+        ArmatureConstraint.applyTorqueImpulse(rbB, invIB, tmp, tmp2);
         tmp.negate();
-        rbA.applyTorqueImpulse(tmp);
+        ArmatureConstraint.applyTorqueImpulse(rbA, invIA, tmp, tmp2);
     }
 }

@@ -219,6 +219,7 @@ public final class Model {
 
     // scratch, single-threaded
     private final Transform tmpT = new Transform();
+    private final Transform rotT = new Transform();
     private final Vector3f tmpV = new Vector3f();
     private final Vector3f tmpV2 = new Vector3f();
     private final Quat4f tmpQ = new Quat4f();
@@ -779,12 +780,8 @@ public final class Model {
             RigidBody rb = b.rb;
             rb.getCenterOfMassTransform(tmpT);
             tmpT.origin.y = (float) b.pos0[1];
-            tmpT.getRotation(tmpQ);
             double[] q = sq1;
-            q[0] = tmpQ.x;
-            q[1] = tmpQ.y;
-            q[2] = tmpQ.z;
-            q[3] = tmpQ.w;
+            Quat.fromMatrixInto(tmpT.basis, q);
             // keep the rotation about the plane normal relative to the initial orientation
             Quat.mulConjBInto(q, b.rot0, sq2);
             Quat.twistInto(sq2, n, sq3);
@@ -902,13 +899,14 @@ public final class Model {
 
     /** Reads a body's orientation (normalised) into out without allocating. */
     private void readRot(BodyInfo b, double[] out) {
-        b.rb.getOrientation(tmpQ);
-        double n = Math.sqrt((double) tmpQ.x * tmpQ.x + (double) tmpQ.y * tmpQ.y + (double) tmpQ.z * tmpQ.z
-                + (double) tmpQ.w * tmpQ.w);
-        out[0] = tmpQ.x / n;
-        out[1] = tmpQ.y / n;
-        out[2] = tmpQ.z / n;
-        out[3] = tmpQ.w / n;
+        // as RigidBody.getOrientation, without JBullet's thread-local array pool
+        b.rb.getCenterOfMassTransform(rotT);
+        Quat.fromMatrixInto(rotT.basis, out);
+        double n = Math.sqrt(out[0] * out[0] + out[1] * out[1] + out[2] * out[2] + out[3] * out[3]);
+        out[0] /= n;
+        out[1] /= n;
+        out[2] /= n;
+        out[3] /= n;
     }
 
     private void readParentRot(JointInfo j, double[] out) {

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.armature.envs.Reset;
 import org.armature.envs.Step;
 import org.armature.sim.Model;
+import org.armature.sim.PhysicsWorld;
 import org.armature.sim.Scene;
 
 /**
@@ -37,7 +38,15 @@ public final class AntEnv extends LocomotionEnv {
     private final double[] wrench = new double[6];
 
     public AntEnv() {
-        super(ID, "ant", 12, 13 + 14 + BODIES * 6, 1000, 0.0);
+        this(ID, PhysicsWorld.Config.DEFAULT, 12);
+    }
+
+    /**
+     * The same task with another physics configuration: {@code frameSkip} physics steps of
+     * {@code physics.physicsDtSeconds()} per control step (registered versions and the physics-step study).
+     */
+    public AntEnv(String id, PhysicsWorld.Config physics, int frameSkip) {
+        super(id, "ant", physics, frameSkip, 13 + 14 + BODIES * 6, 1000, 0.0);
         this.bodies = model.bodies();
     }
 

@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 
 import org.armature.envs.Reset;
 import org.armature.envs.Step;
+import org.armature.sim.PhysicsWorld;
 
 /**
  * Planar cheetah after Gymnasium's {@code HalfCheetah-v5}: torso (with head) and two three-link legs, six torque
@@ -21,7 +22,15 @@ public final class HalfCheetahEnv extends LocomotionEnv {
     static final double RESET_NOISE_SCALE = 0.1;
 
     public HalfCheetahEnv() {
-        super(ID, "half_cheetah", 12, 17, 1000, 0.0);
+        this(ID, PhysicsWorld.Config.DEFAULT, 12);
+    }
+
+    /**
+     * The same task with another physics configuration: {@code frameSkip} physics steps of
+     * {@code physics.physicsDtSeconds()} per control step (registered versions and the physics-step study).
+     */
+    public HalfCheetahEnv(String id, PhysicsWorld.Config physics, int frameSkip) {
+        super(id, "half_cheetah", physics, frameSkip, 17, 1000, 0.0);
     }
 
     @Override

@@ -30,12 +30,19 @@ public abstract class LocomotionEnv extends PhysicsEnv {
      */
     protected LocomotionEnv(String id, String modelName, int frameSkip, int observationDim, int maxEpisodeSteps,
                             double rootZReference) {
-        this(id, ModelSpec.loadResource(modelName), frameSkip, observationDim, maxEpisodeSteps, rootZReference);
+        this(id, modelName, PhysicsWorld.Config.DEFAULT, frameSkip, observationDim, maxEpisodeSteps, rootZReference);
     }
 
-    private LocomotionEnv(String id, ModelSpec spec, int frameSkip, int observationDim, int maxEpisodeSteps,
-                          double rootZReference) {
-        super(spec, PhysicsWorld.Config.DEFAULT, frameSkip, 1.0f, spec.actuators().size());
+    /** As above with a given physics configuration (physics step, solver iterations). */
+    protected LocomotionEnv(String id, String modelName, PhysicsWorld.Config physics, int frameSkip,
+                            int observationDim, int maxEpisodeSteps, double rootZReference) {
+        this(id, ModelSpec.loadResource(modelName), physics, frameSkip, observationDim, maxEpisodeSteps,
+                rootZReference);
+    }
+
+    private LocomotionEnv(String id, ModelSpec spec, PhysicsWorld.Config physics, int frameSkip, int observationDim,
+                          int maxEpisodeSteps, double rootZReference) {
+        super(spec, physics, frameSkip, 1.0f, spec.actuators().size());
         this.qpos = new double[model.nq()];
         this.qvel = new double[model.nv()];
         this.initQpos = model.initialQpos();
