@@ -12,17 +12,21 @@ import com.bulletphysics.dynamics.constraintsolver.TypedConstraintType;
  * own hinge limit uses a fast atan2 approximation with errors of several degrees and scales the range by its
  * "softness"; that makes limits land visibly off their values.) When the angle {@code q} is outside
  * [{@code lower}, {@code upper}], the relative angular velocity away from the violated bound is driven towards
- * {@code beta * violation / dt} (Baumgarte stabilisation, beta = 0.2, i.e. a ~20 ms time constant at 240 Hz, close
- * to MuJoCo's default {@code solref} of 0.02 s) with a non-negative accumulated impulse.
+ * {@code violation / TIME_CONSTANT} (Baumgarte stabilisation with a fixed time constant of 1/48 s ~ 20.8 ms, close
+ * to MuJoCo's default {@code solref} of 0.02 s; per physics step that is beta = dt / TIME_CONSTANT, 0.2 at 240 Hz)
+ * with a non-negative accumulated impulse. The time constant, not beta, is fixed so that a larger physics step does
+ * not make limits softer.
  */
 final class HingeLimitConstraint extends TypedConstraint {
 
-    static final float BETA = 0.2f;
+    /** Time constant of the limit's error correction (seconds). */
+    static final double TIME_CONSTANT_SECONDS = 1.0 / 48.0;
 
     private final Model model;
     private final Model.JointInfo joint;
     private final double lower;
     private final double upper;
+    private final float beta;
     private final Vector3f axis = new Vector3f();
     private final Vector3f tmp = new Vector3f();
     private final Vector3f tmp2 = new Vector3f();
@@ -34,8 +38,9 @@ final class HingeLimitConstraint extends TypedConstraint {
     private float invK;
     private float accumulated;
 
-    HingeLimitConstraint(RigidBody a, RigidBody b, Model model, Model.JointInfo joint) {
+    HingeLimitConstraint(RigidBody a, RigidBody b, Model model, Model.JointInfo joint, double physicsDtSeconds) {
         super(TypedConstraintType.HINGE_CONSTRAINT_TYPE, a, b);
+        this.beta = beta(physicsDtSeconds);
         this.model = model;
         this.joint = joint;
         this.lower = joint.lower;
@@ -50,11 +55,11 @@ final class HingeLimitConstraint extends TypedConstraint {
         if (q < lower) {
             active = true;
             sign = 1f;
-            target = (float) (BETA * (lower - q));
+            target = (float) (beta * (lower - q));
         } else if (q > upper) {
             active = true;
             sign = -1f;
-            target = (float) (BETA * (q - upper));
+            target = (float) (beta * (q - upper));
         } else {
             active = false;
             return;
@@ -85,5 +90,10 @@ final class HingeLimitConstraint extends TypedConstraint {
         ArmatureConstraint.applyTorqueImpulse(rbB, invIB, tmp, tmp2);
         tmp.negate();
         ArmatureConstraint.applyTorqueImpulse(rbA, invIA, tmp, tmp2);
+    }
+
+    /** Baumgarte factor per physics step for the fixed time constant (at most 1). */
+    static float beta(double physicsDtSeconds) {
+        return (float) Math.min(1.0, physicsDtSeconds / TIME_CONSTANT_SECONDS);
     }
 }

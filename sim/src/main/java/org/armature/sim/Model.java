@@ -686,7 +686,7 @@ public final class Model {
                 qa, va);
         info.armature = arm;
         if (limited && j.type().equals("hinge")) {
-            world.addConstraint(new HingeLimitConstraint(rbA, child.rb, this, info), true);
+            world.addConstraint(new HingeLimitConstraint(rbA, child.rb, this, info, world.physicsDtSeconds()), true);
         }
         return info;
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import javax.vecmath.Vector3f;
 
 import com.bulletphysics.BulletGlobals;
+import com.bulletphysics.collision.broadphase.BroadphaseInterface;
 import com.bulletphysics.collision.broadphase.DbvtBroadphase;
 import com.bulletphysics.collision.dispatch.CollisionDispatcher;
 import com.bulletphysics.collision.dispatch.CollisionObject;
@@ -40,15 +41,19 @@ public final class PhysicsWorld implements AutoCloseable {
      * @param physicsDtSeconds  physics step (default 1/240 s, Bullet's customary rate)
      * @param gravity           gravity vector in m/s^2 (default (0, 0, -9.81), z up)
      * @param solverIterations  sequential-impulse iterations per step (Bullet's default 10)
+     * @param contactBreakingThresholdMetres distance beyond which cached contact points are dropped
+     * @param smallWorldBroadphase {@code true}: test every filter-admitted pair of bodies each step
+     *                          ({@link SmallWorldBroadphase}, for a robot on a plane); {@code false} (default):
+     *                          Bullet's dynamic AABB tree
      */
     public record Config(double physicsDtSeconds, float[] gravity, int solverIterations,
-                         double contactBreakingThresholdMetres) {
+                         double contactBreakingThresholdMetres, boolean smallWorldBroadphase) {
         /** Bullet's default {@code gContactBreakingThreshold}. */
         public static final double DEFAULT_CONTACT_BREAKING_THRESHOLD = 0.02;
         public static final Config DEFAULT = new Config(1.0 / 240.0, new float[]{0f, 0f, -9.81f}, 10);
 
         public Config(double physicsDtSeconds, float[] gravity, int solverIterations) {
-            this(physicsDtSeconds, gravity, solverIterations, DEFAULT_CONTACT_BREAKING_THRESHOLD);
+            this(physicsDtSeconds, gravity, solverIterations, DEFAULT_CONTACT_BREAKING_THRESHOLD, false);
         }
 
         public Config {
@@ -69,16 +74,18 @@ public final class PhysicsWorld implements AutoCloseable {
         }
 
         public Config withPhysicsDt(double dtSeconds) {
-            return new Config(dtSeconds, gravity, solverIterations, contactBreakingThresholdMetres);
+            return new Config(dtSeconds, gravity, solverIterations, contactBreakingThresholdMetres,
+                    smallWorldBroadphase);
         }
 
         public Config withSolverIterations(int iterations) {
-            return new Config(physicsDtSeconds, gravity, iterations, contactBreakingThresholdMetres);
+            return new Config(physicsDtSeconds, gravity, iterations, contactBreakingThresholdMetres,
+                    smallWorldBroadphase);
         }
 
         public Config withGravity(float gx, float gy, float gz) {
             return new Config(physicsDtSeconds, new float[]{gx, gy, gz}, solverIterations,
-                    contactBreakingThresholdMetres);
+                    contactBreakingThresholdMetres, smallWorldBroadphase);
         }
 
         /**
@@ -86,7 +93,12 @@ public final class PhysicsWorld implements AutoCloseable {
          * objects; millimetre-precise tasks need less, or stale points with old normals push bodies apart).
          */
         public Config withContactBreakingThreshold(double metres) {
-            return new Config(physicsDtSeconds, gravity, solverIterations, metres);
+            return new Config(physicsDtSeconds, gravity, solverIterations, metres, smallWorldBroadphase);
+        }
+
+        /** Whether to use {@link SmallWorldBroadphase} instead of Bullet's dynamic AABB tree. */
+        public Config withSmallWorldBroadphase(boolean enabled) {
+            return new Config(physicsDtSeconds, gravity, solverIterations, contactBreakingThresholdMetres, enabled);
         }
     }
 
@@ -110,7 +122,7 @@ public final class PhysicsWorld implements AutoCloseable {
 
     private DefaultCollisionConfiguration collisionConfiguration;
     private CollisionDispatcher dispatcher;
-    private DbvtBroadphase broadphase;
+    private BroadphaseInterface broadphase;
     private SequentialImpulseConstraintSolver solver;
     private DiscreteDynamicsWorld world;
     private long stepCount;
@@ -145,7 +157,7 @@ public final class PhysicsWorld implements AutoCloseable {
             solver = new Solver();
         }
         ((Solver) solver).resetSeed();
-        broadphase = new DbvtBroadphase();
+        broadphase = config.smallWorldBroadphase() ? new SmallWorldBroadphase() : new DbvtBroadphase();
         world = new DiscreteDynamicsWorld(dispatcher, broadphase, solver, collisionConfiguration);
         float[] g = config.gravity();
         world.setGravity(new Vector3f(g[0], g[1], g[2]));

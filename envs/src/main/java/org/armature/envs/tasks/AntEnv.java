@@ -38,7 +38,7 @@ public final class AntEnv extends LocomotionEnv {
     private final double[] wrench = new double[6];
 
     public AntEnv() {
-        this(ID, PhysicsWorld.Config.DEFAULT, 12);
+        this(ID, DEFAULT_PHYSICS, 12);
     }
 
     /**

@@ -22,7 +22,7 @@ public final class HalfCheetahEnv extends LocomotionEnv {
     static final double RESET_NOISE_SCALE = 0.1;
 
     public HalfCheetahEnv() {
-        this(ID, PhysicsWorld.Config.DEFAULT, 12);
+        this(ID, DEFAULT_PHYSICS, 12);
     }
 
     /**

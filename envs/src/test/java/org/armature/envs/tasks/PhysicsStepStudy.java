@@ -46,7 +46,7 @@ public final class PhysicsStepStudy {
             double hz = Double.parseDouble(p[0]);
             int frameSkip = Integer.parseInt(p[1]);
             int iterations = Integer.parseInt(p[2]);
-            PhysicsWorld.Config config = PhysicsWorld.Config.DEFAULT.withPhysicsDt(1.0 / hz)
+            PhysicsWorld.Config config = LocomotionEnv.DEFAULT_PHYSICS.withPhysicsDt(1.0 / hz)
                     .withSolverIterations(iterations);
             LocomotionEnv env = task.equals("Ant") ? new AntEnv("Ant-study", config, frameSkip)
                     : new HalfCheetahEnv("HalfCheetah-study", config, frameSkip);
