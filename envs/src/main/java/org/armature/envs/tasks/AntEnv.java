@@ -22,6 +22,10 @@ import org.armature.sim.Scene;
 public final class AntEnv extends LocomotionEnv {
 
     public static final String ID = "Ant-v1";
+    /** Same task at 1/120 s physics steps, 6 per control step (same 50 ms control dt); see envs/README.md. */
+    public static final String ID_V2 = "Ant-v2";
+    public static final double V2_PHYSICS_DT_SECONDS = 1.0 / 120.0;
+    public static final int V2_FRAME_SKIP = 6;
     // Gymnasium ant_v5.py defaults
     static final double FORWARD_REWARD_WEIGHT = 1.0;
     static final double CTRL_COST_WEIGHT = 0.5;
@@ -45,6 +49,11 @@ public final class AntEnv extends LocomotionEnv {
      * The same task with another physics configuration: {@code frameSkip} physics steps of
      * {@code physics.physicsDtSeconds()} per control step (registered versions and the physics-step study).
      */
+    /** {@value #ID_V2}: the physics step chosen by the physics-step study (envs/README.md). */
+    public static AntEnv v2() {
+        return new AntEnv(ID_V2, DEFAULT_PHYSICS.withPhysicsDt(V2_PHYSICS_DT_SECONDS), V2_FRAME_SKIP);
+    }
+
     public AntEnv(String id, PhysicsWorld.Config physics, int frameSkip) {
         super(id, "ant", physics, frameSkip, 13 + 14 + BODIES * 6, 1000, 0.0);
         this.bodies = model.bodies();

@@ -16,6 +16,10 @@ import org.armature.sim.PhysicsWorld;
 public final class HalfCheetahEnv extends LocomotionEnv {
 
     public static final String ID = "HalfCheetah-v1";
+    /** Same task at 1/120 s physics steps, 6 per control step (same 50 ms control dt); see envs/README.md. */
+    public static final String ID_V2 = "HalfCheetah-v2";
+    public static final double V2_PHYSICS_DT_SECONDS = 1.0 / 120.0;
+    public static final int V2_FRAME_SKIP = 6;
     // Gymnasium half_cheetah_v5.py defaults
     static final double FORWARD_REWARD_WEIGHT = 1.0;
     static final double CTRL_COST_WEIGHT = 0.1;
@@ -29,6 +33,11 @@ public final class HalfCheetahEnv extends LocomotionEnv {
      * The same task with another physics configuration: {@code frameSkip} physics steps of
      * {@code physics.physicsDtSeconds()} per control step (registered versions and the physics-step study).
      */
+    /** {@value #ID_V2}: the physics step chosen by the physics-step study (envs/README.md). */
+    public static HalfCheetahEnv v2() {
+        return new HalfCheetahEnv(ID_V2, DEFAULT_PHYSICS.withPhysicsDt(V2_PHYSICS_DT_SECONDS), V2_FRAME_SKIP);
+    }
+
     public HalfCheetahEnv(String id, PhysicsWorld.Config physics, int frameSkip) {
         super(id, "half_cheetah", physics, frameSkip, 17, 1000, 0.0);
     }
