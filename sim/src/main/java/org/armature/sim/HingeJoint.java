@@ -18,9 +18,10 @@ import com.bulletphysics.linearmath.Transform;
  * <p>Per iteration the three linear rows at the pivot are solved together as one 3x3 block:
  * {@code lambda = K^-1 (-beta * (p_A - p_B) / dt - (v_A,pivot - v_B,pivot))} with the effective-mass matrix
  * {@code K = (1/m_A + 1/m_B) 1 + [r_A]x^T I_A^-1 [r_A]x + [r_B]x^T I_B^-1 [r_B]x}, built and inverted once per
- * physics step in {@link #buildJacobian()}; then the relative angular velocity orthogonal to the axis is removed
- * and the axis misalignment {@code a_A x a_B} is corrected with the same Baumgarte factor beta = 0.3 (Bullet's
- * default {@code tau}). Velocities are read once and written once per body per iteration.
+ * physics step in {@link #buildJacobian()}; then the two angular rows orthogonal to the axis (directions p, q) as one
+ * 2x2 block, also inverted once per step, drive the relative angular velocity there to {@code beta/dt} times the
+ * misalignment {@code a_A x a_B}, with the same Baumgarte factor beta = 0.3 (Bullet's default {@code tau}).
+ * Velocities are read once and written once per body per iteration.
  */
 final class HingeJoint extends TypedConstraint {
 
@@ -43,6 +44,15 @@ final class HingeJoint extends TypedConstraint {
     private float invMassB;
     private final Vector3f axisA = new Vector3f();
     private final Vector3f axisB = new Vector3f();
+    // angular rows: two unit directions p, q orthogonal to axis A, their 2x2 inverse effective mass, and the
+    // misalignment-correcting target of the relative angular velocity along them
+    private final Vector3f p = new Vector3f();
+    private final Vector3f q = new Vector3f();
+    private float ipp;
+    private float ipq;
+    private float iqq;
+    private float misalignP;
+    private float misalignQ;
 
     // scratch
     private final Transform tA = new Transform();
@@ -55,7 +65,6 @@ final class HingeJoint extends TypedConstraint {
     private final Vector3f t1 = new Vector3f();
     private final Vector3f lambda = new Vector3f();
     private final Vector3f e = new Vector3f();
-    private final Vector3f err = new Vector3f();
 
     HingeJoint(RigidBody a, RigidBody b, double[] pivotInA, double[] pivotInB, double[] axisInA, double[] axisInB) {
         super(TypedConstraintType.HINGE_CONSTRAINT_TYPE, a, b);
@@ -98,6 +107,38 @@ final class HingeJoint extends TypedConstraint {
         tA.basis.transform(axisA);
         axisB.set(axisInB);
         tB.basis.transform(axisB);
+        planeSpace(axisA, p, q);
+        float kpp = inertiaAlong(invIA, p, p) + inertiaAlong(invIB, p, p);
+        float kpq = inertiaAlong(invIA, p, q) + inertiaAlong(invIB, p, q);
+        float kqq = inertiaAlong(invIA, q, q) + inertiaAlong(invIB, q, q);
+        float det = kpp * kqq - kpq * kpq;
+        if (det > 1e-30f) {
+            ipp = kqq / det;
+            ipq = -kpq / det;
+            iqq = kpp / det;
+        } else {
+            ipp = 0f;
+            ipq = 0f;
+            iqq = 0f;
+        }
+        e.cross(axisA, axisB); // rotating A about axisA x axisB turns axisA towards axisB
+        misalignP = e.dot(p);
+        misalignQ = e.dot(q);
+    }
+
+    /** Two unit vectors completing the unit vector n to an orthonormal basis (Bullet's btPlaneSpace1). */
+    static void planeSpace(Vector3f n, Vector3f p, Vector3f q) {
+        if (Math.abs(n.z) > 0.70710678f) {
+            float a = n.y * n.y + n.z * n.z;
+            float k = (float) (1.0 / Math.sqrt(a));
+            p.set(0f, -n.z * k, n.y * k);
+            q.set(a * k, -n.x * p.z, n.x * p.y);
+        } else {
+            float a = n.x * n.x + n.y * n.y;
+            float k = (float) (1.0 / Math.sqrt(a));
+            p.set(-n.y * k, n.x * k, 0f);
+            q.set(-n.z * p.y, n.z * p.x, a * k);
+        }
     }
 
     /** k += [r]x^T invI [r]x, the pivot's velocity response to a unit impulse through the body's rotation. */
@@ -176,37 +217,20 @@ final class HingeJoint extends TypedConstraint {
         t0.cross(rB, lambda);
         invIB.transform(t0);
         wB.sub(t0);
-        // angular rows: remove the relative angular velocity orthogonal to the axis, correct misalignment
-        Vector3f velRel = t1; // wA_perp - wB_perp
-        velRel.scale(-axisA.dot(wA), axisA);
-        velRel.add(wA);
-        t0.scale(axisB.dot(wB), axisB);
-        velRel.sub(wB);
-        velRel.add(t0);
-        float len = velRel.length();
-        if (len > 1e-5f) {
-            e.scale(1f / len, velRel);
-            float denom = inertiaAlong(invIA, e) + inertiaAlong(invIB, e);
-            velRel.scale(denom > 0 ? 1f / denom : 0f);
-        } else {
-            velRel.set(0, 0, 0);
-        }
-        err.cross(axisA, axisB); // (axisA x axisB) * beta / dt
-        float len2 = err.length();
-        if (len2 > 1e-5f) {
-            e.scale(1f / len2, err);
-            float denom2 = inertiaAlong(invIA, e) + inertiaAlong(invIB, e);
-            err.scale(denom2 > 0 ? BETA * invDt / denom2 : 0f);
-        } else {
-            err.set(0, 0, 0);
-        }
-        // torque impulse on A: err - velRel, on B: velRel - err
-        err.sub(velRel);
-        t0.set(err);
+        // angular rows along p and q (orthogonal to the axis) as one 2x2 block: the relative angular velocity there
+        // is driven to beta/dt times the misalignment
+        float rp = (wA.x - wB.x) * p.x + (wA.y - wB.y) * p.y + (wA.z - wB.z) * p.z;
+        float rq = (wA.x - wB.x) * q.x + (wA.y - wB.y) * q.y + (wA.z - wB.z) * q.z;
+        float bp = BETA * invDt * misalignP - rp;
+        float bq = BETA * invDt * misalignQ - rq;
+        float lp = ipp * bp + ipq * bq;
+        float lq = ipq * bp + iqq * bq;
+        e.set(lp * p.x + lq * q.x, lp * p.y + lq * q.y, lp * p.z + lq * q.z);
+        t0.set(e);
         invIA.transform(t0);
         wA.add(t0);
-        invIB.transform(err);
-        wB.sub(err);
+        invIB.transform(e);
+        wB.sub(e);
         if (invMassA != 0f) {
             rbA.setLinearVelocity(vA);
             rbA.setAngularVelocity(wA);
@@ -217,9 +241,10 @@ final class HingeJoint extends TypedConstraint {
         }
     }
 
-    private float inertiaAlong(Matrix3f invI, Vector3f n) {
-        t0.set(n);
-        invI.transform(t0);
-        return n.dot(t0);
+    /** u . invI v */
+    private static float inertiaAlong(Matrix3f invI, Vector3f u, Vector3f v) {
+        return u.x * (invI.m00 * v.x + invI.m01 * v.y + invI.m02 * v.z)
+                + u.y * (invI.m10 * v.x + invI.m11 * v.y + invI.m12 * v.z)
+                + u.z * (invI.m20 * v.x + invI.m21 * v.y + invI.m22 * v.z);
     }
 }

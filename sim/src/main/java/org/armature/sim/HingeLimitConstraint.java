@@ -51,7 +51,7 @@ final class HingeLimitConstraint extends TypedConstraint {
     public void buildJacobian() {
         appliedImpulse = 0f;
         accumulated = 0f;
-        double q = model.jointPosition(joint);
+        double q = model.jointPositionThisStep(joint);
         if (q < lower) {
             active = true;
             sign = 1f;

@@ -105,6 +105,10 @@ public final class Model {
         final int qvelAdr;
         final boolean isHinge;
         ArmatureConstraint armature;
+        // joint position computed in the current physics step (positions do not change between the pre-step hook
+        // and the constraint setup of the same step)
+        double positionThisStep;
+        long positionStep = -1;
 
         JointInfo(String name, String type, BodyInfo parent, BodyInfo child, double[] axisP, double[] anchorP,
                   double[] posPC0, double[] rotPC0, float lower, float upper, boolean limited, float damping,
@@ -717,7 +721,22 @@ public final class Model {
         return ctrl.clone();
     }
 
+    private long hookStep;
+
+    /**
+     * {@link #jointPosition} computed at most once per physics step: the actuator/spring hook and the hinge-limit
+     * setup of the same step see the same poses.
+     */
+    double jointPositionThisStep(JointInfo j) {
+        if (j.positionStep != hookStep) {
+            j.positionThisStep = jointPosition(j);
+            j.positionStep = hookStep;
+        }
+        return j.positionThisStep;
+    }
+
     private void applyJointForces() {
+        hookStep++;
         for (int i = 0, n = armatures.size(); i < n; i++) {
             armatures.get(i).captureStartVelocity();
         }
@@ -731,7 +750,8 @@ public final class Model {
                     double lim = a.strength * a.gear0 * Math.max(Math.abs(a.ctrlLo), Math.abs(a.ctrlHi));
                     f = Math.max(-lim, Math.min(lim, f));
                 }
-                case "position" -> f = a.gain * (a.kp0 * (u - jointPosition(a.joint)) - a.kv0 * jointVelocity(a.joint));
+                case "position" -> f = a.gain * (a.kp0 * (u - jointPositionThisStep(a.joint))
+                        - a.kv0 * jointVelocity(a.joint));
                 default -> f = a.gain * a.kv0 * (u - jointVelocity(a.joint));
             }
             if (a.forceLimited) {
@@ -742,7 +762,7 @@ public final class Model {
         for (int i = 0, n = joints.size(); i < n; i++) {
             JointInfo j = joints.get(i);
             if (j.damping > 0 || j.stiffness > 0) {
-                double f = -j.damping * jointVelocity(j) - j.stiffness * (jointPosition(j) - j.springRef);
+                double f = -j.damping * jointVelocity(j) - j.stiffness * (jointPositionThisStep(j) - j.springRef);
                 applyJointForce(j, f);
             }
         }
