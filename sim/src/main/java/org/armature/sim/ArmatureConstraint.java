@@ -4,8 +4,6 @@ import javax.vecmath.Matrix3f;
 import javax.vecmath.Vector3f;
 
 import com.bulletphysics.dynamics.RigidBody;
-import com.bulletphysics.dynamics.constraintsolver.TypedConstraint;
-import com.bulletphysics.dynamics.constraintsolver.TypedConstraintType;
 
 /**
  * MuJoCo's joint {@code armature} in maximal coordinates: a rotor inertia {@code a} (kg m^2) on the relative
@@ -17,8 +15,11 @@ import com.bulletphysics.dynamics.constraintsolver.TypedConstraintType;
  * rotor: {@code lambda = tau dt + a (w_rel,0 - w_rel)}. Each solver iteration applies the Gauss-Seidel update
  * {@code delta = (tau dt + a (w_rel,0 - w_rel) - lambda) / (1 + a K)} with {@code K = axis . (I_A^-1 + I_B^-1) axis}.
  * The effect: joint torques first accelerate the rotor, as in MuJoCo, instead of jerking the lighter link.
+ *
+ * <p>It is a row of its {@link HingeJoint}, solved inside the joint's solver call on the joint's working copies
+ * of the angular velocities (one read and one write-back per joint and iteration instead of one per row).
  */
-final class ArmatureConstraint extends TypedConstraint {
+final class ArmatureConstraint {
 
     private final float armature;
     private final Vector3f axisInA = new Vector3f();
@@ -35,8 +36,12 @@ final class ArmatureConstraint extends TypedConstraint {
     private float k;
 
     /** @param axisInA hinge axis in body A's local frame (A = parent) */
+    private final RigidBody rbA;
+    private final RigidBody rbB;
+
     ArmatureConstraint(RigidBody a, RigidBody b, double[] axisInA, float armature) {
-        super(TypedConstraintType.HINGE_CONSTRAINT_TYPE, a, b);
+        this.rbA = a;
+        this.rbB = b;
         this.armature = armature;
         this.axisInA.set((float) axisInA[0], (float) axisInA[1], (float) axisInA[2]);
     }
@@ -75,9 +80,8 @@ final class ArmatureConstraint extends TypedConstraint {
         jointTorque += torque;
     }
 
-    @Override
-    public void buildJacobian() {
-        appliedImpulse = 0f;
+    /** Per-step setup (called from the joint's {@code buildJacobian}). */
+    void setup() {
         accumulated = 0f;
         updateAxis();
         rbA.getInvInertiaTensorWorld(invIA);
@@ -85,33 +89,30 @@ final class ArmatureConstraint extends TypedConstraint {
         k = angularImpulseDenominator(invIA, axisWorld) + angularImpulseDenominator(invIB, axisWorld);
     }
 
-    @Override
-    public void solveConstraint(float timeStep) {
-        float w = relativeVelocity();
+    /** One Gauss-Seidel update on the joint's working angular velocities {@code wA} (parent), {@code wB} (child). */
+    void solve(Vector3f wA, Vector3f wB, float timeStep) {
+        tmp.sub(wB, wA);
+        float w = tmp.dot(axisWorld);
         // rotor momentum balance over the step: a (w - w0) = tau dt - lambda  =>  lambda = tau dt + a (w0 - w)
         float delta = (jointTorque * timeStep + armature * (relVelStart - w) - accumulated) / (1f + armature * k);
         accumulated += delta;
-        appliedImpulse = accumulated;
         tmp.scale(delta, axisWorld);
-        applyTorqueImpulse(rbB, invIB, tmp, tmp2);
-        tmp.negate();
-        applyTorqueImpulse(rbA, invIA, tmp, tmp2);
+        addTorqueImpulse(wB, invIB, tmp, 1f);
+        addTorqueImpulse(wA, invIA, tmp, -1f);
     }
 
     /**
-     * {@code RigidBody.applyTorqueImpulse} with the inverse world inertia captured in {@code buildJacobian} (it does
-     * not change during the solve) and a preallocated temporary instead of JBullet's thread-local stack: the same
-     * float operations, so the same results.
+     * {@code w += invI (sign * torqueImpulse)}: {@code RigidBody.applyTorqueImpulse} on a working copy of the angular
+     * velocity, with the inverse world inertia captured at setup (it does not change during the solve) and no
+     * thread-local temporaries. For a static body invI is zero and w is not written back.
      */
-    static void applyTorqueImpulse(RigidBody rb, Matrix3f invI, Vector3f torqueImpulse, Vector3f w) {
-        if (rb.getInvMass() == 0f) {
-            return; // static: zero inverse inertia, nothing changes
-        }
-        rb.getAngularVelocity(w);
-        w.x += invI.m00 * torqueImpulse.x + invI.m01 * torqueImpulse.y + invI.m02 * torqueImpulse.z;
-        w.y += invI.m10 * torqueImpulse.x + invI.m11 * torqueImpulse.y + invI.m12 * torqueImpulse.z;
-        w.z += invI.m20 * torqueImpulse.x + invI.m21 * torqueImpulse.y + invI.m22 * torqueImpulse.z;
-        rb.setAngularVelocity(w);
+    static void addTorqueImpulse(Vector3f w, Matrix3f invI, Vector3f torqueImpulse, float sign) {
+        float x = sign * torqueImpulse.x;
+        float y = sign * torqueImpulse.y;
+        float z = sign * torqueImpulse.z;
+        w.x += invI.m00 * x + invI.m01 * y + invI.m02 * z;
+        w.y += invI.m10 * x + invI.m11 * y + invI.m12 * z;
+        w.z += invI.m20 * x + invI.m21 * y + invI.m22 * z;
     }
 
     /** {@code RigidBody.computeAngularImpulseDenominator} (axis . invI^T axis) without the thread-local stack. */

@@ -21,7 +21,9 @@ import com.bulletphysics.linearmath.Transform;
  * physics step in {@link #buildJacobian()}; then the two angular rows orthogonal to the axis (directions p, q) as one
  * 2x2 block, also inverted once per step, drive the relative angular velocity there to {@code beta/dt} times the
  * misalignment {@code a_A x a_B}, with the same Baumgarte factor beta = 0.3 (Bullet's default {@code tau}).
- * Velocities are read once and written once per body per iteration.
+ * The joint's {@link ArmatureConstraint} and {@link HingeLimitConstraint} rows follow in the same call, so velocities
+ * are read once and written once per body per iteration for all rows of the joint (JBullet copies both bodies'
+ * velocities out of and back into its solver bodies around every constraint it calls).
  */
 final class HingeJoint extends TypedConstraint {
 
@@ -66,12 +68,24 @@ final class HingeJoint extends TypedConstraint {
     private final Vector3f lambda = new Vector3f();
     private final Vector3f e = new Vector3f();
 
+    // optional rows solved in the same call: rotor inertia, then the joint-range limit
+    private ArmatureConstraint armature;
+    private HingeLimitConstraint limit;
+
     HingeJoint(RigidBody a, RigidBody b, double[] pivotInA, double[] pivotInB, double[] axisInA, double[] axisInB) {
         super(TypedConstraintType.HINGE_CONSTRAINT_TYPE, a, b);
         this.pivotInA = v(pivotInA);
         this.pivotInB = v(pivotInB);
         this.axisInA = v(axisInA);
         this.axisInB = v(axisInB);
+    }
+
+    void setArmature(ArmatureConstraint armature) {
+        this.armature = armature;
+    }
+
+    void setLimit(HingeLimitConstraint limit) {
+        this.limit = limit;
     }
 
     private static Vector3f v(double[] d) {
@@ -124,6 +138,12 @@ final class HingeJoint extends TypedConstraint {
         e.cross(axisA, axisB); // rotating A about axisA x axisB turns axisA towards axisB
         misalignP = e.dot(p);
         misalignQ = e.dot(q);
+        if (armature != null) {
+            armature.setup();
+        }
+        if (limit != null) {
+            limit.setup();
+        }
     }
 
     /** Two unit vectors completing the unit vector n to an orthonormal basis (Bullet's btPlaneSpace1). */
@@ -231,6 +251,12 @@ final class HingeJoint extends TypedConstraint {
         wA.add(t0);
         invIB.transform(e);
         wB.sub(e);
+        if (armature != null) {
+            armature.solve(wA, wB, timeStep);
+        }
+        if (limit != null) {
+            limit.solve(wA, wB, timeStep);
+        }
         if (invMassA != 0f) {
             rbA.setLinearVelocity(vA);
             rbA.setAngularVelocity(wA);

@@ -4,8 +4,6 @@ import javax.vecmath.Matrix3f;
 import javax.vecmath.Vector3f;
 
 import com.bulletphysics.dynamics.RigidBody;
-import com.bulletphysics.dynamics.constraintsolver.TypedConstraint;
-import com.bulletphysics.dynamics.constraintsolver.TypedConstraintType;
 
 /**
  * Joint-range limit of a hinge as a one-sided velocity constraint measured with the exact joint angle. (JBullet's
@@ -15,9 +13,9 @@ import com.bulletphysics.dynamics.constraintsolver.TypedConstraintType;
  * {@code violation / TIME_CONSTANT} (Baumgarte stabilisation with a fixed time constant of 1/48 s ~ 20.8 ms, close
  * to MuJoCo's default {@code solref} of 0.02 s; per physics step that is beta = dt / TIME_CONSTANT, 0.2 at 240 Hz)
  * with a non-negative accumulated impulse. The time constant, not beta, is fixed so that a larger physics step does
- * not make limits softer.
+ * not make limits softer. It is a row of its {@link HingeJoint}, solved inside the joint's solver call.
  */
-final class HingeLimitConstraint extends TypedConstraint {
+final class HingeLimitConstraint {
 
     /** Time constant of the limit's error correction (seconds). */
     static final double TIME_CONSTANT_SECONDS = 1.0 / 48.0;
@@ -29,7 +27,6 @@ final class HingeLimitConstraint extends TypedConstraint {
     private final float beta;
     private final Vector3f axis = new Vector3f();
     private final Vector3f tmp = new Vector3f();
-    private final Vector3f tmp2 = new Vector3f();
     private final Matrix3f invIA = new Matrix3f();
     private final Matrix3f invIB = new Matrix3f();
     private boolean active;
@@ -38,8 +35,12 @@ final class HingeLimitConstraint extends TypedConstraint {
     private float invK;
     private float accumulated;
 
+    private final RigidBody rbA;
+    private final RigidBody rbB;
+
     HingeLimitConstraint(RigidBody a, RigidBody b, Model model, Model.JointInfo joint, double physicsDtSeconds) {
-        super(TypedConstraintType.HINGE_CONSTRAINT_TYPE, a, b);
+        this.rbA = a;
+        this.rbB = b;
         this.beta = beta(physicsDtSeconds);
         this.model = model;
         this.joint = joint;
@@ -47,9 +48,8 @@ final class HingeLimitConstraint extends TypedConstraint {
         this.upper = joint.upper;
     }
 
-    @Override
-    public void buildJacobian() {
-        appliedImpulse = 0f;
+    /** Per-step setup (called from the joint's {@code buildJacobian}). */
+    void setup() {
         accumulated = 0f;
         double q = model.jointPositionThisStep(joint);
         if (q < lower) {
@@ -72,24 +72,20 @@ final class HingeLimitConstraint extends TypedConstraint {
         invK = 1f / k;
     }
 
-    @Override
-    public void solveConstraint(float timeStep) {
+    /** One projected Gauss-Seidel update on the joint's working angular velocities (parent wA, child wB). */
+    void solve(Vector3f wA, Vector3f wB, float timeStep) {
         if (!active) {
             return;
         }
-        rbB.getAngularVelocity(tmp);
-        rbA.getAngularVelocity(tmp2);
-        tmp.sub(tmp2);
+        tmp.sub(wB, wA);
         float v = sign * tmp.dot(axis);
         float delta = (target / timeStep - v) * invK;
         float old = accumulated;
         accumulated = Math.max(0f, old + delta);
         delta = accumulated - old;
-        appliedImpulse = accumulated;
         tmp.scale(sign * delta, axis);
-        ArmatureConstraint.applyTorqueImpulse(rbB, invIB, tmp, tmp2);
-        tmp.negate();
-        ArmatureConstraint.applyTorqueImpulse(rbA, invIA, tmp, tmp2);
+        ArmatureConstraint.addTorqueImpulse(wB, invIB, tmp, 1f);
+        ArmatureConstraint.addTorqueImpulse(wA, invIA, tmp, -1f);
     }
 
     /** Baumgarte factor per physics step for the fixed time constant (at most 1). */

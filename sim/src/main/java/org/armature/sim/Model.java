@@ -681,7 +681,7 @@ public final class Model {
                 throw new ModelSpec.ModelSpecException(source + ": joint '" + j.name() + "': armature is supported on hinges only");
             }
             arm = new ArmatureConstraint(rbA, child.rb, Quat.rotateInverse(pRot, axisW), j.armature());
-            world.addConstraint(arm, true);
+            ((HingeJoint) c).setArmature(arm);
             armatures.add(arm);
         }
         float springRef = j.springRefDegrees() == null ? 0f : (float) Math.toRadians(j.springRefDegrees());
@@ -690,7 +690,7 @@ public final class Model {
                 qa, va);
         info.armature = arm;
         if (limited && j.type().equals("hinge")) {
-            world.addConstraint(new HingeLimitConstraint(rbA, child.rb, this, info, world.physicsDtSeconds()), true);
+            ((HingeJoint) c).setLimit(new HingeLimitConstraint(rbA, child.rb, this, info, world.physicsDtSeconds()));
         }
         return info;
     }
