@@ -11,15 +11,16 @@ import org.armature.sim.PhysicsWorld;
  * Planar cheetah after Gymnasium's {@code HalfCheetah-v5}: torso (with head) and two three-link legs, six torque
  * motors (gears 120, 90, 60, 120, 60, 30), joint springs and dampers as in MuJoCo's model, total mass 14 kg, reward
  * {@code forward_velocity - 0.1 |a|^2}, never terminates. Observation (17): qpos[1:] (root z relative to the start,
- * pitch, 6 joint angles), then qvel (9), unclipped. Control dt 12 x 1/240 s = 0.05 s (MuJoCo: 5 x 10 ms).
+ * pitch, 6 joint angles), then qvel (9), unclipped. Control dt 0.05 s: v1 12 x 1/240 s, v2 5 x 1/100 s (MuJoCo:
+ * 5 x 10 ms).
  */
 public final class HalfCheetahEnv extends LocomotionEnv {
 
     public static final String ID = "HalfCheetah-v1";
-    /** Same task at 1/120 s physics steps, 6 per control step (same 50 ms control dt); see envs/README.md. */
+    /** Same task at 1/100 s physics steps, 5 per control step (MuJoCo's 5 x 10 ms); see envs/README.md. */
     public static final String ID_V2 = "HalfCheetah-v2";
-    public static final double V2_PHYSICS_DT_SECONDS = 1.0 / 120.0;
-    public static final int V2_FRAME_SKIP = 6;
+    public static final double V2_PHYSICS_DT_SECONDS = 1.0 / 100.0;
+    public static final int V2_FRAME_SKIP = 5;
     // Gymnasium half_cheetah_v5.py defaults
     static final double FORWARD_REWARD_WEIGHT = 1.0;
     static final double CTRL_COST_WEIGHT = 0.1;
