@@ -35,6 +35,8 @@ class TasksTest {
             assertEquals(1.0 / 240.0, p1.world().physicsDtSeconds(), 0);
             assertEquals(name.equals("Ant") ? 1.0 / 120.0 : 1.0 / 100.0, p2.world().physicsDtSeconds(), 0);
             assertEquals(p1.world().config().solverIterations(), p2.world().config().solverIterations());
+            assertFalse(p1.world().config().hingeRowsInJoint());
+            assertTrue(p2.world().config().hingeRowsInJoint());
         }
     }
 

@@ -16,10 +16,10 @@ import com.bulletphysics.dynamics.RigidBody;
  * {@code delta = (tau dt + a (w_rel,0 - w_rel) - lambda) / (1 + a K)} with {@code K = axis . (I_A^-1 + I_B^-1) axis}.
  * The effect: joint torques first accelerate the rotor, as in MuJoCo, instead of jerking the lighter link.
  *
- * <p>It is a row of its {@link HingeJoint}, solved inside the joint's solver call on the joint's working copies
- * of the angular velocities (one read and one write-back per joint and iteration instead of one per row).
+ * <p>A {@link HingeRow}: solved inside its {@link HingeJoint}'s solver call or as a constraint of its own
+ * ({@code PhysicsWorld.Config.hingeRowsInJoint()}).
  */
-final class ArmatureConstraint {
+final class ArmatureConstraint implements HingeRow {
 
     private final float armature;
     private final Vector3f axisInA = new Vector3f();
@@ -80,8 +80,8 @@ final class ArmatureConstraint {
         jointTorque += torque;
     }
 
-    /** Per-step setup (called from the joint's {@code buildJacobian}). */
-    void setup() {
+    @Override
+    public void setup() {
         accumulated = 0f;
         updateAxis();
         rbA.getInvInertiaTensorWorld(invIA);
@@ -89,8 +89,8 @@ final class ArmatureConstraint {
         k = angularImpulseDenominator(invIA, axisWorld) + angularImpulseDenominator(invIB, axisWorld);
     }
 
-    /** One Gauss-Seidel update on the joint's working angular velocities {@code wA} (parent), {@code wB} (child). */
-    void solve(Vector3f wA, Vector3f wB, float timeStep) {
+    @Override
+    public void solve(Vector3f wA, Vector3f wB, float timeStep) {
         tmp.sub(wB, wA);
         float w = tmp.dot(axisWorld);
         // rotor momentum balance over the step: a (w - w0) = tau dt - lambda  =>  lambda = tau dt + a (w0 - w)

@@ -21,9 +21,11 @@ import com.bulletphysics.linearmath.Transform;
  * physics step in {@link #buildJacobian()}; then the two angular rows orthogonal to the axis (directions p, q) as one
  * 2x2 block, also inverted once per step, drive the relative angular velocity there to {@code beta/dt} times the
  * misalignment {@code a_A x a_B}, with the same Baumgarte factor beta = 0.3 (Bullet's default {@code tau}).
- * The joint's {@link ArmatureConstraint} and {@link HingeLimitConstraint} rows follow in the same call, so velocities
- * are read once and written once per body per iteration for all rows of the joint (JBullet copies both bodies'
- * velocities out of and back into its solver bodies around every constraint it calls).
+ * With {@code PhysicsWorld.Config.hingeRowsInJoint()} the joint's {@link ArmatureConstraint} and
+ * {@link HingeLimitConstraint} rows follow in the same call, so velocities are read once and written once per body
+ * per iteration for all rows of the joint (JBullet copies both bodies' velocities out of and back into its solver
+ * bodies around every constraint it calls), and each joint's rows are solved together in this order; otherwise they
+ * are constraints of their own in JBullet's order ({@link HingeRow.Constraint}).
  */
 final class HingeJoint extends TypedConstraint {
 
@@ -69,8 +71,8 @@ final class HingeJoint extends TypedConstraint {
     private final Vector3f e = new Vector3f();
 
     // optional rows solved in the same call: rotor inertia, then the joint-range limit
-    private ArmatureConstraint armature;
-    private HingeLimitConstraint limit;
+    private HingeRow armature;
+    private HingeRow limit;
 
     HingeJoint(RigidBody a, RigidBody b, double[] pivotInA, double[] pivotInB, double[] axisInA, double[] axisInB) {
         super(TypedConstraintType.HINGE_CONSTRAINT_TYPE, a, b);
@@ -80,11 +82,11 @@ final class HingeJoint extends TypedConstraint {
         this.axisInB = v(axisInB);
     }
 
-    void setArmature(ArmatureConstraint armature) {
+    void setArmature(HingeRow armature) {
         this.armature = armature;
     }
 
-    void setLimit(HingeLimitConstraint limit) {
+    void setLimit(HingeRow limit) {
         this.limit = limit;
     }
 

@@ -13,9 +13,10 @@ import com.bulletphysics.dynamics.RigidBody;
  * {@code violation / TIME_CONSTANT} (Baumgarte stabilisation with a fixed time constant of 1/48 s ~ 20.8 ms, close
  * to MuJoCo's default {@code solref} of 0.02 s; per physics step that is beta = dt / TIME_CONSTANT, 0.2 at 240 Hz)
  * with a non-negative accumulated impulse. The time constant, not beta, is fixed so that a larger physics step does
- * not make limits softer. It is a row of its {@link HingeJoint}, solved inside the joint's solver call.
+ * not make limits softer. A {@link HingeRow}: solved inside its {@link HingeJoint}'s solver call or as a constraint
+ * of its own ({@code PhysicsWorld.Config.hingeRowsInJoint()}).
  */
-final class HingeLimitConstraint {
+final class HingeLimitConstraint implements HingeRow {
 
     /** Time constant of the limit's error correction (seconds). */
     static final double TIME_CONSTANT_SECONDS = 1.0 / 48.0;
@@ -48,8 +49,8 @@ final class HingeLimitConstraint {
         this.upper = joint.upper;
     }
 
-    /** Per-step setup (called from the joint's {@code buildJacobian}). */
-    void setup() {
+    @Override
+    public void setup() {
         accumulated = 0f;
         double q = model.jointPositionThisStep(joint);
         if (q < lower) {
@@ -72,8 +73,9 @@ final class HingeLimitConstraint {
         invK = 1f / k;
     }
 
-    /** One projected Gauss-Seidel update on the joint's working angular velocities (parent wA, child wB). */
-    void solve(Vector3f wA, Vector3f wB, float timeStep) {
+    /** Projected Gauss-Seidel: the accumulated impulse stays non-negative (the limit only pushes). */
+    @Override
+    public void solve(Vector3f wA, Vector3f wB, float timeStep) {
         if (!active) {
             return;
         }

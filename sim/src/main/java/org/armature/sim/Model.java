@@ -681,7 +681,11 @@ public final class Model {
                 throw new ModelSpec.ModelSpecException(source + ": joint '" + j.name() + "': armature is supported on hinges only");
             }
             arm = new ArmatureConstraint(rbA, child.rb, Quat.rotateInverse(pRot, axisW), j.armature());
-            ((HingeJoint) c).setArmature(arm);
+            if (world.config().hingeRowsInJoint()) {
+                ((HingeJoint) c).setArmature(arm);
+            } else {
+                world.addConstraint(new HingeRow.Constraint(rbA, child.rb, arm), true);
+            }
             armatures.add(arm);
         }
         float springRef = j.springRefDegrees() == null ? 0f : (float) Math.toRadians(j.springRefDegrees());
@@ -690,7 +694,12 @@ public final class Model {
                 qa, va);
         info.armature = arm;
         if (limited && j.type().equals("hinge")) {
-            ((HingeJoint) c).setLimit(new HingeLimitConstraint(rbA, child.rb, this, info, world.physicsDtSeconds()));
+            HingeLimitConstraint limit = new HingeLimitConstraint(rbA, child.rb, this, info, world.physicsDtSeconds());
+            if (world.config().hingeRowsInJoint()) {
+                ((HingeJoint) c).setLimit(limit);
+            } else {
+                world.addConstraint(new HingeRow.Constraint(rbA, child.rb, limit), true);
+            }
         }
         return info;
     }

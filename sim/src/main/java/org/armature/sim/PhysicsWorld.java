@@ -45,15 +45,20 @@ public final class PhysicsWorld implements AutoCloseable {
      * @param smallWorldBroadphase {@code true}: test every filter-admitted pair of bodies each step
      *                          ({@link SmallWorldBroadphase}, for a robot on a plane); {@code false} (default):
      *                          Bullet's dynamic AABB tree
+     * @param hingeRowsInJoint  {@code true}: a hinge's armature and limit rows are solved inside the hinge's own
+     *                          solver call, right after its pivot and alignment rows (faster; the Gauss-Seidel order
+     *                          differs, so trajectories differ); {@code false} (default): each row is a constraint
+     *                          of its own in JBullet's order
      */
     public record Config(double physicsDtSeconds, float[] gravity, int solverIterations,
-                         double contactBreakingThresholdMetres, boolean smallWorldBroadphase) {
+                         double contactBreakingThresholdMetres, boolean smallWorldBroadphase,
+                         boolean hingeRowsInJoint) {
         /** Bullet's default {@code gContactBreakingThreshold}. */
         public static final double DEFAULT_CONTACT_BREAKING_THRESHOLD = 0.02;
         public static final Config DEFAULT = new Config(1.0 / 240.0, new float[]{0f, 0f, -9.81f}, 10);
 
         public Config(double physicsDtSeconds, float[] gravity, int solverIterations) {
-            this(physicsDtSeconds, gravity, solverIterations, DEFAULT_CONTACT_BREAKING_THRESHOLD, false);
+            this(physicsDtSeconds, gravity, solverIterations, DEFAULT_CONTACT_BREAKING_THRESHOLD, false, false);
         }
 
         public Config {
@@ -75,17 +80,17 @@ public final class PhysicsWorld implements AutoCloseable {
 
         public Config withPhysicsDt(double dtSeconds) {
             return new Config(dtSeconds, gravity, solverIterations, contactBreakingThresholdMetres,
-                    smallWorldBroadphase);
+                    smallWorldBroadphase, hingeRowsInJoint);
         }
 
         public Config withSolverIterations(int iterations) {
             return new Config(physicsDtSeconds, gravity, iterations, contactBreakingThresholdMetres,
-                    smallWorldBroadphase);
+                    smallWorldBroadphase, hingeRowsInJoint);
         }
 
         public Config withGravity(float gx, float gy, float gz) {
             return new Config(physicsDtSeconds, new float[]{gx, gy, gz}, solverIterations,
-                    contactBreakingThresholdMetres, smallWorldBroadphase);
+                    contactBreakingThresholdMetres, smallWorldBroadphase, hingeRowsInJoint);
         }
 
         /**
@@ -93,12 +98,20 @@ public final class PhysicsWorld implements AutoCloseable {
          * objects; millimetre-precise tasks need less, or stale points with old normals push bodies apart).
          */
         public Config withContactBreakingThreshold(double metres) {
-            return new Config(physicsDtSeconds, gravity, solverIterations, metres, smallWorldBroadphase);
+            return new Config(physicsDtSeconds, gravity, solverIterations, metres, smallWorldBroadphase,
+                    hingeRowsInJoint);
         }
 
         /** Whether to use {@link SmallWorldBroadphase} instead of Bullet's dynamic AABB tree. */
         public Config withSmallWorldBroadphase(boolean enabled) {
-            return new Config(physicsDtSeconds, gravity, solverIterations, contactBreakingThresholdMetres, enabled);
+            return new Config(physicsDtSeconds, gravity, solverIterations, contactBreakingThresholdMetres, enabled,
+                    hingeRowsInJoint);
+        }
+
+        /** Whether a hinge's armature and limit rows are solved inside the hinge's solver call. */
+        public Config withHingeRowsInJoint(boolean enabled) {
+            return new Config(physicsDtSeconds, gravity, solverIterations, contactBreakingThresholdMetres,
+                    smallWorldBroadphase, enabled);
         }
     }
 

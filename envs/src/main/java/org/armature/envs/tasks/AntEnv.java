@@ -25,6 +25,9 @@ public final class AntEnv extends LocomotionEnv {
     /** Same task at 1/120 s physics steps, 6 per control step (same 50 ms control dt); see envs/README.md. */
     public static final String ID_V2 = "Ant-v2";
     public static final double V2_PHYSICS_DT_SECONDS = 1.0 / 120.0;
+    /** v2 physics: the larger step, and each hinge's armature and limit rows solved inside the hinge's call. */
+    public static final PhysicsWorld.Config V2_PHYSICS = DEFAULT_PHYSICS.withPhysicsDt(V2_PHYSICS_DT_SECONDS)
+            .withHingeRowsInJoint(true);
     public static final int V2_FRAME_SKIP = 6;
     // Gymnasium ant_v5.py defaults
     static final double FORWARD_REWARD_WEIGHT = 1.0;
@@ -51,7 +54,7 @@ public final class AntEnv extends LocomotionEnv {
      */
     /** {@value #ID_V2}: the physics step chosen by the physics-step study (envs/README.md). */
     public static AntEnv v2() {
-        return new AntEnv(ID_V2, DEFAULT_PHYSICS.withPhysicsDt(V2_PHYSICS_DT_SECONDS), V2_FRAME_SKIP);
+        return new AntEnv(ID_V2, V2_PHYSICS, V2_FRAME_SKIP);
     }
 
     public AntEnv(String id, PhysicsWorld.Config physics, int frameSkip) {

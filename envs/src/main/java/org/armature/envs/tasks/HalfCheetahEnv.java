@@ -20,6 +20,9 @@ public final class HalfCheetahEnv extends LocomotionEnv {
     /** Same task at 1/100 s physics steps, 5 per control step (MuJoCo's 5 x 10 ms); see envs/README.md. */
     public static final String ID_V2 = "HalfCheetah-v2";
     public static final double V2_PHYSICS_DT_SECONDS = 1.0 / 100.0;
+    /** v2 physics: the larger step, and each hinge's armature and limit rows solved inside the hinge's call. */
+    public static final PhysicsWorld.Config V2_PHYSICS = DEFAULT_PHYSICS.withPhysicsDt(V2_PHYSICS_DT_SECONDS)
+            .withHingeRowsInJoint(true);
     public static final int V2_FRAME_SKIP = 5;
     // Gymnasium half_cheetah_v5.py defaults
     static final double FORWARD_REWARD_WEIGHT = 1.0;
@@ -36,7 +39,7 @@ public final class HalfCheetahEnv extends LocomotionEnv {
      */
     /** {@value #ID_V2}: the physics step chosen by the physics-step study (envs/README.md). */
     public static HalfCheetahEnv v2() {
-        return new HalfCheetahEnv(ID_V2, DEFAULT_PHYSICS.withPhysicsDt(V2_PHYSICS_DT_SECONDS), V2_FRAME_SKIP);
+        return new HalfCheetahEnv(ID_V2, V2_PHYSICS, V2_FRAME_SKIP);
     }
 
     public HalfCheetahEnv(String id, PhysicsWorld.Config physics, int frameSkip) {

@@ -31,8 +31,9 @@ import org.armature.sim.PhysicsWorld;
  * </ul>
  * Not a unit test: run by hand, see envs/README.md ("Physics step") for the command.
  *
- * <p>Arguments: {@code TASK (HalfCheetah|Ant) EPISODES [dt:frameSkip:iterations ...]}, e.g.
- * {@code HalfCheetah 30 240:12:10 120:6:10 120:6:5}.
+ * <p>Arguments: {@code TASK (HalfCheetah|Ant) EPISODES [rateHz:frameSkip:iterations[:joint] ...]} (":joint":
+ * armature and limit rows solved inside each hinge's call, as the v2 tasks), e.g.
+ * {@code HalfCheetah 30 240:12:10 120:6:10 100:5:10:joint}.
  */
 public final class PhysicsStepStudy {
 
@@ -46,8 +47,9 @@ public final class PhysicsStepStudy {
             double hz = Double.parseDouble(p[0]);
             int frameSkip = Integer.parseInt(p[1]);
             int iterations = Integer.parseInt(p[2]);
+            boolean rowsInJoint = p.length > 3 && p[3].equals("joint");
             PhysicsWorld.Config config = LocomotionEnv.DEFAULT_PHYSICS.withPhysicsDt(1.0 / hz)
-                    .withSolverIterations(iterations);
+                    .withSolverIterations(iterations).withHingeRowsInJoint(rowsInJoint);
             LocomotionEnv env = task.equals("Ant") ? new AntEnv("Ant-study", config, frameSkip)
                     : new HalfCheetahEnv("HalfCheetah-study", config, frameSkip);
             run(task, args[a], env, episodes);
