@@ -73,21 +73,27 @@ final class MujocoComparison {
                         + "per task (after %.1f s warm-up); MuJoCo: %s MODEL.xml %d 1 %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), seconds, warmup,
                 testspeed, steps, ctrlNoise);
-        System.out.println("| task | Armature env steps/s | MuJoCo env steps/s | ratio "
-                + "| Armature physics steps per env step | MuJoCo physics steps per env step | MuJoCo model |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        System.out.println("| task | Armature env steps/s | MuJoCo env steps/s | ratio | Armature per CPU-s "
+                + "| MuJoCo per CPU-s | ratio per CPU-s | Armature physics steps per env step "
+                + "| MuJoCo physics steps per env step | MuJoCo model |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             BenchSimCommand.Result ours = measure.apply(id);
-            double mujocoPhysics = mujocoStepsPerSecond(xmls.get(i));
+            double[] mujoco = mujocoStepsPerSecond(xmls.get(i));
             MujocoTask task = TASKS.get(taskName(id));
-            double mujocoEnv = mujocoPhysics / task.frameSkip();
-            System.out.printf("| %s | %,.0f | %,.0f | %.2fx | %s | %d x %.3g s | %s |%n", id,
-                    ours.envStepsPerSecond(), mujocoEnv, ours.envStepsPerSecond() / mujocoEnv, physicsOf(id),
-                    task.frameSkip(), mujocoTimestep(xmls.get(i)), xmls.get(i).getFileName());
+            double mujocoEnv = mujoco[0] / task.frameSkip();
+            double mujocoCpu = mujoco[1] / task.frameSkip();
+            System.out.printf("| %s | %,.0f | %,.0f | %.2fx | %,.0f | %s | %s | %s | %d x %.3g s | %s |%n", id,
+                    ours.envStepsPerSecond(), mujocoEnv, ours.envStepsPerSecond() / mujocoEnv,
+                    ours.envStepsPerCpuSecond(), Double.isNaN(mujocoCpu) ? "-" : String.format("%,.0f", mujocoCpu),
+                    Double.isNaN(mujocoCpu) ? "-" : String.format("%.2fx", ours.envStepsPerCpuSecond() / mujocoCpu),
+                    physicsOf(id), task.frameSkip(), mujocoTimestep(xmls.get(i)), xmls.get(i).getFileName());
         }
         System.out.println("(env steps/s: wall clock, one thread; MuJoCo's from mujoco-testspeed's physics steps "
-                + "per second / Gymnasium's frame skip; both measured back to back per row)");
+                + "per second / Gymnasium's frame skip; per CPU-s: the same steps over the stepping thread's CPU time "
+                + "(Armature) or the testspeed process's user + system time, model loading included (MuJoCo), robust "
+                + "on a shared machine; both measured back to back per row)");
         return 0;
     }
 
@@ -152,9 +158,13 @@ final class MujocoComparison {
         }
     }
 
-    private double mujocoStepsPerSecond(Path xml) {
-        List<String> cmd = List.of(testspeed, xml.toString(), Integer.toString(steps), "1",
-                Double.toString(ctrlNoise));
+    /**
+     * Runs testspeed under bash's {@code time} builtin: {wall-clock physics steps/s as testspeed reports them,
+     * physics steps per CPU-second of the process (NaN when bash's timing line is missing)}.
+     */
+    private double[] mujocoStepsPerSecond(Path xml) {
+        List<String> cmd = List.of("bash", "-c", "TIMEFORMAT='armature-cpu %U %S'; time \"$0\" \"$@\"", testspeed,
+                xml.toString(), Integer.toString(steps), "1", Double.toString(ctrlNoise));
         String out;
         int code;
         try {
@@ -162,8 +172,8 @@ final class MujocoComparison {
             out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             code = p.waitFor();
         } catch (IOException e) {
-            throw new Errors.UserException("--vs-mujoco: cannot run '" + testspeed + "' (" + e.getMessage()
-                    + "); install Debian's libmujoco-samples or pass --mujoco-testspeed PATH");
+            throw new Errors.UserException("--vs-mujoco: cannot run '" + testspeed + "' through bash ("
+                    + e.getMessage() + "); install Debian's libmujoco-samples or pass --mujoco-testspeed PATH");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Errors.UserException("--vs-mujoco: interrupted while running " + testspeed);
@@ -171,9 +181,19 @@ final class MujocoComparison {
         Matcher m = STEPS_PER_SECOND.matcher(out);
         if (code != 0 || !m.find()) {
             String[] lines = out.strip().split("\n");
-            throw new Errors.UserException("--vs-mujoco: " + String.join(" ", cmd) + " exited with " + code
-                    + " without 'Steps per second' (last line: " + lines[lines.length - 1].strip() + ")");
+            throw new Errors.UserException("--vs-mujoco: " + testspeed + " " + xml + " " + steps + " 1 " + ctrlNoise
+                    + " exited with " + code + " without 'Steps per second' (last line: "
+                    + lines[lines.length - 1].strip() + ")");
         }
-        return Double.parseDouble(m.group(1));
+        double wall = Double.parseDouble(m.group(1));
+        Matcher cpu = CPU_TIME.matcher(out);
+        double perCpu = Double.NaN;
+        if (cpu.find()) {
+            double seconds = Double.parseDouble(cpu.group(1)) + Double.parseDouble(cpu.group(2));
+            perCpu = seconds > 0 ? steps / seconds : Double.NaN;
+        }
+        return new double[]{wall, perCpu};
     }
+
+    private static final Pattern CPU_TIME = Pattern.compile("armature-cpu ([0-9.]+) ([0-9.]+)");
 }

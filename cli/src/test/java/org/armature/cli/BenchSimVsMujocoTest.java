@@ -21,7 +21,7 @@ class BenchSimVsMujocoTest {
         Files.writeString(dir.resolve("half_cheetah.xml"), "<mujoco><option timestep=\"0.01\"/></mujoco>");
         // stand-in for mujoco-testspeed: prints its summary line with 50,000 physics steps per second
         Path fake = dir.resolve("fake-testspeed");
-        Files.writeString(fake, "#!/bin/sh\necho \" Steps per second     : 50000\"\n");
+        Files.writeString(fake, "#!/bin/sh\n[ \"$2\" = 20000 ] || exit 3\necho \" Steps per second     : 50000\"\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         CoreCommandsTest.Result r = CoreCommandsTest.run("bench", "sim", "--vs-mujoco", dir.toString(),
                 "--mujoco-testspeed", fake.toString(), "--env", "HalfCheetah-v2", "--seconds", "0.2", "--warmup", "0");
@@ -30,6 +30,8 @@ class BenchSimVsMujocoTest {
         assertTrue(r.out().contains("| HalfCheetah-v2 | "), r.out());
         assertTrue(r.out().contains(" | 10,000 | "), r.out());
         assertTrue(r.out().contains("| 5 x 1/100 s | 5 x 0.0100 s | half_cheetah.xml |"), r.out());
+        // the stand-in exits at once, so its CPU time is about zero: no per-CPU figure, never a division by zero
+        assertTrue(!r.out().contains("Infinity") && !r.out().contains("NaN"), r.out());
     }
 
     @Test
