@@ -40,6 +40,23 @@ public final class BenchSimCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "VectorEnv worker threads (default: available processors)")
     Integer threads;
 
+    @Option(names = "--vs-mujoco", paramLabel = "XML_DIR", description = "instead: one-thread env steps/s of the "
+            + "locomotion tasks next to MuJoCo's (mujoco-testspeed on Gymnasium's v5 XML files in XML_DIR: "
+            + "half_cheetah.xml, hopper.xml, walker2d_v5.xml or walker2d.xml, ant.xml)")
+    java.nio.file.Path mujocoXmlDir;
+
+    @Option(names = "--mujoco-testspeed", defaultValue = "mujoco-testspeed",
+            description = "MuJoCo's testspeed program (Debian: libmujoco-samples; default: ${DEFAULT-VALUE} on PATH)")
+    String mujocoTestspeed;
+
+    @Option(names = "--mujoco-steps", defaultValue = "20000",
+            description = "physics steps per mujoco-testspeed run (default: ${DEFAULT-VALUE})")
+    int mujocoSteps;
+
+    @Option(names = "--mujoco-ctrl-noise", defaultValue = "0.01",
+            description = "mujoco-testspeed's control noise (default: ${DEFAULT-VALUE})")
+    double mujocoCtrlNoise;
+
     /** One task's numbers. */
     record Result(String id, double envStepsPerSecond, double envStepsPerCpuSecond, double physicsStepsPerSecond,
                   double overheadPercent, double vectorStepsPerSecond, int threads) {
@@ -50,12 +67,14 @@ public final class BenchSimCommand implements Callable<Integer> {
         if (!(seconds > 0) || warmup < 0 || numEnvs < 1) {
             throw new Errors.UserException("--seconds must be positive, --warmup non-negative, --num-envs positive");
         }
-        List<String> ids = envIds == null ? Envs.ids() : envIds;
-        for (String id : ids) {
-            if (!Envs.contains(id)) {
-                throw new Errors.UserException(new Envs.UnknownEnvException(id, Envs.closest(id)).getMessage());
-            }
+        if (mujocoXmlDir != null) {
+            List<String> ids = envIds == null ? MujocoComparison.DEFAULT_IDS : envIds;
+            checkIds(ids);
+            return new MujocoComparison(mujocoXmlDir, mujocoTestspeed, mujocoSteps, mujocoCtrlNoise, seconds, warmup)
+                    .run(ids, id -> measureOneThread(id));
         }
+        List<String> ids = envIds == null ? Envs.ids() : envIds;
+        checkIds(ids);
         int nThreads = threads != null ? threads : Math.min(numEnvs, Runtime.getRuntime().availableProcessors());
         System.out.printf("# armature bench sim: %d cores, java %s, %.1f s per measurement (after %.1f s warm-up), "
                         + "random actions, auto-reset%n", Runtime.getRuntime().availableProcessors(),
@@ -78,8 +97,39 @@ public final class BenchSimCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static void checkIds(List<String> ids) {
+        for (String id : ids) {
+            if (!Envs.contains(id)) {
+                throw new Errors.UserException(new Envs.UnknownEnvException(id, Envs.closest(id)).getMessage());
+            }
+        }
+    }
+
     private Result measure(String id, int nThreads) {
-        // single thread
+        Result one = measureOneThread(id);
+        // vector env
+        double vecRate;
+        try (VectorEnv vec = new VectorEnv(() -> Envs.make(id), numEnvs, 0, nThreads)) {
+            float[][][] batches = new float[64][][];
+            SplittableRandom rng = new SplittableRandom(0);
+            for (int b = 0; b < batches.length; b++) {
+                batches[b] = new float[numEnvs][];
+                for (int i = 0; i < numEnvs; i++) {
+                    batches[b][i] = vec.spec().actionSpace().sample(rng);
+                }
+            }
+            vec.reset();
+            runVec(vec, batches, warmup);
+            long t0 = System.nanoTime();
+            long steps = runVec(vec, batches, seconds);
+            vecRate = steps / ((System.nanoTime() - t0) / 1e9);
+        }
+        return new Result(id, one.envStepsPerSecond(), one.envStepsPerCpuSecond(), one.physicsStepsPerSecond(),
+                one.overheadPercent(), vecRate, nThreads);
+    }
+
+    /** One thread: env steps/s (wall and per CPU-second), physics steps/s inside PhysicsWorld.step, overhead. */
+    Result measureOneThread(String id) {
         double envRate;
         double cpuRate;
         double physRate = Double.NaN;
@@ -104,24 +154,7 @@ public final class BenchSimCommand implements Callable<Integer> {
                 overhead = 100.0 * (elapsed - physNanos) / physNanos;
             }
         }
-        // vector env
-        double vecRate;
-        try (VectorEnv vec = new VectorEnv(() -> Envs.make(id), numEnvs, 0, nThreads)) {
-            float[][][] batches = new float[64][][];
-            SplittableRandom rng = new SplittableRandom(0);
-            for (int b = 0; b < batches.length; b++) {
-                batches[b] = new float[numEnvs][];
-                for (int i = 0; i < numEnvs; i++) {
-                    batches[b][i] = vec.spec().actionSpace().sample(rng);
-                }
-            }
-            vec.reset();
-            runVec(vec, batches, warmup);
-            long t0 = System.nanoTime();
-            long steps = runVec(vec, batches, seconds);
-            vecRate = steps / ((System.nanoTime() - t0) / 1e9);
-        }
-        return new Result(id, envRate, cpuRate, physRate, overhead, vecRate, nThreads);
+        return new Result(id, envRate, cpuRate, physRate, overhead, Double.NaN, 1);
     }
 
     private static float[][] randomActions(Env env, int n) {

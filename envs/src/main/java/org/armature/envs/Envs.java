@@ -35,6 +35,9 @@ public final class Envs {
         register(Walker2dEnv.ID, "Two-legged planar walker (after MuJoCo Walker2d-v5)", Walker2dEnv::new);
         register(HalfCheetahEnv.ID, "Planar cheetah (after MuJoCo HalfCheetah-v5)", HalfCheetahEnv::new);
         register(AntEnv.ID, "Quadruped ant (after MuJoCo Ant-v5)", AntEnv::new);
+        register(HalfCheetahEnv.ID_V2, "HalfCheetah-v1 at 1/100 s physics steps (5 per 50 ms control step, as MuJoCo)",
+                HalfCheetahEnv::v2);
+        register(AntEnv.ID_V2, "Ant-v1 at 1/120 s physics steps (6 per 50 ms control step)", AntEnv::v2);
         register(ReachEnv.ID, "7-DoF Panda-kinematics arm reaches a random target (dense reward)",
                 () -> new ReachEnv(false));
         register(ReachEnv.SPARSE_ID, "Reach-v1 with sparse success reward", () -> new ReachEnv(true));

@@ -14,10 +14,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TasksTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"Pendulum-v1", "Hopper-v1", "Walker2d-v1", "HalfCheetah-v1", "Ant-v1"})
+    @ValueSource(strings = {"Pendulum-v1", "Hopper-v1", "Walker2d-v1", "HalfCheetah-v1", "Ant-v1", "HalfCheetah-v2",
+            "Ant-v2"})
     void passesTheChecker(String id) {
         EnvChecker.Report r = new EnvChecker(150).check(id);
         assertTrue(r.passed(), id + " failed: " + r.failures());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HalfCheetah", "Ant"})
+    void version2KeepsTheTaskAndChangesOnlyThePhysicsStep(String name) {
+        try (Env v1 = Envs.makeRaw(name + "-v1"); Env v2 = Envs.makeRaw(name + "-v2")) {
+            assertEquals(v1.spec().observationDim(), v2.spec().observationDim());
+            assertEquals(v1.spec().actionDim(), v2.spec().actionDim());
+            assertEquals(v1.spec().maxEpisodeSteps(), v2.spec().maxEpisodeSteps());
+            assertEquals(0.05, v1.spec().controlDtSeconds(), 1e-12);
+            assertEquals(0.05, v2.spec().controlDtSeconds(), 1e-12);
+            PhysicsEnv p1 = (PhysicsEnv) v1;
+            PhysicsEnv p2 = (PhysicsEnv) v2;
+            assertEquals(1.0 / 240.0, p1.world().physicsDtSeconds(), 0);
+            assertEquals(name.equals("Ant") ? 1.0 / 120.0 : 1.0 / 100.0, p2.world().physicsDtSeconds(), 0);
+            assertEquals(p1.world().config().solverIterations(), p2.world().config().solverIterations());
+            assertFalse(p1.world().config().hingeRowsInJoint());
+            assertTrue(p2.world().config().hingeRowsInJoint());
+        }
     }
 
     @Test

@@ -105,6 +105,10 @@ public final class Model {
         final int qvelAdr;
         final boolean isHinge;
         ArmatureConstraint armature;
+        // joint position computed in the current physics step (positions do not change between the pre-step hook
+        // and the constraint setup of the same step)
+        double positionThisStep;
+        long positionStep = -1;
 
         JointInfo(String name, String type, BodyInfo parent, BodyInfo child, double[] axisP, double[] anchorP,
                   double[] posPC0, double[] rotPC0, float lower, float upper, boolean limited, float damping,
@@ -219,6 +223,7 @@ public final class Model {
 
     // scratch, single-threaded
     private final Transform tmpT = new Transform();
+    private final Transform rotT = new Transform();
     private final Vector3f tmpV = new Vector3f();
     private final Vector3f tmpV2 = new Vector3f();
     private final Quat4f tmpQ = new Quat4f();
@@ -676,7 +681,11 @@ public final class Model {
                 throw new ModelSpec.ModelSpecException(source + ": joint '" + j.name() + "': armature is supported on hinges only");
             }
             arm = new ArmatureConstraint(rbA, child.rb, Quat.rotateInverse(pRot, axisW), j.armature());
-            world.addConstraint(arm, true);
+            if (world.config().hingeRowsInJoint()) {
+                ((HingeJoint) c).setArmature(arm);
+            } else {
+                world.addConstraint(new HingeRow.Constraint(rbA, child.rb, arm), true);
+            }
             armatures.add(arm);
         }
         float springRef = j.springRefDegrees() == null ? 0f : (float) Math.toRadians(j.springRefDegrees());
@@ -685,7 +694,12 @@ public final class Model {
                 qa, va);
         info.armature = arm;
         if (limited && j.type().equals("hinge")) {
-            world.addConstraint(new HingeLimitConstraint(rbA, child.rb, this, info), true);
+            HingeLimitConstraint limit = new HingeLimitConstraint(rbA, child.rb, this, info, world.physicsDtSeconds());
+            if (world.config().hingeRowsInJoint()) {
+                ((HingeJoint) c).setLimit(limit);
+            } else {
+                world.addConstraint(new HingeRow.Constraint(rbA, child.rb, limit), true);
+            }
         }
         return info;
     }
@@ -716,7 +730,22 @@ public final class Model {
         return ctrl.clone();
     }
 
+    private long hookStep;
+
+    /**
+     * {@link #jointPosition} computed at most once per physics step: the actuator/spring hook and the hinge-limit
+     * setup of the same step see the same poses.
+     */
+    double jointPositionThisStep(JointInfo j) {
+        if (j.positionStep != hookStep) {
+            j.positionThisStep = jointPosition(j);
+            j.positionStep = hookStep;
+        }
+        return j.positionThisStep;
+    }
+
     private void applyJointForces() {
+        hookStep++;
         for (int i = 0, n = armatures.size(); i < n; i++) {
             armatures.get(i).captureStartVelocity();
         }
@@ -730,7 +759,8 @@ public final class Model {
                     double lim = a.strength * a.gear0 * Math.max(Math.abs(a.ctrlLo), Math.abs(a.ctrlHi));
                     f = Math.max(-lim, Math.min(lim, f));
                 }
-                case "position" -> f = a.gain * (a.kp0 * (u - jointPosition(a.joint)) - a.kv0 * jointVelocity(a.joint));
+                case "position" -> f = a.gain * (a.kp0 * (u - jointPositionThisStep(a.joint))
+                        - a.kv0 * jointVelocity(a.joint));
                 default -> f = a.gain * a.kv0 * (u - jointVelocity(a.joint));
             }
             if (a.forceLimited) {
@@ -741,7 +771,7 @@ public final class Model {
         for (int i = 0, n = joints.size(); i < n; i++) {
             JointInfo j = joints.get(i);
             if (j.damping > 0 || j.stiffness > 0) {
-                double f = -j.damping * jointVelocity(j) - j.stiffness * (jointPosition(j) - j.springRef);
+                double f = -j.damping * jointVelocity(j) - j.stiffness * (jointPositionThisStep(j) - j.springRef);
                 applyJointForce(j, f);
             }
         }
@@ -779,12 +809,8 @@ public final class Model {
             RigidBody rb = b.rb;
             rb.getCenterOfMassTransform(tmpT);
             tmpT.origin.y = (float) b.pos0[1];
-            tmpT.getRotation(tmpQ);
             double[] q = sq1;
-            q[0] = tmpQ.x;
-            q[1] = tmpQ.y;
-            q[2] = tmpQ.z;
-            q[3] = tmpQ.w;
+            Quat.fromMatrixInto(tmpT.basis, q);
             // keep the rotation about the plane normal relative to the initial orientation
             Quat.mulConjBInto(q, b.rot0, sq2);
             Quat.twistInto(sq2, n, sq3);
@@ -902,13 +928,14 @@ public final class Model {
 
     /** Reads a body's orientation (normalised) into out without allocating. */
     private void readRot(BodyInfo b, double[] out) {
-        b.rb.getOrientation(tmpQ);
-        double n = Math.sqrt((double) tmpQ.x * tmpQ.x + (double) tmpQ.y * tmpQ.y + (double) tmpQ.z * tmpQ.z
-                + (double) tmpQ.w * tmpQ.w);
-        out[0] = tmpQ.x / n;
-        out[1] = tmpQ.y / n;
-        out[2] = tmpQ.z / n;
-        out[3] = tmpQ.w / n;
+        // as RigidBody.getOrientation, without JBullet's thread-local array pool
+        b.rb.getCenterOfMassTransform(rotT);
+        Quat.fromMatrixInto(rotT.basis, out);
+        double n = Math.sqrt(out[0] * out[0] + out[1] * out[1] + out[2] * out[2] + out[3] * out[3]);
+        out[0] /= n;
+        out[1] /= n;
+        out[2] /= n;
+        out[3] /= n;
     }
 
     private void readParentRot(JointInfo j, double[] out) {

@@ -3,9 +3,11 @@ package org.armature.sim;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.vecmath.Quat4f;
 import javax.vecmath.Vector3f;
 
 import com.bulletphysics.BulletGlobals;
+import com.bulletphysics.collision.broadphase.BroadphaseInterface;
 import com.bulletphysics.collision.broadphase.DbvtBroadphase;
 import com.bulletphysics.collision.dispatch.CollisionDispatcher;
 import com.bulletphysics.collision.dispatch.CollisionObject;
@@ -40,15 +42,24 @@ public final class PhysicsWorld implements AutoCloseable {
      * @param physicsDtSeconds  physics step (default 1/240 s, Bullet's customary rate)
      * @param gravity           gravity vector in m/s^2 (default (0, 0, -9.81), z up)
      * @param solverIterations  sequential-impulse iterations per step (Bullet's default 10)
+     * @param contactBreakingThresholdMetres distance beyond which cached contact points are dropped
+     * @param smallWorldBroadphase {@code true}: test every filter-admitted pair of bodies each step
+     *                          ({@link SmallWorldBroadphase}, for a robot on a plane); {@code false} (default):
+     *                          Bullet's dynamic AABB tree
+     * @param hingeRowsInJoint  {@code true}: a hinge's armature and limit rows are solved inside the hinge's own
+     *                          solver call, right after its pivot and alignment rows (faster; the Gauss-Seidel order
+     *                          differs, so trajectories differ); {@code false} (default): each row is a constraint
+     *                          of its own in JBullet's order
      */
     public record Config(double physicsDtSeconds, float[] gravity, int solverIterations,
-                         double contactBreakingThresholdMetres) {
+                         double contactBreakingThresholdMetres, boolean smallWorldBroadphase,
+                         boolean hingeRowsInJoint) {
         /** Bullet's default {@code gContactBreakingThreshold}. */
         public static final double DEFAULT_CONTACT_BREAKING_THRESHOLD = 0.02;
         public static final Config DEFAULT = new Config(1.0 / 240.0, new float[]{0f, 0f, -9.81f}, 10);
 
         public Config(double physicsDtSeconds, float[] gravity, int solverIterations) {
-            this(physicsDtSeconds, gravity, solverIterations, DEFAULT_CONTACT_BREAKING_THRESHOLD);
+            this(physicsDtSeconds, gravity, solverIterations, DEFAULT_CONTACT_BREAKING_THRESHOLD, false, false);
         }
 
         public Config {
@@ -69,16 +80,18 @@ public final class PhysicsWorld implements AutoCloseable {
         }
 
         public Config withPhysicsDt(double dtSeconds) {
-            return new Config(dtSeconds, gravity, solverIterations, contactBreakingThresholdMetres);
+            return new Config(dtSeconds, gravity, solverIterations, contactBreakingThresholdMetres,
+                    smallWorldBroadphase, hingeRowsInJoint);
         }
 
         public Config withSolverIterations(int iterations) {
-            return new Config(physicsDtSeconds, gravity, iterations, contactBreakingThresholdMetres);
+            return new Config(physicsDtSeconds, gravity, iterations, contactBreakingThresholdMetres,
+                    smallWorldBroadphase, hingeRowsInJoint);
         }
 
         public Config withGravity(float gx, float gy, float gz) {
             return new Config(physicsDtSeconds, new float[]{gx, gy, gz}, solverIterations,
-                    contactBreakingThresholdMetres);
+                    contactBreakingThresholdMetres, smallWorldBroadphase, hingeRowsInJoint);
         }
 
         /**
@@ -86,7 +99,20 @@ public final class PhysicsWorld implements AutoCloseable {
          * objects; millimetre-precise tasks need less, or stale points with old normals push bodies apart).
          */
         public Config withContactBreakingThreshold(double metres) {
-            return new Config(physicsDtSeconds, gravity, solverIterations, metres);
+            return new Config(physicsDtSeconds, gravity, solverIterations, metres, smallWorldBroadphase,
+                    hingeRowsInJoint);
+        }
+
+        /** Whether to use {@link SmallWorldBroadphase} instead of Bullet's dynamic AABB tree. */
+        public Config withSmallWorldBroadphase(boolean enabled) {
+            return new Config(physicsDtSeconds, gravity, solverIterations, contactBreakingThresholdMetres, enabled,
+                    hingeRowsInJoint);
+        }
+
+        /** Whether a hinge's armature and limit rows are solved inside the hinge's solver call. */
+        public Config withHingeRowsInJoint(boolean enabled) {
+            return new Config(physicsDtSeconds, gravity, solverIterations, contactBreakingThresholdMetres,
+                    smallWorldBroadphase, enabled);
         }
     }
 
@@ -110,7 +136,7 @@ public final class PhysicsWorld implements AutoCloseable {
 
     private DefaultCollisionConfiguration collisionConfiguration;
     private CollisionDispatcher dispatcher;
-    private DbvtBroadphase broadphase;
+    private BroadphaseInterface broadphase;
     private SequentialImpulseConstraintSolver solver;
     private DiscreteDynamicsWorld world;
     private long stepCount;
@@ -129,6 +155,91 @@ public final class PhysicsWorld implements AutoCloseable {
         buildDynamicsWorld();
     }
 
+    /**
+     * JBullet's world with the two per-body integration passes done without its thread-local stack and array pool,
+     * with the same float arithmetic (bit-identical trajectories):
+     * <ul>
+     *   <li>{@code predictUnconstraintMotion}: JBullet integrates velocities and damping, then also predicts each
+     *       body's transform into a temporary copy that it discards (the Java port writes into a copy of the
+     *       interpolation transform); the discarded prediction is skipped.</li>
+     *   <li>{@code integrateTransforms}: the exponential-map update of {@code TransformUtil.integrateTransform} with
+     *       preallocated temporaries and the rotation read by {@link Quat#fromMatrixInto}. Worlds with continuous
+     *       collision detection (a body with a CCD motion threshold) use JBullet's own pass.</li>
+     * </ul>
+     */
+    private static final class World extends DiscreteDynamicsWorld {
+        private static final float ANGULAR_MOTION_THRESHOLD = 0.5f * BulletGlobals.SIMD_HALF_PI;
+        private final Transform predicted = new Transform();
+        private final Vector3f linear = new Vector3f();
+        private final Vector3f angular = new Vector3f();
+        private final Vector3f axis = new Vector3f();
+        private final Quat4f dorn = new Quat4f();
+        private final Quat4f orn0 = new Quat4f();
+        private final Quat4f orn = new Quat4f();
+        private final double[] q = new double[4];
+
+        World(CollisionDispatcher dispatcher, BroadphaseInterface broadphase,
+              SequentialImpulseConstraintSolver solver, DefaultCollisionConfiguration configuration) {
+            super(dispatcher, broadphase, solver, configuration);
+        }
+
+        @Override
+        protected void predictUnconstraintMotion(float timeStep) {
+            for (int i = 0, n = collisionObjects.size(); i < n; i++) {
+                RigidBody body = RigidBody.upcast(collisionObjects.getQuick(i));
+                if (body != null && !body.isStaticOrKinematicObject() && body.isActive()) {
+                    body.integrateVelocities(timeStep);
+                    body.applyDamping(timeStep);
+                }
+            }
+        }
+
+        @Override
+        protected void integrateTransforms(float timeStep) {
+            for (int i = 0, n = collisionObjects.size(); i < n; i++) {
+                RigidBody body = RigidBody.upcast(collisionObjects.getQuick(i));
+                if (body != null && body.getCcdSquareMotionThreshold() != 0f) {
+                    super.integrateTransforms(timeStep);
+                    return;
+                }
+            }
+            for (int i = 0, n = collisionObjects.size(); i < n; i++) {
+                RigidBody body = RigidBody.upcast(collisionObjects.getQuick(i));
+                if (body != null) {
+                    body.setHitFraction(1f);
+                    if (body.isActive() && !body.isStaticOrKinematicObject()) {
+                        integrate(body, timeStep);
+                        body.proceedToTransform(predicted);
+                    }
+                }
+            }
+        }
+
+        /** {@code TransformUtil.integrateTransform(worldTransform, v, w, dt, predicted)}, allocation-free. */
+        private void integrate(RigidBody body, float timeStep) {
+            body.getWorldTransform(predicted);
+            body.getLinearVelocity(linear);
+            body.getAngularVelocity(angular);
+            Quat.fromMatrixInto(predicted.basis, q);
+            orn0.set((float) q[0], (float) q[1], (float) q[2], (float) q[3]);
+            predicted.origin.scaleAdd(timeStep, linear, predicted.origin);
+            float angle = angular.length();
+            if (angle * timeStep > ANGULAR_MOTION_THRESHOLD) {
+                angle = ANGULAR_MOTION_THRESHOLD / timeStep;
+            }
+            if (angle < 0.001f) {
+                axis.scale(0.5f * timeStep - (timeStep * timeStep * timeStep) * (0.020833333333f) * angle * angle,
+                        angular);
+            } else {
+                axis.scale((float) Math.sin(0.5f * angle * timeStep) / angle, angular);
+            }
+            dorn.set(axis.x, axis.y, axis.z, (float) Math.cos(angle * timeStep * 0.5f));
+            orn.mul(dorn, orn0);
+            orn.normalize();
+            predicted.setRotation(orn);
+        }
+    }
+
     /** The sequential-impulse solver with its random-order seed resettable, for canonical restores. */
     private static final class Solver extends SequentialImpulseConstraintSolver {
         void resetSeed() {
@@ -145,8 +256,8 @@ public final class PhysicsWorld implements AutoCloseable {
             solver = new Solver();
         }
         ((Solver) solver).resetSeed();
-        broadphase = new DbvtBroadphase();
-        world = new DiscreteDynamicsWorld(dispatcher, broadphase, solver, collisionConfiguration);
+        broadphase = config.smallWorldBroadphase() ? new SmallWorldBroadphase() : new DbvtBroadphase();
+        world = new World(dispatcher, broadphase, solver, collisionConfiguration);
         float[] g = config.gravity();
         world.setGravity(new Vector3f(g[0], g[1], g[2]));
         world.getSolverInfo().numIterations = config.solverIterations();

@@ -197,4 +197,53 @@ public final class Quat {
         out[2] = z / n;
         out[3] = w / n;
     }
+
+    /**
+     * The rotation of a rotation matrix as a quaternion (x, y, z, w) written into {@code out}: the same float
+     * arithmetic as JBullet's {@code MatrixUtil.getRotation} (so results are identical), without its thread-local
+     * array pool, which profiling showed among the top costs of a locomotion step.
+     */
+    public static void fromMatrixInto(javax.vecmath.Matrix3f m, double[] out) {
+        float trace = m.m00 + m.m11 + m.m22;
+        float x;
+        float y;
+        float z;
+        float w;
+        if (trace > 0f) {
+            float s = (float) Math.sqrt(trace + 1f);
+            w = s * 0.5f;
+            s = 0.5f / s;
+            x = (m.m21 - m.m12) * s;
+            y = (m.m02 - m.m20) * s;
+            z = (m.m10 - m.m01) * s;
+        } else if (m.m00 < m.m11 ? m.m11 < m.m22 : m.m00 < m.m22) {
+            // i = 2, j = 0, k = 1
+            float s = (float) Math.sqrt(m.m22 - m.m00 - m.m11 + 1f);
+            z = s * 0.5f;
+            s = 0.5f / s;
+            w = (m.m10 - m.m01) * s;
+            x = (m.m02 + m.m20) * s;
+            y = (m.m12 + m.m21) * s;
+        } else if (m.m00 < m.m11) {
+            // i = 1, j = 2, k = 0
+            float s = (float) Math.sqrt(m.m11 - m.m22 - m.m00 + 1f);
+            y = s * 0.5f;
+            s = 0.5f / s;
+            w = (m.m02 - m.m20) * s;
+            z = (m.m21 + m.m12) * s;
+            x = (m.m01 + m.m10) * s;
+        } else {
+            // i = 0, j = 1, k = 2
+            float s = (float) Math.sqrt(m.m00 - m.m11 - m.m22 + 1f);
+            x = s * 0.5f;
+            s = 0.5f / s;
+            w = (m.m21 - m.m12) * s;
+            y = (m.m10 + m.m01) * s;
+            z = (m.m20 + m.m02) * s;
+        }
+        out[0] = x;
+        out[1] = y;
+        out[2] = z;
+        out[3] = w;
+    }
 }

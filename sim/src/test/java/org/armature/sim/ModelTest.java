@@ -15,10 +15,12 @@ class ModelTest {
              "actuators":[{"name":"m","joint":"h","type":"torque","gear":5,"ctrlRange":[-1,1]}]}
             """;
 
-    @Test
-    void hingeLimitsHoldExactly() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void hingeLimitsHoldExactly(boolean rowsInJoint) {
         for (float u : new float[]{1f, -1f}) {
-            PhysicsWorld w = new PhysicsWorld(PhysicsWorld.Config.DEFAULT.withGravity(0, 0, 0));
+            PhysicsWorld w = new PhysicsWorld(PhysicsWorld.Config.DEFAULT.withGravity(0, 0, 0)
+                    .withHingeRowsInJoint(rowsInJoint));
             Model m = Model.build(ModelSpec.parse(ARM, "arm"), w);
             m.setControl(new float[]{u});
             w.step(480);

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.armature.envs.Reset;
 import org.armature.envs.Step;
 import org.armature.sim.Model;
+import org.armature.sim.PhysicsWorld;
 import org.armature.sim.Scene;
 
 /**
@@ -16,11 +17,18 @@ import org.armature.sim.Scene;
  * orientation quaternion w, x, y, z, 8 joint angles), qvel (14: torso linear velocity in the world frame, angular
  * velocity in the torso frame, 8 joint velocities), then the clipped external contact wrench (torque, force) of each
  * of the 9 bodies (54). MuJoCo's model has 13 bodies (the massless "leg" bodies welded to the torso are merged into
- * the torso here), so its observation has 105 entries. Control dt 12 x 1/240 s = 0.05 s (MuJoCo: 5 x 10 ms).
+ * the torso here), so its observation has 105 entries. Control dt 0.05 s: v1 12 x 1/240 s, v2 6 x 1/120 s (MuJoCo: 5 x 10 ms).
  */
 public final class AntEnv extends LocomotionEnv {
 
     public static final String ID = "Ant-v1";
+    /** Same task at 1/120 s physics steps, 6 per control step (same 50 ms control dt); see envs/README.md. */
+    public static final String ID_V2 = "Ant-v2";
+    public static final double V2_PHYSICS_DT_SECONDS = 1.0 / 120.0;
+    /** v2 physics: the larger step, and each hinge's armature and limit rows solved inside the hinge's call. */
+    public static final PhysicsWorld.Config V2_PHYSICS = DEFAULT_PHYSICS.withPhysicsDt(V2_PHYSICS_DT_SECONDS)
+            .withHingeRowsInJoint(true);
+    public static final int V2_FRAME_SKIP = 6;
     // Gymnasium ant_v5.py defaults
     static final double FORWARD_REWARD_WEIGHT = 1.0;
     static final double CTRL_COST_WEIGHT = 0.5;
@@ -37,7 +45,20 @@ public final class AntEnv extends LocomotionEnv {
     private final double[] wrench = new double[6];
 
     public AntEnv() {
-        super(ID, "ant", 12, 13 + 14 + BODIES * 6, 1000, 0.0);
+        this(ID, DEFAULT_PHYSICS, 12);
+    }
+
+    /**
+     * The same task with another physics configuration: {@code frameSkip} physics steps of
+     * {@code physics.physicsDtSeconds()} per control step (registered versions and the physics-step study).
+     */
+    /** {@value #ID_V2}: the physics step chosen by the physics-step study (envs/README.md). */
+    public static AntEnv v2() {
+        return new AntEnv(ID_V2, V2_PHYSICS, V2_FRAME_SKIP);
+    }
+
+    public AntEnv(String id, PhysicsWorld.Config physics, int frameSkip) {
+        super(id, "ant", physics, frameSkip, 13 + 14 + BODIES * 6, 1000, 0.0);
         this.bodies = model.bodies();
     }
 

@@ -17,6 +17,12 @@ import org.armature.sim.Scene;
  */
 public abstract class LocomotionEnv extends PhysicsEnv {
 
+    /**
+     * Physics of the locomotion tasks unless a task version says otherwise: 1/240 s, 10 solver iterations, and the
+     * all-pairs broadphase (one robot on a plane: a handful of candidate pairs, no tree to maintain).
+     */
+    public static final PhysicsWorld.Config DEFAULT_PHYSICS = PhysicsWorld.Config.DEFAULT.withSmallWorldBroadphase(true);
+
     protected final EnvSpec spec;
     protected final double[] qpos;
     protected final double[] qvel;
@@ -30,12 +36,19 @@ public abstract class LocomotionEnv extends PhysicsEnv {
      */
     protected LocomotionEnv(String id, String modelName, int frameSkip, int observationDim, int maxEpisodeSteps,
                             double rootZReference) {
-        this(id, ModelSpec.loadResource(modelName), frameSkip, observationDim, maxEpisodeSteps, rootZReference);
+        this(id, modelName, DEFAULT_PHYSICS, frameSkip, observationDim, maxEpisodeSteps, rootZReference);
     }
 
-    private LocomotionEnv(String id, ModelSpec spec, int frameSkip, int observationDim, int maxEpisodeSteps,
-                          double rootZReference) {
-        super(spec, PhysicsWorld.Config.DEFAULT, frameSkip, 1.0f, spec.actuators().size());
+    /** As above with a given physics configuration (physics step, solver iterations). */
+    protected LocomotionEnv(String id, String modelName, PhysicsWorld.Config physics, int frameSkip,
+                            int observationDim, int maxEpisodeSteps, double rootZReference) {
+        this(id, ModelSpec.loadResource(modelName), physics, frameSkip, observationDim, maxEpisodeSteps,
+                rootZReference);
+    }
+
+    private LocomotionEnv(String id, ModelSpec spec, PhysicsWorld.Config physics, int frameSkip, int observationDim,
+                          int maxEpisodeSteps, double rootZReference) {
+        super(spec, physics, frameSkip, 1.0f, spec.actuators().size());
         this.qpos = new double[model.nq()];
         this.qvel = new double[model.nv()];
         this.initQpos = model.initialQpos();
