@@ -103,8 +103,7 @@ public final class ReachEnv extends ManipulationEnv {
     @Override
     protected Step stepTask(float[] action) {
         for (int i = 0; i < 7; i++) {
-            control[i] = (float) clamp(q[i] + DELTA_Q_RAD * action[i], PandaKinematics.Q_LOWER[i],
-                    PandaKinematics.Q_UPPER[i]);
+            control[i] = (float) jointTarget(q, action, i);
         }
         simulate(control);
         readState();
@@ -136,15 +135,28 @@ public final class ReachEnv extends ManipulationEnv {
 
     private float[] observation() {
         float[] o = new float[OBS_DIM];
+        observation(q, qd, tcp, target, o);
+        return o;
+    }
+
+    /**
+     * The observation from joint positions and velocities, the TCP position and the target: the env's own code,
+     * shared with the hardware bridge so that simulation and deployment build it identically.
+     */
+    public static void observation(double[] q, double[] qd, double[] tcp, double[] target, float[] out) {
         for (int i = 0; i < 7; i++) {
-            o[i] = (float) q[i];
-            o[7 + i] = (float) qd[i];
+            out[i] = (float) q[i];
+            out[7 + i] = (float) qd[i];
         }
         for (int k = 0; k < 3; k++) {
-            o[14 + k] = (float) tcp[k];
-            o[17 + k] = (float) target[k];
+            out[14 + k] = (float) tcp[k];
+            out[17 + k] = (float) target[k];
         }
-        return o;
+    }
+
+    /** Joint {@code i}'s position target for {@code action} taken at joint positions {@code q} (rad). */
+    public static double jointTarget(double[] q, float[] action, int i) {
+        return clamp(q[i] + DELTA_Q_RAD * action[i], PandaKinematics.Q_LOWER[i], PandaKinematics.Q_UPPER[i]);
     }
 
     /** Current TCP position (m). */
