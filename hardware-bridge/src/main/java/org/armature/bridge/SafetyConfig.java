@@ -98,6 +98,7 @@ public record SafetyConfig(double[] positionLowerRad, double[] positionUpperRad,
         double[] vel = or(velocityLimitRadPerSec, robot.velocityLimitRadPerSec());
         double[] acc = or(accelerationLimitRadPerSec2, robot.accelerationLimitRadPerSec2());
         double[] eff = or(effortLimitNm, robot.effortLimitNm());
+        positive("velocityLimitRadPerSec", vel, n);
         double[] step = maxStepRadPerTick;
         if (step == null) {
             step = new double[n];
