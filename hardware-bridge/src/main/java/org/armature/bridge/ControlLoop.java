@@ -104,6 +104,8 @@ public final class ControlLoop {
     private final JointCommand command;
     private final float[] observation;
     private final float[] rawAction;
+    private final float[] nextObservation;
+    private final float[] nextRawAction;
     private final float[] sentAction;
     private final double[] previousTarget;
     private final double[] target;
@@ -149,6 +151,8 @@ public final class ControlLoop {
         command = new JointCommand(dof);
         observation = new float[task.observationDim()];
         rawAction = new float[task.actionDim()];
+        nextObservation = new float[task.observationDim()];
+        nextRawAction = new float[task.actionDim()];
         sentAction = new float[task.actionDim()];
         previousTarget = new double[dof];
         target = new double[dof];
@@ -343,20 +347,23 @@ public final class ControlLoop {
                 }
                 long d = (long) Math.floor(k / ticksPerDecision + 1e-9);
                 if (r == null && d != lastDecision) {
-                    // decision tick: close the previous row, then decide
-                    if (haveDecision) {
-                        emitRow(decisionState, clippedInDecision, 0);
-                    }
-                    task.observation(state, observation);
+                    // decision tick: decide into the "next" buffers; the previous row is closed only when this
+                    // decision succeeds (otherwise it is the last row and carries the stop reason)
+                    task.observation(state, nextObservation);
                     try {
-                        engine.act(observation, rawAction);
+                        engine.act(nextObservation, nextRawAction);
                     } catch (RuntimeException e) {
                         r = StopReason.POLICY_ERROR;
                     }
-                    if (r == null && !SafetyLayer.finite(rawAction)) {
+                    if (r == null && !SafetyLayer.finite(nextRawAction)) {
                         r = StopReason.NON_FINITE_ACTION;
                     }
                     if (r == null) {
+                        if (haveDecision) {
+                            emitRow(decisionState, clippedInDecision, 0);
+                        }
+                        System.arraycopy(nextObservation, 0, observation, 0, observation.length);
+                        System.arraycopy(nextRawAction, 0, rawAction, 0, rawAction.length);
                         System.arraycopy(cfg.interpolation() == Interpolation.LINEAR ? desired : target, 0,
                                 previousTarget, 0, target.length);
                         if (decisions == 0) {
@@ -438,8 +445,6 @@ public final class ControlLoop {
             return;
         }
         task.actionFor(at, lastSent, sentAction);
-        // the open row's observation and raw action are still in their buffers: the next decision overwrites
-        // them only after this
         sink.onDecision(at.receiveNanos, observation, rawAction, sentAction, state.reward, clipped, stopCode);
     }
 
