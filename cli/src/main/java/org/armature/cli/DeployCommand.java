@@ -172,7 +172,7 @@ public final class DeployCommand implements Callable<Integer> {
             Thread keys = stopOnEnter(loop);
             loop.start();
             if (realtime) {
-                setRealtime(loop);
+                setRealtime(loop, robotLink);
             }
             ControlLoop.Result r;
             long start = System.nanoTime();
@@ -224,7 +224,8 @@ public final class DeployCommand implements Callable<Integer> {
         return t;
     }
 
-    private static void setRealtime(ControlLoop loop) throws InterruptedException {
+    /** SCHED_FIFO 80 for the loop thread, 79 for the link's receiver thread (so fresh states keep arriving). */
+    private static void setRealtime(ControlLoop loop, RobotLink link) throws InterruptedException {
         long tid = -1;
         for (int i = 0; i < 100 && (tid = loop.nativeThreadId()) < 0; i++) {
             Thread.sleep(10);
@@ -233,19 +234,26 @@ public final class DeployCommand implements Callable<Integer> {
             System.out.println("deploy: real-time priority not set: the loop thread's id is unknown");
             return;
         }
+        if (chrt(tid, 80, "loop") && link.receiverThreadId() > 0) {
+            chrt(link.receiverThreadId(), 79, "link receiver");
+        }
+    }
+
+    private static boolean chrt(long tid, int priority, String what) throws InterruptedException {
         try {
-            Process p = new ProcessBuilder("chrt", "-f", "-p", "80", Long.toString(tid)).redirectErrorStream(true)
-                    .start();
+            Process p = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(priority), Long.toString(tid))
+                    .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             if (p.waitFor() == 0) {
-                System.out.println("deploy: loop thread " + tid + " runs at SCHED_FIFO priority 80");
-            } else {
-                System.out.println("deploy: real-time priority not available (" + out.replace('\n', ' ')
-                        + "); needs root or CAP_SYS_NICE; running at normal priority");
+                System.out.println("deploy: " + what + " thread " + tid + " runs at SCHED_FIFO priority " + priority);
+                return true;
             }
+            System.out.println("deploy: real-time priority not available (" + out.replace('\n', ' ')
+                    + "); needs root or CAP_SYS_NICE; running at normal priority");
         } catch (IOException e) {
             System.out.println("deploy: real-time priority not available (chrt: " + e.getMessage() + ")");
         }
+        return false;
     }
 
     private static String live(ControlLoop loop, double t) {

@@ -44,6 +44,9 @@ public final class EmulatorCommand implements Callable<Integer> {
             description = "hold the arm when no command arrived for this long (default: ${DEFAULT-VALUE})")
     double watchdogMillis;
 
+    @Option(names = "--realtime", description = "try to run the robot and receiver threads at SCHED_FIFO 70/69 (chrt)")
+    boolean realtime;
+
     @Option(names = "--key-file", description = "shared HMAC-SHA256 key (same file as deploy's --key-file)")
     Path keyFile;
 
@@ -93,6 +96,19 @@ public final class EmulatorCommand implements Callable<Integer> {
             at = server.start();
         } catch (java.net.BindException e) {
             throw new Errors.UserException("cannot bind udp://" + bind + ":" + port + " (" + e.getMessage() + ")");
+        }
+        if (realtime) {
+            Thread.sleep(50);
+            long[] tids = server.threadIds();
+            for (int i = 0; i < 2; i++) {
+                if (tids[i] > 0) {
+                    Process p = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(70 - i),
+                            Long.toString(tids[i])).redirectErrorStream(true).start();
+                    String out = new String(p.getInputStream().readAllBytes()).trim();
+                    System.out.println(p.waitFor() == 0 ? "emulator: thread " + tids[i] + " at SCHED_FIFO " + (70 - i)
+                            : "emulator: real-time priority not available (" + out.replace('\n', ' ') + ")");
+                }
+            }
         }
         CountDownLatch done = new CountDownLatch(1);
         CountDownLatch printed = new CountDownLatch(1);

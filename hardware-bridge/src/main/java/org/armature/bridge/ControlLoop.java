@@ -242,7 +242,7 @@ public final class ControlLoop {
 
     private Result run() {
         try {
-            nativeTid = readNativeTid();
+            nativeTid = currentNativeThreadId();
             return loop();
         } finally {
             running = false;
@@ -482,7 +482,8 @@ public final class ControlLoop {
         }
     }
 
-    private static long readNativeTid() {
+    /** Linux thread id of the calling thread (from /proc/thread-self), or -1. */
+    public static long currentNativeThreadId() {
         try {
             Path p = Files.readSymbolicLink(Path.of("/proc/thread-self"));
             return Long.parseLong(p.getFileName().toString());

@@ -16,7 +16,8 @@ public final class Deployments {
     }
 
     /** Env ids that can be deployed (their observation can be built from robot state). */
-    public static final java.util.List<String> SUPPORTED = java.util.List.of(ReachEnv.ID, ReachEnv.SPARSE_ID);
+    public static final java.util.List<String> SUPPORTED = java.util.List.of(ReachEnv.KINEMATIC_ID,
+            ReachEnv.KINEMATIC_SPARSE_ID, ReachEnv.ID, ReachEnv.SPARSE_ID);
 
     public static RobotModel robotFor(String envId) {
         check(envId);

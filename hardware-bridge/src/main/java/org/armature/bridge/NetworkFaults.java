@@ -6,7 +6,7 @@ package org.armature.bridge;
  * @param latencyMillis    added one-way delay
  * @param jitterMillis     uniform +- jitter on the added delay
  * @param dropProbability  a datagram is lost
- * @param reorderProbability a datagram is held back behind the next ones (extra delay of 2 ms + the latency)
+ * @param reorderProbability a datagram is held back behind the next ones (extra delay of 10 ms + the latency)
  * @param corruptProbability one random byte of a datagram is flipped
  * @param freezeAfterSeconds the server stops answering (states stop, commands are ignored); 0 = never
  * @param crashAfterSeconds  the server dies (socket closed, robot stopped); 0 = never

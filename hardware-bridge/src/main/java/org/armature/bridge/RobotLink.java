@@ -32,6 +32,11 @@ public interface RobotLink extends AutoCloseable {
 
     Status status();
 
+    /** Linux thread id of the link's receiver thread (for real-time priority), or -1. */
+    default long receiverThreadId() {
+        return -1;
+    }
+
     /** Counters (packets sent, received, dropped by reason), for the summary and the tests. */
     Map<String, Long> counters();
 

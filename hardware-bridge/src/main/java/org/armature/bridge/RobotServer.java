@@ -27,6 +27,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class RobotServer implements AutoCloseable {
 
     static final long CLIENT_IDLE_NANOS = 2_000_000_000L;
+    /** A reordered datagram is held back this long (plus the latency): behind the next 240 Hz state or 100 Hz+ command. */
+    static final double REORDER_HOLD_MILLIS = 10;
 
     private final SimulatedRobot robot;
     private final InetSocketAddress bind;
@@ -171,7 +173,7 @@ public final class RobotServer implements AutoCloseable {
                 ms += faultRng.nextDouble(-faults.jitterMillis(), faults.jitterMillis());
             }
             if (faultRng.nextDouble() < faults.reorderProbability()) {
-                ms += 2 + faults.latencyMillis();
+                ms += REORDER_HOLD_MILLIS + faults.latencyMillis();
                 injectedReorders.incrementAndGet();
             }
             long release = System.nanoTime() + (long) (Math.max(0, ms) * 1e6);
@@ -221,7 +223,15 @@ public final class RobotServer implements AutoCloseable {
         }
     }
 
+    private volatile long receiverTid = -1;
+
+    /** Linux thread ids of the robot's physics thread and the server's receiver thread (-1 when unknown). */
+    public long[] threadIds() {
+        return new long[]{robot.threadId(), receiverTid};
+    }
+
     private void receive() {
+        receiverTid = ControlLoop.currentNativeThreadId();
         ByteBuffer in = ByteBuffer.allocate(Protocol.MAX_DATAGRAM + 1);
         while (!closed) {
             in.clear();

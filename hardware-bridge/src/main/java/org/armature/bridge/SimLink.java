@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SimLink implements RobotLink {
 
     private final SimulatedRobot robot;
-    private final RobotState slot;
+    private final StateExchange exchange;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong states = new AtomicLong();
     private volatile boolean closed;
 
     public SimLink(SimulatedRobot robot) {
         this.robot = robot;
-        this.slot = new RobotState(robot.dof(), 0);
+        this.exchange = new StateExchange(robot.dof(), 0);
     }
 
     public SimulatedRobot robot() {
@@ -29,10 +29,7 @@ public final class SimLink implements RobotLink {
     @Override
     public RobotInfo connect() {
         robot.setListener(s -> {
-            synchronized (slot) {
-                slot.copyFrom(s);
-                slot.receiveNanos = System.nanoTime();
-            }
+            exchange.publish(s, System.nanoTime());
             states.incrementAndGet();
         });
         robot.start();
@@ -42,13 +39,7 @@ public final class SimLink implements RobotLink {
 
     @Override
     public boolean readLatest(RobotState out) {
-        synchronized (slot) {
-            if (!slot.valid()) {
-                return false;
-            }
-            out.copyFrom(slot);
-            return true;
-        }
+        return exchange.read(out);
     }
 
     @Override

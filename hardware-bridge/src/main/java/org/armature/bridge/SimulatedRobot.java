@@ -170,7 +170,15 @@ public final class SimulatedRobot implements AutoCloseable {
         return frozen;
     }
 
+    private volatile long robotTid = -1;
+
+    /** Linux thread id of the robot's physics thread, or -1. */
+    public long threadId() {
+        return robotTid;
+    }
+
     private void run() {
+        robotTid = ControlLoop.currentNativeThreadId();
         Env env;
         PhysicsEnv pe;
         Model model;

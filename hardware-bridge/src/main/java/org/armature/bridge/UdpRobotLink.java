@@ -34,7 +34,8 @@ public final class UdpRobotLink implements RobotLink {
     private final ByteBuffer sendBuf = ByteBuffer.allocate(Protocol.MAX_DATAGRAM);
     private long sendSeq;
     private volatile long session;
-    private final RobotState slot;
+    private final StateExchange exchange;
+    private volatile long receiverTid = -1;
     private Thread receiver;
     private volatile boolean closed;
     private volatile boolean sessionChanged;
@@ -52,7 +53,7 @@ public final class UdpRobotLink implements RobotLink {
         this.key = key == null ? null : key.clone();
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.sendCodec = new Protocol(key);
-        this.slot = new RobotState(dof, objects);
+        this.exchange = new StateExchange(dof, objects);
     }
 
     /** Parses {@code udp://HOST:PORT}. */
@@ -144,6 +145,7 @@ public final class UdpRobotLink implements RobotLink {
     }
 
     private void receive() {
+        receiverTid = ControlLoop.currentNativeThreadId();
         Protocol codec = new Protocol(key);
         ByteBuffer in = ByteBuffer.allocate(Protocol.MAX_DATAGRAM + 1);
         RobotState scratch = new RobotState(dof, objects);
@@ -212,23 +214,19 @@ public final class UdpRobotLink implements RobotLink {
                 continue;
             }
             lastSeq = Protocol.sequence(in);
-            scratch.receiveNanos = now;
-            synchronized (slot) {
-                slot.copyFrom(scratch);
-            }
+            exchange.publish(scratch, now);
             statesReceived.incrementAndGet();
         }
     }
 
     @Override
     public boolean readLatest(RobotState out) {
-        synchronized (slot) {
-            if (!slot.valid()) {
-                return false;
-            }
-            out.copyFrom(slot);
-            return true;
-        }
+        return exchange.read(out);
+    }
+
+    @Override
+    public long receiverThreadId() {
+        return receiverTid;
     }
 
     @Override

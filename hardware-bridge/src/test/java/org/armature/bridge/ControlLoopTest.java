@@ -48,7 +48,8 @@ class ControlLoopTest {
         java.util.Arrays.fill(marks, -1);
         AtomicLong zeroWindow = new AtomicLong(-1);
         long first = 2000;
-        try (SimLink link = new SimLink(Fixtures.reachRobot(2))) {
+        // the robot's watchdog is relaxed too: on a loaded CI machine a 5 kHz loop can be descheduled for > 100 ms
+        try (SimLink link = new SimLink(Fixtures.reachRobot(2, 10_000))) {
             link.connect();
             // 5 kHz so that a window takes 2 s; misses are tolerated here (this test is about allocation)
             ControlLoop loop = Fixtures.loop(link, p, 5000, 0, Fixtures.withMissedLimit(1_000_000), null);
@@ -75,7 +76,7 @@ class ControlLoopTest {
             for (int w = 1; w <= windows && marks[w] >= 0; w++) {
                 perWindow.append(marks[w] - marks[w - 1]).append(' ');
             }
-            assertTrue(marks[1] >= 0, "the loop did not run 10,000 ticks");
+            assertTrue(marks[1] >= 0, "the loop did not run 10,000 ticks: " + r);
             assertTrue(zeroWindow.get() > 0, "bytes allocated per 10,000-tick window: " + perWindow + "; " + r);
         }
     }

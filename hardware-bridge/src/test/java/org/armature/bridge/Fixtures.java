@@ -14,8 +14,11 @@ final class Fixtures {
     }
 
     static SimulatedRobot reachRobot(long seed) {
-        return new SimulatedRobot(() -> Envs.make("Reach-v1"), seed, RobotModel.panda(),
-                SimulatedRobot.DEFAULT_WATCHDOG_MILLIS);
+        return reachRobot(seed, SimulatedRobot.DEFAULT_WATCHDOG_MILLIS);
+    }
+
+    static SimulatedRobot reachRobot(long seed, double watchdogMillis) {
+        return new SimulatedRobot(() -> Envs.make("Reach-v1"), seed, RobotModel.panda(), watchdogMillis);
     }
 
     static SafetyConfig safety(double rateHz, SafetyConfig overrides) {
