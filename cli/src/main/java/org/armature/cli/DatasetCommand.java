@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dataset", mixinStandardHelpOptions = true,
         description = "Inspect and transform offline-RL datasets (D4RL HDF5 layout; Minari datasets are read too).",
         subcommands = {DatasetCommand.Info.class, DatasetCommand.Metrics.class, DatasetCommand.Mix.class,
-                DatasetCommand.Corrupt.class, DatasetCommand.Import.class})
+                DatasetCommand.Corrupt.class, DatasetCommand.Import.class,
+                DatasetCommand.Recover.class})
 public final class DatasetCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -240,6 +241,24 @@ public final class DatasetCommand implements Runnable {
             OfflineDataset d = DatasetFiles.read(source);
             D4rlHdf5.write(d, out);
             System.out.printf("wrote %s: %d episodes, %d transitions%n", out, d.episodeCount(), d.size());
+            return 0;
+        }
+    }
+
+    @Command(name = "recover", mixinStandardHelpOptions = true,
+            description = "Merge the segments a killed `armature deploy --record FILE` left in FILE.segments/ into FILE.")
+    static final class Recover implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "the --record file of the deployment")
+        Path file;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            OfflineDataset d = org.armature.bridge.DeploymentRecorder.recover(file);
+            if (d == null) {
+                throw new Errors.UserException("nothing to recover: "
+                        + org.armature.bridge.DeploymentRecorder.segmentsDir(file) + " does not exist");
+            }
+            System.out.printf("recovered %s: %d decisions%n", file, d.size());
             return 0;
         }
     }

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 RolloutCommand.class,
                 BenchCommand.class,
                 QuickstartCommand.class,
+                DeployCommand.class,
+                EmulatorCommand.class,
         })
 public final class Main implements Runnable {
 

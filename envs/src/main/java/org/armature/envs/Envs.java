@@ -41,6 +41,9 @@ public final class Envs {
         register(ReachEnv.ID, "7-DoF Panda-kinematics arm reaches a random target (dense reward)",
                 () -> new ReachEnv(false));
         register(ReachEnv.SPARSE_ID, "Reach-v1 with sparse success reward", () -> new ReachEnv(true));
+        register(ReachEnv.KINEMATIC_ID, "Reach-v1 with the TCP from forward kinematics, as a robot measures it "
+                + "(deployable with the hardware bridge)", () -> new ReachEnv(false, true));
+        register(ReachEnv.KINEMATIC_SPARSE_ID, "Reach-v2 with sparse success reward", () -> new ReachEnv(true, true));
         register(PushTEnv.ID, "Diffusion Policy's Push-T in 3-D physics: push a T block onto a goal (dense coverage)",
                 () -> new PushTEnv(false));
         register(PushTEnv.SPARSE_ID, "PushT-v1 with sparse success reward", () -> new PushTEnv(true));

@@ -33,6 +33,8 @@ public final class Experts {
         Entry reach = new Entry(ReachExpert::new, 0.3);
         REGISTRY.put(ReachEnv.ID, reach);
         REGISTRY.put(ReachEnv.SPARSE_ID, reach);
+        REGISTRY.put(ReachEnv.KINEMATIC_ID, reach);
+        REGISTRY.put(ReachEnv.KINEMATIC_SPARSE_ID, reach);
         Entry pushT = new Entry(PushTExpert::new, 0.015);
         REGISTRY.put(PushTEnv.ID, pushT);
         REGISTRY.put(PushTEnv.SPARSE_ID, pushT);

@@ -37,6 +37,9 @@ public final class ReachEnv extends ManipulationEnv {
 
     public static final String ID = "Reach-v1";
     public static final String SPARSE_ID = "ReachSparse-v1";
+    /** As v1, but the TCP in the observation and reward comes from the arm's forward kinematics, as on a robot. */
+    public static final String KINEMATIC_ID = "Reach-v2";
+    public static final String KINEMATIC_SPARSE_ID = "ReachSparse-v2";
     public static final int OBS_DIM = 20;
     public static final double DELTA_Q_RAD = 0.05;
     public static final double SUCCESS_DISTANCE = 0.05; // FetchReach-v1 distance_threshold
@@ -51,6 +54,8 @@ public final class ReachEnv extends ManipulationEnv {
     private final Model.JointInfo[] joints = new Model.JointInfo[7];
     private final Model.BodyInfo hand;
     private final double[] tcpLocal;
+    private final boolean kinematicTcp;
+    private final PandaKinematics kinematics = new PandaKinematics();
     private final double[] q = new double[7];
     private final double[] qd = new double[7];
     private final double[] tcp = new double[3];
@@ -63,10 +68,21 @@ public final class ReachEnv extends ManipulationEnv {
     }
 
     public ReachEnv(boolean sparse) {
+        this(sparse, false);
+    }
+
+    /**
+     * @param kinematicTcp v2: the TCP from the forward kinematics of the measured joint angles ({@link
+     *                     PandaKinematics}), exactly what a robot (and the hardware bridge) computes; v1 reads it from
+     *                     the simulated hand body, up to 13 mm away
+     */
+    public ReachEnv(boolean sparse, boolean kinematicTcp) {
         super(ModelSpec.loadResource("panda_arm"), PhysicsWorld.Config.DEFAULT.withGravity(0f, 0f, 0f),
                 FRAME_SKIP, 0.8f, sparse,
-                dt -> new EnvSpec(sparse ? SPARSE_ID : ID, BoxSpace.unbounded(OBS_DIM), BoxSpace.uniform(7, -1f, 1f),
+                dt -> new EnvSpec(kinematicTcp ? (sparse ? KINEMATIC_SPARSE_ID : KINEMATIC_ID)
+                        : (sparse ? SPARSE_ID : ID), BoxSpace.unbounded(OBS_DIM), BoxSpace.uniform(7, -1f, 1f),
                         dt, MAX_STEPS), 7);
+        this.kinematicTcp = kinematicTcp;
         for (int i = 0; i < 7; i++) {
             joints[i] = model.joint("joint" + (i + 1));
         }
@@ -103,8 +119,7 @@ public final class ReachEnv extends ManipulationEnv {
     @Override
     protected Step stepTask(float[] action) {
         for (int i = 0; i < 7; i++) {
-            control[i] = (float) clamp(q[i] + DELTA_Q_RAD * action[i], PandaKinematics.Q_LOWER[i],
-                    PandaKinematics.Q_UPPER[i]);
+            control[i] = (float) jointTarget(q, action, i);
         }
         simulate(control);
         readState();
@@ -123,8 +138,12 @@ public final class ReachEnv extends ManipulationEnv {
             q[i] = model.jointPosition(joints[i]);
             qd[i] = model.jointVelocity(joints[i]);
         }
-        double[] w = model.pointToWorld(hand, tcpLocal);
-        System.arraycopy(w, 0, tcp, 0, 3);
+        if (kinematicTcp) {
+            kinematics.forward(q, tcp, null);
+        } else {
+            double[] w = model.pointToWorld(hand, tcpLocal);
+            System.arraycopy(w, 0, tcp, 0, 3);
+        }
     }
 
     private double distance() {
@@ -136,15 +155,28 @@ public final class ReachEnv extends ManipulationEnv {
 
     private float[] observation() {
         float[] o = new float[OBS_DIM];
+        observation(q, qd, tcp, target, o);
+        return o;
+    }
+
+    /**
+     * The observation from joint positions and velocities, the TCP position and the target: the env's own code,
+     * shared with the hardware bridge so that simulation and deployment build it identically.
+     */
+    public static void observation(double[] q, double[] qd, double[] tcp, double[] target, float[] out) {
         for (int i = 0; i < 7; i++) {
-            o[i] = (float) q[i];
-            o[7 + i] = (float) qd[i];
+            out[i] = (float) q[i];
+            out[7 + i] = (float) qd[i];
         }
         for (int k = 0; k < 3; k++) {
-            o[14 + k] = (float) tcp[k];
-            o[17 + k] = (float) target[k];
+            out[14 + k] = (float) tcp[k];
+            out[17 + k] = (float) target[k];
         }
-        return o;
+    }
+
+    /** Joint {@code i}'s position target for {@code action} taken at joint positions {@code q} (rad). */
+    public static double jointTarget(double[] q, float[] action, int i) {
+        return clamp(q[i] + DELTA_Q_RAD * action[i], PandaKinematics.Q_LOWER[i], PandaKinematics.Q_UPPER[i]);
     }
 
     /** Current TCP position (m). */
@@ -155,6 +187,11 @@ public final class ReachEnv extends ManipulationEnv {
     /** Current target (m). */
     public double[] targetPosition() {
         return target.clone();
+    }
+
+    /** Current joint velocities (rad/s). */
+    public double[] jointVelocities() {
+        return qd.clone();
     }
 
     /** Current joint angles (rad). */

@@ -1,0 +1,88 @@
+package org.armature.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code deploy}, {@code emulator} and {@code dataset recover}: a sim:// deployment end to end, and bad input. */
+@Timeout(120)
+class BridgeCommandsTest {
+
+    @Test
+    void deployRunsAReachBundleOnTheSimLinkAndRecordsIt(@TempDir Path dir) throws Exception {
+        CoreCommandsTest.Result r = CoreCommandsTest.run("train", "--algo", "sac", "--env", "Reach-v1", "--steps",
+                "200", "--seed", "3", "--out", dir.toString(), "--set", "learning_starts=100", "--set",
+                "batch_size=16", "--set", "eval_interval=0", "--set", "eval_episodes=1");
+        assertEquals(0, r.code(), r.err());
+        Path bundle;
+        try (Stream<Path> s = Files.list(dir)) {
+            bundle = s.filter(Files::isDirectory).findFirst().orElseThrow().resolve("bundle");
+        }
+        // timing faults tolerated: the CI machine is shared
+        Path safety = dir.resolve("safety.json");
+        Files.writeString(safety, "{\"staleStateMillis\": 2000, \"linkTimeoutMillis\": 4000, "
+                + "\"missedDeadlinesInARow\": 100000}");
+        Path rec = dir.resolve("deploy.h5");
+        r = CoreCommandsTest.run("deploy", "--bundle", bundle.toString(), "--link", "sim://Reach-v1", "--rate", "200",
+                "--duration", "1", "--safety", safety.toString(), "--record", rec.toString(), "--quiet");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("summary: COMPLETED"), r.out());
+        assertTrue(r.out().contains("robot_unsafe_commands=0"), r.out());
+        r = CoreCommandsTest.run("dataset", "info", rec.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("env_id             Reach-v1"), r.out());
+
+        r = CoreCommandsTest.run("deploy", "--bundle", bundle.toString(), "--link", "sim://Reach-v1", "--rate", "20");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--rate must be between the policy's decision rate 40.0 Hz"), r.err());
+        r = CoreCommandsTest.run("deploy", "--bundle", bundle.toString(), "--link", "sim://Hopper-v1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("trained on Reach-v1"), r.err());
+        r = CoreCommandsTest.run("deploy", "--bundle", bundle.toString(), "--link", "udp://127.0.0.1:1",
+                "--duration", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("no answer from robot server 127.0.0.1:1"), r.err());
+        Files.writeString(safety, "{\"stopMode\": \"brake\"}");
+        r = CoreCommandsTest.run("deploy", "--bundle", bundle.toString(), "--link", "sim://Reach-v1", "--safety",
+                safety.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("stopMode is 'brake'"), r.err());
+        r = CoreCommandsTest.run("deploy", "--bundle", bundle.toString(), "--link", "sim://Reach-v1",
+                "--print-safety");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"maxStepRadPerTick\""), r.out());
+    }
+
+    @Test
+    void badInputIsOneLine(@TempDir Path dir) {
+        CoreCommandsTest.Result r = CoreCommandsTest.run("deploy", "--bundle", dir.toString(), "--link", "x");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("error: ") && r.err().trim().lines().count() == 1, r.err());
+        r = CoreCommandsTest.run("emulator", "--env", "Reach-v9");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("Reach-v9"), r.err());
+        r = CoreCommandsTest.run("emulator", "--drop", "2", "--duration", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--drop must be a probability"), r.err());
+        r = CoreCommandsTest.run("dataset", "recover", dir.resolve("none.h5").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("nothing to recover"), r.err());
+        assertFalse(Files.exists(dir.resolve("none.h5")));
+    }
+
+    @Test
+    void emulatorServesForItsDurationAndReports() {
+        CoreCommandsTest.Result r = CoreCommandsTest.run("emulator", "--port", "0", "--duration", "0.5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("serving Reach-v1 on udp://127.0.0.1:"), r.out());
+        assertTrue(r.out().contains("0 commands received, 0 accepted, 0 expired, 0 unsafe"), r.out());
+    }
+}
