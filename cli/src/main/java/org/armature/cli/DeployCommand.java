@@ -24,7 +24,7 @@ import org.armature.bridge.SimulatedRobot;
 import org.armature.bridge.StopReason;
 import org.armature.bridge.UdpRobotLink;
 import org.armature.envs.Envs;
-import org.armature.offline.DatasetMetadata;
+import org.armature.agents.data.DatasetMetadata;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

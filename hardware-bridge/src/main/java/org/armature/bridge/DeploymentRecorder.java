@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import org.armature.offline.D4rlHdf5;
-import org.armature.offline.DatasetMetadata;
-import org.armature.offline.OfflineDataset;
+import org.armature.offline.data.D4rlHdf5;
+import org.armature.agents.data.DatasetMetadata;
+import org.armature.agents.data.OfflineDataset;
 
 /**
  * Records a deployment as a D4RL-layout dataset, one row per policy decision: {@code observations}, {@code actions}

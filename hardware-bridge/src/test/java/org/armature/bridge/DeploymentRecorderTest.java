@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.armature.offline.D4rlHdf5;
-import org.armature.offline.DatasetMetadata;
-import org.armature.offline.OfflineDataset;
+import org.armature.offline.data.D4rlHdf5;
+import org.armature.agents.data.DatasetMetadata;
+import org.armature.agents.data.OfflineDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

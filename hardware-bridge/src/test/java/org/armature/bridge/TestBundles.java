@@ -57,7 +57,7 @@ final class TestBundles {
         PolicyBundles.writeSpec(dir, new PolicyBundles.Spec(PolicyBundles.FORMAT, PolicyBundles.FORMAT_VERSION,
                 new PolicyBundles.Network(PolicyBundles.DETERMINISTIC_TANH, layers, "actor.params"),
                 new PolicyBundles.Space(lo, hi), new PolicyBundles.Space(alo, ahi), null, dt, 1,
-                new PolicyBundles.Provenance("test", "Reach-v1", seed, 0L, null, null, null)));
+                new PolicyBundles.Provenance("test", "Reach-v1", seed, 0L, null, null, null, null)));
         return dir;
     }
 
