@@ -24,6 +24,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   critic:  y = r + gamma_k min_i Q'_i(s', a');   L_Q = sum_i mean (Q_i(s, a) - y)^2
  *   actor (every d-th update): L_mu = -mean Q_1(s, mu(s)); then Polyak updates of mu', Q'_1, Q'_2
  * </pre>
+ * With {@link #withBehaviourCloning(double)} it is the core of TD3+BC (Fujimoto &amp; Gu 2021, Eq. 3 and 5):
+ * {@code L_mu = -lambda mean Q_1(s, mu(s)) + mean (mu(s) - a)^2}, {@code lambda = alpha / mean |Q_1(s, mu(s))|}
+ * (no gradient through lambda), the actions {@code a} of the batch.
  */
 public final class Td3 implements Agent {
 
@@ -48,6 +51,7 @@ public final class Td3 implements Agent {
     }
 
     private static final String[] STATS = {"critic_loss", "actor_loss", "q_mean"};
+    private static final String[] BC_STATS = {"critic_loss", "actor_loss", "q_mean", "bc_loss", "q_pi"};
 
     private final Config cfg;
     private final int actDim;
@@ -73,7 +77,10 @@ public final class Td3 implements Agent {
     private final float[] low;
     private final float[] high;
     private long updates;
-    private final double[] stats = new double[STATS.length];
+    private final double[] stats = new double[BC_STATS.length];
+    /** TD3+BC's alpha; NaN for plain TD3. */
+    private double bcAlpha = Double.NaN;
+    private String tag = "td3";
     private Mat target;
     private Mat dq;
     private Mat nextAct;
@@ -116,7 +123,35 @@ public final class Td3 implements Agent {
 
     @Override
     public String algo() {
-        return "td3";
+        return tag;
+    }
+
+    /**
+     * Adds TD3+BC's behaviour-cloning term to the actor loss (weight {@code alpha}: CORL 2.5) and tags the learner
+     * {@code td3bc}; the critic update is TD3's. Call before training.
+     */
+    public Td3 withBehaviourCloning(double alpha) {
+        if (!(alpha > 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException("TD3+BC alpha must be a finite number > 0, got " + alpha);
+        }
+        this.bcAlpha = alpha;
+        this.tag = "td3bc";
+        return this;
+    }
+
+    /** Sets the critic's learning rate apart from the actor's (TD3+BC configures them separately). */
+    public Td3 withCriticLearningRate(double lr) {
+        criticOpt.setLearningRate(lr);
+        return this;
+    }
+
+    /** The networks and the learner's random stream (reference tests against PyTorch). */
+    public record Networks(Mlp actor, Mlp actorTarget, QNetwork q1, QNetwork q2, QNetwork q1Target,
+                           QNetwork q2Target, Rng rng) {
+    }
+
+    public Networks networks() {
+        return new Networks(actor, actorTarget, q1, q2, q1Target, q2Target, rng);
     }
 
     public Mlp actor() {
@@ -160,7 +195,7 @@ public final class Td3 implements Agent {
         computeCriticGradients(batch, null);
         criticOpt.step();
         if (updates % cfg.policyFrequency() == 0) {
-            computeActorGradients(batch.observations);
+            computeActorGradients(batch.observations, batch.actions);
             actorOpt.step();
             Targets.soft(actorTargetParams, actorParams, cfg.tau());
             Targets.soft(criticTargetParams, criticParams, cfg.tau());
@@ -170,7 +205,7 @@ public final class Td3 implements Agent {
     }
 
     /** Fills critic gradients; {@code fixedNoise} (tests) replaces the target smoothing noise N(0,1) draws. */
-    double computeCriticGradients(Batch batch, Mat fixedNoise) {
+    public double computeCriticGradients(Batch batch, Mat fixedNoise) {
         int b = batch.size;
         ensureBuffers(b);
         Mat mu = targetHead.forward(actorTarget.forward(batch.nextObservations, false)).toHost();
@@ -215,19 +250,49 @@ public final class Td3 implements Agent {
 
     /** Fills actor gradients of L_mu = -mean Q1(s, mu(s)); critic gradients untouched. */
     double computeActorGradients(Mat observations) {
+        return computeActorGradients(observations, null);
+    }
+
+    /**
+     * Fills the actor's gradients, with TD3+BC's term when it is on ({@code dataActions}: the batch's actions);
+     * critic gradients untouched. Returns the actor loss.
+     */
+    public double computeActorGradients(Mat observations, Mat dataActions) {
         int b = observations.rows;
         ensureBuffers(b);
-        Mat a = head.forward(actor.forward(observations, true));
+        Mat a = head.forward(actor.forward(observations, true)).toHost();
         Mat v = q1.forward(observations, a, false).toHost();
-        double loss = 0;
+        boolean bc = !Double.isNaN(bcAlpha);
+        double qSum = 0;
+        double absSum = 0;
         for (int i = 0; i < b; i++) {
-            loss -= v.get(i);
-            dq.set(i, -1.0 / b);
+            qSum += v.get(i);
+            absSum += Math.abs(v.get(i));
+        }
+        double qMean = qSum / b;
+        double lambda = bc ? bcAlpha / (absSum / b) : 1.0; // TD3+BC Eq. 5, detached
+        for (int i = 0; i < b; i++) {
+            dq.set(i, -lambda / b);
         }
         dq.hostWritten();
         Mat dA = q1.backward(dq, false, true);
+        double bcLoss = 0;
+        if (bc) {
+            dA.toHost();
+            dataActions.toHost();
+            double k = 2.0 / ((double) b * actDim);
+            for (int i = 0; i < b * actDim; i++) {
+                double diff = a.get(i) - dataActions.get(i);
+                bcLoss += diff * diff;
+                dA.set(i, dA.get(i) + k * diff);
+            }
+            dA.hostWritten();
+            bcLoss /= (double) b * actDim;
+            stats[3] = bcLoss;
+            stats[4] = qMean;
+        }
         actor.backward(head.backward(dA), true, false);
-        stats[1] = loss / b;
+        stats[1] = -lambda * qMean + bcLoss;
         return stats[1];
     }
 
@@ -241,12 +306,12 @@ public final class Td3 implements Agent {
 
     @Override
     public String[] statNames() {
-        return STATS.clone();
+        return Double.isNaN(bcAlpha) ? STATS.clone() : BC_STATS.clone();
     }
 
     @Override
     public void stats(double[] out) {
-        System.arraycopy(stats, 0, out, 0, stats.length);
+        System.arraycopy(stats, 0, out, 0, out.length);
     }
 
     @Override
@@ -256,7 +321,7 @@ public final class Td3 implements Agent {
 
     @Override
     public LearnerState state() {
-        return LearnerState.of("td3", () -> updates, n -> updates = n).streams(rng)
+        return LearnerState.of(tag, () -> updates, n -> updates = n).streams(rng)
                 .params(actorParams, actorTargetParams, criticParams, criticTargetParams).optimisers(actorOpt, criticOpt)
                 .onRestore(() -> fastStale = true);
     }

@@ -301,8 +301,7 @@ public final class Trainer {
                         row.put("eval_return_mean", fmt(latestEval));
                         row.put("eval_return_std", fmt(latestEvalStd));
                         row.put("eval_success_rate", fmt(latestSuccess));
-                        progress.message(String.format("step %d: eval return %.2f +- %.2f, success %.2f", step,
-                                latestEval, latestEvalStd, latestSuccess));
+                        progress.message(evalLine());
                     }
                     agent.stats(stats);
                     for (int i = 0; i < statNames.length; i++) {
@@ -427,8 +426,7 @@ public final class Trainer {
                     row.put("eval_return_std", fmt(latestEvalStd));
                     row.put("eval_success_rate", fmt(latestSuccess));
                     rows.add(row);
-                    progress.message(String.format("step %d: eval return %.2f +- %.2f, success %.2f", step,
-                            latestEval, latestEvalStd, latestSuccess));
+                    progress.message(evalLine());
                 }
                 for (Map<String, String> row : rows) {
                     agent.stats(stats);
@@ -461,6 +459,12 @@ public final class Trainer {
             writeReplay();
         }
         return finish();
+    }
+
+    /** The progress line of an evaluation (success only for tasks that define it). */
+    private String evalLine() {
+        return String.format("step %d: eval return %.2f +- %.2f%s", step, latestEval, latestEvalStd,
+                evalEnv.definesSuccess() ? String.format(", success %.2f", latestSuccess) : "");
     }
 
     /** Whether a checkpoint is due by steps ({@code checkpoint_interval}) or by wall time. */
