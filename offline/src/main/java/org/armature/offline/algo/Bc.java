@@ -24,9 +24,8 @@ import org.armature.nn.Rng;
  */
 public final class Bc implements Learner {
 
-    private static final String[] STATS = {"actor_loss"};
-
     private final TanhActor policy;
+    private final StatsTable metrics = new StatsTable("actor_loss");
     private long updates;
 
     /** CORL any_percent_bc.py: Actor 256-256, Adam lr 3e-4. */
@@ -42,7 +41,6 @@ public final class Bc implements Learner {
     private final ParamGroup actorParams;
     private final Adam actorOpt;
     private Mat dOut;
-    private double lastLoss = Double.NaN;
 
     public Bc(int observationDim, int actionDim, Config cfg, long seed) {
         this.cfg = cfg;
@@ -85,28 +83,24 @@ public final class Bc implements Learner {
             dOut.set(i, k * diff * (1 - t * t)); // d/dy of mean (tanh(y) - a)^2
         }
         dOut.hostWritten();
-        lastLoss = loss / (n * actionDim);
+        metrics.put("actor_loss", loss / (n * actionDim));
         actor.backward(dOut, true, false);
         actorOpt.step();
     }
 
     /** Losses and statistics of the last update (name → value). */
     public Map<String, Double> lastMetrics() {
-        return Map.of("actor_loss", lastLoss);
+        return metrics.map();
     }
 
     @Override
     public String[] statNames() {
-        return STATS.clone();
+        return metrics.names();
     }
 
     @Override
     public void stats(double[] out) {
-        Map<String, Double> m = lastMetrics();
-        for (int i = 0; i < STATS.length; i++) {
-            Double v = m.get(STATS[i]);
-            out[i] = v == null ? Double.NaN : v;
-        }
+        metrics.copyTo(out);
     }
 
     @Override

@@ -46,9 +46,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class Cql implements Learner {
 
-    private static final String[] STATS = {"critic_td_loss", "cql_loss", "q_data", "actor_loss", "alpha", "log_pi"};
-
     private final TanhActor policy;
+    private final StatsTable metrics = new StatsTable("critic_td_loss", "cql_loss", "q_data", "actor_loss", "alpha", "log_pi");
     private long updates;
 
     /** CORL cql.py defaults. */
@@ -117,7 +116,6 @@ public final class Cql implements Learner {
     private Mat dLogp;
     private Mat big;
     private Mat dBig;
-    private final Map<String, Double> metrics = new LinkedHashMap<>();
 
     public Cql(int observationDim, int actionDim, Config cfg, long seed) {
         this.cfg = cfg;
@@ -408,21 +406,17 @@ public final class Cql implements Learner {
 
     /** Losses and statistics of the last update (name → value). */
     public Map<String, Double> lastMetrics() {
-        return metrics;
+        return metrics.map();
     }
 
     @Override
     public String[] statNames() {
-        return STATS.clone();
+        return metrics.names();
     }
 
     @Override
     public void stats(double[] out) {
-        Map<String, Double> m = lastMetrics();
-        for (int i = 0; i < STATS.length; i++) {
-            Double v = m.get(STATS[i]);
-            out[i] = v == null ? Double.NaN : v;
-        }
+        metrics.copyTo(out);
     }
 
     @Override

@@ -42,9 +42,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class Iql implements Learner {
 
-    private static final String[] STATS = {"value_loss", "critic_loss", "actor_loss", "adv_weight_mean", "actor_lr"};
-
     private final TanhActor policy;
+    private final StatsTable metrics = new StatsTable("value_loss", "critic_loss", "actor_loss", "adv_weight_mean", "actor_lr");
 
     /** CORL iql.py defaults (IQL paper Appendix B for locomotion). */
     public record Config(int hidden, int layers, double actorLr, double qLr, double vLr, double discount, double tau,
@@ -118,7 +117,6 @@ public final class Iql implements Learner {
     private Mat dV;
     private Mat dQ;
     private Mat dMean;
-    private final Map<String, Double> metrics = new LinkedHashMap<>();
     private double[] ensembleValues;
 
     public Iql(int observationDim, int actionDim, Config cfg, long seed) {
@@ -351,21 +349,17 @@ public final class Iql implements Learner {
 
     /** Losses and statistics of the last update (name → value). */
     public Map<String, Double> lastMetrics() {
-        return metrics;
+        return metrics.map();
     }
 
     @Override
     public String[] statNames() {
-        return STATS.clone();
+        return metrics.names();
     }
 
     @Override
     public void stats(double[] out) {
-        Map<String, Double> m = lastMetrics();
-        for (int i = 0; i < STATS.length; i++) {
-            Double v = m.get(STATS[i]);
-            out[i] = v == null ? Double.NaN : v;
-        }
+        metrics.copyTo(out);
     }
 
     @Override
