@@ -10,7 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +22,7 @@ import org.armature.agents.Learner;
 import org.armature.agents.PolicyBundles;
 import org.armature.envs.EnvSpec;
 import org.armature.nn.ParamIO;
+import org.armature.sim.AtomicFiles;
 
 /**
  * The one writer of training run directories, online and offline:
@@ -162,18 +163,12 @@ public final class RunDirectory {
 
     /** Writes the checkpoint to a temporary file and renames it over the previous one. */
     public void writeCheckpoint(StateWriter body) throws IOException {
-        Path f = file(CHECKPOINT);
-        Files.createDirectories(f.getParent());
-        Path tmp = Files.createTempFile(f.getParent(), ".latest", ".tmp");
-        try {
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
-                    1 << 16))) {
+        AtomicFiles.write(file(CHECKPOINT), tmp -> {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16))) {
                 body.write(out);
             }
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** Reads the checkpoint; an empty, truncated or unreadable file is an error that names it and says why. */

@@ -124,6 +124,14 @@ class TrainerTest {
         Files.write(ckpt, new byte[0]);
         e = assertThrows(IOException.class, () -> Trainer.resume(b.runDir(), Progress.SILENT));
         assertTrue(e.getMessage().contains("is empty"), e.getMessage());
+        // a run directory written before the one learner stack (checkpoint format v1) is refused by name
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(ckpt))) {
+            out.writeUTF("armature-checkpoint-v1");
+            out.writeLong(700);
+        }
+        e = assertThrows(IOException.class, () -> Trainer.resume(b.runDir(), Progress.SILENT));
+        assertTrue(e.getMessage().contains("another Armature version ('armature-checkpoint-v1'")
+                && e.getMessage().contains("cannot be resumed"), e.getMessage());
         // a new run into that directory is refused (it holds a run to --resume), its files untouched
         e = assertThrows(IOException.class, () -> Trainer.create(tiny("td3", 400), b.runDir(), false,
                 Progress.SILENT));

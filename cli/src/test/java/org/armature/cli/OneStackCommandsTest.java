@@ -50,6 +50,15 @@ class OneStackCommandsTest {
         assertTrue(again.err().contains("already holds a run") && again.err().contains("--overwrite"), again.err());
         assertEquals(1, again.err().strip().lines().count(), again.err());
         assertEquals(new String(before), Files.readString(made.get(0).resolve("result.json")));
+        // a dataset of another task with the same sizes (HalfCheetah and Walker2d: 17 / 6) is used with a warning
+        Path cheetah = dir.resolve("cheetah.h5");
+        assertEquals(0, CoreCommandsTest.run("collect", "--env", "HalfCheetah-v1", "--policy", "random",
+                "--episodes", "1", "--out", cheetah.toString()).code());
+        CoreCommandsTest.Result other = CoreCommandsTest.run("offline", "--algo", "bc", "--dataset",
+                cheetah.toString(), "--env", "Walker2d-v1", "--steps", "5", "--eval-every", "0", "--eval-episodes",
+                "1", "--hidden", "8", "--out", dir.resolve("other").toString());
+        assertEquals(0, other.code(), other.err());
+        assertTrue(other.err().contains("was collected on HalfCheetah-v1, but is used with Walker2d-v1"), other.err());
         // a key of another algorithm is named
         CoreCommandsTest.Result wrongKey = CoreCommandsTest.run("offline", "--algo", "bc", "--dataset", a.toString(),
                 "--env", "Pendulum-v1", "--steps", "20", "--hidden", "8", "--out", out.toString(), "--set",

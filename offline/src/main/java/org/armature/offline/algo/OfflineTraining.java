@@ -310,6 +310,11 @@ public final class OfflineTraining {
                         + "/" + raw.actionDim() + " but " + c.envId + " has " + spec.observationDim() + "/"
                         + spec.actionDim());
             }
+            String recorded = raw.metadata().envId();
+            if (recorded != null && !recorded.isBlank() && !Envs.sameFamily(recorded, c.envId)) {
+                System.err.println("warning: dataset " + c.dataset + " was collected on " + recorded
+                        + ", but is used with " + c.envId + " (the sizes match; the task does not)");
+            }
             norm = Normalization.of(raw, spec.actionSpace(), c.normalizeStates);
             OfflineAlgorithms.RewardTransform t = OfflineAlgorithms.rewards(c.algo, c.envId);
             boolean normalizeRewards = c.rewardScale == null && t.returnRangeNormalised();
