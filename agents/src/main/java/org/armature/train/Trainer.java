@@ -106,6 +106,9 @@ public final class Trainer {
     private final List<String> columns = new ArrayList<>();
     private BufferedWriter metrics;
     private long metricsLines;
+    /** Update count and wall time at the previous metrics row (for updates_per_second). */
+    private long rowUpdates;
+    private double rowWall;
 
     // loop state (checkpointed)
     private long step;
@@ -258,8 +261,8 @@ public final class Trainer {
         progress.start(cfg.algo() + " " + cfg.envId(), total, step);
         long t0 = System.nanoTime();
         double wallAtStart = wallSeconds;
-        long rowUpdates = agent.updates();
-        double rowWall = wallSeconds;
+        rowUpdates = agent.updates();
+        rowWall = wallSeconds;
         try {
             while (step < total && step < stopAtStep) {
                 if (StopRequest.requested()) {
@@ -303,18 +306,7 @@ public final class Trainer {
                         row.put("eval_success_rate", fmt(latestSuccess));
                         progress.message(evalLine());
                     }
-                    agent.stats(stats);
-                    for (int i = 0; i < statNames.length; i++) {
-                        row.put(statNames[i], fmt(stats[i]));
-                    }
-                    double dt = wallSeconds - rowWall;
-                    long du = agent.updates() - rowUpdates;
-                    if (du > 0 && dt > 0) {
-                        row.put("updates_per_second", fmt(du / dt));
-                    }
-                    rowWall = wallSeconds;
-                    rowUpdates = agent.updates();
-                    writeRow(row);
+                    finishRow(row);
                     if (s.done()) {
                         episode++;
                         episodeReturn = 0;
@@ -362,8 +354,8 @@ public final class Trainer {
         progress.start(cfg.algo() + " " + cfg.envId() + " x" + k, total, step);
         long t0 = System.nanoTime();
         double wallAtStart = wallSeconds;
-        long rowUpdates = agent.updates();
-        double rowWall = wallSeconds;
+        rowUpdates = agent.updates();
+        rowWall = wallSeconds;
         long nextEval = cfg.evalInterval() > 0 ? (step / cfg.evalInterval() + 1) * cfg.evalInterval() : Long.MAX_VALUE;
         // a resumed run starts fresh episodes in every env, seeded from the checkpoint's step
         long vectorSeed = episodeSeed(cfg.seed(), step == 0 ? 0 : step * k);
@@ -429,18 +421,7 @@ public final class Trainer {
                     progress.message(evalLine());
                 }
                 for (Map<String, String> row : rows) {
-                    agent.stats(stats);
-                    for (int i = 0; i < statNames.length; i++) {
-                        row.put(statNames[i], fmt(stats[i]));
-                    }
-                    double dt = wallSeconds - rowWall;
-                    long du = agent.updates() - rowUpdates;
-                    if (du > 0 && dt > 0) {
-                        row.put("updates_per_second", fmt(du / dt));
-                    }
-                    rowWall = wallSeconds;
-                    rowUpdates = agent.updates();
-                    writeRow(row);
+                    finishRow(row);
                 }
                 progress.update(step, step / Math.max(1e-9, wallSeconds), latestEval);
                 // envs end episodes at different times, so a vector run checkpoints at the step itself
@@ -520,6 +501,22 @@ public final class Trainer {
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "" : Double.toString(v);
+    }
+
+    /** Adds the learner's statistics and the update rate since the previous row, then writes the row. */
+    private void finishRow(Map<String, String> row) throws IOException {
+        agent.stats(stats);
+        for (int i = 0; i < statNames.length; i++) {
+            row.put(statNames[i], fmt(stats[i]));
+        }
+        double dt = wallSeconds - rowWall;
+        long du = agent.updates() - rowUpdates;
+        if (du > 0 && dt > 0) {
+            row.put("updates_per_second", fmt(du / dt));
+        }
+        rowWall = wallSeconds;
+        rowUpdates = agent.updates();
+        writeRow(row);
     }
 
     private void writeRow(Map<String, String> row) throws IOException {

@@ -235,8 +235,7 @@ public final class OfflineTraining {
         return root;
     }
 
-    static final String CHECKPOINT = "checkpoints/latest.ckpt";
-    /** v2: the learner state of {@link org.armature.agents.LearnerState}. */
+    /** v3: the loop's random stream and the learner's {@link org.armature.agents.LearnerState}. */
     private static final String CHECKPOINT_MAGIC = "armature-offline-checkpoint-v3";
     private static final String RUN_KEY = "run";
 
