@@ -165,7 +165,7 @@ final class HingeJoint extends TypedConstraint {
 
     /** k += [r]x^T invI [r]x, the pivot's velocity response to a unit impulse through the body's rotation. */
     private static void addAngularMass(Matrix3f k, Matrix3f invI, Vector3f r) {
-        // [r]x = [[0, -z, y], [z, 0, -x], [-y, x, 0]]; column j of invI [r]x is invI (e_j x r) ... written out:
+        // [r]x = [[0, -z, y], [z, 0, -x], [-y, x, 0]] (the cross-product matrix, r x v = [r]x v), written out
         float x = r.x;
         float y = r.y;
         float z = r.z;

@@ -87,13 +87,14 @@ class SolverPartsTest {
         assertEquals(tree, small, 2e-3, "same resting height with either broadphase");
     }
 
-    @Test
-    void smallWorldBroadphaseRestoresBitIdentically() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"ant, false", "ant, true", "half_cheetah, true"})
+    void smallWorldBroadphaseRestoresBitIdentically(String model, boolean rowsInJoint) {
         PhysicsWorld w = new PhysicsWorld(PhysicsWorld.Config.DEFAULT.withPhysicsDt(1.0 / 120.0)
-                .withSmallWorldBroadphase(true));
+                .withSmallWorldBroadphase(true).withHingeRowsInJoint(rowsInJoint));
         w.addGroundPlane(1f);
-        Model m = Model.build(ModelSpec.loadResource("ant"), w);
-        PhysicsWorldTest.drive(w, m, 120, 1); // legs on the ground, limits and armature active
+        Model m = Model.build(ModelSpec.loadResource(model), w);
+        PhysicsWorldTest.drive(w, m, 120, 1); // on the ground, limits, springs and armature active
         PhysicsWorld.Snapshot snap = w.snapshot();
         PhysicsWorldTest.drive(w, m, 200, 2);
         double[] first = PhysicsWorldTest.state(m);

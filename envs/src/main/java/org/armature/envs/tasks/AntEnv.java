@@ -17,7 +17,8 @@ import org.armature.sim.Scene;
  * orientation quaternion w, x, y, z, 8 joint angles), qvel (14: torso linear velocity in the world frame, angular
  * velocity in the torso frame, 8 joint velocities), then the clipped external contact wrench (torque, force) of each
  * of the 9 bodies (54). MuJoCo's model has 13 bodies (the massless "leg" bodies welded to the torso are merged into
- * the torso here), so its observation has 105 entries. Control dt 0.05 s: v1 12 x 1/240 s, v2 6 x 1/120 s (MuJoCo: 5 x 10 ms).
+ * the torso here), so its observation has 105 entries. Control dt 0.05 s: v1 12 x 1/240 s, v2 6 x 1/120 s (MuJoCo:
+ * 5 x 10 ms).
  */
 public final class AntEnv extends LocomotionEnv {
 

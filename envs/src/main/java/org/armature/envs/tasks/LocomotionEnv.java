@@ -21,7 +21,8 @@ public abstract class LocomotionEnv extends PhysicsEnv {
      * Physics of the locomotion tasks unless a task version says otherwise: 1/240 s, 10 solver iterations, and the
      * all-pairs broadphase (one robot on a plane: a handful of candidate pairs, no tree to maintain).
      */
-    public static final PhysicsWorld.Config DEFAULT_PHYSICS = PhysicsWorld.Config.DEFAULT.withSmallWorldBroadphase(true);
+    public static final PhysicsWorld.Config DEFAULT_PHYSICS =
+            PhysicsWorld.Config.DEFAULT.withSmallWorldBroadphase(true);
 
     protected final EnvSpec spec;
     protected final double[] qpos;
