@@ -18,14 +18,40 @@ import org.junit.jupiter.api.Test;
  */
 class ReachOverUdpBenchmark {
 
+    static Policy expertPolicy() {
+        org.armature.envs.experts.Expert e = org.armature.envs.experts.Experts.make(ReachEnv.KINEMATIC_ID, 0, 0);
+        return new Policy() {
+            @Override
+            public float[] act(float[] observation) {
+                return e.act(observation);
+            }
+
+            @Override
+            public void reset(long seed) {
+                e.reset(seed);
+            }
+
+            @Override
+            public int observationDim() {
+                return ReachEnv.OBS_DIM;
+            }
+
+            @Override
+            public int actionDim() {
+                return 7;
+            }
+        };
+    }
+
     @Test
     void successRateOverUdp() throws Exception {
-        Path bundle = Path.of(System.getProperty("bundle"));
+        String spec = System.getProperty("bundle");
         int episodes = Integer.getInteger("episodes", 20);
         long seed0 = Long.getLong("seed", 0);
         double rate = Double.parseDouble(System.getProperty("rate", "500"));
         String[] lat = System.getProperty("latencies", "0,5,10,20").split(",");
-        Policy policy = Policy.load(bundle);
+        // -Dbundle=expert: the scripted ReachExpert (noise-free) as a reference policy
+        Policy policy = spec.equals("expert") ? expertPolicy() : Policy.load(Path.of(spec));
         for (String l : lat) {
             double latencyMs = Double.parseDouble(l);
             int successes = 0;
@@ -71,7 +97,7 @@ class ReachOverUdpBenchmark {
                     unsafe += robot.unsafeCommands();
                 }
             }
-            System.out.printf(Locale.ROOT, "BENCH reach-udp latency %.0f ms: success %d/%d (%.0f%%), safe stops %d, "
+            System.out.printf(Locale.ROOT, "BENCH reach-udp " + spec + " latency %.0f ms: success %d/%d (%.0f%%), safe stops %d, "
                     + "unsafe commands %d%n", latencyMs, successes, episodes, 100.0 * successes / episodes, stops,
                     unsafe);
         }
