@@ -56,6 +56,7 @@ class ReachOverUdpBenchmark {
             double latencyMs = Double.parseDouble(l);
             int successes = 0;
             int stops = 0;
+            java.util.Map<StopReason, Integer> reasons = new java.util.EnumMap<>(StopReason.class);
             long unsafe = 0;
             for (int ep = 0; ep < episodes; ep++) {
                 long seed = seed0 + ep;
@@ -89,6 +90,7 @@ class ReachOverUdpBenchmark {
                         ControlLoop.Result r = loop.await(30_000);
                         if (r.reason() != StopReason.COMPLETED) {
                             stops++;
+                            reasons.merge(r.reason(), 1, Integer::sum);
                         }
                         if (success[0]) {
                             successes++;
@@ -98,8 +100,8 @@ class ReachOverUdpBenchmark {
                 }
             }
             System.out.printf(Locale.ROOT, "BENCH reach-udp " + spec + " latency %.0f ms: success %d/%d (%.0f%%), safe stops %d, "
-                    + "unsafe commands %d%n", latencyMs, successes, episodes, 100.0 * successes / episodes, stops,
-                    unsafe);
+                    + "unsafe commands %d %s%n", latencyMs, successes, episodes, 100.0 * successes / episodes, stops,
+                    unsafe, reasons);
         }
     }
 }
