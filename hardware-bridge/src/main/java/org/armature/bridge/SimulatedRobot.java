@@ -331,7 +331,7 @@ public final class SimulatedRobot implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        if (thread != null) {
+        if (thread != null && thread != Thread.currentThread()) {
             try {
                 thread.join(2000);
             } catch (InterruptedException e) {
