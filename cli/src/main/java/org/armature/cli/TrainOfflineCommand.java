@@ -135,6 +135,7 @@ public final class TrainOfflineCommand implements Callable<Integer> {
         if (config != null) {
             applyConfigFile();
         }
+        applyLoopKeysOfSet();
         if (algo == null || dataset == null || env == null) {
             throw new IllegalArgumentException("offline needs --algo, --dataset and --env (or --resume RUN_DIR)");
         }
@@ -232,6 +233,33 @@ public final class TrainOfflineCommand implements Callable<Integer> {
         }
         fromFile.putAll(overrides); // --set on the command line is applied after the file's, so it wins
         overrides = fromFile;
+    }
+
+    /** Settings of the run, not of the algorithm, that {@code --set} takes as {@code armature train} does. */
+    private static final List<String> LOOP_KEYS = List.of("steps", "batch_size", "sampler", "seed", "eval_every",
+            "eval_episodes", "log_every", "checkpoint_every", "reward_scale", "reward_bias");
+
+    /** {@code --set batch_size=128} and the other run settings ({@link #LOOP_KEYS}) set their option. */
+    private void applyLoopKeysOfSet() {
+        picocli.CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        for (String key : LOOP_KEYS) {
+            String value = overrides.remove(key);
+            if (value == null) {
+                continue;
+            }
+            String option = "--" + key.replace('_', '-');
+            if (pr.hasMatchedOption(option)) {
+                throw new IllegalArgumentException("--set " + key + "=" + value + " and " + option
+                        + " both set it; give it once");
+            }
+            picocli.CommandLine.Model.OptionSpec o = spec.findOption(option);
+            try {
+                o.setValue(convert(o, value));
+            } catch (Exception ex) {
+                throw new IllegalArgumentException("--set " + key + "=" + value + " is not a valid value for "
+                        + option);
+            }
+        }
     }
 
     private static Object convert(picocli.CommandLine.Model.OptionSpec o, String text) {

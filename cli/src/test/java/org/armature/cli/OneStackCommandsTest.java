@@ -87,6 +87,19 @@ class OneStackCommandsTest {
         assertEquals(0.8, c.path("hyperparameters").path("expectile").asDouble(), 0.0);
         assertEquals(4.0, c.path("hyperparameters").path("beta").asDouble(), 0.0, "--set wins over the file");
         assertEquals(8, c.path("hyperparameters").path("hidden").asInt());
+        // run settings also go through --set, as with `armature train`
+        Path run2 = dir.resolve("run2");
+        r = CoreCommandsTest.run("offline", "--algo", "iql", "--dataset", data.toString(), "--env", "Pendulum-v1",
+                "--set", "steps=12", "--set", "batch_size=16", "--set", "eval_every=0", "--set", "eval_episodes=1",
+                "--set", "iql.hidden=8", "--run-dir", run2.toString());
+        assertEquals(0, r.code(), r.err());
+        c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run2.resolve("config.json").toFile());
+        assertEquals(12, c.path("run").path("steps").asLong());
+        assertEquals(16, c.path("run").path("batch_size").asInt());
+        r = CoreCommandsTest.run("offline", "--algo", "iql", "--dataset", data.toString(), "--env", "Pendulum-v1",
+                "--set", "steps=12", "--steps", "13", "--out", dir.resolve("y").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("give it once"), r.err());
         Files.writeString(cfg, "{\"stepz\": 30}");
         r = CoreCommandsTest.run("offline", "--algo", "iql", "--dataset", data.toString(), "--env", "Pendulum-v1",
                 "--config", cfg.toString(), "--out", dir.resolve("x").toString());
