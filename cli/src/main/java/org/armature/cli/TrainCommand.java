@@ -93,14 +93,14 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--run-dir names the run directory itself, --out the folder of "
                         + "runs; give one");
             }
-            if (cfg.learningStarts() >= cfg.totalSteps()) {
+            ConsoleProgress progress = ConsoleProgress.auto(System.out, cfg.logIntervalSeconds());
+            trainer = runDir != null ? Trainer.create(cfg, runDir, overwrite, progress)
+                    : Trainer.create(cfg, out != null ? out : Path.of("runs"), progress);
+            if (cfg.learningStarts() >= cfg.totalSteps()) { // after the config and env were accepted
                 System.err.printf("warning: learning_starts (%d) >= steps (%d): no gradient update will run and the "
                         + "bundle will hold the untrained policy (lower it with --set learning_starts=N)%n",
                         cfg.learningStarts(), cfg.totalSteps());
             }
-            ConsoleProgress progress = ConsoleProgress.auto(System.out, cfg.logIntervalSeconds());
-            trainer = runDir != null ? Trainer.create(cfg, runDir, overwrite, progress)
-                    : Trainer.create(cfg, out != null ? out : Path.of("runs"), progress);
             System.out.println("run directory: " + trainer.runDir());
         }
         org.armature.train.StopRequest.install();
