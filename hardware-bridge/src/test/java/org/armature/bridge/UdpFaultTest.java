@@ -49,8 +49,18 @@ class UdpFaultTest {
         }
     }
 
+    /**
+     * A robot server whose robot-side watchdog waits 1 s: tests of the bridge's own fault handling must not end in
+     * the robot's watchdog because the shared machine descheduled a thread (the watchdog's own test uses the default).
+     */
     InetSocketAddress startServer(NetworkFaults faults, int port, byte[] key) throws IOException {
-        server = new RobotServer(Fixtures.reachRobot(3), new InetSocketAddress("127.0.0.1", port), key, faults);
+        return startServer(faults, port, key, 1000);
+    }
+
+    InetSocketAddress startServer(NetworkFaults faults, int port, byte[] key, double watchdogMillis)
+            throws IOException {
+        server = new RobotServer(Fixtures.reachRobot(3, watchdogMillis), new InetSocketAddress("127.0.0.1", port), key,
+                faults);
         return server.start();
     }
 
@@ -182,7 +192,7 @@ class UdpFaultTest {
 
     @Test
     void frozenBridgeIsStoppedByTheRobotsWatchdog() throws Exception {
-        InetSocketAddress at = startServer(NetworkFaults.NONE, 0, null);
+        InetSocketAddress at = startServer(NetworkFaults.NONE, 0, null, SimulatedRobot.DEFAULT_WATCHDOG_MILLIS);
         ControlLoop loop = connect(at, 0, Fixtures.stale(5000), null);
         loop.start();
         Thread.sleep(400);
