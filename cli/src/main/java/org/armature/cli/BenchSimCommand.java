@@ -71,7 +71,7 @@ public final class BenchSimCommand implements Callable<Integer> {
             List<String> ids = envIds == null ? MujocoComparison.DEFAULT_IDS : envIds;
             checkIds(ids);
             return new MujocoComparison(mujocoXmlDir, mujocoTestspeed, mujocoSteps, mujocoCtrlNoise, seconds, warmup)
-                    .run(ids, id -> measureOneThread(id));
+                    .run(ids, this::warmUp, this::measureOneThread);
         }
         List<String> ids = envIds == null ? Envs.ids() : envIds;
         checkIds(ids);
@@ -126,6 +126,13 @@ public final class BenchSimCommand implements Callable<Integer> {
         }
         return new Result(id, one.envStepsPerSecond(), one.envStepsPerCpuSecond(), one.physicsStepsPerSecond(),
                 one.overheadPercent(), vecRate, nThreads);
+    }
+
+    /** Steps a task for the warm-up time only (lets the JIT compile the shared physics code before any row). */
+    void warmUp(String id) {
+        try (Env env = Envs.make(id)) {
+            run(env, randomActions(env, 4096), warmup);
+        }
     }
 
     /** One thread: env steps/s (wall and per CPU-second), physics steps/s inside PhysicsWorld.step, overhead. */

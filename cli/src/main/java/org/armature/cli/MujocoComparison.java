@@ -63,16 +63,26 @@ final class MujocoComparison {
         this.warmup = warmup;
     }
 
-    int run(List<String> ids, Function<String, BenchSimCommand.Result> measure) {
+    /**
+     * @param warmUp  steps a task for the warm-up time; run once for every task before the first row, so that the
+     *                first row does not pay for compiling the physics code all tasks share
+     * @param measure one task's one-thread measurement (its own warm-up included)
+     */
+    int run(List<String> ids, java.util.function.Consumer<String> warmUp,
+            Function<String, BenchSimCommand.Result> measure) {
         List<Path> xmls = new ArrayList<>();
         for (String id : ids) {
             xmls.add(xmlFor(id)); // fail before measuring anything
         }
         checkTestspeed();
         System.out.printf("# armature bench sim --vs-mujoco: %d cores, java %s, one thread, random actions, %.1f s "
-                        + "per task (after %.1f s warm-up); MuJoCo: %s MODEL.xml %d 1 %s%n",
+                        + "per task (after a warm-up pass over all tasks and %.1f s warm-up each); MuJoCo: %s "
+                        + "MODEL.xml %d 1 %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), seconds, warmup,
                 testspeed, steps, ctrlNoise);
+        for (String id : ids) {
+            warmUp.accept(id);
+        }
         System.out.println("| task | Armature env steps/s | MuJoCo env steps/s | ratio | Armature per CPU-s "
                 + "| MuJoCo per CPU-s | ratio per CPU-s | Armature physics steps per env step "
                 + "| MuJoCo physics steps per env step | MuJoCo model |");
