@@ -194,7 +194,8 @@ public final class DeployCommand implements Callable<Integer> {
             }
             summary(loop, r, engine, robotLink.counters(), recorder);
             if (r.reason() != StopReason.COMPLETED) {
-                System.err.println("error: safe stop: " + r.reason() + " (" + r.reason().description() + ")");
+                System.err.println("error: safe stop: " + r.reason() + " (" + r.reason().description()
+                        + (loop.failure() != null ? ": " + loop.failure() : "") + ")");
                 return SAFE_STOP_EXIT;
             }
             return 0;

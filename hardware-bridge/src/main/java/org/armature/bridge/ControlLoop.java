@@ -244,9 +244,20 @@ public final class ControlLoop {
         try {
             nativeTid = currentNativeThreadId();
             return loop();
+        } catch (RuntimeException | Error e) {
+            // a bug in the loop itself: no more commands are sent; the robot's watchdog holds the arm
+            failure = e;
+            return new Result(StopReason.INTERNAL_ERROR, ticksDone, 0, missedSlots, 0, ticksDone, -1);
         } finally {
             running = false;
         }
+    }
+
+    private volatile Throwable failure;
+
+    /** The exception that ended the loop (warm-up policy failure or an internal error), or null. */
+    public Throwable failure() {
+        return failure;
     }
 
     private Result loop() {
@@ -261,7 +272,12 @@ public final class ControlLoop {
         }
         // warm up inference and the stop path on the real observation before the first command
         task.observation(state, observation);
-        engine.warmUp(observation, 2000);
+        try {
+            engine.warmUp(observation, 2000);
+        } catch (RuntimeException e) {
+            failure = e;
+            return new Result(StopReason.POLICY_ERROR, 0, 0, 0, 0, 0, 0); // nothing was sent: the robot holds
+        }
         link.readLatest(state);
         safety.start(state);
         warmUpStopPath();
@@ -353,6 +369,7 @@ public final class ControlLoop {
                     try {
                         engine.act(nextObservation, nextRawAction);
                     } catch (RuntimeException e) {
+                        failure = e;
                         r = StopReason.POLICY_ERROR;
                     }
                     if (r == null && !SafetyLayer.finite(nextRawAction)) {

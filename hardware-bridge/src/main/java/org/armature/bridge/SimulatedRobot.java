@@ -141,16 +141,23 @@ public final class SimulatedRobot implements AutoCloseable {
         }
         boolean bad = false;
         double period = c.periodMicros / 1e6;
+        // commands lost on the way (or slots the loop missed) leave a gap in the tick numbers: the step since the
+        // last command received may span that many periods
+        long gap = firstCheck || lastTick < 0 ? 1 : Math.max(1, c.tick - lastTick);
         for (int i = 0; i < dof; i++) {
             double q = c.positionsRad[i];
             if (!Double.isFinite(q) || q < limits.positionLowerRad()[i] - 1e-9
                     || q > limits.positionUpperRad()[i] + 1e-9) {
                 bad = true;
+                noteUnsafe(c, i, "position " + q);
             }
             double ref = firstCheck ? published.positionsRad[i] : lastCommanded[i];
             double tolerance = firstCheck ? 1e-3 : 1e-9; // the measured state moves on between state and command
-            if (Math.abs(q - ref) > limits.velocityLimitRadPerSec()[i] * period * (1 + 1e-9) + tolerance) {
+            double step = Math.abs(q - ref);
+            double allowed = limits.velocityLimitRadPerSec()[i] * period * gap * (1 + 1e-9) + tolerance;
+            if (step > allowed) {
                 bad = true;
+                noteUnsafe(c, i, "step " + step + " > " + allowed + " over " + gap + " tick(s)");
             }
             lastCommanded[i] = q;
         }
@@ -159,6 +166,19 @@ public final class SimulatedRobot implements AutoCloseable {
         if (bad) {
             unsafe.incrementAndGet();
         }
+    }
+
+    private volatile String firstUnsafe;
+
+    private void noteUnsafe(JointCommand c, int joint, String what) {
+        if (firstUnsafe == null) {
+            firstUnsafe = "tick " + c.tick + " mode " + c.mode + " joint " + joint + ": " + what;
+        }
+    }
+
+    /** What made the first unsafe command unsafe (null when none was). */
+    public String firstUnsafe() {
+        return firstUnsafe;
     }
 
     /** Fault injection: the robot's controller stops answering (no state published, commands ignored). */

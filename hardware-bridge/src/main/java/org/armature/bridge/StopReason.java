@@ -13,7 +13,8 @@ public enum StopReason {
     MISSED_DEADLINES("too many missed deadlines in a row"),
     STATE_LIMIT("the measured state is beyond a safety limit"),
     ROBOT_STOPPED("the robot's own watchdog stopped it"),
-    POLICY_ERROR("the policy threw an exception");
+    POLICY_ERROR("the policy threw an exception"),
+    INTERNAL_ERROR("the control loop failed (no more commands; the robot's watchdog holds the arm)");
 
     private final String description;
 

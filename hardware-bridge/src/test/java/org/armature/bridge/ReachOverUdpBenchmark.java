@@ -97,6 +97,9 @@ class ReachOverUdpBenchmark {
                         }
                     }
                     unsafe += robot.unsafeCommands();
+                    if (robot.firstUnsafe() != null) {
+                        System.out.println("BENCH unsafe in episode " + ep + ": " + robot.firstUnsafe());
+                    }
                 }
             }
             System.out.printf(Locale.ROOT, "BENCH reach-udp " + spec + " latency %.0f ms: success %d/%d (%.0f%%), safe stops %d, "

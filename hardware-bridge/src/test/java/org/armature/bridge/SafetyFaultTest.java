@@ -271,4 +271,133 @@ class SafetyFaultTest {
         java.util.Arrays.fill(a, v);
         return a;
     }
+
+    @Test
+    void policyExceptionNonFiniteStateAndStateBeyondLimitsAreSafeStops() throws Exception {
+        // a policy that throws on its 10th decision after reset (warm-up ends with reset)
+        Policy throwing = new Policy() {
+            int calls = -1_000_000_000;
+
+            @Override
+            public float[] act(float[] observation) {
+                return new float[7];
+            }
+
+            @Override
+            public void act(float[] observation, float[] out) {
+                if (++calls == 10) {
+                    throw new IllegalStateException("injected");
+                }
+                java.util.Arrays.fill(out, 0f);
+            }
+
+            @Override
+            public void reset(long seed) {
+                calls = 0;
+            }
+
+            @Override
+            public int observationDim() {
+                return 20;
+            }
+
+            @Override
+            public int actionDim() {
+                return 7;
+            }
+        };
+        try (SimLink link = new SimLink(Fixtures.reachRobot(11))) {
+            link.connect();
+            ControlLoop loop = Fixtures.loop(link, throwing, 500, 0, Fixtures.tolerant(), null);
+            loop.start();
+            ControlLoop.Result r = loop.await(10_000);
+            assertEquals(StopReason.POLICY_ERROR, r.reason());
+            assertEquals(9, r.decisions());
+            assertEquals(r.stopDetectedTick(), r.firstStopCommandTick());
+            assertEquals(0, link.robot().unsafeCommands());
+        }
+        // a policy that fails during warm-up: the loop ends before sending anything
+        try (SimLink link = new SimLink(Fixtures.reachRobot(11))) {
+            link.connect();
+            Policy broken = new Policy() {
+                public float[] act(float[] o) {
+                    throw new IllegalStateException("broken bundle");
+                }
+
+                public int observationDim() {
+                    return 20;
+                }
+
+                public int actionDim() {
+                    return 7;
+                }
+            };
+            ControlLoop loop = Fixtures.loop(link, broken, 500, 0, Fixtures.tolerant(), null);
+            loop.start();
+            ControlLoop.Result r = loop.await(10_000);
+            assertEquals(StopReason.POLICY_ERROR, r.reason());
+            assertEquals(0, r.ticks());
+            assertTrue(loop.failure().getMessage().contains("broken bundle"));
+            assertEquals(0, link.robot().commandsReceived());
+        }
+        // a link whose states turn NaN after 0.3 s (a broken encoder)
+        try (SimLink inner = new SimLink(Fixtures.reachRobot(12))) {
+            inner.connect();
+            long t0 = System.nanoTime();
+            RobotLink nanAfter = new RobotLink() {
+                public RobotInfo connect() {
+                    return new RobotInfo(7, 0, 1);
+                }
+
+                public boolean readLatest(RobotState out) {
+                    boolean ok = inner.readLatest(out);
+                    if (ok && System.nanoTime() - t0 > 300_000_000L) {
+                        out.velocitiesRadPerSec[2] = Double.NaN;
+                    }
+                    return ok;
+                }
+
+                public void send(JointCommand c) {
+                    inner.send(c);
+                }
+
+                public Status status() {
+                    return inner.status();
+                }
+
+                public java.util.Map<String, Long> counters() {
+                    return inner.counters();
+                }
+
+                public void close() {
+                }
+            };
+            ControlLoop loop = Fixtures.loop(nanAfter, TestPolicies.constant(20, new float[7]), 500, 0,
+                    Fixtures.tolerant(), null);
+            loop.start();
+            ControlLoop.Result r = loop.await(10_000);
+            assertEquals(StopReason.NON_FINITE_STATE, r.reason());
+            assertEquals(r.stopDetectedTick(), r.firstStopCommandTick());
+            assertEquals(0, inner.robot().unsafeCommands());
+        }
+        // limits that the measured pose is already beyond (by more than the margin)
+        try (SimLink link = new SimLink(Fixtures.reachRobot(13))) {
+            link.connect();
+            RobotState s = new RobotState(7, 0);
+            while (!link.readLatest(s)) {
+                Thread.sleep(5);
+            }
+            double[] lo = PandaKinematics.Q_LOWER.clone();
+            double[] hi = PandaKinematics.Q_UPPER.clone();
+            hi[0] = s.positionsRad[0] - 0.2;
+            lo[0] = Math.min(lo[0], hi[0] - 0.1);
+            SafetyConfig bad = new SafetyConfig(lo, hi, null, null, null, null, null, null, null, 1000.0, 2000.0,
+                    1_000_000, null, null, null);
+            ControlLoop loop = Fixtures.loop(link, TestPolicies.constant(20, new float[7]), 500, 0, bad, null);
+            loop.start();
+            ControlLoop.Result r = loop.await(10_000);
+            assertEquals(StopReason.STATE_LIMIT, r.reason());
+            assertEquals(r.stopDetectedTick(), r.firstStopCommandTick());
+        }
+    }
 }
