@@ -119,7 +119,7 @@ public final class BundlePolicy implements Policy {
     }
 
     /** Normalises {@code observation} into the newest frame of the input, shifting older frames forward. */
-    private void push(float[] observation) {
+    void pushObservation(float[] observation) {
         if (observation.length != obsDim) {
             throw new IllegalArgumentException("policy expects observations of " + obsDim + " values, got "
                     + observation.length);
@@ -154,10 +154,6 @@ public final class BundlePolicy implements Policy {
         return input;
     }
 
-    void pushObservation(float[] observation) {
-        push(observation);
-    }
-
     void forward() {
         net.forward(input, out);
     }
@@ -181,7 +177,7 @@ public final class BundlePolicy implements Policy {
 
     @Override
     public void act(float[] observation, float[] action) {
-        push(observation);
+        pushObservation(observation);
         if (next == queued) { // the queue ran out: decide again
             forward();
             for (int c = 0; c < executed; c++) {
@@ -195,7 +191,7 @@ public final class BundlePolicy implements Policy {
 
     @Override
     public float[][] actChunk(float[] observation) {
-        push(observation);
+        pushObservation(observation);
         forward();
         float[][] chunk = new float[predicted][actDim];
         for (int c = 0; c < predicted; c++) {
@@ -215,7 +211,7 @@ public final class BundlePolicy implements Policy {
         if (!gaussian) {
             return act(observation);
         }
-        push(observation);
+        pushObservation(observation);
         forward();
         float[] a = new float[actDim];
         PolicyBundles.AffineLogStd affine = spec.policy().logStd();

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import org.armature.agents.Policy;
 import org.armature.envs.Env;
@@ -101,7 +99,7 @@ public final class EpisodeRenderer implements AutoCloseable {
                 gifWriter.close();
             }
             if (tmpFrames != null) {
-                deleteRecursively(framesDir);
+                org.armature.nn.ParamIO.deleteRecursively(framesDir);
                 Files.move(tmpFrames, framesDir, StandardCopyOption.ATOMIC_MOVE);
             }
             ok = true;
@@ -111,23 +109,12 @@ public final class EpisodeRenderer implements AutoCloseable {
                     gifWriter.abort();
                 }
                 if (tmpFrames != null) {
-                    deleteRecursively(tmpFrames);
+                    org.armature.nn.ParamIO.deleteRecursively(tmpFrames);
                 }
             }
         }
         return new Recording(seed, playback.stepIndex(), playback.episodeReturn(), playback.success(), frames, gif,
                 framesDir, renderNanos / 1e6 / Math.max(1, frames));
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     public OffscreenRenderer renderer() {

@@ -1,7 +1,6 @@
 package org.armature.envs.wrappers;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -3,7 +3,6 @@ package org.armature.offline.algo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.armature.agents.Batch;

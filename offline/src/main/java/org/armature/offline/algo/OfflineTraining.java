@@ -1,17 +1,12 @@
 package org.armature.offline.algo;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +32,6 @@ import org.armature.envs.Env;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Envs;
 import org.armature.nn.Rng;
-import org.armature.offline.collect.Collector;
 import org.armature.offline.data.DatasetFiles;
 import org.armature.offline.metrics.ReferenceScores;
 import org.armature.train.Evaluation;
@@ -79,6 +73,10 @@ public final class OfflineTraining {
     public record Result(String algo, String envId, String sampler, long seed, long steps, double finalReturn,
                          double finalReturnStd, double finalNormalizedScore, double stepsPerSecond,
                          List<double[]> evaluations, boolean interrupted) {
+    }
+
+    /** The loop's counters at a checkpoint. */
+    private record LoopState(long step, double wallSeconds, long trainNanos) {
     }
 
     /** Wall seconds between checkpoints, besides every {@code checkpointEvery} steps (when that is on). */
@@ -174,7 +172,7 @@ public final class OfflineTraining {
                     + "started on " + transitions + "; resume needs the same dataset");
         }
         List<double[]> evals = new ArrayList<>();
-        double[] loop;
+        LoopState loop;
         try {
             loop = run.readCheckpoint(in -> {
                 String magic = in.readUTF();
@@ -182,7 +180,7 @@ public final class OfflineTraining {
                     throw new IOException(ckpt + " was written by another Armature version ('" + magic
                             + "', expected '" + CHECKPOINT_MAGIC + "'); it cannot be resumed");
                 }
-                double[] l = {in.readLong(), in.readDouble(), in.readLong()};
+                LoopState l = new LoopState(in.readLong(), in.readDouble(), in.readLong());
                 int nEval = in.readInt();
                 for (int i = 0; i < nEval; i++) {
                     evals.add(new double[]{in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()});
@@ -194,9 +192,9 @@ public final class OfflineTraining {
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        long step = (long) loop[0];
-        double wallSeconds = loop[1];
-        long trainNanos = (long) loop[2];
+        long step = loop.step();
+        double wallSeconds = loop.wallSeconds();
+        long trainNanos = loop.trainNanos();
         if (step < 1 || step >= c.steps) {
             throw new IllegalArgumentException(ckpt + " is at step " + step + ", outside the run's 1.." + (c.steps - 1));
         }

@@ -13,7 +13,6 @@ import org.armature.agents.data.DatasetMetadata;
 import org.armature.agents.data.OfflineDataset;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Envs;
-import org.armature.envs.experts.Expert;
 import org.armature.envs.experts.Experts;
 import org.armature.offline.data.D4rlHdf5;
 import org.armature.offline.data.DatasetInfo;

@@ -15,7 +15,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.armature.agents.BundlePolicy;
 import org.armature.agents.PolicyBundles;
 import org.armature.envs.Env;
 import org.armature.envs.Envs;
