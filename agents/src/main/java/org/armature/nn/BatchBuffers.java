@@ -6,19 +6,19 @@ import org.nd4j.linalg.api.buffer.DataType;
  * Per-batch-size preallocated matrices for a layer: a tiny cache (linear scan) so alternating batch sizes (train
  * batch, batch 1, evaluation batch) never reallocate.
  */
-final class BatchBuffers {
+public final class BatchBuffers {
 
     private final DataType dtype;
     private final int cols;
     private int[] keys = new int[0];
     private Mat[] mats = new Mat[0];
 
-    BatchBuffers(DataType dtype, int cols) {
+    public BatchBuffers(DataType dtype, int cols) {
         this.dtype = dtype;
         this.cols = cols;
     }
 
-    Mat get(int rows) {
+    public Mat get(int rows) {
         for (int i = 0; i < keys.length; i++) {
             if (keys[i] == rows) {
                 return mats[i];
