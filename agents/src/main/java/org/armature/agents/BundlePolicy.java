@@ -9,7 +9,7 @@ import org.armature.nn.SquashedGaussianHead;
  * A policy loaded from a bundle: observation normalisation (mean/std or min–max), an observation history of
  * {@code observationHistory} frames stacked oldest first (the first observation of an episode repeated until there
  * are enough, as Diffusion Policy pads), a plain-Java MLP and the action head, and for chunked bundles a queue of the
- * {@code executedChunk} actions still to play. Deterministic {@link #act} is the mean action; {@link #sample} draws
+ * {@code executedChunk} actions still to play (from index {@code chunkStart} of the chunk). Deterministic {@link #act} is the mean action; {@link #sample} draws
  * from the squashed Gaussian (deterministic heads return the mean). Not thread-safe: one instance per control thread.
  */
 public final class BundlePolicy implements Policy {
@@ -21,6 +21,7 @@ public final class BundlePolicy implements Policy {
     private final int history;
     private final int predicted;
     private final int executed;
+    private final int start;
     private final boolean gaussian;
     private final double[] scale;
     private final double[] center;
@@ -64,15 +65,42 @@ public final class BundlePolicy implements Policy {
         }
         this.scale = new double[actDim];
         this.center = new double[actDim];
-        for (int j = 0; j < actDim; j++) {
-            float lo = spec.actionSpace().low()[j];
-            float hi = spec.actionSpace().high()[j];
-            scale[j] = (hi - (double) lo) / 2;
-            center[j] = (hi + (double) lo) / 2;
-        }
+        actionMap(spec, scale, center);
+        this.start = spec.start();
         this.input = new float[net.inputSize()];
         this.out = new float[net.outputSize()];
         this.queue = new float[predicted][actDim];
+    }
+
+    /**
+     * How the network's [−1, 1] actions map to env units, {@code a = center + scale · u}: the action space's box, or
+     * the dataset's action range for a min–max normalised bundle (a dimension of zero range passes through unscaled,
+     * as the training data were).
+     */
+    public static void actionMap(PolicyBundles.Spec spec, double[] scale, double[] center) {
+        PolicyBundles.Normalization n = spec.actionNormalization();
+        for (int j = 0; j < scale.length; j++) {
+            float lo = n != null ? n.low()[j] : spec.actionSpace().low()[j];
+            float hi = n != null ? n.high()[j] : spec.actionSpace().high()[j];
+            double half = (hi - (double) lo) / 2;
+            scale[j] = n != null && !(half > 0) ? 1 : half;
+            center[j] = (hi + (double) lo) / 2;
+        }
+    }
+
+    /**
+     * Normalises one observation value as the bundle says: min–max to [−1, 1] (a dimension of zero range is shifted,
+     * not scaled), mean/std with clipping, or none.
+     */
+    public static double normalize(PolicyBundles.Normalization n, int i, double x) {
+        if (n == null) {
+            return x;
+        }
+        if (n.isMinMax()) {
+            double range = n.high()[i] - (double) n.low()[i];
+            return range > 0 ? 2 * (x - n.low()[i]) / range - 1 : x - n.low()[i];
+        }
+        return Math.max(-n.clip(), Math.min(n.clip(), (x - n.mean()[i]) / n.std()[i]));
     }
 
     /** Inputs after the observation frames: a residual network also sees the base action. */
@@ -130,16 +158,7 @@ public final class BundlePolicy implements Policy {
         }
         PolicyBundles.Normalization n = spec.observationNormalization();
         for (int i = 0; i < obsDim; i++) {
-            double v;
-            if (n == null) {
-                v = observation[i];
-            } else if (n.isMinMax()) {
-                double range = n.high()[i] - (double) n.low()[i];
-                v = range > 0 ? 2 * (observation[i] - (double) n.low()[i]) / range - 1 : 0;
-            } else {
-                v = Math.max(-n.clip(), Math.min(n.clip(), (observation[i] - n.mean()[i]) / n.std()[i]));
-            }
-            input[newest + i] = (float) v;
+            input[newest + i] = (float) normalize(n, i, observation[i]);
         }
         if (frames == 0) { // an episode's first observation fills the whole history
             for (int f = 0; f < history - 1; f++) {
@@ -181,7 +200,7 @@ public final class BundlePolicy implements Policy {
         if (next == queued) { // the queue ran out: decide again
             forward();
             for (int c = 0; c < executed; c++) {
-                writeAction(c, queue[c]);
+                writeAction(start + c, queue[c]);
             }
             queued = executed;
             next = 0;

@@ -56,6 +56,28 @@ public interface Learner {
     /** Writes the deployable policy's weights into {@code bundleDir} and returns the network part of bundle.json. */
     PolicyBundles.Network exportPolicy(Path bundleDir) throws IOException;
 
+    /**
+     * The window the learner is trained on: a chunked learner takes {@code observationHistory} frames (batch
+     * observations {@code To · obsDim} wide) and predicts {@code chunkLength} actions (batch actions {@code Tp · actDim}
+     * wide); the loop then samples windows and evaluates a policy that keeps its history and action queue.
+     */
+    default ChunkLayout chunking() {
+        return ChunkLayout.SINGLE;
+    }
+
+    /**
+     * True when the learner is trained on observations and actions mapped to [−1, 1] by the dataset's min and max
+     * (Diffusion Policy's limits normaliser), false for the CORL maps (observation mean/std, action box to [−1, 1]).
+     */
+    default boolean minMaxNormalised() {
+        return false;
+    }
+
+    /** The noise schedule of a diffusion policy, written to its bundle (null for other learners). */
+    default PolicyBundles.NoiseSchedule noiseSchedule() {
+        return null;
+    }
+
     /** Resolved hyperparameters, for the run's config (the config record's fields, snake_case). */
     default Map<String, Object> hyperparameters() {
         return Map.of();

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.armature.agents.diffusion.DenoiserSpec;
+import org.armature.agents.diffusion.DiffusionPolicy;
 import org.armature.envs.EnvSpec;
 import org.armature.nn.FastMlp;
 import org.armature.nn.LayerSpec;
@@ -70,9 +72,11 @@ public final class PolicyBundles {
 
     /**
      * The noise schedule of a diffusion policy: DDPM training steps and beta schedule, the sampler used at inference
-     * ({@code ddim} or {@code ddpm}) and its number of steps.
+     * ({@code ddim} or {@code ddpm}), its number of steps and their spacing ({@code trailing}, {@code leading},
+     * {@code linspace}; see {@code diffusion.NoiseSchedule}).
      */
-    public record NoiseSchedule(String betaSchedule, int trainSteps, String sampler, int inferenceSteps) {
+    public record NoiseSchedule(String betaSchedule, int trainSteps, String sampler, int inferenceSteps,
+                                String timestepSpacing) {
     }
 
     /**
@@ -89,14 +93,28 @@ public final class PolicyBundles {
 
     /**
      * The policy network: head type, layer list, weight file (relative to the bundle directory), and for a
-     * squashed Gaussian with CORL's log-std map its learnt scalars (absent: CleanRL's bounded map).
+     * squashed Gaussian with CORL's log-std map its learnt scalars (absent: CleanRL's bounded map). A
+     * {@value #DIFFUSION} policy has a {@code denoiser} architecture instead of layers (its sampler is the bundle's
+     * {@code noiseSchedule}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Network(String type, List<LayerSpec> layers, String weights, AffineLogStd logStd) {
+    public record Network(String type, List<LayerSpec> layers, String weights, AffineLogStd logStd,
+                          DenoiserSpec denoiser) {
         public Network(String type, List<LayerSpec> layers, String weights) {
-            this(type, layers, weights, null);
+            this(type, layers, weights, null, null);
+        }
+
+        public Network(String type, List<LayerSpec> layers, String weights, AffineLogStd logStd) {
+            this(type, layers, weights, logStd, null);
+        }
+
+        public static Network diffusion(DenoiserSpec denoiser, String weights) {
+            return new Network(DIFFUSION, null, weights, null, denoiser);
         }
     }
+
+    /** A diffusion policy: a denoiser sampled by the bundle's noise schedule, actions min–max normalised. */
+    public static final String DIFFUSION = "diffusion";
 
     /** {@code log_std = clamp(multiplier * raw + offset, min, max)} (CORL's TanhGaussianPolicy). */
     public record AffineLogStd(double multiplier, double offset, double min, double max) {
@@ -118,13 +136,26 @@ public final class PolicyBundles {
      * The contents of bundle.json. Format 2 adds, all optional: {@code observationHistory} (frames stacked as the
      * network input, oldest first; 1), {@code executedChunk} (actions played per decision out of the
      * {@code chunkLength} predicted; all of them), {@code noiseSchedule}, and for composite bundles {@code base} (the
-     * frozen base bundle's directory, relative) and {@code composition}.
+     * frozen base bundle's directory, relative) and {@code composition}, {@code chunkStart} (index of the current
+     * step's action in a predicted chunk, {@code observationHistory − 1} for Diffusion Policy's alignment; 0) and
+     * {@code actionNormalization} (min_max: the network's [−1, 1] actions map to the dataset's action range instead of
+     * the action space's box).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
                        Normalization observationNormalization, double controlDtSeconds, int chunkLength,
                        Provenance provenance, Integer observationHistory, Integer executedChunk,
-                       NoiseSchedule noiseSchedule, String base, Composition composition) {
+                       NoiseSchedule noiseSchedule, String base, Composition composition, Integer chunkStart,
+                       Normalization actionNormalization) {
+
+        public Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
+                    Normalization observationNormalization, double controlDtSeconds, int chunkLength,
+                    Provenance provenance, Integer observationHistory, Integer executedChunk,
+                    NoiseSchedule noiseSchedule, String base, Composition composition) {
+            this(format, formatVersion, policy, observationSpace, actionSpace, observationNormalization,
+                    controlDtSeconds, chunkLength, provenance, observationHistory, executedChunk, noiseSchedule, base,
+                    composition, null, null);
+        }
 
         /** A format-1 style spec (no history, chunk executed whole, no composition). */
         public Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
@@ -148,6 +179,11 @@ public final class PolicyBundles {
         public int executed() {
             return executedChunk == null ? predictedChunk() : executedChunk;
         }
+
+        /** Index of the first played action in a predicted chunk. */
+        public int start() {
+            return chunkStart == null ? 0 : chunkStart;
+        }
     }
 
     /**
@@ -166,6 +202,16 @@ public final class PolicyBundles {
      */
     public static void write(Path dir, Learner learner, EnvSpec env, Normalization observationNormalization,
                              Provenance provenance, Path baseBundle, Composition composition) throws IOException {
+        write(dir, learner, env, observationNormalization, null, provenance, baseBundle, composition);
+    }
+
+    /**
+     * The general form: {@code actionNormalization} (min_max, or null for the action space's box) and the learner's
+     * {@link Learner#chunking()} and {@link Learner#noiseSchedule()} are recorded as well.
+     */
+    public static void write(Path dir, Learner learner, EnvSpec env, Normalization observationNormalization,
+                             Normalization actionNormalization, Provenance provenance, Path baseBundle,
+                             Composition composition) throws IOException {
         Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         ParamIO.deleteRecursively(tmp);
         Files.createDirectories(tmp);
@@ -173,11 +219,15 @@ public final class PolicyBundles {
         if (baseBundle != null) {
             copyBundle(baseBundle, tmp.resolve("base"));
         }
+        ChunkLayout w = learner.chunking();
+        boolean single = w.isSingleStep();
         Spec spec = new Spec(FORMAT, FORMAT_VERSION, net,
                 new Space(env.observationSpace().low(), env.observationSpace().high()),
                 new Space(env.actionSpace().low(), env.actionSpace().high()),
-                observationNormalization, env.controlDtSeconds(), 1, provenance, null, null, null,
-                baseBundle == null ? null : "base", baseBundle == null ? null : composition);
+                observationNormalization, env.controlDtSeconds(), w.chunkLength(), provenance,
+                single ? null : w.observationHistory(), single ? null : w.executedChunk(), learner.noiseSchedule(),
+                baseBundle == null ? null : "base", baseBundle == null ? null : composition,
+                single ? null : w.chunkStart(), actionNormalization);
         writeSpec(tmp, spec);
         ParamIO.deleteRecursively(dir);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -211,9 +261,20 @@ public final class PolicyBundles {
             throw new IOException(f + ": formatVersion " + s.formatVersion() + " is not supported (expected 1 to "
                     + FORMAT_VERSION + ")");
         }
-        if (s.history() < 1 || s.predictedChunk() < 1 || s.executed() < 1 || s.executed() > s.predictedChunk()) {
-            throw new IOException(f + ": needs observationHistory >= 1 and 1 <= executedChunk <= chunkLength, got "
-                    + s.history() + ", " + s.executed() + ", " + s.chunkLength());
+        if (s.history() < 1 || s.predictedChunk() < 1 || s.executed() < 1 || s.start() < 0
+                || s.start() + s.executed() > s.predictedChunk()) {
+            throw new IOException(f + ": needs observationHistory >= 1, chunkStart >= 0 and 1 <= executedChunk <= "
+                    + "chunkLength - chunkStart, got " + s.history() + ", " + s.start() + ", " + s.executed() + ", "
+                    + s.chunkLength());
+        }
+        Normalization an = s.actionNormalization();
+        if (an != null) {
+            int ad = s.actionSpace() == null ? -1 : s.actionSpace().low().length;
+            if (!an.isMinMax() || an.low() == null || an.high() == null || an.low().length != ad
+                    || an.high().length != ad) {
+                throw new IOException(f + ": 'actionNormalization' needs kind min_max with low and high, one value per "
+                        + "action dimension");
+            }
         }
         Normalization n = s.observationNormalization();
         if (n != null) {
@@ -235,8 +296,11 @@ public final class PolicyBundles {
             throw new IOException(f + ": composition kind '" + s.composition().kind() + "' is not " + RESIDUAL + " or "
                     + NOISE_SPACE);
         }
-        if (s.policy() == null || s.policy().layers() == null || s.policy().weights() == null) {
-            throw new IOException(f + ": 'policy' needs 'type', 'layers' and 'weights'");
+        boolean diffusion = s.policy() != null && DIFFUSION.equals(s.policy().type());
+        if (s.policy() == null || s.policy().weights() == null
+                || (diffusion ? s.policy().denoiser() == null || s.noiseSchedule() == null : s.policy().layers() == null)) {
+            throw new IOException(f + ": 'policy' needs 'type', 'weights' and 'layers' (a " + DIFFUSION
+                    + " policy: 'denoiser', with the bundle's 'noiseSchedule')");
         }
         AffineLogStd ls = s.policy().logStd();
         if (ls != null && !(SQUASHED_GAUSSIAN.equals(s.policy().type()) && Double.isFinite(ls.multiplier())
@@ -265,7 +329,9 @@ public final class PolicyBundles {
             throw new IOException(dir + ": a composite bundle's 'base' must be another directory");
         }
         Policy base = load(baseDir);
-        BundlePolicy head = loadNetwork(dir, s);
+        if (!(loadNetwork(dir, s) instanceof BundlePolicy head)) {
+            throw new IOException(dir + ": the network on top of a composite bundle's base must be an MLP");
+        }
         try {
             return RESIDUAL.equals(s.composition().kind()) ? new ResidualPolicy(base, head, s.composition().scale())
                     : new NoiseSpacePolicy(base, head, s.composition().scale());
@@ -275,10 +341,13 @@ public final class PolicyBundles {
     }
 
     /** The network of a bundle (its own normalisation, history and chunking), without composition. */
-    static BundlePolicy loadNetwork(Path dir, Spec s) throws IOException {
+    static Policy loadNetwork(Path dir, Spec s) throws IOException {
         Path w = dir.resolve(s.policy().weights());
         if (!Files.isRegularFile(w)) {
             throw new IOException(dir + ": weight file '" + s.policy().weights() + "' named in bundle.json is missing");
+        }
+        if (DIFFUSION.equals(s.policy().type())) {
+            return DiffusionPolicy.load(s, w);
         }
         FastMlp net;
         try {

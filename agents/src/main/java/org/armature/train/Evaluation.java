@@ -13,9 +13,12 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** Returns over the episodes. */
+    /**
+     * Returns over the episodes; {@code meanMaxCoverage}: for tasks that report a {@code coverage} in their step info
+     * (PushT), the mean over episodes of each episode's best coverage (Diffusion Policy's Push-T score), else NaN.
+     */
     public record Result(double mean, double std, double min, double max, double successRate, double meanLength,
-                         double[] returns) {
+                         double[] returns, double meanMaxCoverage) {
     }
 
     public static Result run(Policy policy, String envId, int episodes, long seed) {
@@ -41,6 +44,8 @@ public final class Evaluation {
                         + envId + " expects " + spec.actionDim());
             }
             double[] returns = new double[episodes];
+            double coverageSum = 0;
+            boolean coverage = false;
             long steps = 0;
             int successes = 0;
             float[] a = new float[spec.actionDim()];
@@ -49,11 +54,16 @@ public final class Evaluation {
                 Reset r = env.reset(seed + k);
                 float[] o = r.observation();
                 boolean success = false;
+                double bestCoverage = Double.NEGATIVE_INFINITY;
                 while (true) {
                     policy.act(o, a);
                     Step s = env.step(a);
                     returns[k] += s.reward();
                     success |= s.success();
+                    if (s.info().get("coverage") instanceof Number c) {
+                        bestCoverage = Math.max(bestCoverage, c.doubleValue());
+                        coverage = true;
+                    }
                     steps++;
                     o = s.observation();
                     if (s.done()) {
@@ -61,6 +71,7 @@ public final class Evaluation {
                     }
                 }
                 successes += success ? 1 : 0;
+                coverageSum += coverage ? bestCoverage : 0;
             }
             double mean = 0;
             double min = Double.POSITIVE_INFINITY;
@@ -75,7 +86,7 @@ public final class Evaluation {
                 var += (x - mean) * (x - mean) / episodes;
             }
             return new Result(mean, Math.sqrt(var), min, max, successes / (double) episodes, steps / (double) episodes,
-                    returns);
+                    returns, coverage ? coverageSum / episodes : Double.NaN);
         }
     }
 }

@@ -145,7 +145,7 @@ class BundleFormatV2Test {
                 return 1;
             }
         };
-        BundlePolicy head = PolicyBundles.loadNetwork(dir, PolicyBundles.readSpec(dir));
+        BundlePolicy head = (BundlePolicy) PolicyBundles.loadNetwork(dir, PolicyBundles.readSpec(dir));
         NoiseSpacePolicy p = new NoiseSpacePolicy(steerable, head, 1.5);
         float[] o = {1f, 2f};
         float[] out = new float[2];

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 EvalCommand.class,
                 TrainOfflineCommand.class,
+                BcCommand.class,
                 DatasetsCommand.class,
                 EnvsCommand.class,
                 RolloutCommand.class,

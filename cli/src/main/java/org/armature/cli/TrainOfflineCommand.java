@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
                 "  armature offline --resume runs/offline-cql-Hopper-v1-uniform-s0",
                 "Writes a run directory (config.json, metrics.csv, eval.csv, result.json, bundle/) and a checkpoint every "
                         + "--checkpoint-every steps that --resume continues from exactly."})
-public final class TrainOfflineCommand implements Callable<Integer> {
+public class TrainOfflineCommand implements Callable<Integer> {
 
     @Option(names = "--algo", description = "bc, td3bc, iql or cql")
     String algo;
@@ -155,13 +155,15 @@ public final class TrainOfflineCommand implements Callable<Integer> {
         }
         String stem = dataset.getFileName().toString().replaceFirst("\\.(h5|hdf5)$", "");
         Path dir = runDir != null ? runDir : org.armature.train.RunDirectory.uniqueName(out != null ? out : Path.of("runs"),
-                "offline-" + algo + "-" + stem + "-" + sampler + "-s" + seed);
+                runName(stem));
         if (hidden < 1) {
             throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
         }
         // the network width and IQL's RIQL options are fields of the algorithm's config record: one key scheme
         java.util.Map<String, String> all = new java.util.LinkedHashMap<>();
-        all.put("hidden", Integer.toString(hidden));
+        if (!algo.equalsIgnoreCase("diffusion") || spec.commandLine().getParseResult().hasMatchedOption("--hidden")) {
+            all.put("hidden", Integer.toString(hidden)); // the diffusion denoiser's width has its own default
+        }
         if (algo.equalsIgnoreCase("iql")) {
             all.put("huber_delta", Double.toString(huber));
             all.put("ensemble", Integer.toString(qEnsemble));
@@ -173,10 +175,19 @@ public final class TrainOfflineCommand implements Callable<Integer> {
                 checkpointEvery, overwrite);
         org.armature.train.StopRequest.install();
         OfflineTraining.Result r;
-        try (OfflineProgress p = new OfflineProgress("offline " + algo, steps, "step")) {
+        try (OfflineProgress p = new OfflineProgress(commandName() + " " + algo, steps, "step")) {
             r = OfflineTraining.run(c, p::stepTo);
         }
         return report(r, dir);
+    }
+
+    /** The run directory's default name (without date). */
+    String runName(String datasetStem) {
+        return "offline-" + algo + "-" + datasetStem + "-" + sampler + "-s" + seed;
+    }
+
+    String commandName() {
+        return "offline";
     }
 
     /** Fills every option not given on the command line from {@code --config}; unknown keys are errors. */
@@ -194,7 +205,7 @@ public final class TrainOfflineCommand implements Callable<Integer> {
             throw new IllegalArgumentException(config + ": expected a JSON object");
         }
         picocli.CommandLine.ParseResult pr = spec.commandLine().getParseResult();
-        java.util.Set<String> algos = java.util.Set.of("bc", "td3bc", "iql", "cql");
+        java.util.Set<String> algos = java.util.Set.of("bc", "td3bc", "iql", "cql", "diffusion");
         java.util.Map<String, String> fromFile = new java.util.LinkedHashMap<>();
         java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = root.fields();
         while (it.hasNext()) {
@@ -284,9 +295,16 @@ public final class TrainOfflineCommand implements Callable<Integer> {
                     + "continue with: armature offline --resume %s%n", r.steps(), dir, dir);
             return 130;
         }
-        System.out.printf("%s on %s (%s, seed %d): final return %.2f ± %.2f, normalised score %.1f, "
+        double[] last = r.evaluations().get(r.evaluations().size() - 1);
+        System.out.printf("%s on %s (%s, seed %d): final return %.2f ± %.2f, normalised score %.1f, success %.0f%%%s, "
                         + "%.0f gradient steps/s%n", r.algo(), r.envId(), r.sampler(), r.seed(), r.finalReturn(),
-                r.finalReturnStd(), r.finalNormalizedScore(), r.stepsPerSecond());
+                r.finalReturnStd(), r.finalNormalizedScore(), 100 * last[4],
+                Double.isNaN(last[5]) ? "" : String.format(", mean best coverage %.3f", last[5]), r.stepsPerSecond());
+        double[] best = OfflineTraining.best(r.evaluations());
+        if (r.evaluations().size() > 1) {
+            System.out.printf("best evaluation: step %d, return %.2f, success %.0f%%%s%n", (long) best[0], best[1],
+                    100 * best[4], Double.isNaN(best[5]) ? "" : String.format(", mean best coverage %.3f", best[5]));
+        }
         System.out.println("run directory: " + dir + " (policy bundle: " + dir.resolve("bundle") + ")");
         Path curve = org.armature.viz.Plots.writeRunLearningCurve(dir);
         System.out.println("learning curve: " + (curve != null ? curve : "none (no evaluation ran)"));

@@ -64,6 +64,60 @@ public record Normalization(float[] observationMean, float[] observationStd, flo
         return new Normalization(mean, std, center, scale);
     }
 
+    /**
+     * Diffusion Policy's limits normaliser: observations and actions mapped to [−1, 1] by the dataset's per-dimension
+     * min and max ({@code (x − mid) / half-range}); a dimension of zero range is shifted to 0 at its value, not scaled.
+     */
+    public static Normalization minMax(OfflineDataset d) {
+        float[][] obs = midHalf(d.observations(), d.size(), d.observationDim());
+        float[][] act = midHalf(d.actions(), d.size(), d.actionDim());
+        return new Normalization(obs[0], obs[1], act[0], act[1]);
+    }
+
+    private static float[][] midHalf(float[] x, int n, int dim) {
+        float[] lo = new float[dim];
+        float[] hi = new float[dim];
+        java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
+        java.util.Arrays.fill(hi, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < dim; j++) {
+                lo[j] = Math.min(lo[j], x[i * dim + j]);
+                hi[j] = Math.max(hi[j], x[i * dim + j]);
+            }
+        }
+        float[] mid = new float[dim];
+        float[] half = new float[dim];
+        for (int j = 0; j < dim; j++) {
+            mid[j] = (float) ((hi[j] + (double) lo[j]) / 2);
+            double h = (hi[j] - (double) lo[j]) / 2;
+            half[j] = h > 0 ? (float) h : 1f;
+        }
+        return new float[][]{mid, half};
+    }
+
+    /**
+     * The observation map as a bundle's min_max normaliser {@code [low, high]} (for {@link #minMax} normalisations; a
+     * zero-range dimension becomes {@code [x − 1, x + 1]}, which the bundle's formula turns into the same shift).
+     */
+    public float[][] observationRange() {
+        return range(observationMean, observationStd);
+    }
+
+    /** The action map as [low, high] (for {@link #minMax} normalisations). */
+    public float[][] actionRange() {
+        return range(actionCenter, actionScale);
+    }
+
+    private static float[][] range(float[] mid, float[] half) {
+        float[] lo = new float[mid.length];
+        float[] hi = new float[mid.length];
+        for (int j = 0; j < mid.length; j++) {
+            lo[j] = mid[j] - half[j];
+            hi[j] = mid[j] + half[j];
+        }
+        return new float[][]{lo, hi};
+    }
+
     public void observation(float[] src, int srcOff, float[] dst, int dstOff) {
         for (int j = 0; j < observationMean.length; j++) {
             dst[dstOff + j] = (src[srcOff + j] - observationMean[j]) / observationStd[j];

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.armature.agents.Batch;
+import org.armature.agents.ChunkLayout;
 import org.armature.agents.Learner;
 import org.armature.agents.LearnerState;
 import org.armature.agents.PolicyBundles;
@@ -20,6 +21,11 @@ import org.armature.nn.Rng;
 /**
  * Behaviour cloning, as CORL {@code any_percent_bc.py}: a deterministic actor {@code π(s) = tanh(f(s))} trained with
  * {@code L = E[(π(s) − a)²]} on dataset pairs.
+ *
+ * <p>The same learner is the MLP baseline of Diffusion Policy (Chi et al. 2023): with an observation history
+ * ({@code To} frames in, from a window sampler) and action chunks ({@code Tp} actions out, {@code Ta} played) it
+ * regresses whole chunks, {@code L = E‖π(o_{t−To+1..t}) − a_{t−To+1..t−To+Tp}‖²}; one-step BC is {@code To = Tp = Ta
+ * = 1}. {@code armature bc --policy mlp} trains it that way, on min–max normalised data like the diffusion policy.
  */
 public final class Bc implements Learner {
 
@@ -27,10 +33,24 @@ public final class Bc implements Learner {
     private final StatsTable metrics = new StatsTable("actor_loss");
     private long updates;
 
-    /** CORL any_percent_bc.py: Actor 256-256, Adam lr 3e-4. */
-    public record Config(int hidden, int layers, double learningRate) {
+    /**
+     * CORL any_percent_bc.py: Actor 256-256, Adam lr 3e-4, one step. {@code observationHistory}, {@code chunkLength},
+     * {@code executedChunk}: the window ({@link ChunkLayout}); {@code minMax}: train on the dataset's min–max
+     * normalised observations and actions (Diffusion Policy's normaliser) instead of CORL's maps.
+     */
+    public record Config(int hidden, int layers, double learningRate, int observationHistory, int chunkLength,
+                         int executedChunk, boolean minMax) {
+        public Config {
+            new ChunkLayout(observationHistory, chunkLength, executedChunk); // validates the window
+        }
+
         public static Config corl() {
-            return new Config(256, 2, 3e-4);
+            return new Config(256, 2, 3e-4, 1, 1, 1, false);
+        }
+
+        /** The chunked baseline with Diffusion Policy's window (To 2, Tp 16, Ta 8) and normaliser. */
+        public static Config chunked() {
+            return new Config(256, 2, 3e-4, 2, 16, 8, true);
         }
     }
 
@@ -43,10 +63,10 @@ public final class Bc implements Learner {
 
     public Bc(int observationDim, int actionDim, Config cfg, long seed) {
         this.cfg = cfg;
-        this.actionDim = actionDim;
+        this.actionDim = actionDim * cfg.chunkLength;
         Rng rng = new Rng(Seeds.of(seed, "init"));
-        this.actor = Nets.mlp(observationDim, cfg.hidden, cfg.layers, actionDim, rng);
-        this.policy = new TanhActor(actor, actionDim, false);
+        this.actor = Nets.mlp(observationDim * cfg.observationHistory, cfg.hidden, cfg.layers, this.actionDim, rng);
+        this.policy = new TanhActor(actor, this.actionDim, false);
         this.actorParams = new ParamGroup(actor.params());
         this.actorOpt = new Adam(actorParams, cfg.learningRate);
     }
@@ -122,6 +142,16 @@ public final class Bc implements Learner {
         return policy.export(bundleDir, null);
     }
 
+    @Override
+    public ChunkLayout chunking() {
+        return new ChunkLayout(cfg.observationHistory, cfg.chunkLength, cfg.executedChunk);
+    }
+
+    @Override
+    public boolean minMaxNormalised() {
+        return cfg.minMax;
+    }
+
     /** The actor network (its first {@code actionDim} outputs are the pre-tanh action). */
     public Mlp actorNetwork() {
         return actor;
@@ -133,6 +163,12 @@ public final class Bc implements Learner {
         m.put("hidden", cfg.hidden);
         m.put("layers", cfg.layers);
         m.put("learning_rate", cfg.learningRate);
+        if (!chunking().isSingleStep() || cfg.minMax) {
+            m.put("observation_history", cfg.observationHistory);
+            m.put("chunk_length", cfg.chunkLength);
+            m.put("executed_chunk", cfg.executedChunk);
+            m.put("min_max", cfg.minMax);
+        }
         return m;
     }
 }

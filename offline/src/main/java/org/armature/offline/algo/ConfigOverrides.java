@@ -82,6 +82,9 @@ public final class ConfigOverrides {
 
     private static Object parse(String key, String value, Class<?> type) {
         String v = value.trim();
+        if (type == String.class) {
+            return v;
+        }
         try {
             if (type == int.class) {
                 return Integer.parseInt(v);

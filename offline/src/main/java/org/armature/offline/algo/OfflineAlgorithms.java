@@ -1,5 +1,6 @@
 package org.armature.offline.algo;
 
+import org.armature.agents.diffusion.DiffusionBc;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -60,6 +61,9 @@ public final class OfflineAlgorithms {
         REGISTRY.put("iql", new Simple((od, ad, env, steps, o, seed) ->
                 new Iql(od, ad, ConfigOverrides.apply(Iql.Config.corl(env, steps), o, "iql"), seed),
                 Iql.Config::rewardTransform));
+        REGISTRY.put("diffusion", new Simple((od, ad, env, steps, o, seed) ->
+                new DiffusionBc(od, ad, ConfigOverrides.apply(DiffusionBc.Config.reference(), o, "diffusion"), steps,
+                        seed), env -> RewardTransform.NONE));
         REGISTRY.put("cql", new Simple((od, ad, env, steps, o, seed) ->
                 new Cql(od, ad, ConfigOverrides.apply(Cql.Config.corl(), o, "cql"), seed),
                 Cql.Config::rewardTransform));

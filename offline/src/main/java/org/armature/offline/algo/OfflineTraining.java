@@ -18,6 +18,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.armature.agents.Batch;
+import org.armature.agents.ChunkLayout;
+import org.armature.agents.Policy;
+import org.armature.agents.Sampler;
+import org.armature.agents.data.WindowSampler;
+import org.armature.nn.ParamIO;
 import org.armature.agents.Learner;
 import org.armature.agents.LearnerPolicy;
 import org.armature.agents.PolicyBundles;
@@ -121,9 +126,9 @@ public final class OfflineTraining {
             config.put("env_id", c.envId);
             config.put("steps", c.steps);
             config.put("batch_size", c.batchSize);
-            config.put("sampler", s.sampler.describe());
-            if (s.sampler.draw() instanceof TrajectoryWeighting tw && !tw.note().isEmpty()) {
-                config.put("sampler_note", tw.note());
+            config.put("sampler", s.samplerName);
+            if (!s.samplerNote.isEmpty()) {
+                config.put("sampler_note", s.samplerNote);
             }
             config.put("seed", c.seed);
             config.put("normalize_states", c.normalizeStates);
@@ -183,7 +188,11 @@ public final class OfflineTraining {
                 LoopState l = new LoopState(in.readLong(), in.readDouble(), in.readLong());
                 int nEval = in.readInt();
                 for (int i = 0; i < nEval; i++) {
-                    evals.add(new double[]{in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()});
+                    double[] e = new double[EVAL_VALUES];
+                    for (int j = 0; j < EVAL_VALUES; j++) {
+                        e[j] = in.readDouble();
+                    }
+                    evals.add(e);
                 }
                 s.loopRng.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
                 s.algo.readState(in);
@@ -233,8 +242,10 @@ public final class OfflineTraining {
         return root;
     }
 
-    /** v3: the loop's random stream and the learner's {@link org.armature.agents.LearnerState}. */
-    private static final String CHECKPOINT_MAGIC = "armature-offline-checkpoint-v3";
+    /** v4: evaluation rows with success rate and coverage; the loop's random stream and the learner's state. */
+    private static final String CHECKPOINT_MAGIC = "armature-offline-checkpoint-v4";
+    /** Values per evaluation row: step, return mean, std, normalised score, success rate, mean max coverage. */
+    private static final int EVAL_VALUES = 6;
     private static final String RUN_KEY = "run";
 
     /** The command-line configuration, as config.json keeps it for {@link #resume}. */
@@ -290,11 +301,16 @@ public final class OfflineTraining {
         final double rewardScale;
         final double rewardBias;
         final TrainingData data;
-        final DatasetSampler sampler;
+        /** Transitions (uniform, rw, aw) or, for a chunked learner, windows of its {@link Learner#chunking()}. */
+        final Sampler sampler;
+        final String samplerName;
+        /** Evaluated through its bundle: chunked and diffusion policies keep history, queue and noise themselves. */
+        final boolean evaluateBundle;
         /** The loop's stream (Seeds "loop"): the sampler draws from it; checkpointed with the learner. */
         final Rng loopRng;
         final Learner algo;
         final ReferenceScores.Reference ref;
+        final String samplerNote;
 
         Setup(Config c) {
             this.c = c;
@@ -312,16 +328,33 @@ public final class OfflineTraining {
                 System.err.println("warning: dataset " + c.dataset + " was collected on " + recorded
                         + ", but is used with " + c.envId + " (the sizes match; the task does not)");
             }
-            norm = Normalization.of(raw, spec.actionSpace(), c.normalizeStates);
+            algo = OfflineAlgorithms.create(c.algo, c.envId, raw.observationDim(), raw.actionDim(), c.steps,
+                    c.overrides, c.seed);
+            ChunkLayout layout = algo.chunking();
+            norm = algo.minMaxNormalised() ? Normalization.minMax(raw)
+                    : Normalization.of(raw, spec.actionSpace(), c.normalizeStates);
             OfflineAlgorithms.RewardTransform t = OfflineAlgorithms.rewards(c.algo, c.envId);
             boolean normalizeRewards = c.rewardScale == null && t.returnRangeNormalised();
             rewardScale = c.rewardScale != null ? c.rewardScale
                     : normalizeRewards ? TrainingData.returnRangeScale(raw) * t.scale() : 1.0;
             rewardBias = c.rewardBias != null ? c.rewardBias : normalizeRewards ? t.bias() : 0.0;
             data = new TrainingData(raw, norm, rewardScale, rewardBias);
-            algo = OfflineAlgorithms.create(c.algo, c.envId, data.observationDim, data.actionDim, c.steps,
-                    c.overrides, c.seed);
-            sampler = DatasetSampler.create(c.sampler, data, algo.discount(), c.samplerAlpha);
+            if (layout.isSingleStep()) {
+                DatasetSampler ds = DatasetSampler.create(c.sampler, data, algo.discount(), c.samplerAlpha);
+                sampler = ds;
+                samplerName = ds.describe();
+                samplerNote = ds.draw() instanceof TrajectoryWeighting tw ? tw.note() : "";
+            } else {
+                if (!c.sampler.equalsIgnoreCase("uniform")) {
+                    throw new IllegalArgumentException("--sampler " + c.sampler + ": a chunked learner samples windows "
+                            + "uniformly (give --sampler uniform)");
+                }
+                sampler = new WindowSampler(data, layout, algo.discount());
+                samplerName = "windows(To=" + layout.observationHistory() + ", Tp=" + layout.chunkLength() + ", Ta="
+                        + layout.executedChunk() + ")";
+                samplerNote = "";
+            }
+            evaluateBundle = !layout.isSingleStep() || algo.minMaxNormalised() || algo.noiseSchedule() != null;
             loopRng = new Rng(Seeds.of(c.seed, "loop"));
             ref = ReferenceScores.find(c.envId).orElse(null);
         }
@@ -329,7 +362,9 @@ public final class OfflineTraining {
         /** Gradient steps {@code done + 1 .. c.steps}, appending to metrics.csv and eval.csv when resuming. */
         Result train(RunDirectory run, List<double[]> evals, long done, double wallOffset, long trainNanos,
                      LongConsumer progress) {
-            Batch batch = new Batch(c.batchSize, data.observationDim, data.actionDim, DataType.FLOAT);
+            ChunkLayout w = algo.chunking();
+            Batch batch = new Batch(c.batchSize, w.observationHistory() * data.observationDim,
+                    w.chunkLength() * data.actionDim, DataType.FLOAT);
             String[] statNames = algo.statNames();
             double[] stats = new double[statNames.length];
             Path metricsCsv = c.runDir.resolve("metrics.csv");
@@ -354,7 +389,7 @@ public final class OfflineTraining {
             try (BufferedWriter metrics = Files.newBufferedWriter(metricsCsv, StandardCharsets.UTF_8, mode);
                  BufferedWriter evalCsv = Files.newBufferedWriter(evalPath, StandardCharsets.UTF_8, mode)) {
                 if (done == 0) {
-                    evalCsv.write("step,wall_s,return_mean,return_std,normalized_score\n");
+                    evalCsv.write("step,wall_s,return_mean,return_std,normalized_score,success_rate,max_coverage_mean\n");
                 }
                 if (progress != null && done > 0) {
                     progress.accept(done);
@@ -368,9 +403,10 @@ public final class OfflineTraining {
                         writeBundle(run);
                         System.err.println("stopped after gradient step " + (step - 1) + ": checkpoint and bundle of the "
                                 + "current policy written to " + c.runDir + "; continue with --resume " + c.runDir);
-                        double[] e = evals.isEmpty() ? new double[]{0, Double.NaN, Double.NaN, Double.NaN}
+                        double[] e = evals.isEmpty() ? new double[]{0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                                Double.NaN}
                                 : evals.get(evals.size() - 1);
-                        return new Result(algo.algo(), c.envId, sampler.describe(), c.seed, step - 1, e[1], e[2], e[3],
+                        return new Result(algo.algo(), c.envId, samplerName, c.seed, step - 1, e[1], e[2], e[3],
                                 (step - 1) / (Math.max(1, trainNanos) / 1e9), evals, true);
                     }
                     long t0 = System.nanoTime();
@@ -399,10 +435,12 @@ public final class OfflineTraining {
                         metrics.flush();
                     }
                     if ((c.evalEvery > 0 && step % c.evalEvery == 0) || step == c.steps) {
-                        double[] e = evaluate(algo, norm, c.envId, c.evalEpisodes, c.seed, ref);
-                        evals.add(new double[]{step, e[0], e[1], e[2]});
-                        evalCsv.write(String.format("%d,%.2f,%.4f,%.4f,%.4f%n", step,
-                                (System.nanoTime() - start) / 1e9, e[0], e[1], e[2]));
+                        double[] e = evaluateBundle ? evaluateBundle(run, evals) : evaluate(algo, norm, c.envId,
+                                c.evalEpisodes, c.seed, ref);
+                        evals.add(new double[]{step, e[0], e[1], e[2], e[3], e[4]});
+                        evalCsv.write(String.format("%d,%.2f,%.4f,%.4f,%.4f,%.4f,%s%n", step,
+                                (System.nanoTime() - start) / 1e9, e[0], e[1], e[2], e[3],
+                                Double.isNaN(e[4]) ? "" : String.format("%.4f", e[4])));
                         evalCsv.flush();
                     }
                     double wall = (System.nanoTime() - start) / 1e9;
@@ -420,7 +458,7 @@ public final class OfflineTraining {
             }
             double[] last = evals.get(evals.size() - 1);
             double sps = c.steps / (Math.max(1, trainNanos) / 1e9); // training time before a resume included
-            Result result = new Result(algo.algo(), c.envId, sampler.describe(), c.seed, c.steps, last[1], last[2],
+            Result result = new Result(algo.algo(), c.envId, samplerName, c.seed, c.steps, last[1], last[2],
                     last[3], sps, evals, false);
             try {
                 writeBundle(run);
@@ -436,6 +474,17 @@ public final class OfflineTraining {
                 r.put("final_return", result.finalReturn());
                 r.put("final_return_std", result.finalReturnStd());
                 r.put("final_normalized_score", result.finalNormalizedScore());
+                r.put("final_success_rate", last[4]);
+                if (!Double.isNaN(last[5])) {
+                    r.put("final_max_coverage_mean", last[5]);
+                }
+                double[] best = best(evals);
+                r.put("best_step", (long) best[0]);
+                r.put("best_return", best[1]);
+                r.put("best_success_rate", best[4]);
+                if (!Double.isNaN(best[5])) {
+                    r.put("best_max_coverage_mean", best[5]);
+                }
                 r.put("gradient_steps_per_second", result.stepsPerSecond());
                 run.writeText(RunDirectory.RESULT, JSON.writeValueAsString(r));
                 run.deleteCheckpoint();
@@ -447,9 +496,43 @@ public final class OfflineTraining {
 
         /** The bundle of the current policy (normalisation of the dataset, provenance with the gradient steps). */
         private void writeBundle(RunDirectory run) throws IOException {
-            run.writeBundle(RunDirectory.BUNDLE, algo, spec, new PolicyBundles.Normalization(
-                    norm.observationMean(), norm.observationStd(), OBSERVATION_CLIP),
-                    PolicyBundles.Provenance.now(algo.algo(), c.envId, c.seed, 0, algo.updates()));
+            writeBundle(run.file(RunDirectory.BUNDLE));
+        }
+
+        private void writeBundle(Path dir) throws IOException {
+            PolicyBundles.Provenance p = PolicyBundles.Provenance.now(algo.algo(), c.envId, c.seed, 0, algo.updates());
+            if (algo.minMaxNormalised()) {
+                float[][] o = norm.observationRange();
+                float[][] a = norm.actionRange();
+                PolicyBundles.write(dir, algo, spec, PolicyBundles.Normalization.minMax(o[0], o[1]),
+                        PolicyBundles.Normalization.minMax(a[0], a[1]), p, null, null);
+            } else {
+                PolicyBundles.write(dir, algo, spec, new PolicyBundles.Normalization(norm.observationMean(),
+                        norm.observationStd(), OBSERVATION_CLIP), p);
+            }
+        }
+
+        /**
+         * Evaluates the policy as it will be deployed: the bundle of the current (for diffusion: averaged) weights,
+         * loaded with {@link Policy#load}. A bundle that beats every earlier evaluation (success rate, then return)
+         * is kept as {@code bundle-best/}.
+         */
+        private double[] evaluateBundle(RunDirectory run, List<double[]> evals) throws IOException {
+            Path dir = run.file(".eval-bundle");
+            writeBundle(dir);
+            Policy policy = Policy.load(dir);
+            Evaluation.Result r = Evaluation.run(policy, c.envId, c.evalEpisodes, Seeds.of(c.seed, "evaluation"));
+            double[] e = {r.mean(), r.std(), ref == null ? Double.NaN : ref.normalise(r.mean()), r.successRate(),
+                    r.meanMaxCoverage()};
+            double[] best = evals.isEmpty() ? null : best(evals);
+            if (best == null || e[3] > best[4] || (e[3] == best[4] && e[0] > best[1])) {
+                Path keep = run.file(BEST_BUNDLE);
+                ParamIO.deleteRecursively(keep);
+                Files.move(dir, keep, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                ParamIO.deleteRecursively(dir);
+            }
+            return e;
         }
 
         /** {@code checkpoints/latest.ckpt}, written to a temporary file and renamed over the previous one. */
@@ -462,7 +545,7 @@ public final class OfflineTraining {
                 out.writeLong(trainNanos);
                 out.writeInt(evals.size());
                 for (double[] e : evals) {
-                    for (int i = 0; i < 4; i++) {
+                    for (int i = 0; i < EVAL_VALUES; i++) {
                         out.writeDouble(e[i]);
                     }
                 }
@@ -483,6 +566,21 @@ public final class OfflineTraining {
         LearnerPolicy policy = new LearnerPolicy(algo, norm, norm.observationMean().length,
                 norm.actionCenter().length);
         Evaluation.Result r = Evaluation.run(policy, envId, episodes, Seeds.of(seed, "evaluation"));
-        return new double[]{r.mean(), r.std(), ref == null ? Double.NaN : ref.normalise(r.mean())};
+        return new double[]{r.mean(), r.std(), ref == null ? Double.NaN : ref.normalise(r.mean()), r.successRate(),
+                r.meanMaxCoverage()};
     }
+
+    /** The best evaluation row (step, return, std, score, success, coverage): success rate first, then return. */
+    public static double[] best(List<double[]> evals) {
+        double[] b = evals.get(0);
+        for (double[] e : evals) {
+            if (e[4] > b[4] || (e[4] == b[4] && e[1] > b[1])) {
+                b = e;
+            }
+        }
+        return b;
+    }
+
+    /** The best evaluated bundle of a run whose policy is evaluated through its bundle. */
+    public static final String BEST_BUNDLE = "bundle-best";
 }

@@ -72,7 +72,7 @@ class OfflineAlgorithmsTest {
     @Test
     void bcRecoversTheMeanDataAction() {
         TrainingData d = bandit();
-        Bc bc = new Bc(2, 1, new Bc.Config(64, 2, 1e-3), 0);
+        Bc bc = new Bc(2, 1, new Bc.Config(64, 2, 1e-3, 1, 1, 1, false), 0);
         train(bc, d, 300);
         assertEquals(0.0, meanAction(bc, d), 0.15);
         assertTrue(bc.lastMetrics().get("actor_loss") < 0.45, "BC loss " + bc.lastMetrics());
