@@ -95,7 +95,7 @@ class CollectCommandTest {
         Map<String, String> x = d.metadata().extra();
         assertEquals("" + TRIED, x.get("episodes_tried"), x.toString());
         assertEquals("" + successes, x.get("episodes_kept"), x.toString());
-        assertEquals("" + successes, x.get("episodes_successful"), x.toString());
+        assertEquals("" + successes, x.get("episodes_succeeded"), x.toString());
         assertEquals((double) successes / TRIED, Double.parseDouble(x.get("success_rate_tried")), 1e-12);
         assertEquals("true", x.get("success_only"));
         assertEquals(Experts.defaultNoiseStd(ENV), Double.parseDouble(x.get("expert_noise_std")));

@@ -39,8 +39,8 @@ public final class Collector {
     /** Attribute: episodes written to the dataset. */
     public static final String EPISODES_KEPT = "episodes_kept";
     /** Attribute: episodes with a successful step, among the tried ones (tasks that define success). */
-    public static final String EPISODES_SUCCESSFUL = "episodes_successful";
-    /** Attribute: {@value #EPISODES_SUCCESSFUL} / {@value #EPISODES_TRIED} (tasks that define success). */
+    public static final String EPISODES_SUCCEEDED = "episodes_succeeded";
+    /** Attribute: {@value #EPISODES_SUCCEEDED} / {@value #EPISODES_TRIED} (tasks that define success). */
     public static final String SUCCESS_RATE_TRIED = "success_rate_tried";
     /** Attribute: "true" when only successful episodes were kept. */
     public static final String SUCCESS_ONLY = "success_only";
@@ -201,7 +201,7 @@ public final class Collector {
             }
             m = m.withExtra(EPISODES_TRIED, Integer.toString(episodes)).withExtra(EPISODES_KEPT, Integer.toString(kept));
             if (definesSuccess) {
-                m = m.withExtra(EPISODES_SUCCESSFUL, Integer.toString(successful))
+                m = m.withExtra(EPISODES_SUCCEEDED, Integer.toString(successful))
                         .withExtra(SUCCESS_RATE_TRIED, Double.toString((double) successful / episodes));
             }
             if (successOnly) {
