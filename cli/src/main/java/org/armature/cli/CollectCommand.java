@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
         description = {"Collect an offline dataset (D4RL HDF5 layout) by running a behaviour policy, or export a "
                 + "training run's replay buffer (D4RL's medium-replay).",
                 "  armature collect --env Pendulum-v1 --policy random --episodes 100 --out random.h5",
+                "  armature collect --env PushT-v1 --policy expert --expert-noise default --success-only --episodes 200"
+                        + " --seed 100000 --out pusht-demos.h5",
                 "  armature collect --replay runs/RUN_DIR [--until-step N] --out medium-replay.h5",
                 "Episode i is reset with seed S + i; the seeds are stored so episodes can be replayed.",
                 "--replay reads RUN_DIR/replay.bin (train with --set save_replay=true) or else the run's latest "
@@ -54,8 +56,20 @@ public final class CollectCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--noise", defaultValue = "0", paramLabel = "SIGMA",
-            description = "Gaussian action noise, std relative to the action half-range (default: ${DEFAULT-VALUE})")
+            description = "Gaussian action noise added by the collector, std relative to the action half-range "
+                    + "(default: ${DEFAULT-VALUE}); combines with --expert-noise")
     double noise;
+
+    @Option(names = "--expert-noise", paramLabel = "SIGMA|default",
+            description = "with --policy expert: the expert's own demonstration noise, as `rollout --expert-noise` "
+                    + "(units per task, see envs/README.md; 'default' = the documented demonstration level; "
+                    + "default: 0, noise-free)")
+    String expertNoise;
+
+    @Option(names = "--success-only",
+            description = "keep only the episodes that succeed (--episodes counts the episodes tried; the file's "
+                    + "attributes record tried, kept and the success rate over all tried episodes)")
+    boolean successOnly;
 
     @Override
     public Integer call() throws java.io.IOException {
@@ -75,25 +89,39 @@ public final class CollectCommand implements Callable<Integer> {
         try (var e = Envs.make(env)) {
             spec = e.spec();
         }
+        double expertSigma = expertNoise == null ? 0 : RolloutCommand.expertNoise(expertNoise, env, policy);
         // random: Collector's seeded uniform policy; expert and bundles: the shared PolicyResolver
         Policy behaviour = policy.equals("random") ? Collector.randomPolicy(spec, seed)
-                : PolicyResolver.resolve(policy, spec, seed).policy();
+                : PolicyResolver.resolve(policy, spec, seed, expertSigma).policy();
         String name = policy.equals("random") || policy.equals("expert") ? policy : "bundle:" + policy;
-        OfflineDataset d;
+        Collector.Result r;
         try (OfflineProgress progress = new OfflineProgress("collect " + env, episodes, "ep")) {
-            d = Collector.collect(env, behaviour, name, episodes, seed, noise, progress::stepTo);
+            r = Collector.collect(env, behaviour, name, episodes, seed, noise, successOnly, progress::stepTo);
+        }
+        String successes = r.definesSuccess() ? String.format("%d of %d tried episodes succeeded (%.1f%%)",
+                r.successful(), r.tried(), 100 * r.successRate()) : "";
+        if (r.dataset() == null) {
+            throw new Errors.UserException("--success-only: none of the " + r.tried() + " episodes succeeded; "
+                    + "nothing written");
+        }
+        OfflineDataset d = r.dataset();
+        if (policy.equals("expert")) {
+            d = d.withMetadata(d.metadata().withExtra("expert_noise_std", Double.toString(expertSigma)));
         }
         D4rlHdf5.write(d, out);
         DatasetInfo info = DatasetInfo.of(d);
-        System.out.printf("wrote %s: %d episodes, %d transitions, return mean %.2f (min %.2f, max %.2f)%n", out,
-                info.episodes(), info.transitions(), info.returnMean(), info.returnMin(), info.returnMax());
+        System.out.printf("wrote %s: %d episodes%s, %d transitions, return mean %.2f (min %.2f, max %.2f)%s%n", out,
+                info.episodes(), successOnly ? " (the successful ones of " + r.tried() + " tried)" : "",
+                info.transitions(), info.returnMean(), info.returnMin(), info.returnMax(),
+                successes.isEmpty() ? "" : "; " + successes);
         return 0;
     }
 
     private int exportReplay() throws java.io.IOException {
-        if (env != null || policy != null || episodes != null || noise != 0 || seed != 0) {
+        if (env != null || policy != null || episodes != null || noise != 0 || seed != 0 || expertNoise != null
+                || successOnly) {
             throw new IllegalArgumentException("--replay exports a run's replay buffer; it takes no --env, --policy, "
-                    + "--episodes, --noise or --seed");
+                    + "--episodes, --noise, --expert-noise, --success-only or --seed");
         }
         if (untilStep < 0) {
             throw new IllegalArgumentException("--until-step must be >= 0, got " + untilStep);

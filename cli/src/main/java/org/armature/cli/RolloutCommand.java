@@ -58,26 +58,41 @@ public final class RolloutCommand implements Callable<Integer> {
         if (!Envs.contains(envId)) {
             throw new Errors.UserException(new Envs.UnknownEnvException(envId, Envs.closest(envId)).getMessage());
         }
-        double noise = 0;
-        if (expertNoise.equals("default")) {
+        double noise = expertNoise(expertNoise, envId, policy);
+        Stats s = run(envId, policy, episodes, seed, stochastic, true, noise);
+        System.out.println(envId + " / " + policy + (noise > 0 ? " (expert noise " + noise + ")" : "") + ": "
+                + s.format());
+        return 0;
+    }
+
+    /**
+     * The value of an {@code --expert-noise} option (rollout's and collect's): 'default' is the env's documented
+     * demonstration noise ({@code Experts.defaultNoiseStd}), otherwise a number >= 0 in the expert's action units.
+     * Given ('default' or a number other than 0) with a policy other than {@code expert}: a user error.
+     */
+    static double expertNoise(String value, String envId, String policy) {
+        double noise;
+        if (value.equals("default")) {
             if (!org.armature.envs.experts.Experts.has(envId)) {
                 throw new Errors.UserException("--expert-noise default: no scripted expert for " + envId);
             }
             noise = org.armature.envs.experts.Experts.defaultNoiseStd(envId);
         } else {
             try {
-                noise = Double.parseDouble(expertNoise);
+                noise = Double.parseDouble(value);
             } catch (NumberFormatException e) {
-                throw new Errors.UserException("--expert-noise must be a number >= 0 or 'default', got '" + expertNoise + "'");
+                noise = Double.NaN;
+            }
+            if (!(noise >= 0) || Double.isInfinite(noise)) {
+                throw new Errors.UserException("--expert-noise must be a number >= 0 or 'default', got '" + value
+                        + "'");
             }
         }
-        if (noise != 0 && !policy.equals("expert")) {
-            throw new Errors.UserException("--expert-noise applies to --policy expert only");
+        if ((noise != 0 || value.equals("default")) && !"expert".equals(policy)) {
+            throw new Errors.UserException("--expert-noise applies to --policy expert only (got --policy " + policy
+                    + ")");
         }
-        Stats s = run(envId, policy, episodes, seed, stochastic, true, noise);
-        System.out.println(envId + " / " + policy + (noise > 0 ? " (expert noise " + noise + ")" : "") + ": "
-                + s.format());
-        return 0;
+        return noise;
     }
 
     static Stats run(String envId, String policySpec, int episodes, long seed, boolean stochastic, boolean progress) {

@@ -23,11 +23,46 @@ import org.armature.envs.Step;
  * {@code env.reset(seed + i)} (the seeds are stored in {@code episode_reset_seeds}, so every episode can be
  * replayed) and the policy is reset with the same seed. With {@code noiseStd = σ > 0} the executed action is
  * {@code clip(π(s) + σ · (high − low) / 2 · N(0, I))}: σ is relative to the action half-range, so σ = 0.1 on a
- * [−1, 1] box is D4RL's absolute 0.1. The noise stream is seeded from {@code seed}.
+ * [−1, 1] box is D4RL's absolute 0.1. The noise stream is seeded from {@code seed}. The dataset records the actions
+ * as executed (the policy's own noise, e.g. a scripted expert's demonstration noise, and this noise, after clipping).
+ *
+ * <p>With {@code successOnly}, only the episodes in which some step reported {@link Step#success()} are kept
+ * (episode {@code i} still uses seed {@code seed + i}; the kept episodes' seeds are in {@code episode_reset_seeds}).
+ * Every collection records in the dataset's attributes how many episodes were tried ({@value #EPISODES_TRIED}) and
+ * kept ({@value #EPISODES_KEPT}) and, on tasks that define success, the success rate over all tried episodes
+ * ({@value #SUCCESS_RATE_TRIED}).
  */
 public final class Collector {
 
+    /** Attribute: episodes rolled out. */
+    public static final String EPISODES_TRIED = "episodes_tried";
+    /** Attribute: episodes written to the dataset. */
+    public static final String EPISODES_KEPT = "episodes_kept";
+    /** Attribute: episodes with a successful step, among the tried ones (tasks that define success). */
+    public static final String EPISODES_SUCCEEDED = "episodes_succeeded";
+    /** Attribute: {@value #EPISODES_SUCCEEDED} / {@value #EPISODES_TRIED} (tasks that define success). */
+    public static final String SUCCESS_RATE_TRIED = "success_rate_tried";
+    /** Attribute: "true" when only successful episodes were kept. */
+    public static final String SUCCESS_ONLY = "success_only";
+
     private Collector() {
+    }
+
+    /**
+     * What a collection produced.
+     *
+     * @param dataset    the kept episodes; null when none was kept ({@code successOnly} and no episode succeeded)
+     * @param tried      episodes rolled out
+     * @param kept       episodes in {@code dataset}
+     * @param successful episodes with a successful step among the tried ones
+     * @param definesSuccess whether the task defines success at all
+     */
+    public record Result(OfflineDataset dataset, int tried, int kept, int successful, boolean definesSuccess) {
+
+        /** {@code successful / tried}. */
+        public double successRate() {
+            return (double) successful / tried;
+        }
     }
 
     /** Uniform random actions in the action space (D4RL's "random" datasets). */
@@ -69,6 +104,17 @@ public final class Collector {
      */
     public static OfflineDataset collect(String envId, Policy policy, String policyName, int episodes, long seed,
                                          double noiseStd, IntConsumer progress) {
+        return collect(envId, policy, policyName, episodes, seed, noiseStd, false, progress).dataset();
+    }
+
+    /**
+     * Collects {@code episodes} episodes of {@code policy} in a fresh {@code Envs.make(envId)}, keeping only the
+     * successful ones when {@code successOnly} (which needs a task that defines success).
+     *
+     * @param progress called with the number of finished (tried) episodes (may be null)
+     */
+    public static Result collect(String envId, Policy policy, String policyName, int episodes, long seed,
+                                     double noiseStd, boolean successOnly, IntConsumer progress) {
         if (episodes < 1) {
             throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
         }
@@ -82,6 +128,10 @@ public final class Collector {
                         + " observations to " + policy.actionDim() + " actions, but " + envId + " has "
                         + spec.observationDim() + " and " + spec.actionDim());
             }
+            boolean definesSuccess = env.definesSuccess();
+            if (successOnly && !definesSuccess) {
+                throw new IllegalArgumentException("--success-only: " + envId + " does not define success");
+            }
             BoxSpace as = spec.actionSpace();
             int ad = spec.actionDim();
             float[] halfRange = new float[ad];
@@ -90,6 +140,8 @@ public final class Collector {
             }
             SplittableRandom noise = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 1);
             DatasetBuilder b = new DatasetBuilder(spec.observationDim(), ad, true);
+            int kept = 0;
+            int successful = 0;
             for (int e = 0; e < episodes; e++) {
                 long episodeSeed = seed + e;
                 policy.reset(episodeSeed);
@@ -102,6 +154,7 @@ public final class Collector {
                 float[] o = r.observation();
                 boolean terminated = false;
                 boolean truncated = false;
+                boolean success = false;
                 int steps = 0;
                 int limit = spec.maxEpisodeSteps() > 0 ? spec.maxEpisodeSteps() : 1000;
                 while (!terminated && !truncated) {
@@ -115,6 +168,7 @@ public final class Collector {
                     Step s = env.step(a);
                     acts.add(a);
                     rews.add(s.reward());
+                    success |= s.success();
                     infos.add(s.info());
                     obs.add(s.observation().clone());
                     o = s.observation();
@@ -128,17 +182,32 @@ public final class Collector {
                 for (int i = 0; i < rw.length; i++) {
                     rw[i] = rews.get(i);
                 }
-                b.add(new Episode(envId, episodeSeed, obs.toArray(new float[0][]), acts.toArray(new float[0][]), rw,
-                        infos, terminated, truncated));
+                successful += success ? 1 : 0;
+                if (success || !successOnly) {
+                    b.add(new Episode(envId, episodeSeed, obs.toArray(new float[0][]), acts.toArray(new float[0][]),
+                            rw, infos, terminated, truncated));
+                    kept++;
+                }
                 if (progress != null) {
                     progress.accept(e + 1);
                 }
+            }
+            if (kept == 0) {
+                return new Result(null, episodes, 0, successful, definesSuccess);
             }
             DatasetMetadata m = DatasetMetadata.of(envId, policyName, seed, null);
             if (noiseStd > 0) {
                 m = m.withExtra("collection_noise_std", Double.toString(noiseStd));
             }
-            return b.build(m);
+            m = m.withExtra(EPISODES_TRIED, Integer.toString(episodes)).withExtra(EPISODES_KEPT, Integer.toString(kept));
+            if (definesSuccess) {
+                m = m.withExtra(EPISODES_SUCCEEDED, Integer.toString(successful))
+                        .withExtra(SUCCESS_RATE_TRIED, Double.toString((double) successful / episodes));
+            }
+            if (successOnly) {
+                m = m.withExtra(SUCCESS_ONLY, "true");
+            }
+            return new Result(b.build(m), episodes, kept, successful, definesSuccess);
         }
     }
 

@@ -96,7 +96,7 @@ public record DatasetInfo(int transitions, int episodes, int observationDim, int
         if (m.armatureVersion() != null) {
             sb.append(String.format("armature_version   %s%n", m.armatureVersion()));
         }
-        m.extra().forEach((k, v) -> sb.append(String.format("%-18s %s%n", k, v)));
+        new java.util.TreeMap<>(m.extra()).forEach((k, v) -> sb.append(String.format("%-18s %s%n", k, v)));
         sb.append(String.format("transitions        %d (observation dim %d, action dim %d, next_observations %s)%n",
                 transitions, observationDim, actionDim, hasNextObservations ? "yes" : "no"));
         sb.append(String.format("episodes           %d (terminals %d, timeouts %d; length mean %.1f, min %d, max %d)%n",

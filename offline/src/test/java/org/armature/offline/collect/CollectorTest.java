@@ -72,4 +72,52 @@ class CollectorTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Collector.collect("Pendulum-v1", Collector.randomPolicy(spec, 1), "c", 1, 0, -1, null));
     }
+
+    @Test
+    void successOnlyKeepsTheSuccessfulEpisodesAndCountsTheTriedOnes() {
+        var spec = Envs.make("PushT-v1").spec();
+        Policy expert = org.armature.agents.ExpertPolicy.of(spec, 0.015, 0);
+        Collector.Result all = Collector.collect("PushT-v1", expert, "expert", 6, 100000, 0, false, null);
+        Collector.Result kept = Collector.collect("PushT-v1", expert, "expert", 6, 100000, 0, true, null);
+        assertEquals(6, all.tried());
+        assertEquals(6, all.kept());
+        assertEquals(6, all.dataset().episodeCount());
+        assertEquals(all.successful(), kept.successful());
+        assertTrue(kept.successful() > 0 && kept.successful() < 6, "both outcomes: " + kept.successful());
+        assertEquals(kept.successful(), kept.kept());
+        assertEquals(kept.kept(), kept.dataset().episodeCount());
+        // the kept episodes are the unfiltered collection's successful ones, unchanged
+        Object success = all.dataset().infos().get("success");
+        assertTrue(success instanceof boolean[], "per-step success is stored: " + all.dataset().infos().keySet());
+        boolean[] s = (boolean[]) success;
+        var tr = all.dataset().trajectories();
+        java.util.List<Long> seeds = new java.util.ArrayList<>();
+        int transitions = 0;
+        for (int e = 0; e < tr.count(); e++) {
+            boolean ok = false;
+            for (int i = tr.start(e); i < tr.end(e); i++) {
+                ok |= s[i];
+            }
+            if (ok) {
+                seeds.add(all.dataset().metadata().episodeResetSeeds()[e]);
+                transitions += tr.length(e);
+            }
+        }
+        assertArrayEquals(seeds.stream().mapToLong(Long::longValue).toArray(),
+                kept.dataset().metadata().episodeResetSeeds());
+        assertEquals(transitions, kept.dataset().size());
+        var x = kept.dataset().metadata().extra();
+        assertEquals("6", x.get(Collector.EPISODES_TRIED));
+        assertEquals("" + kept.kept(), x.get(Collector.EPISODES_KEPT));
+        assertEquals(Double.toString(kept.successRate()), x.get(Collector.SUCCESS_RATE_TRIED));
+        assertEquals("true", x.get(Collector.SUCCESS_ONLY));
+        // a task without success cannot be filtered by it; nothing kept: no dataset
+        assertThrows(IllegalArgumentException.class, () -> Collector.collect("Pendulum-v1",
+                Collector.randomPolicy(Envs.make("Pendulum-v1").spec(), 0), "random", 1, 0, 0, true, null));
+        Collector.Result none = Collector.collect("PushT-v1", Collector.randomPolicy(spec, 0), "random", 2, 0, 0,
+                true, null);
+        assertEquals(null, none.dataset());
+        assertEquals(2, none.tried());
+        assertEquals(0, none.kept());
+    }
 }
