@@ -31,7 +31,7 @@ public final class Activation implements Layer {
                 case RELU -> x > 0 ? x : 0.0;
                 case TANH -> Kernels.tanh(x);
                 case SILU -> x * Kernels.sigmoid(x);
-                case MISH -> x * Kernels.tanh(Kernels.softplus(x));
+                case MISH -> Kernels.mish(x);
             };
         }
 
@@ -44,10 +44,7 @@ public final class Activation implements Layer {
                     double s = Kernels.sigmoid(x);
                     yield s * (1.0 + x * (1.0 - s));
                 }
-                case MISH -> {
-                    double t = Kernels.tanh(Kernels.softplus(x));
-                    yield t + x * (1.0 - t * t) * Kernels.sigmoid(x);
-                }
+                case MISH -> Kernels.mishDerivative(x);
             };
         }
     }

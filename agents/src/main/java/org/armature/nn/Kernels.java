@@ -103,6 +103,31 @@ public final class Kernels {
         return x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
     }
 
+    /**
+     * Mish {@code x tanh(softplus(x))} (Misra 2019) with one exponential: with {@code e = exp(x)},
+     * {@code tanh(log(1 + e)) = ((1 + e)² − 1) / ((1 + e)² + 1) = n / (n + 2)}, {@code n = e (e + 2)}. Above 20 it is
+     * x to double precision (1 − tanh(softplus(20)) < 1e-17).
+     */
+    public static double mish(double x) {
+        if (x > 20) {
+            return x;
+        }
+        double e = Math.exp(x);
+        double n = e * (e + 2);
+        return x * n / (n + 2);
+    }
+
+    /** d mish / dx {@code = t + x (1 − t²) σ(x)} with {@code t = tanh(softplus(x))}, from one exponential. */
+    public static double mishDerivative(double x) {
+        if (x > 20) {
+            return 1;
+        }
+        double e = Math.exp(x);
+        double n = e * (e + 2);
+        double t = n / (n + 2);
+        return t + x * (1 - t * t) * (e / (1 + e));
+    }
+
     /** log(1 + e^x) without overflow. */
     public static double softplus(double x) {
         return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
