@@ -55,6 +55,12 @@ public final class Activation implements Layer {
     private final BatchBuffers inGrads;
     private Mat lastIn;
     private Mat lastOut;
+    private float[] buf = new float[0];
+    private float[] gbuf = new float[0];
+
+    private static float[] fit(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
+    }
     private boolean inPlaceForward;
     private boolean inPlaceBackward;
 
@@ -112,6 +118,14 @@ public final class Activation implements Layer {
                 double v = x.get(i);
                 y.set(i, v > 0 ? v : 0.0);
             }
+        } else if (kind == Kind.MISH && !x.isDouble()) {
+            // heap copy: the loop runs without off-heap access overhead (one exponential per value)
+            buf = fit(buf, n);
+            x.get(0, buf, 0, n);
+            for (int i = 0; i < n; i++) {
+                buf[i] = (float) Kernels.mish(buf[i]);
+            }
+            y.put(0, buf, 0, n);
         } else {
             for (int i = 0; i < n; i++) {
                 y.set(i, kind.apply(x.get(i)));
@@ -149,6 +163,15 @@ public final class Activation implements Layer {
             for (int i = 0; i < n; i++) {
                 dx.set(i, y.get(i) > 0 ? dy.get(i) : 0.0);
             }
+        } else if (kind == Kind.MISH && !dy.isDouble()) {
+            buf = fit(buf, n);
+            gbuf = fit(gbuf, n);
+            x.get(0, buf, 0, n);
+            dy.get(0, gbuf, 0, n);
+            for (int i = 0; i < n; i++) {
+                gbuf[i] = (float) (gbuf[i] * Kernels.mishDerivative(buf[i]));
+            }
+            dx.put(0, gbuf, 0, n);
         } else {
             for (int i = 0; i < n; i++) {
                 dx.set(i, dy.get(i) * kind.derivative(x.get(i), y.get(i)));

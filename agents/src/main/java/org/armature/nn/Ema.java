@@ -14,6 +14,8 @@ public final class Ema {
     private final double power;
     private final double maxDecay;
     private long updates;
+    private float[] av;
+    private float[] sv;
 
     public Ema(ParamGroup source, ParamGroup average, double power, double maxDecay) {
         if (!source.sameLayout(average)) {
@@ -49,9 +51,23 @@ public final class Ema {
             average.copyFrom(source);
             return;
         }
-        double keep = 1 - d;
-        for (int i = 0; i < n; i++) {
-            a.set(i, d * a.get(i) + keep * s.get(i));
+        float keep = (float) (1 - d);
+        float df = (float) d;
+        if (a.isDouble()) {
+            for (int i = 0; i < n; i++) {
+                a.set(i, d * a.get(i) + (1 - d) * s.get(i));
+            }
+        } else {
+            if (av == null) {
+                av = new float[n];
+                sv = new float[n];
+            }
+            a.get(0, av, 0, n);
+            s.get(0, sv, 0, n);
+            for (int i = 0; i < n; i++) { // heap arrays: C2 vectorises this loop
+                av[i] = df * av[i] + keep * sv[i];
+            }
+            a.put(0, av, 0, n);
         }
         a.hostWritten();
     }

@@ -58,6 +58,12 @@ public final class LayerNorm implements Layer {
         Mat xh = xhats.get(rows);
         Mat inv = invStds.get(rows);
         x.toHost();
+        if (!x.isDouble()) {
+            forwardFloat(x, y, xh, inv, rows);
+            lastXhat = xh;
+            lastInvStd = inv;
+            return y;
+        }
         Mat g = gamma.value().toHost();
         Mat b = beta.value().toHost();
         for (int r = 0; r < rows; r++) {
@@ -89,12 +95,123 @@ public final class LayerNorm implements Layer {
         return y;
     }
 
+    // float32 fast path: the rows are copied into heap arrays (bulk copies), the element-wise loops run there, where
+    // C2 vectorises them (it does not vectorise loops over off-heap memory); reductions stay in double precision
+    private float[] xs = new float[0];
+    private float[] hs = new float[0];
+    private float[] ys = new float[0];
+    private float[] gs = new float[0];
+    private float[] bs = new float[0];
+    private float[] invs = new float[0];
+    private float[] ggs = new float[0];
+    private float[] bgs = new float[0];
+
+    private static float[] fit(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
+    }
+
+    private void forwardFloat(Mat x, Mat y, Mat xh, Mat inv, int rows) {
+        int n = rows * size;
+        xs = fit(xs, n);
+        hs = fit(hs, n);
+        ys = fit(ys, n);
+        invs = fit(invs, rows);
+        gs = fit(gs, size);
+        bs = fit(bs, size);
+        x.get(0, xs, 0, n);
+        gamma.value().toHost().get(0, gs, 0, size);
+        beta.value().toHost().get(0, bs, 0, size);
+        for (int r = 0; r < rows; r++) {
+            int o = r * size;
+            double sum = 0;
+            for (int c = 0; c < size; c++) {
+                sum += xs[o + c];
+            }
+            float mean = (float) (sum / size);
+            double var = 0;
+            for (int c = 0; c < size; c++) {
+                float dlt = xs[o + c] - mean;
+                var += dlt * dlt;
+            }
+            float is = (float) (1.0 / Math.sqrt(var / size + eps));
+            invs[r] = is;
+            for (int c = 0; c < size; c++) {
+                float h = (xs[o + c] - mean) * is;
+                hs[o + c] = h;
+                ys[o + c] = h * gs[c] + bs[c];
+            }
+        }
+        y.put(0, ys, 0, n);
+        xh.put(0, hs, 0, n);
+        inv.put(0, invs, 0, rows);
+        y.hostWritten();
+        xh.hostWritten();
+        inv.hostWritten();
+    }
+
+    private Mat backwardFloat(Mat dy, boolean paramGrads, boolean inputGrad, int rows) {
+        int n = rows * size;
+        float[] ds = fit(ys, n); // the forward's output buffer is free now: reuse it for dy
+        ys = ds;
+        xs = fit(xs, n);
+        float[] dxs = xs; // the forward's input copy is free too
+        dy.get(0, ds, 0, n);
+        lastXhat.get(0, hs = fit(hs, n), 0, n);
+        lastInvStd.get(0, invs = fit(invs, rows), 0, rows);
+        gamma.value().toHost().get(0, gs = fit(gs, size), 0, size);
+        if (paramGrads) {
+            ggs = fit(ggs, size);
+            bgs = fit(bgs, size);
+            Mat gg = gamma.grad().toHost();
+            Mat bg = beta.grad().toHost();
+            gg.get(0, ggs, 0, size);
+            bg.get(0, bgs, 0, size);
+            for (int r = 0; r < rows; r++) {
+                int o = r * size;
+                for (int c = 0; c < size; c++) {
+                    ggs[c] += ds[o + c] * hs[o + c];
+                    bgs[c] += ds[o + c];
+                }
+            }
+            gg.put(0, ggs, 0, size);
+            bg.put(0, bgs, 0, size);
+            gg.hostWritten();
+            bg.hostWritten();
+        }
+        if (!inputGrad) {
+            return null;
+        }
+        Mat dx = inGrads.get(rows);
+        for (int r = 0; r < rows; r++) {
+            int o = r * size;
+            double meanD = 0;
+            double meanDx = 0;
+            for (int c = 0; c < size; c++) {
+                float dh = ds[o + c] * gs[c];
+                meanD += dh;
+                meanDx += dh * hs[o + c];
+            }
+            float md = (float) (meanD / size);
+            float mdx = (float) (meanDx / size);
+            float is = invs[r];
+            for (int c = 0; c < size; c++) {
+                dxs[o + c] = is * (ds[o + c] * gs[c] - md - hs[o + c] * mdx);
+            }
+        }
+        dx.put(0, dxs, 0, n);
+        dx.hostWritten();
+        return dx;
+    }
+
     @Override
     public Mat backward(Mat dy, boolean paramGrads, boolean inputGrad) {
         int rows = dy.rows;
         Mat xh = lastXhat;
         Mat inv = lastInvStd;
         dy.toHost();
+        if (!dy.isDouble()) {
+            return backwardFloat(dy, paramGrads, inputGrad, rows);
+        }
         Mat g = gamma.value().toHost();
         if (paramGrads) {
             Mat gg = gamma.grad().toHost();

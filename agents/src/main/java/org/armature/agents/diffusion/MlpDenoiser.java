@@ -122,13 +122,29 @@ public final class MlpDenoiser implements Denoiser {
         steps.backward(dStep);
     }
 
-    private static void add(Mat a, Mat b, Mat out) {
+    private float[] sumA = new float[0];
+    private float[] sumB = new float[0];
+
+    private void add(Mat a, Mat b, Mat out) {
         a.toHost();
         b.toHost();
         out.toHost();
         int len = a.length();
-        for (int i = 0; i < len; i++) {
-            out.set(i, a.get(i) + b.get(i));
+        if (a.isDouble()) {
+            for (int i = 0; i < len; i++) {
+                out.set(i, a.get(i) + b.get(i));
+            }
+        } else {
+            if (sumA.length < len) {
+                sumA = new float[len];
+                sumB = new float[len];
+            }
+            a.get(0, sumA, 0, len);
+            b.get(0, sumB, 0, len);
+            for (int i = 0; i < len; i++) {
+                sumA[i] += sumB[i];
+            }
+            out.put(0, sumA, 0, len);
         }
         out.hostWritten();
     }

@@ -22,6 +22,9 @@ public final class StepEncoder {
     private final double[] freq;
     private final Mlp mlp;
     private final BatchBuffers embeddings;
+    /** Sinusoidal embeddings of steps 0..{@value #TABLE_STEPS}−1, computed once (rows copied per batch). */
+    private final float[] table;
+    static final int TABLE_STEPS = 1024;
 
     public StepEncoder(int dim, DataType dtype, Rng rng) {
         if (dim < 4 || dim % 2 != 0) {
@@ -37,6 +40,14 @@ public final class StepEncoder {
                 new Activation(Activation.Kind.MISH, 4 * dim, dtype),
                 new Linear(4 * dim, dim, dtype, rng)), dtype);
         this.embeddings = new BatchBuffers(dtype, dim);
+        this.table = new float[TABLE_STEPS * dim];
+        for (int t = 0; t < TABLE_STEPS; t++) {
+            for (int k = 0; k < half; k++) {
+                double angle = t * freq[k];
+                table[t * dim + k] = (float) Math.sin(angle);
+                table[t * dim + half + k] = (float) Math.cos(angle);
+            }
+        }
     }
 
     public int dim() {
@@ -48,7 +59,11 @@ public final class StepEncoder {
         Mat e = embeddings.get(batch).toHost();
         int half = dim / 2;
         for (int b = 0; b < batch; b++) {
-            double t = steps[b];
+            int t = steps[b];
+            if (t >= 0 && t < TABLE_STEPS && !e.isDouble()) {
+                e.put(b * dim, table, t * dim, dim);
+                continue;
+            }
             for (int k = 0; k < half; k++) {
                 double angle = t * freq[k];
                 e.set(b * dim + k, Math.sin(angle));
