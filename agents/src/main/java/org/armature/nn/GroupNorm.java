@@ -29,8 +29,11 @@ public final class GroupNorm implements SequenceLayer {
     private final double[] sum;
     private final double[] sumSq;
     private final double[] g;
+    private final double[] shift;
     private final double[] gammaGrad;
     private final double[] betaGrad;
+    private final double[] seqDy;
+    private final double[] seqDyXhat;
     private Mat lastXhat;
     private Mat lastInvStd;
     private int lastBatch;
@@ -58,8 +61,11 @@ public final class GroupNorm implements SequenceLayer {
         this.sum = new double[groups];
         this.sumSq = new double[groups];
         this.g = new double[channels];
+        this.shift = new double[channels];
         this.gammaGrad = new double[channels];
         this.betaGrad = new double[channels];
+        this.seqDy = new double[channels];
+        this.seqDyXhat = new double[channels];
     }
 
     public Param gamma() {
@@ -99,23 +105,38 @@ public final class GroupNorm implements SequenceLayer {
         x.toHost();
         Mat gm = gamma.value().toHost();
         Mat bt = beta.value().toHost();
+        for (int c = 0; c < channels; c++) {
+            g[c] = gm.get(c);
+            shift[c] = bt.get(c);
+        }
         for (int b = 0; b < batch; b++) {
             int r0 = b * len * channels;
             int r1 = r0 + len * channels;
             java.util.Arrays.fill(sum, 0);
             java.util.Arrays.fill(sumSq, 0);
+            // two passes (mean, then centred squares): a one-pass Σx² − n·mean² loses the variance of nearly
+            // constant groups (one channel over four steps) to cancellation
             for (int o = r0; o < r1; o += channels) {
-                for (int c = 0; c < channels; c++) {
-                    sum[c / groupSize] += x.get(o + c);
+                for (int q = 0, c = 0; q < groups; q++) {
+                    double s1 = 0;
+                    for (int e = c + groupSize; c < e; c++) {
+                        s1 += x.get(o + c);
+                    }
+                    sum[q] += s1;
                 }
             }
             for (int q = 0; q < groups; q++) {
                 sum[q] /= n; // now the mean
             }
             for (int o = r0; o < r1; o += channels) {
-                for (int c = 0; c < channels; c++) {
-                    double d = x.get(o + c) - sum[c / groupSize];
-                    sumSq[c / groupSize] += d * d;
+                for (int q = 0, c = 0; q < groups; q++) {
+                    double mean = sum[q];
+                    double s2 = 0;
+                    for (int e = c + groupSize; c < e; c++) {
+                        double d = x.get(o + c) - mean;
+                        s2 += d * d;
+                    }
+                    sumSq[q] += s2;
                 }
             }
             for (int q = 0; q < groups; q++) {
@@ -123,11 +144,14 @@ public final class GroupNorm implements SequenceLayer {
                 inv.set(b * groups + q, sumSq[q]);
             }
             for (int o = r0; o < r1; o += channels) {
-                for (int c = 0; c < channels; c++) {
-                    int q = c / groupSize;
-                    double h = (x.get(o + c) - sum[q]) * sumSq[q];
-                    xh.set(o + c, h);
-                    y.set(o + c, h * gm.get(c) + bt.get(c));
+                for (int q = 0, c = 0; q < groups; q++) {
+                    double mean = sum[q];
+                    double is = sumSq[q];
+                    for (int e = c + groupSize; c < e; c++) {
+                        double h = (x.get(o + c) - mean) * is;
+                        xh.set(o + c, h);
+                        y.set(o + c, h * g[c] + shift[c]);
+                    }
                 }
             }
         }
@@ -152,17 +176,53 @@ public final class GroupNorm implements SequenceLayer {
         for (int c = 0; c < channels; c++) {
             g[c] = gm.get(c);
         }
-        if (paramGrads) {
-            java.util.Arrays.fill(gammaGrad, 0);
-            java.util.Arrays.fill(betaGrad, 0);
-            int total = dy.rows * channels;
-            for (int o = 0; o < total; o += channels) {
+        java.util.Arrays.fill(gammaGrad, 0);
+        java.util.Arrays.fill(betaGrad, 0);
+        Mat dx = inputGrad ? inGrads.get(dy.rows) : null;
+        for (int b = 0; b < batch; b++) {
+            int r0 = b * len * channels;
+            int r1 = r0 + len * channels;
+            // per channel, over this sequence: Σ dy and Σ dy · xhat (the parameter gradients' terms, and per group
+            // the two means the input gradient needs)
+            java.util.Arrays.fill(seqDy, 0);
+            java.util.Arrays.fill(seqDyXhat, 0);
+            for (int o = r0; o < r1; o += channels) {
                 for (int c = 0; c < channels; c++) {
                     double d = dy.get(o + c);
-                    gammaGrad[c] += d * xh.get(o + c);
-                    betaGrad[c] += d;
+                    seqDyXhat[c] += d * xh.get(o + c);
+                    seqDy[c] += d;
                 }
             }
+            for (int c = 0; c < channels; c++) {
+                gammaGrad[c] += seqDyXhat[c];
+                betaGrad[c] += seqDy[c];
+            }
+            if (!inputGrad) {
+                continue;
+            }
+            // dx = (dxhat − mean(dxhat) − xhat · mean(dxhat · xhat)) / std with dxhat = dy · gamma, means per group
+            for (int q = 0, c = 0; q < groups; q++) {
+                double s1 = 0;
+                double s2 = 0;
+                for (int e = c + groupSize; c < e; c++) {
+                    s1 += g[c] * seqDy[c];
+                    s2 += g[c] * seqDyXhat[c];
+                }
+                sum[q] = s1;
+                sumSq[q] = s2;
+            }
+            for (int o = r0; o < r1; o += channels) {
+                for (int q = 0, c = 0; q < groups; q++) {
+                    double m1 = sum[q] / n;
+                    double m2 = sumSq[q] / n;
+                    double is = inv.get(b * groups + q);
+                    for (int e = c + groupSize; c < e; c++) {
+                        dx.set(o + c, is * (dy.get(o + c) * g[c] - m1 - xh.get(o + c) * m2));
+                    }
+                }
+            }
+        }
+        if (paramGrads) {
             Mat gg = gamma.grad().toHost();
             Mat bg = beta.grad().toHost();
             for (int c = 0; c < channels; c++) {
@@ -172,35 +232,9 @@ public final class GroupNorm implements SequenceLayer {
             gg.hostWritten();
             bg.hostWritten();
         }
-        if (!inputGrad) {
-            return null;
+        if (dx != null) {
+            dx.hostWritten();
         }
-        Mat dx = inGrads.get(dy.rows);
-        for (int b = 0; b < batch; b++) {
-            int r0 = b * len * channels;
-            int r1 = r0 + len * channels;
-            java.util.Arrays.fill(sum, 0);   // Σ dxhat per group
-            java.util.Arrays.fill(sumSq, 0); // Σ dxhat · xhat per group
-            for (int o = r0; o < r1; o += channels) {
-                for (int c = 0; c < channels; c++) {
-                    double dh = dy.get(o + c) * g[c];
-                    sum[c / groupSize] += dh;
-                    sumSq[c / groupSize] += dh * xh.get(o + c);
-                }
-            }
-            for (int q = 0; q < groups; q++) {
-                sum[q] /= n;
-                sumSq[q] /= n;
-            }
-            for (int o = r0; o < r1; o += channels) {
-                for (int c = 0; c < channels; c++) {
-                    int q = c / groupSize;
-                    double dh = dy.get(o + c) * g[c];
-                    dx.set(o + c, inv.get(b * groups + q) * (dh - sum[q] - xh.get(o + c) * sumSq[q]));
-                }
-            }
-        }
-        dx.hostWritten();
         return dx;
     }
 

@@ -8,7 +8,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * n(n + 2) / (n(n + 2) + 2)}: one {@code exp} per element forward and backward, where the {@link Activation} form
  * {@code tanh(softplus(x))} needs three transcendental calls. The derivative is
  * {@code tanh(sp) + x · (1 − tanh²(sp)) · σ(x)} with {@code σ(x) = n / (1 + n)}. Above {@code x = 20} the function
- * is {@code x} to double precision (PyTorch's softplus threshold).
+ * is {@code x} to double precision (PyTorch's softplus threshold). Forward keeps the derivative (computed from the
+ * same {@code exp}), so backward is a product.
  */
 public final class Mish implements SequenceLayer {
 
@@ -17,12 +18,14 @@ public final class Mish implements SequenceLayer {
     private final int channels;
     private final BatchBuffers outs;
     private final BatchBuffers inGrads;
-    private Mat lastIn;
+    private final BatchBuffers derivatives;
+    private Mat lastDerivative;
 
     public Mish(int channels, DataType dtype) {
         this.channels = channels;
         this.outs = new BatchBuffers(dtype, channels);
         this.inGrads = new BatchBuffers(dtype, channels);
+        this.derivatives = new BatchBuffers(dtype, channels);
     }
 
     @Override
@@ -46,14 +49,25 @@ public final class Mish implements SequenceLayer {
             throw new IllegalArgumentException("Mish expects " + channels + " channels, got " + x.cols);
         }
         Mat y = outs.get(x.rows);
+        Mat dydx = derivatives.get(x.rows);
         x.toHost();
-        y.toHost();
         int n = x.length();
         for (int i = 0; i < n; i++) {
-            y.set(i, value(x.get(i)));
+            double v = x.get(i);
+            if (v > LINEAR_ABOVE) {
+                y.set(i, v);
+                dydx.set(i, 1.0);
+                continue;
+            }
+            double e = Math.exp(v);
+            double w = e * (e + 2);
+            double t = w / (w + 2);                                  // tanh(softplus(v))
+            y.set(i, v * t);
+            dydx.set(i, t + v * (1 - t * t) * e / (1 + e));
         }
         y.hostWritten();
-        lastIn = x;
+        dydx.hostWritten();
+        lastDerivative = dydx;
         return y;
     }
 
@@ -62,13 +76,12 @@ public final class Mish implements SequenceLayer {
         if (!inputGrad) {
             return null;
         }
-        Mat x = lastIn;
+        Mat dydx = lastDerivative;
         Mat dx = inGrads.get(dy.rows);
         dy.toHost();
-        dx.toHost();
         int n = dy.length();
         for (int i = 0; i < n; i++) {
-            dx.set(i, dy.get(i) * derivative(x.get(i)));
+            dx.set(i, dy.get(i) * dydx.get(i));
         }
         dx.hostWritten();
         return dx;
