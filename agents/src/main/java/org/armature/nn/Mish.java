@@ -52,18 +52,38 @@ public final class Mish implements SequenceLayer {
         Mat dydx = derivatives.get(x.rows);
         x.toHost();
         int n = x.length();
-        for (int i = 0; i < n; i++) {
-            double v = x.get(i);
-            if (v > LINEAR_ABOVE) {
-                y.set(i, v);
-                dydx.set(i, 1.0);
-                continue;
+        if (!x.isDouble()) {
+            // float32: raw host memory and an exp accurate to float precision (Math.exp is most of this layer's
+            // time, ~20 ns per call on the dev box, against ~3 ns for expForFloat)
+            long xa = x.address();
+            long ya = y.address();
+            long da = dydx.address();
+            for (int i = 0; i < n; i++) {
+                long o = 4L * i;
+                double v = Mat.U.getFloat(xa + o);
+                if (v > LINEAR_ABOVE) {
+                    Mat.U.putFloat(ya + o, (float) v);
+                    Mat.U.putFloat(da + o, 1f);
+                    continue;
+                }
+                double e = expForFloat(v);
+                double w = e * (e + 2);
+                double r = 1.0 / ((w + 2) * (1 + e));               // one division for tanh(sp) and σ
+                double t = w * (1 + e) * r;                         // tanh(softplus(v)) = w / (w + 2)
+                Mat.U.putFloat(ya + o, (float) (v * t));
+                Mat.U.putFloat(da + o, (float) (t + v * (1 - t * t) * e * (w + 2) * r)); // σ(v) = e / (1 + e)
             }
-            double e = Math.exp(v);
-            double w = e * (e + 2);
-            double t = w / (w + 2);                                  // tanh(softplus(v))
-            y.set(i, v * t);
-            dydx.set(i, t + v * (1 - t * t) * e / (1 + e));
+        } else {
+            for (int i = 0; i < n; i++) {
+                double v = x.get(i);
+                if (v > LINEAR_ABOVE) {
+                    y.set(i, v);
+                    dydx.set(i, 1.0);
+                    continue;
+                }
+                y.set(i, value(v));
+                dydx.set(i, derivative(v));
+            }
         }
         y.hostWritten();
         dydx.hostWritten();
@@ -85,6 +105,26 @@ public final class Mish implements SequenceLayer {
         }
         dx.hostWritten();
         return dx;
+    }
+
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2 = 0.6931471805599453;
+
+    /**
+     * {@code e^x} to within 6e-9 relative for {@code x <= 20} (0 below −87, where float results are 0 anyway):
+     * {@code 2^k · e^r} with {@code k = rint(x / ln 2)}, {@code |r| <= ln 2 / 2} and the degree-7 Taylor polynomial of
+     * {@code e^r} (remainder below {@code 0.35^8 / 8! = 5e-9}). Float-path only; the float64 path keeps
+     * {@link Math#exp} for the gradient checks.
+     */
+    static double expForFloat(double x) {
+        if (x < -87.0) {
+            return 0.0;
+        }
+        double k = Math.rint(x * LOG2E);
+        double r = x - k * LN2;
+        double p = 1 + r * (1 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
+                + r * (1.0 / 5040)))))));
+        return p * Double.longBitsToDouble(((long) k + 1023L) << 52);
     }
 
     /** {@code x · tanh(softplus(x))}. */

@@ -85,6 +85,29 @@ class SequenceLayerGradientTest {
         }
     }
 
+    /** The float32 path (fast exp) against the float64 definition, and its derivative. */
+    @Test
+    void mishFloat32() {
+        Rng rng = new Rng(29);
+        int n = 4000;
+        Mat x = Mat.zeros(DataType.FLOAT, 1, n);
+        for (int i = 0; i < n; i++) {
+            x.set(i, (i < 10 ? -90 + 12 * i : 8 * rng.nextGaussian())); // includes the far tails and > 20
+        }
+        x.hostWritten();
+        Mish m = new Mish(n, DataType.FLOAT);
+        Mat y = m.forward(x, 1);
+        Mat ones = Mat.zeros(DataType.FLOAT, 1, n).fill(1.0);
+        Mat d = m.backward(ones, false, true);
+        for (int i = 0; i < n; i++) {
+            double v = x.get(i);
+            double ref = v * Math.tanh(Math.log1p(Math.exp(v)));
+            assertEquals(ref, y.get(i), 3e-7 * Math.max(1e-3, Math.abs(ref)) + 1e-30, "mish(" + v + ")");
+            assertEquals(Mish.derivative(v), d.get(i), 3e-7 * Math.max(1e-3, Math.abs(Mish.derivative(v))),
+                    "mish'(" + v + ")");
+        }
+    }
+
     /** Conv1d and ConvTranspose1d outputs against PyTorch's definitions written as plain loops over [B, C, L]. */
     @Test
     void convolutionsMatchTheirDefinitions() {
