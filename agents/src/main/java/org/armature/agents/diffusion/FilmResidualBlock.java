@@ -1,0 +1,183 @@
+package org.armature.agents.diffusion;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.armature.nn.BatchBuffers;
+import org.armature.nn.Conv1d;
+import org.armature.nn.Linear;
+import org.armature.nn.Mat;
+import org.armature.nn.Param;
+import org.armature.nn.Rng;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Diffusion Policy's {@code ConditionalResidualBlock1D} with {@code cond_predict_scale} (Chi et al. 2023, Sec. III-B
+ * and the low-dim configs): two {@link ConvNormMish} blocks; between them FiLM (Perez et al. 2018) modulates every
+ * channel with a scale and a bias predicted from the global condition, {@code h ← scale[b, c] · h + bias[b, c]} for
+ * all steps; the block adds a residual path, a 1x1 convolution when the channel count changes and the identity
+ * otherwise.
+ *
+ * <p>The reference's condition encoder is {@code Mish → Linear(cond, 2 · cout)}, scale first. The Mish of the
+ * condition is the same in every block of a U-Net, so this block takes the already activated condition
+ * ({@code conditionFeatures}, {@code batch x condDim}) and {@link UnetDenoiser} computes it once; the gradient with
+ * respect to it is {@link #conditionGrad()}. Parameter order: first block, second block, FiLM linear, residual
+ * convolution (PyTorch's registration order).
+ */
+public final class FilmResidualBlock {
+
+    private final int cout;
+    private final ConvNormMish first;
+    private final ConvNormMish second;
+    private final Linear film;
+    private final Conv1d residual;
+    private final BatchBuffers modulated;
+    private final BatchBuffers outs;
+    private final BatchBuffers firstGrads;
+    private final BatchBuffers filmGrads;
+    private Mat lastFirst;
+    private Mat lastFilm;
+    private Mat lastConditionGrad;
+    private int lastBatch;
+
+    public FilmResidualBlock(int cin, int cout, int condDim, int kernel, int groups, DataType dtype, Rng rng) {
+        this.cout = cout;
+        this.first = new ConvNormMish(cin, cout, kernel, groups, dtype, rng);
+        this.second = new ConvNormMish(cout, cout, kernel, groups, dtype, rng);
+        this.film = new Linear(condDim, 2 * cout, dtype, rng);
+        this.residual = cin != cout ? new Conv1d(cin, cout, 1, 1, 0, dtype, rng) : null;
+        this.modulated = new BatchBuffers(dtype, cout);
+        this.outs = new BatchBuffers(dtype, cout);
+        this.firstGrads = new BatchBuffers(dtype, cout);
+        this.filmGrads = new BatchBuffers(dtype, 2 * cout);
+    }
+
+    public int inChannels() {
+        return first.inChannels();
+    }
+
+    public int outChannels() {
+        return cout;
+    }
+
+    public ConvNormMish first() {
+        return first;
+    }
+
+    public ConvNormMish second() {
+        return second;
+    }
+
+    public Linear film() {
+        return film;
+    }
+
+    /** The 1x1 residual convolution, or null when the block keeps its channel count (identity residual). */
+    public Conv1d residual() {
+        return residual;
+    }
+
+    /**
+     * @param x                 {@code (batch · L) x cin}
+     * @param conditionFeatures {@code batch x condDim}, the Mish of the global condition
+     * @return {@code (batch · L) x cout} (a buffer owned by the block)
+     */
+    public Mat forward(Mat x, Mat conditionFeatures, int batch) {
+        Mat h1 = first.forward(x, batch);
+        Mat fc = film.forward(conditionFeatures, true); // [scale | bias], batch x 2·cout
+        int len = h1.rows / batch;
+        Mat h = modulated.get(h1.rows);
+        h1.toHost();
+        fc.toHost();
+        for (int b = 0; b < batch; b++) {
+            int f = b * 2 * cout;
+            for (int t = 0; t < len; t++) {
+                int o = (b * len + t) * cout;
+                for (int c = 0; c < cout; c++) {
+                    h.set(o + c, fc.get(f + c) * h1.get(o + c) + fc.get(f + cout + c));
+                }
+            }
+        }
+        h.hostWritten();
+        Mat h2 = second.forward(h, batch);
+        Mat y = outs.get(h2.rows);
+        Mat r = residual != null ? residual.forward(x, batch) : x;
+        add(h2, r, y);
+        lastFirst = h1;
+        lastFilm = fc;
+        lastBatch = batch;
+        return y;
+    }
+
+    /**
+     * Back-propagates {@code dy}; the gradient w.r.t. the condition features is then {@link #conditionGrad()}.
+     *
+     * @return the gradient w.r.t. {@code x} (null when {@code inputGrad} is false)
+     */
+    public Mat backward(Mat dy, boolean paramGrads, boolean inputGrad) {
+        int batch = lastBatch;
+        int len = dy.rows / batch;
+        Mat h1 = lastFirst;
+        Mat fc = lastFilm;
+        Mat dh = second.backward(dy, paramGrads, true);
+        Mat dh1 = firstGrads.get(dy.rows);
+        Mat dfc = filmGrads.get(batch);
+        dh.toHost();
+        for (int b = 0; b < batch; b++) {
+            int f = b * 2 * cout;
+            for (int c = 0; c < cout; c++) {
+                dfc.set(f + c, 0.0);
+                dfc.set(f + cout + c, 0.0);
+            }
+            for (int t = 0; t < len; t++) {
+                int o = (b * len + t) * cout;
+                for (int c = 0; c < cout; c++) {
+                    double g = dh.get(o + c);
+                    dh1.set(o + c, g * fc.get(f + c));
+                    dfc.set(f + c, dfc.get(f + c) + g * h1.get(o + c)); // d scale
+                    dfc.set(f + cout + c, dfc.get(f + cout + c) + g);   // d bias
+                }
+            }
+        }
+        dh1.hostWritten();
+        dfc.hostWritten();
+        lastConditionGrad = film.backward(dfc, paramGrads, true);
+        Mat dx = first.backward(dh1, paramGrads, inputGrad);
+        if (residual != null) {
+            Mat dr = residual.backward(dy, paramGrads, inputGrad);
+            if (inputGrad) {
+                add(dx, dr, dx);
+            }
+        } else if (inputGrad) {
+            add(dx, dy, dx);
+        }
+        return dx;
+    }
+
+    /** Gradient w.r.t. the condition features of the last backward ({@code batch x condDim}, the FiLM's buffer). */
+    public Mat conditionGrad() {
+        return lastConditionGrad;
+    }
+
+    public List<Param> params() {
+        List<Param> ps = new ArrayList<>(first.params());
+        ps.addAll(second.params());
+        ps.addAll(film.params());
+        if (residual != null) {
+            ps.addAll(residual.params());
+        }
+        return ps;
+    }
+
+    /** {@code out = a + b} element-wise (out may be a or b). */
+    static void add(Mat a, Mat b, Mat out) {
+        a.toHost();
+        b.toHost();
+        out.toHost();
+        int n = out.length();
+        for (int i = 0; i < n; i++) {
+            out.set(i, a.get(i) + b.get(i));
+        }
+        out.hostWritten();
+    }
+}
