@@ -57,6 +57,7 @@ public final class Activation implements Layer {
     private Mat lastOut;
     private float[] buf = new float[0];
     private float[] gbuf = new float[0];
+    private float[] mishDerivative = new float[0];
 
     private static float[] fit(float[] a, int n) {
         return a.length >= n ? a : new float[n];
@@ -119,13 +120,26 @@ public final class Activation implements Layer {
                 y.set(i, v > 0 ? v : 0.0);
             }
         } else if (kind == Kind.MISH && !x.isDouble()) {
-            // heap copy: the loop runs without off-heap access overhead (one exponential per value)
+            // heap copies and one float-accurate exponential per value; the derivative is kept for backward
             buf = fit(buf, n);
+            gbuf = fit(gbuf, n);
             x.get(0, buf, 0, n);
             for (int i = 0; i < n; i++) {
-                buf[i] = (float) Kernels.mish(buf[i]);
+                double v = buf[i];
+                if (v > 20) {
+                    gbuf[i] = 1f;
+                    continue;
+                }
+                double e = Mish.expForFloat(v);
+                double w = e * (e + 2);
+                double r = 1.0 / ((w + 2) * (1 + e)); // one division for tanh(softplus(v)) and sigmoid(v)
+                double t = w * (1 + e) * r;
+                buf[i] = (float) (v * t);
+                gbuf[i] = (float) (t + v * (1 - t * t) * e * (w + 2) * r);
             }
             y.put(0, buf, 0, n);
+            mishDerivative = fit(mishDerivative, n);
+            System.arraycopy(gbuf, 0, mishDerivative, 0, n);
         } else {
             for (int i = 0; i < n; i++) {
                 y.set(i, kind.apply(x.get(i)));
@@ -164,12 +178,10 @@ public final class Activation implements Layer {
                 dx.set(i, y.get(i) > 0 ? dy.get(i) : 0.0);
             }
         } else if (kind == Kind.MISH && !dy.isDouble()) {
-            buf = fit(buf, n);
             gbuf = fit(gbuf, n);
-            x.get(0, buf, 0, n);
             dy.get(0, gbuf, 0, n);
             for (int i = 0; i < n; i++) {
-                gbuf[i] = (float) (gbuf[i] * Kernels.mishDerivative(buf[i]));
+                gbuf[i] *= mishDerivative[i];
             }
             dx.put(0, gbuf, 0, n);
         } else {

@@ -85,8 +85,8 @@ public final class Mlp implements Layer {
     @Override
     public Mat forward(Mat x, boolean training) {
         Mat h = x;
-        for (Layer l : layers) {
-            h = l.forward(h, training);
+        for (int i = 0; i < layers.size(); i++) { // an index loop: the for-each iterator allocates at batch 1
+            h = layers.get(i).forward(h, training);
         }
         return h;
     }

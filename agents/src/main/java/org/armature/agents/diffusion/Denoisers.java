@@ -12,6 +12,7 @@ public final class Denoisers {
     public static Denoiser build(DenoiserSpec spec, DataType dtype, Rng rng) {
         return switch (spec.type()) {
             case DenoiserSpec.MLP -> new MlpDenoiser(spec, dtype, rng);
+            case DenoiserSpec.UNET -> new UnetDenoiser(spec, dtype, rng);
             default -> throw new IllegalArgumentException("unknown denoiser type '" + spec.type() + "', expected "
                     + DenoiserSpec.MLP + " or " + DenoiserSpec.UNET);
         };
