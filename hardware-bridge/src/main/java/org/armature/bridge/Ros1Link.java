@@ -402,9 +402,15 @@ public final class Ros1Link implements RobotLink {
                 InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
                 Map<String, String> reply = Tcpros.readHeader(in, Tcpros.MAX_HEADER_BYTES);
                 if (reply.containsKey("error")) {
-                    count("handshake_errors");
-                    throw new IOException("state publisher " + pub + " refused the connection: "
-                            + clip(reply.get("error")));
+                    String err = reply.get("error");
+                    String lower = err.toLowerCase(java.util.Locale.ROOT);
+                    // rospy: "topic types do not match: [A] vs. [B]"; roscpp: "... datatype/md5sum [A/x], but our
+                    // version has [B/y] ..."
+                    boolean md5 = lower.contains("md5") || lower.contains("type");
+                    count(md5 ? "md5_mismatch" : "handshake_errors");
+                    throw new IOException((md5 ? "md5 mismatch: " : "") + "state publisher " + pub + " on "
+                            + cfg.stateTopic() + " refused our " + RosMessages.JOINT_STATE + " (md5 " + stateMd5
+                            + "): " + clip(err));
                 }
                 String md5 = reply.get("md5sum");
                 String type = reply.get("type");
@@ -464,8 +470,8 @@ public final class Ros1Link implements RobotLink {
                     closeQuietly(s);
                 }
             }
-            if (closed) {
-                return;
+            if (closed || fault != null) {
+                return; // after a fault (e.g. another node took this node's name) this node stops reconnecting
             }
             count("state_reconnect_waits");
             synchronized (publisherMonitor) {
