@@ -694,19 +694,21 @@ public final class Ros1Link implements RobotLink {
         probeStamps = new long[capacity];
     }
 
-    /** Local wall-clock receive time (ns) of the state stamped {@code stampNanos}, or -1 if not kept. */
-    public long receiveWallNanosOf(long stampNanos) {
+    /** The kept (header stamp, local wall-clock receive time in ns) pairs, oldest first; empty without a probe. */
+    public long[][] latencyProbe() {
         long[] s = probeStamps;
         if (s == null) {
-            return -1;
+            return new long[2][0];
         }
-        int n = (int) Math.min(s.length, probeCount.get());
-        for (int i = 0; i < n; i++) {
-            if (s[i] == stampNanos) {
-                return probeReceiveWall[i];
-            }
+        long count = probeCount.get();
+        int n = (int) Math.min(s.length, count);
+        long[][] out = new long[2][n];
+        for (int k = 0; k < n; k++) {
+            int i = (int) ((count - n + k) % s.length);
+            out[0][k] = s[i];
+            out[1][k] = probeReceiveWall[i];
         }
-        return -1;
+        return out;
     }
 
     @Override

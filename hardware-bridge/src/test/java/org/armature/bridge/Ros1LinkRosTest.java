@@ -12,6 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.armature.agents.data.DatasetMetadata;
+import org.armature.agents.data.OfflineDataset;
+import org.armature.offline.data.D4rlHdf5;
 import org.armature.envs.tasks.manipulation.PandaKinematics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -223,8 +226,11 @@ class Ros1LinkRosTest {
             ReachTask task = new ReachTask("Reach-v1", ReachTask.DEFAULT_TARGET);
             double rate = 200;
             SafetyConfig stale = Fixtures.stale(75);
+            Path file = dir.resolve("killed.h5");
+            DeploymentRecorder rec = new DeploymentRecorder(file, task.observationDim(), task.actionDim(),
+                    DatasetMetadata.of("Reach-v1", "test", null, null));
             ControlLoop loop = Fixtures.loop(link, task, TestPolicies.constant(task.observationDim(), new float[7]),
-                    rate, 0, stale, null, 0);
+                    rate, 0, stale, rec, 0);
             long[] firstStop = {-1};
             loop.setCommandObserver((tick, sentNanos, cmd, stopping) -> {
                 if (stopping && firstStop[0] < 0) {
@@ -238,6 +244,11 @@ class Ros1LinkRosTest {
             Ros1Harness.kill(arm);
             ControlLoop.Result r = loop.await(5000);
             assertNotNull(r, "the loop ended");
+            rec.close();
+            OfflineDataset d = D4rlHdf5.read(file);
+            assertTrue(d.size() >= 40, "about 60 decisions recorded before the kill: " + d.size());
+            int[] stopCodes = (int[]) d.infos().get("stop_reason");
+            assertEquals(1 + r.reason().ordinal(), stopCodes[d.size() - 1], "the last row names the stop");
             assertTrue(r.reason() == StopReason.LINK_LOST || r.reason() == StopReason.STALE_STATE,
                     "reason " + r.reason());
             double detectMillis = (firstStop[0] - kill) / 1e6;
