@@ -30,7 +30,7 @@ class ReachOverRos1Benchmark {
             double[] all = new double[0];
             double minRate = Double.POSITIVE_INFINITY;
             for (int ep = 0; ep < episodes; ep++) {
-                Ros1DeployRosTest.Episode e = Ros1DeployRosTest.episode(ros, policy, ep, rate, type, 150);
+                Ros1DeployRosTest.Episode e = Ros1DeployRosTest.episode(ros, policy, ep, rate, type, 150, null);
                 successes += e.success() ? 1 : 0;
                 minRate = Math.min(minRate, e.peerRateHz());
                 int n = all.length;

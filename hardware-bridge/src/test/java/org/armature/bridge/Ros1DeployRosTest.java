@@ -53,8 +53,12 @@ class Ros1DeployRosTest {
         }
     }
 
-    static Episode episode(Ros1Harness ros, Policy policy, long seed, double rateHz, String commandType, int decisions)
-            throws Exception {
+    /**
+     * One episode; {@code overrides} null = the deployment defaults (as {@code armature deploy} without
+     * {@code --safety}).
+     */
+    static Episode episode(Ros1Harness ros, Policy policy, long seed, double rateHz, String commandType, int decisions,
+                           SafetyConfig overrides) throws Exception {
         float[] obs0;
         double[] target;
         try (ReachEnv env = new ReachEnv(false, true)) {
@@ -85,7 +89,8 @@ class Ros1DeployRosTest {
                 best[0] = Math.min(best[0], d);
                 last[0] = d;
             };
-            SafetyConfig cfg = SafetyConfig.empty().resolve(RobotModel.panda(), 1 / rateHz, 0.025);
+            SafetyConfig cfg = (overrides == null ? SafetyConfig.empty() : overrides).resolve(RobotModel.panda(),
+                    1 / rateHz, 0.025);
             policy.reset(seed);
             ControlLoop loop = new ControlLoop(link, new ReachTask(ReachEnv.KINEMATIC_ID, target),
                     new InferenceEngine(policy), new SafetyLayer(RobotModel.panda(), cfg, 1 / rateHz),
@@ -125,7 +130,9 @@ class Ros1DeployRosTest {
 
     @Test
     void theExpertDrivesTheDartArmToItsTargetThroughRos1() throws Exception {
-        Episode e = episode(ros, ReachOverUdpBenchmark.expertPolicy(), 3, 200, "JointTrajectory", 120);
+        // timing faults tolerated (a loaded CI machine must not stop this test; the kill test checks the stop)
+        Episode e = episode(ros, ReachOverUdpBenchmark.expertPolicy(), 3, 200, "JointTrajectory", 120,
+                Fixtures.tolerant());
         System.out.printf(Locale.ROOT, "ros1 episode: %s success %s final distance %.3f m, %d commands at %.0f Hz at "
                         + "the arm, %d expired, e2e (bridge state receive -> arm command receive) p50 %.0f p99 %.0f "
                         + "us over %d, loop (state receive -> command sent) p50 %.0f p99 %.0f us%n", e.reason(),
