@@ -17,6 +17,8 @@ import org.armature.bridge.LatencyHistogram;
 import org.armature.bridge.ReachTask;
 import org.armature.bridge.RobotLink;
 import org.armature.bridge.RobotModel;
+import org.armature.bridge.Ros1Config;
+import org.armature.bridge.Ros1Link;
 import org.armature.bridge.SafetyConfig;
 import org.armature.bridge.SafetyLayer;
 import org.armature.bridge.SimLink;
@@ -32,8 +34,9 @@ import picocli.CommandLine.Option;
 /** {@code armature deploy}: runs a policy bundle on the real-time control loop against a robot link. */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = {"Run a policy bundle on a fixed-rate control loop with the safety layer, against the in-process"
-                + " simulated robot (sim://ENV) or a robot speaking the UDP protocol (udp://HOST:PORT, e.g. "
-                + "`armature emulator`).",
+                + " simulated robot (sim://ENV), a robot speaking the UDP protocol (udp://HOST:PORT, e.g. "
+                + "`armature emulator`) or a ROS 1 robot (ros1://MASTER_HOST:PORT?state=/joint_states&command="
+                + "/arm/command&joints=map.json; see hardware-bridge/README.md).",
                 "Exit codes: 0 when the duration ended, 5 after a safe stop (the reason is printed), 1 for bad input."})
 public final class DeployCommand implements Callable<Integer> {
 
@@ -42,7 +45,9 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--bundle", required = true, description = "policy bundle directory")
     Path bundle;
 
-    @Option(names = "--link", required = true, description = "sim://ENV | udp://HOST:PORT")
+    @Option(names = "--link", required = true, description = "sim://ENV | udp://HOST:PORT | "
+            + "ros1://MASTER_HOST:PORT?state=TOPIC&command=TOPIC&joints=MAP.json|j1,j2,..[&type=JointTrajectory|"
+            + "Float64MultiArray][&node=/NAME][&ip=ADDR] (quote it in a shell)")
     String link;
 
     @Option(names = "--rate", defaultValue = "500", description = "command rate in Hz (default: ${DEFAULT-VALUE})")
@@ -96,13 +101,14 @@ public final class DeployCommand implements Callable<Integer> {
             if (envOverride != null && !envOverride.equals(envId)) {
                 throw new Errors.UserException("--env " + envOverride + " contradicts --link " + link);
             }
-        } else if (link.startsWith("udp://")) {
+        } else if (link.startsWith("udp://") || link.startsWith(Ros1Config.SCHEME)) {
             envId = envOverride != null ? envOverride : info.envId();
             if (envId == null) {
                 throw new Errors.UserException("the bundle does not name its env; give --env");
             }
         } else {
-            throw new Errors.UserException("--link must be sim://ENV or udp://HOST:PORT, got '" + link + "'");
+            throw new Errors.UserException("--link must be sim://ENV, udp://HOST:PORT or ros1://MASTER_HOST:PORT?..."
+                    + ", got '" + link + "'");
         }
         if (!Envs.contains(envId)) {
             throw new Errors.UserException(new Envs.UnknownEnvException(envId, Envs.closest(envId)).getMessage());
@@ -142,8 +148,22 @@ public final class DeployCommand implements Callable<Integer> {
                     + task.actionDim());
         }
         byte[] key = BridgeOptions.readKey(keyFile);
-        if (sim && key != null) {
+        if (!link.startsWith("udp://") && key != null) {
             throw new Errors.UserException("--key-file applies to udp:// links only");
+        }
+        Ros1Config ros1 = null;
+        if (link.startsWith(Ros1Config.SCHEME)) {
+            try {
+                ros1 = Ros1Config.parse(link, Path.of(""), System.getenv());
+            } catch (IllegalArgumentException e) {
+                throw new Errors.UserException(e.getMessage());
+            } catch (IOException e) {
+                throw new Errors.UserException(e.getMessage());
+            }
+            if (ros1.jointNames().length != task.dof()) {
+                throw new Errors.UserException("--link names " + ros1.jointNames().length + " joints "
+                        + java.util.List.of(ros1.jointNames()) + "; " + envId + " has " + task.dof());
+            }
         }
         if (record != null && Files.exists(DeploymentRecorder.segmentsDir(record))) {
             throw new Errors.UserException(DeploymentRecorder.segmentsDir(record) + " holds an unfinished recording;"
@@ -153,6 +173,7 @@ public final class DeployCommand implements Callable<Integer> {
         RobotLink robotLink = sim
                 ? new SimLink(new SimulatedRobot(() -> Envs.make(envId), seed, robot,
                 SimulatedRobot.DEFAULT_WATCHDOG_MILLIS))
+                : ros1 != null ? new Ros1Link(ros1, task.dof(), 10_000)
                 : new UdpRobotLink(UdpRobotLink.parse(link), task.dof(), task.objectCount(), key, 2000);
         try {
             RobotLink.RobotInfo ri = robotLink.connect();
@@ -194,8 +215,10 @@ public final class DeployCommand implements Callable<Integer> {
             }
             summary(loop, r, engine, robotLink.counters(), recorder);
             if (r.reason() != StopReason.COMPLETED) {
+                String detail = robotLink.status() != RobotLink.Status.OK ? robotLink.statusDetail() : null;
                 System.err.println("error: safe stop: " + r.reason() + " (" + r.reason().description()
-                        + (loop.failure() != null ? ": " + loop.failure() : "") + ")");
+                        + (loop.failure() != null ? ": " + loop.failure() : "")
+                        + (detail != null ? ": " + detail : "") + ")");
                 return SAFE_STOP_EXIT;
             }
             return 0;

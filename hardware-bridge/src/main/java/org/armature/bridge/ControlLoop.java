@@ -347,6 +347,8 @@ public final class ControlLoop {
                     RobotLink.Status st = link.status();
                     if (st == RobotLink.Status.SESSION_CHANGED) {
                         r = StopReason.SESSION_CHANGED;
+                    } else if (st == RobotLink.Status.FAULT) {
+                        r = StopReason.LINK_FAULT;
                     } else if (st == RobotLink.Status.LOST || !haveState
                             || wake - state.receiveNanos > linkTimeoutNanos) {
                         r = StopReason.LINK_LOST;

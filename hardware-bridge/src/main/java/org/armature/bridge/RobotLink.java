@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The seam to a robot: connect, read the freshest timestamped state, send a command, close. Implementations: the
- * in-process simulation twin ({@link SimLink}) and the UDP robot protocol ({@link UdpRobotLink}).
+ * in-process simulation twin ({@link SimLink}), the UDP robot protocol ({@link UdpRobotLink}) and ROS 1
+ * ({@link Ros1Link}).
  *
  * <p>{@link #readLatest} and {@link #send} are called from the control loop's thread every tick and must not
  * allocate; receiving happens on the link's own thread.
@@ -18,7 +19,12 @@ public interface RobotLink extends AutoCloseable {
         /** Nothing has arrived for longer than the link timeout, or the transport failed. */
         LOST,
         /** The robot server restarted: its session is not the one agreed at connect. */
-        SESSION_CHANGED
+        SESSION_CHANGED,
+        /**
+         * The link detected a fault it cannot recover from by itself (ROS: a second publisher on the state topic, a
+         * shutdown request to this node); {@link #statusDetail()} says which.
+         */
+        FAULT
     }
 
     /** Opens the link and agrees on a session; returns the robot's description. */
@@ -31,6 +37,11 @@ public interface RobotLink extends AutoCloseable {
     void send(JointCommand command);
 
     Status status();
+
+    /** What caused a non-OK {@link #status()} (and the last transport error), or null. */
+    default String statusDetail() {
+        return null;
+    }
 
     /** Linux thread id of the link's receiver thread (for real-time priority), or -1. */
     default long receiverThreadId() {

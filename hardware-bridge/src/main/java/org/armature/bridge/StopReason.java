@@ -14,7 +14,9 @@ public enum StopReason {
     STATE_LIMIT("the measured state is beyond a safety limit"),
     ROBOT_STOPPED("the robot's own watchdog stopped it"),
     POLICY_ERROR("the policy threw an exception"),
-    INTERNAL_ERROR("the control loop failed (no more commands; the robot's watchdog holds the arm)");
+    INTERNAL_ERROR("the control loop failed (no more commands; the robot's watchdog holds the arm)"),
+    /** Appended last: recordings store 1 + ordinal. */
+    LINK_FAULT("the link reported a fault");
 
     private final String description;
 

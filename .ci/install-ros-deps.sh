@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Debian's real ROS 1 for the hardware bridge's ROS integration tests (Ros1LinkRosTest, Ros1DeployRosTest):
+# rosmaster, rospy with the message packages the link speaks, and DART (python3-dartpy) for the simulated arm.
+# All for /usr/bin/python3. Idempotent: installs only what is missing (a no-op check takes well under a second).
+set -euo pipefail
+packages=(python3-rosmaster python3-rospy python3-sensor-msgs python3-std-msgs python3-trajectory-msgs
+          python3-dartpy python3-numpy)
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "ros deps: all present (${packages[*]})"
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,232 @@
+package org.armature.bridge;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A ROS 1 link's configuration, from
+ * {@code ros1://MASTER_HOST:MASTER_PORT?state=/joint_states&command=/arm/command&joints=map.json} (see the module
+ * README): the master, topics, command type, the task's joints by ROS name (and the order the command topic
+ * expects), this node's name and advertised address, and the message size cap.
+ *
+ * @param masterUri       http://HOST:PORT/ of the ROS master
+ * @param stateTopic      sensor_msgs/JointState topic (default /joint_states)
+ * @param commandTopic    the command topic
+ * @param commandType     {@link RosMessages#JOINT_TRAJECTORY} (default) or {@link RosMessages#FLOAT64_MULTI_ARRAY}
+ * @param jointNames      ROS joint names of the task's joints, in the task's order (state is picked by name)
+ * @param commandJoints   ROS joint names in the order of the command's array (JointTrajectory's joint_names;
+ *                        Float64MultiArray's data order: the controller's joint order); each one of jointNames
+ * @param nodeName        this node's global name (default /armature_bridge)
+ * @param advertisedHost  the address this node's XML-RPC and TCPROS servers bind and advertise (ROS_IP)
+ * @param maxMessageBytes cap on a received message's length
+ */
+public record Ros1Config(String masterUri, String stateTopic, String commandTopic, String commandType,
+                         String[] jointNames, String[] commandJoints, String nodeName, String advertisedHost,
+                         int maxMessageBytes) {
+
+    public static final String SCHEME = "ros1://";
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
+    private static final Pattern NAME = Pattern.compile("/?[A-Za-z][A-Za-z0-9_]*(/[A-Za-z][A-Za-z0-9_]*)*");
+    private static final Set<String> KEYS = Set.of("state", "command", "joints", "type", "node", "ip",
+            "max_message_bytes");
+
+    public Ros1Config {
+        checkName(stateTopic, "state topic");
+        checkName(commandTopic, "command topic");
+        checkName(nodeName, "node name");
+        if (!commandType.equals(RosMessages.JOINT_TRAJECTORY) && !commandType.equals(RosMessages.FLOAT64_MULTI_ARRAY)) {
+            throw new IllegalArgumentException("command type must be " + RosMessages.JOINT_TRAJECTORY + " or "
+                    + RosMessages.FLOAT64_MULTI_ARRAY + ", got '" + commandType + "'");
+        }
+        if (jointNames.length == 0) {
+            throw new IllegalArgumentException("no joints configured");
+        }
+        List<String> js = List.of(jointNames);
+        if (Set.copyOf(js).size() != js.size()) {
+            throw new IllegalArgumentException("joint names repeat: " + js);
+        }
+        if (commandJoints.length != jointNames.length || !Set.of(commandJoints).equals(Set.copyOf(js))) {
+            throw new IllegalArgumentException("commandJoints " + List.of(commandJoints)
+                    + " must name the same joints as joints " + js);
+        }
+        if (maxMessageBytes < 64 || maxMessageBytes > (64 << 20)) {
+            throw new IllegalArgumentException("max_message_bytes must be between 64 and 64 MiB, got "
+                    + maxMessageBytes);
+        }
+    }
+
+    private static void checkName(String n, String what) {
+        if (n == null || !NAME.matcher(n).matches()) {
+            throw new IllegalArgumentException(what + " '" + n + "' is not a ROS name (/a/b_c)");
+        }
+    }
+
+    /** Resolves a relative name against the root namespace (the link's names are global). */
+    private static String global(String n) {
+        return n.startsWith("/") ? n : "/" + n;
+    }
+
+    /** Index in {@link #jointNames} of each command joint. */
+    public int[] commandOrder() {
+        int[] order = new int[commandJoints.length];
+        for (int i = 0; i < commandJoints.length; i++) {
+            order[i] = List.of(jointNames).indexOf(commandJoints[i]);
+        }
+        return order;
+    }
+
+    /**
+     * Parses {@code ros1://HOST:PORT?key=value&...}. {@code joints} is a JSON file (see the README) or a
+     * comma-separated list of names; {@code type} is {@code JointTrajectory} or {@code Float64MultiArray} (or the
+     * full type name); relative paths resolve against {@code baseDir}. {@code env} supplies ROS_IP / ROS_HOSTNAME.
+     */
+    public static Ros1Config parse(String uri, Path baseDir, Map<String, String> env) throws IOException {
+        if (!uri.startsWith(SCHEME)) {
+            throw new IllegalArgumentException("link '" + uri + "' must start with " + SCHEME);
+        }
+        String rest = uri.substring(SCHEME.length());
+        String authority = rest;
+        String query = "";
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            authority = rest.substring(0, q);
+            query = rest.substring(q + 1);
+        }
+        int colon = authority.lastIndexOf(':');
+        String host = colon > 0 ? authority.substring(0, colon) : authority;
+        int port = 11311;
+        if (colon > 0) {
+            try {
+                port = Integer.parseInt(authority.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("link '" + uri + "': master port must be a number");
+            }
+        }
+        if (host.isEmpty() || port < 1 || port > 65535 || host.contains("/")) {
+            throw new IllegalArgumentException("link '" + uri + "' must be ros1://MASTER_HOST:PORT?state=...&"
+                    + "command=...&joints=...");
+        }
+        Map<String, String> p = new LinkedHashMap<>();
+        for (String kv : query.split("&")) {
+            if (kv.isEmpty()) {
+                continue;
+            }
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("link '" + uri + "': parameter '" + kv + "' is not key=value");
+            }
+            String k = kv.substring(0, eq);
+            if (!KEYS.contains(k)) {
+                throw new IllegalArgumentException("link '" + uri + "': unknown parameter '" + k + "'; known: "
+                        + new java.util.TreeSet<>(KEYS));
+            }
+            p.put(k, URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        if (!p.containsKey("command")) {
+            throw new IllegalArgumentException("link '" + uri + "': give the command topic (command=/arm/command)");
+        }
+        if (!p.containsKey("joints")) {
+            throw new IllegalArgumentException("link '" + uri + "': give the joints (joints=map.json or "
+                    + "joints=j1,j2,...)");
+        }
+        String[] joints;
+        String[] commandJoints = null;
+        String type = null;
+        String j = p.get("joints");
+        if (j.endsWith(".json")) {
+            Path f = baseDir.resolve(j);
+            JsonNode n;
+            try {
+                n = new ObjectMapper().readTree(f.toFile());
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw new IOException(f + ": malformed joint map (" + e.getOriginalMessage() + ")");
+            } catch (IOException e) {
+                throw new IOException("cannot read joint map " + f + ": " + e.getMessage());
+            }
+            if (n == null || !n.isObject()) {
+                throw new IOException(f + ": a joint map is a JSON object with \"joints\"");
+            }
+            for (java.util.Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String field = it.next();
+                if (!Set.of("joints", "commandJoints", "commandType").contains(field)) {
+                    throw new IOException(f + ": unknown field '" + field + "' (known: joints, commandJoints, "
+                            + "commandType)");
+                }
+            }
+            joints = names(n.get("joints"), f + ": \"joints\"");
+            if (n.has("commandJoints")) {
+                commandJoints = names(n.get("commandJoints"), f + ": \"commandJoints\"");
+            }
+            if (n.has("commandType")) {
+                type = n.get("commandType").asText();
+            }
+        } else {
+            joints = j.split(",");
+        }
+        if (p.containsKey("type")) {
+            type = p.get("type");
+        }
+        String ip = p.getOrDefault("ip", env.getOrDefault("ROS_IP", env.get("ROS_HOSTNAME")));
+        if (ip == null || ip.isEmpty()) {
+            ip = isLoopback(host) ? "127.0.0.1" : java.net.InetAddress.getLocalHost().getHostAddress();
+        }
+        int max = DEFAULT_MAX_MESSAGE_BYTES;
+        if (p.containsKey("max_message_bytes")) {
+            try {
+                max = Integer.parseInt(p.get("max_message_bytes"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("link '" + uri + "': max_message_bytes must be a number");
+            }
+        }
+        return new Ros1Config("http://" + host + ":" + port + "/", global(p.getOrDefault("state", "/joint_states")),
+                global(p.get("command")), commandType(type == null ? RosMessages.JOINT_TRAJECTORY : type), joints,
+                commandJoints == null ? joints : commandJoints, global(p.getOrDefault("node", "/armature_bridge")),
+                ip, max);
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
+    private static String commandType(String t) {
+        return switch (t.toLowerCase(Locale.ROOT)) {
+            case "jointtrajectory", "trajectory_msgs/jointtrajectory" -> RosMessages.JOINT_TRAJECTORY;
+            case "float64multiarray", "std_msgs/float64multiarray" -> RosMessages.FLOAT64_MULTI_ARRAY;
+            default -> throw new IllegalArgumentException("command type must be JointTrajectory or "
+                    + "Float64MultiArray, got '" + t + "'");
+        };
+    }
+
+    private static String[] names(JsonNode n, String what) throws IOException {
+        if (n == null || !n.isArray() || n.isEmpty()) {
+            throw new IOException(what + " must be a non-empty array of joint names");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : n) {
+            if (!e.isTextual() || e.asText().isEmpty()) {
+                throw new IOException(what + " must hold joint names (strings), got " + e);
+            }
+            out.add(e.asText());
+        }
+        return out.toArray(String[]::new);
+    }
+
+    @Override
+    public String toString() {
+        return "ros1 master " + masterUri + " state " + stateTopic + " command " + commandTopic + " ("
+                + commandType + ") joints " + List.of(jointNames) + " node " + nodeName + " at " + advertisedHost;
+    }
+}
