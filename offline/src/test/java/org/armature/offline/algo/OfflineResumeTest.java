@@ -58,11 +58,21 @@ class OfflineResumeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"bc,uniform,false", "td3bc,rw,false", "iql,aw,false", "cql,uniform,false", "cql,rw,true"})
-    void resumedRunMatchesAnUninterruptedOne(String algo, String sampler, boolean corlHead) throws Exception {
-        // corlHead: CQL with CORL's learnable log-std scalars and orthogonal init (the scalars are checkpointed too)
-        Map<String, String> overrides = corlHead ? Map.of("corl_log_std", "true", "orthogonal_init", "true") : Map.of();
-        String name = algo + (corlHead ? "-corl" : "");
+    @CsvSource({"bc,uniform,false,", "td3bc,rw,false,", "iql,aw,false,", "cql,uniform,false,", "cql,rw,true,",
+            "bc,uniform,false,observation_history=2;chunk_length=4;executed_chunk=2;min_max=true",
+            "diffusion,uniform,false,blocks=1;warmup_steps=5;chunk_length=4;executed_chunk=2"})
+    void resumedRunMatchesAnUninterruptedOne(String algo, String sampler, boolean corlHead, String window)
+            throws Exception {
+        // corlHead: CQL with CORL's learnable log-std scalars and orthogonal init (the scalars are checkpointed too);
+        // window: chunked learners (window sampler, min-max data, evaluation through the bundle; diffusion's EMA)
+        Map<String, String> overrides = new java.util.LinkedHashMap<>(corlHead
+                ? Map.of("corl_log_std", "true", "orthogonal_init", "true") : Map.of());
+        if (window != null) {
+            for (String kv : window.split(";")) {
+                overrides.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        String name = algo + (corlHead ? "-corl" : "") + (window != null ? "-window" : "");
         Path whole = dir.resolve(name + "-whole");
         OfflineTraining.Result a = OfflineTraining.run(config(algo, sampler, whole, overrides), null);
         assertFalse(Files.exists(whole.resolve(RunDirectory.CHECKPOINT)), "a finished run keeps no checkpoint");
@@ -87,8 +97,8 @@ class OfflineResumeTest {
         }
         assertEquals(withoutWallTime(whole.resolve("metrics.csv")), withoutWallTime(cut.resolve("metrics.csv")));
         assertEquals(withoutWallTime(whole.resolve("eval.csv")), withoutWallTime(cut.resolve("eval.csv")));
-        assertArrayEquals(Files.readAllBytes(whole.resolve("bundle/actor.params")),
-                Files.readAllBytes(cut.resolve("bundle/actor.params")));
+        String weights = algo.equals("diffusion") ? "bundle/denoiser.params" : "bundle/actor.params";
+        assertArrayEquals(Files.readAllBytes(whole.resolve(weights)), Files.readAllBytes(cut.resolve(weights)));
         assertFalse(Files.exists(cut.resolve(RunDirectory.CHECKPOINT)));
         JsonNode logStdWhole = new ObjectMapper().readTree(whole.resolve("bundle/bundle.json").toFile())
                 .path("policy").path("logStd");
