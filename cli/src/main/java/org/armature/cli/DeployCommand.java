@@ -19,6 +19,8 @@ import org.armature.bridge.RobotLink;
 import org.armature.bridge.RobotModel;
 import org.armature.bridge.Ros1Config;
 import org.armature.bridge.Ros1Link;
+import org.armature.bridge.Ros2Config;
+import org.armature.bridge.Ros2Link;
 import org.armature.bridge.SafetyConfig;
 import org.armature.bridge.SafetyLayer;
 import org.armature.bridge.SimLink;
@@ -35,8 +37,9 @@ import picocli.CommandLine.Option;
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = {"Run a policy bundle on a fixed-rate control loop with the safety layer, against the in-process"
                 + " simulated robot (sim://ENV), a robot speaking the UDP protocol (udp://HOST:PORT, e.g. "
-                + "`armature emulator`) or a ROS 1 robot (ros1://MASTER_HOST:PORT?state=/joint_states&command="
-                + "/arm/command&joints=map.json; see hardware-bridge/README.md).",
+                + "`armature emulator`), a ROS 1 robot (ros1://MASTER_HOST:PORT?state=/joint_states&command="
+                + "/arm/command&joints=map.json) or a ROS 2 robot over DDS (ros2://DOMAIN_ID?state=/joint_states&"
+                + "command=/arm/command&joints=map.json); see hardware-bridge/README.md.",
                 "Exit codes: 0 when the duration ended, 5 after a safe stop (the reason is printed), 1 for bad input."})
 public final class DeployCommand implements Callable<Integer> {
 
@@ -47,7 +50,9 @@ public final class DeployCommand implements Callable<Integer> {
 
     @Option(names = "--link", required = true, description = "sim://ENV | udp://HOST:PORT | "
             + "ros1://MASTER_HOST:PORT?state=TOPIC&command=TOPIC&joints=MAP.json|j1,j2,..[&type=JointTrajectory|"
-            + "Float64MultiArray][&node=/NAME][&ip=ADDR] (quote it in a shell)")
+            + "Float64MultiArray][&node=/NAME][&ip=ADDR] | ros2://DOMAIN_ID?state=TOPIC&command=TOPIC&joints=MAP.json|"
+            + "j1,j2,..[&type=JointTrajectory|Float64MultiArray][&state_qos=best_effort|reliable][&node=NAME] "
+            + "(quote it in a shell)")
     String link;
 
     @Option(names = "--rate", defaultValue = "500", description = "command rate in Hz (default: ${DEFAULT-VALUE})")
@@ -101,14 +106,15 @@ public final class DeployCommand implements Callable<Integer> {
             if (envOverride != null && !envOverride.equals(envId)) {
                 throw new Errors.UserException("--env " + envOverride + " contradicts --link " + link);
             }
-        } else if (link.startsWith("udp://") || link.startsWith(Ros1Config.SCHEME)) {
+        } else if (link.startsWith("udp://") || link.startsWith(Ros1Config.SCHEME)
+                || link.startsWith(Ros2Config.SCHEME)) {
             envId = envOverride != null ? envOverride : info.envId();
             if (envId == null) {
                 throw new Errors.UserException("the bundle does not name its env; give --env");
             }
         } else {
-            throw new Errors.UserException("--link must be sim://ENV, udp://HOST:PORT or ros1://MASTER_HOST:PORT?..."
-                    + ", got '" + link + "'");
+            throw new Errors.UserException("--link must be sim://ENV, udp://HOST:PORT, ros1://MASTER_HOST:PORT?... or "
+                    + "ros2://DOMAIN_ID?..., got '" + link + "'");
         }
         if (!Envs.contains(envId)) {
             throw new Errors.UserException(new Envs.UnknownEnvException(envId, Envs.closest(envId)).getMessage());
@@ -165,6 +171,18 @@ public final class DeployCommand implements Callable<Integer> {
                         + java.util.List.of(ros1.jointNames()) + "; " + envId + " has " + task.dof());
             }
         }
+        Ros2Config ros2 = null;
+        if (link.startsWith(Ros2Config.SCHEME)) {
+            try {
+                ros2 = Ros2Config.parse(link, Path.of(""), System.getenv());
+            } catch (IllegalArgumentException | IOException e) {
+                throw new Errors.UserException(e.getMessage());
+            }
+            if (ros2.jointNames().length != task.dof()) {
+                throw new Errors.UserException("--link names " + ros2.jointNames().length + " joints "
+                        + java.util.List.of(ros2.jointNames()) + "; " + envId + " has " + task.dof());
+            }
+        }
         if (record != null && Files.exists(DeploymentRecorder.segmentsDir(record))) {
             throw new Errors.UserException(DeploymentRecorder.segmentsDir(record) + " holds an unfinished recording;"
                     + " run `armature dataset recover " + record + "` first");
@@ -174,6 +192,7 @@ public final class DeployCommand implements Callable<Integer> {
                 ? new SimLink(new SimulatedRobot(() -> Envs.make(envId), seed, robot,
                 SimulatedRobot.DEFAULT_WATCHDOG_MILLIS))
                 : ros1 != null ? new Ros1Link(ros1, task.dof(), 10_000)
+                : ros2 != null ? new Ros2Link(ros2, task.dof(), 10_000)
                 : new UdpRobotLink(UdpRobotLink.parse(link), task.dof(), task.objectCount(), key, 2000);
         try {
             RobotLink.RobotInfo ri = robotLink.connect();

@@ -50,6 +50,15 @@ class BridgeCommandsTest {
                 "--duration", "1");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no answer from robot server 127.0.0.1:1"), r.err());
+        // ros2:// links are parsed and checked against the task before any DDS traffic
+        r = CoreCommandsTest.run("deploy", "--bundle", bundle.toString(), "--link",
+                "ros2://0?state=/joint_states&command=/arm/command&joints=a,b", "--duration", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--link names 2 joints [a, b]; Reach-v1 has 7"), r.err());
+        r = CoreCommandsTest.run("deploy", "--bundle", bundle.toString(), "--link",
+                "ros2://robot?command=/arm/command&joints=a,b", "--duration", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("DOMAIN_ID a number"), r.err());
         Files.writeString(safety, "{\"stopMode\": \"brake\"}");
         r = CoreCommandsTest.run("deploy", "--bundle", bundle.toString(), "--link", "sim://Reach-v1", "--safety",
                 safety.toString());

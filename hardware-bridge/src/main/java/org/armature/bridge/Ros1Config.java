@@ -1,20 +1,11 @@
 package org.armature.bridge;
 
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A ROS 1 link's configuration, from
@@ -51,17 +42,7 @@ public record Ros1Config(String masterUri, String stateTopic, String commandTopi
             throw new IllegalArgumentException("command type must be " + RosMessages.JOINT_TRAJECTORY + " or "
                     + RosMessages.FLOAT64_MULTI_ARRAY + ", got '" + commandType + "'");
         }
-        if (jointNames.length == 0) {
-            throw new IllegalArgumentException("no joints configured");
-        }
-        List<String> js = List.of(jointNames);
-        if (Set.copyOf(js).size() != js.size()) {
-            throw new IllegalArgumentException("joint names repeat: " + js);
-        }
-        if (commandJoints.length != jointNames.length || !Set.of(commandJoints).equals(Set.copyOf(js))) {
-            throw new IllegalArgumentException("commandJoints " + List.of(commandJoints)
-                    + " must name the same joints as joints " + js);
-        }
+        RosLinkUris.checkJoints(jointNames, commandJoints);
         if (maxMessageBytes < 64 || maxMessageBytes > (64 << 20)) {
             throw new IllegalArgumentException("max_message_bytes must be between 64 and 64 MiB, got "
                     + maxMessageBytes);
@@ -81,11 +62,7 @@ public record Ros1Config(String masterUri, String stateTopic, String commandTopi
 
     /** Index in {@link #jointNames} of each command joint. */
     public int[] commandOrder() {
-        int[] order = new int[commandJoints.length];
-        for (int i = 0; i < commandJoints.length; i++) {
-            order[i] = List.of(jointNames).indexOf(commandJoints[i]);
-        }
-        return order;
+        return RosLinkUris.commandOrder(jointNames, commandJoints);
     }
 
     /**
@@ -119,22 +96,7 @@ public record Ros1Config(String masterUri, String stateTopic, String commandTopi
             throw new IllegalArgumentException("link '" + uri + "' must be ros1://MASTER_HOST:PORT?state=...&"
                     + "command=...&joints=...");
         }
-        Map<String, String> p = new LinkedHashMap<>();
-        for (String kv : query.split("&")) {
-            if (kv.isEmpty()) {
-                continue;
-            }
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("link '" + uri + "': parameter '" + kv + "' is not key=value");
-            }
-            String k = kv.substring(0, eq);
-            if (!KEYS.contains(k)) {
-                throw new IllegalArgumentException("link '" + uri + "': unknown parameter '" + k + "'; known: "
-                        + new java.util.TreeSet<>(KEYS));
-            }
-            p.put(k, URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
-        }
+        Map<String, String> p = RosLinkUris.query(uri, query, KEYS);
         if (!p.containsKey("command")) {
             throw new IllegalArgumentException("link '" + uri + "': give the command topic (command=/arm/command)");
         }
@@ -142,40 +104,10 @@ public record Ros1Config(String masterUri, String stateTopic, String commandTopi
             throw new IllegalArgumentException("link '" + uri + "': give the joints (joints=map.json or "
                     + "joints=j1,j2,...)");
         }
-        String[] joints;
-        String[] commandJoints = null;
-        String type = null;
-        String j = p.get("joints");
-        if (j.endsWith(".json")) {
-            Path f = baseDir.resolve(j);
-            JsonNode n;
-            try {
-                n = new ObjectMapper().readTree(f.toFile());
-            } catch (com.fasterxml.jackson.core.JacksonException e) {
-                throw new IOException(f + ": malformed joint map (" + e.getOriginalMessage() + ")");
-            } catch (IOException e) {
-                throw new IOException("cannot read joint map " + f + ": " + e.getMessage());
-            }
-            if (n == null || !n.isObject()) {
-                throw new IOException(f + ": a joint map is a JSON object with \"joints\"");
-            }
-            for (java.util.Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                String field = it.next();
-                if (!Set.of("joints", "commandJoints", "commandType").contains(field)) {
-                    throw new IOException(f + ": unknown field '" + field + "' (known: joints, commandJoints, "
-                            + "commandType)");
-                }
-            }
-            joints = names(n.get("joints"), f + ": \"joints\"");
-            if (n.has("commandJoints")) {
-                commandJoints = names(n.get("commandJoints"), f + ": \"commandJoints\"");
-            }
-            if (n.has("commandType")) {
-                type = n.get("commandType").asText();
-            }
-        } else {
-            joints = j.split(",");
-        }
+        RosLinkUris.JointMap map = RosLinkUris.jointMap(p.get("joints"), baseDir);
+        String[] joints = map.joints();
+        String[] commandJoints = map.commandJoints();
+        String type = map.commandType();
         if (p.containsKey("type")) {
             type = p.get("type");
         }
@@ -192,36 +124,13 @@ public record Ros1Config(String masterUri, String stateTopic, String commandTopi
             }
         }
         return new Ros1Config("http://" + host + ":" + port + "/", global(p.getOrDefault("state", "/joint_states")),
-                global(p.get("command")), commandType(type == null ? RosMessages.JOINT_TRAJECTORY : type), joints,
-                commandJoints == null ? joints : commandJoints, global(p.getOrDefault("node", "/armature_bridge")),
+                global(p.get("command")), RosLinkUris.commandType(type == null ? RosMessages.JOINT_TRAJECTORY : type),
+                joints, commandJoints == null ? joints : commandJoints, global(p.getOrDefault("node", "/armature_bridge")),
                 ip, max);
     }
 
     private static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
-    }
-
-    private static String commandType(String t) {
-        return switch (t.toLowerCase(Locale.ROOT)) {
-            case "jointtrajectory", "trajectory_msgs/jointtrajectory" -> RosMessages.JOINT_TRAJECTORY;
-            case "float64multiarray", "std_msgs/float64multiarray" -> RosMessages.FLOAT64_MULTI_ARRAY;
-            default -> throw new IllegalArgumentException("command type must be JointTrajectory or "
-                    + "Float64MultiArray, got '" + t + "'");
-        };
-    }
-
-    private static String[] names(JsonNode n, String what) throws IOException {
-        if (n == null || !n.isArray() || n.isEmpty()) {
-            throw new IOException(what + " must be a non-empty array of joint names");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : n) {
-            if (!e.isTextual() || e.asText().isEmpty()) {
-                throw new IOException(what + " must hold joint names (strings), got " + e);
-            }
-            out.add(e.asText());
-        }
-        return out.toArray(String[]::new);
     }
 
     @Override
