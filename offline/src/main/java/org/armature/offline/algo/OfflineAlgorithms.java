@@ -62,7 +62,7 @@ public final class OfflineAlgorithms {
                 new Iql(od, ad, ConfigOverrides.apply(Iql.Config.corl(env, steps), o, "iql"), seed),
                 Iql.Config::rewardTransform));
         REGISTRY.put("diffusion", new Simple((od, ad, env, steps, o, seed) ->
-                new DiffusionBc(od, ad, ConfigOverrides.apply(DiffusionBc.Config.reference(), o, "diffusion"), steps,
+                new DiffusionBc(od, ad, ConfigOverrides.apply(DiffusionBc.Config.defaults(), o, "diffusion"), steps,
                         seed), env -> RewardTransform.NONE));
         REGISTRY.put("cql", new Simple((od, ad, env, steps, o, seed) ->
                 new Cql(od, ad, ConfigOverrides.apply(Cql.Config.corl(), o, "cql"), seed),
