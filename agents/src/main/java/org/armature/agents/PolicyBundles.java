@@ -73,10 +73,12 @@ public final class PolicyBundles {
     /**
      * The noise schedule of a diffusion policy: DDPM training steps and beta schedule, the sampler used at inference
      * ({@code ddim} or {@code ddpm}), its number of steps and their spacing ({@code trailing}, {@code leading},
-     * {@code linspace}; see {@code diffusion.NoiseSchedule}).
+     * {@code linspace}; see {@code diffusion.NoiseSchedule}), and {@code temporalEnsemble} (absent: off; m ≥ 0: a
+     * decision every step, overlapping chunks averaged with ACT's weights {@code exp(−m i)}).
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record NoiseSchedule(String betaSchedule, int trainSteps, String sampler, int inferenceSteps,
-                                String timestepSpacing) {
+                                String timestepSpacing, Double temporalEnsemble) {
     }
 
     /**

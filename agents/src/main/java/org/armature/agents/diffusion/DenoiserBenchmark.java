@@ -53,7 +53,7 @@ public final class DenoiserBenchmark {
             throw new IllegalArgumentException("--iters and --batch must be >= 1, --warmup >= 0");
         }
         DiffusionBc.Config cfg = new DiffusionBc.Config(s.denoiser, s.downDims, s.hidden, s.blocks, HISTORY, HORIZON, 8,
-                100, "ddim", s.ddimSteps, "linspace", 1e-4, 0.95, 0.999, 1e-6, 0, 0.75, 0.9999);
+                100, "ddim", s.ddimSteps, "linspace", 1e-4, 0.95, 0.999, 1e-6, 0, 0.75, 0.9999, -1);
         DiffusionBc learner = new DiffusionBc(OBS, ACT, cfg, 1_000_000, 0);
         int params = new ParamGroup(learner.averagedDenoiser().params()).size();
         double[] wall = new double[s.iters];

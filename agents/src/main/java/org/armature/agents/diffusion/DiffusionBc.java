@@ -40,11 +40,13 @@ public final class DiffusionBc implements Learner {
      * @param hidden      MLP denoiser width
      * @param blocks      MLP denoiser residual blocks
      * @param timestepSpacing inference timesteps out of the training steps: trailing, leading or linspace
+     * @param temporalEnsemble ACT's temporal ensembling at run time (a decision every step, overlapping chunks
+     *                         averaged with weights {@code exp(−m i)}); m ≥ 0 turns it on, negative (default) off
      */
     public record Config(String denoiser, String downDims, int hidden, int blocks, int observationHistory,
                          int chunkLength, int executedChunk, int trainSteps, String sampler, int inferenceSteps,
                          String timestepSpacing, double learningRate, double beta1, double beta2, double weightDecay,
-                         int warmupSteps, double emaPower, double emaMaxDecay) {
+                         int warmupSteps, double emaPower, double emaMaxDecay, double temporalEnsemble) {
 
         public Config {
             if (!denoiser.equals(DenoiserSpec.UNET) && !denoiser.equals(DenoiserSpec.MLP)) {
@@ -81,7 +83,8 @@ public final class DiffusionBc implements Learner {
                     3e-4, // measured default (the reference: 1e-4 for thousands of epochs)
                     0.95, 0.999, 1e-6, // AdamW betas, weight_decay (reference)
                     500, // lr_warmup_steps of the cosine schedule (reference)
-                    0.75, 0.9999); // EMAModel power, max_value (reference)
+                    0.75, 0.9999, // EMAModel power, max_value (reference)
+                    -1); // temporal ensembling off (the reference executes Ta actions open loop)
         }
 
         public ChunkLayout layout() {
@@ -307,7 +310,8 @@ public final class DiffusionBc implements Learner {
     @Override
     public PolicyBundles.NoiseSchedule noiseSchedule() {
         return new PolicyBundles.NoiseSchedule(NoiseSchedule.SQUARED_COSINE, cfg.trainSteps, cfg.sampler,
-                cfg.inferenceSteps, NoiseSchedule.Spacing.parse(cfg.timestepSpacing).id());
+                cfg.inferenceSteps, NoiseSchedule.Spacing.parse(cfg.timestepSpacing).id(),
+                cfg.temporalEnsemble >= 0 ? cfg.temporalEnsemble : null);
     }
 
     @Override

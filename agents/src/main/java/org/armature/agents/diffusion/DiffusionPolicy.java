@@ -74,6 +74,9 @@ public final class DiffusionPolicy implements Policy {
         this.chunk = new float[predicted * actDim];
         this.queue = new float[predicted][actDim];
         this.ensembleMean = new double[actDim];
+        if (ns.temporalEnsemble() != null) {
+            setTemporalEnsemble(ns.temporalEnsemble());
+        }
     }
 
     /** Loads the denoiser named in a bundle's spec from {@code weights}. */

@@ -126,7 +126,7 @@ class DiffusionTest {
 
     private static DiffusionBc.Config small(String denoiser, int to, int tp, int ta) {
         return new DiffusionBc.Config(denoiser, "8,16", 64, 2, to, tp, ta, 100, "ddim", 10, "trailing", 3e-3, 0.95, 0.999,
-                1e-6, 50, 0.75, 0.9999);
+                1e-6, 50, 0.75, 0.9999, -1);
     }
 
     /** Two episodes, observation = global index, action = 100 + index: windows show exactly what was sampled. */
@@ -315,15 +315,51 @@ class DiffusionTest {
         assertTrue(allocated < 1024, "64 steps of acting allocated " + allocated + " bytes");
     }
 
+    /** ACT's temporal ensembling: a decision every step; the first action is the first chunk's current-step action. */
+    @Test
+    void temporalEnsemblingDecidesEveryStepAndAveragesOverlappingChunks() throws Exception {
+        EnvSpec env;
+        try (var e = Envs.make("PushT-v1")) {
+            env = e.spec();
+        }
+        int od = env.observationDim();
+        DiffusionBc.Config c = small(DenoiserSpec.MLP, 2, 8, 4);
+        c = new DiffusionBc.Config(c.denoiser(), c.downDims(), c.hidden(), c.blocks(), 2, 8, 4, c.trainSteps(),
+                c.sampler(), c.inferenceSteps(), c.timestepSpacing(), c.learningRate(), c.beta1(), c.beta2(),
+                c.weightDecay(), c.warmupSteps(), c.emaPower(), c.emaMaxDecay(), 0.0);
+        DiffusionBc learner = new DiffusionBc(od, 2, c, 100, 3);
+        Path bundle = dir.resolve("ensemble");
+        float[] lo = new float[od];
+        float[] hi = new float[od];
+        java.util.Arrays.fill(lo, -1);
+        java.util.Arrays.fill(hi, 1);
+        PolicyBundles.write(bundle, learner, env, PolicyBundles.Normalization.minMax(lo, hi), null,
+                PolicyBundles.Provenance.now("diffusion", "PushT-v1", 3, 0, 0), null, null);
+        DiffusionPolicy p = (DiffusionPolicy) Policy.load(bundle);
+        assertEquals(1, p.executedChunk(), "a decision every step");
+        float[] o = new float[od];
+        p.reset(4);
+        float[] first = p.act(o);
+        DiffusionPolicy single = (DiffusionPolicy) Policy.load(bundle);
+        single.reset(4);
+        float[][] chunk = single.actChunk(o); // the same seed draws the same first chunk
+        assertArrayEquals(chunk[1], first, 1e-6f, "one prediction so far: its action for the current step");
+        float[] second = p.act(o);
+        float[][] next = single.actChunk(o);
+        for (int j = 0; j < 2; j++) { // m = 0: the plain mean of the two chunks' actions for step 2
+            assertEquals((chunk[2][j] + next[1][j]) / 2, second[j], 1e-5, "dimension " + j);
+        }
+    }
+
     @Test
     void badConfigsAndBundlesGetClearErrors() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small(DenoiserSpec.MLP, 2, 4, 8));
         assertTrue(e.getMessage().contains("chunk_length"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new DiffusionBc.Config("transformer", "8", 8, 1, 1, 1, 1,
-                100, "ddim", 10, "trailing", 1e-4, 0.9, 0.9, 0, 0, 0.75, 0.9999));
+                100, "ddim", 10, "trailing", 1e-4, 0.9, 0.9, 0, 0, 0.75, 0.9999, -1));
         assertTrue(e.getMessage().contains("unet or mlp"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new DiffusionBc.Config("unet", "64,x", 8, 1, 1, 1, 1,
-                100, "ddim", 10, "trailing", 1e-4, 0.9, 0.9, 0, 0, 0.75, 0.9999));
+                100, "ddim", 10, "trailing", 1e-4, 0.9, 0.9, 0, 0, 0.75, 0.9999, -1));
         assertTrue(e.getMessage().contains("down_dims"), e.getMessage());
         BoxSpace box = BoxSpace.uniform(2, -1, 1);
         assertTrue(box.low(0) == -1f);
