@@ -38,8 +38,10 @@ public final class EvalCommand implements Callable<Integer> {
                 env);
         Evaluation.Result r = Evaluation.run(policy, env, episodes, seed);
         System.out.printf("%s on %s: return %.2f +- %.2f over %d episodes (min %.2f, max %.2f), success rate %s, "
-                        + "mean length %.1f%n", bundle, env, r.mean(), r.std(), episodes, r.min(), r.max(),
-                Envs.definesSuccess(env) ? String.format("%.2f", r.successRate()) : "-", r.meanLength());
+                        + "mean length %.1f%s%n", bundle, env, r.mean(), r.std(), episodes, r.min(), r.max(),
+                Envs.definesSuccess(env) ? String.format("%.2f", r.successRate()) : "-", r.meanLength(),
+                Double.isNaN(r.meanMaxCoverage()) ? ""
+                        : String.format(", mean best coverage %.3f", r.meanMaxCoverage()));
         return 0;
     }
 }
