@@ -30,7 +30,7 @@ public final class BundlePolicy implements Policy {
     private final float[][] queue;
     private int queued;
     private int next;
-    private int frames;
+    private final ObservationFrames frames;
     private Rng rng = new Rng(0);
 
     BundlePolicy(PolicyBundles.Spec spec, FastMlp net) {
@@ -67,6 +67,7 @@ public final class BundlePolicy implements Policy {
         this.center = new double[actDim];
         actionMap(spec, scale, center);
         this.start = spec.start();
+        this.frames = new ObservationFrames(spec);
         this.input = new float[net.inputSize()];
         this.out = new float[net.outputSize()];
         this.queue = new float[predicted][actDim];
@@ -143,29 +144,12 @@ public final class BundlePolicy implements Policy {
         rng = new Rng(seed);
         queued = 0;
         next = 0;
-        frames = 0;
+        frames.reset();
     }
 
     /** Normalises {@code observation} into the newest frame of the input, shifting older frames forward. */
     void pushObservation(float[] observation) {
-        if (observation.length != obsDim) {
-            throw new IllegalArgumentException("policy expects observations of " + obsDim + " values, got "
-                    + observation.length);
-        }
-        int newest = (history - 1) * obsDim;
-        if (history > 1) {
-            System.arraycopy(input, obsDim, input, 0, newest);
-        }
-        PolicyBundles.Normalization n = spec.observationNormalization();
-        for (int i = 0; i < obsDim; i++) {
-            input[newest + i] = (float) normalize(n, i, observation[i]);
-        }
-        if (frames == 0) { // an episode's first observation fills the whole history
-            for (int f = 0; f < history - 1; f++) {
-                System.arraycopy(input, newest, input, f * obsDim, obsDim);
-            }
-        }
-        frames++;
+        frames.push(observation, input);
     }
 
     /** Network input after the frames (the base action of a residual network), set before {@link #forward}. */

@@ -101,9 +101,7 @@ public final class Ros1Link implements RobotLink {
     private final AtomicLong statesReceived = new AtomicLong();
 
     // latency probe: (state stamp, local wall-clock receive time) of recent states
-    private volatile long[] probeStamps;
-    private volatile long[] probeReceiveWall;
-    private final AtomicLong probeCount = new AtomicLong();
+    private volatile LatencyProbe probe;
 
     /** A connected subscriber of the command topic. */
     private record Subscriber(String callerId, Socket socket, OutputStream out) {
@@ -445,11 +443,9 @@ public final class Ros1Link implements RobotLink {
                     }
                     exchange.publish(scratch, now);
                     statesReceived.incrementAndGet();
-                    long[] stamps = probeStamps;
-                    if (stamps != null) {
-                        int i = (int) (probeCount.getAndIncrement() % stamps.length);
-                        stamps[i] = scratch.robotTimeNanos;
-                        probeReceiveWall[i] = now + wallOffsetNanos;
+                    LatencyProbe p = probe;
+                    if (p != null) {
+                        p.record(scratch.robotTimeNanos, now + wallOffsetNanos);
                     }
                 }
             } catch (Tcpros.OversizedException e) {
@@ -690,25 +686,13 @@ public final class Ros1Link implements RobotLink {
      * end-to-end latency against a peer on the same clock; call before {@link #connect}.
      */
     public void enableLatencyProbe(int capacity) {
-        probeReceiveWall = new long[capacity];
-        probeStamps = new long[capacity];
+        probe = new LatencyProbe(capacity);
     }
 
     /** The kept (header stamp, local wall-clock receive time in ns) pairs, oldest first; empty without a probe. */
     public long[][] latencyProbe() {
-        long[] s = probeStamps;
-        if (s == null) {
-            return new long[2][0];
-        }
-        long count = probeCount.get();
-        int n = (int) Math.min(s.length, count);
-        long[][] out = new long[2][n];
-        for (int k = 0; k < n; k++) {
-            int i = (int) ((count - n + k) % s.length);
-            out[0][k] = s[i];
-            out[1][k] = probeReceiveWall[i];
-        }
-        return out;
+        LatencyProbe p = probe;
+        return p == null ? new long[2][0] : p.pairs();
     }
 
     @Override

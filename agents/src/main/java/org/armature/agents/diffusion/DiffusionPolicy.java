@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import org.armature.agents.BundlePolicy;
+import org.armature.agents.ObservationFrames;
 import org.armature.agents.Policy;
 import org.armature.agents.PolicyBundles;
 import org.armature.nn.ParamIO;
@@ -38,7 +39,7 @@ public final class DiffusionPolicy implements Policy {
     private final float[][] queue;
     private int queued;
     private int next;
-    private int frames;
+    private final ObservationFrames frames;
     private Rng rng = new Rng(0);
     private double ensembleM = -1;
     private float[][] ensemble; // ensemble[k] = prediction made k decisions ago, aligned to the current step
@@ -71,6 +72,7 @@ public final class DiffusionPolicy implements Policy {
         this.center = new double[actDim];
         BundlePolicy.actionMap(spec, scale, center);
         this.condition = new float[history * obsDim];
+        this.frames = new ObservationFrames(spec);
         this.chunk = new float[predicted * actDim];
         this.queue = new float[predicted][actDim];
         this.ensembleMean = new double[actDim];
@@ -146,29 +148,12 @@ public final class DiffusionPolicy implements Policy {
         rng = new Rng(seed);
         queued = 0;
         next = 0;
-        frames = 0;
+        frames.reset();
         ensembleCount = 0;
     }
 
     private void push(float[] observation) {
-        if (observation.length != obsDim) {
-            throw new IllegalArgumentException("policy expects observations of " + obsDim + " values, got "
-                    + observation.length);
-        }
-        int newest = (history - 1) * obsDim;
-        if (history > 1) {
-            System.arraycopy(condition, obsDim, condition, 0, newest);
-        }
-        PolicyBundles.Normalization n = spec.observationNormalization();
-        for (int i = 0; i < obsDim; i++) {
-            condition[newest + i] = (float) BundlePolicy.normalize(n, i, observation[i]);
-        }
-        if (frames == 0) {
-            for (int f = 0; f < history - 1; f++) {
-                System.arraycopy(condition, newest, condition, f * obsDim, obsDim);
-            }
-        }
-        frames++;
+        frames.push(observation, condition);
     }
 
     private void unnormalize(int c, float[] out) {
