@@ -173,12 +173,12 @@ public final class Ros2Link implements RobotLink {
             stateSubscriber = s;
 
             long deadline = System.nanoTime() + connectTimeoutMillis * 1_000_000L;
-            RobotState probe = new RobotState(dof, 0);
+            RobotState latest = new RobotState(dof, 0);
             while (System.nanoTime() < deadline) {
                 if (fault != null) {
                     throw new IOException(fault);
                 }
-                if (exchange.read(probe) && commandSubscribers.get() > 0) {
+                if (exchange.read(latest) && commandSubscribers.get() > 0) {
                     return new RobotInfo(dof, 0, new SecureRandom().nextLong() | 1);
                 }
                 LockSupport.parkNanos(2_000_000);
