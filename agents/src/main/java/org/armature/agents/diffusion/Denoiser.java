@@ -36,6 +36,12 @@ public interface Denoiser {
     /** Trainable parameters, in a fixed order (the order of the weight file). */
     List<Param> params();
 
+    /**
+     * Declares the weights final (a policy loaded from a bundle): what depends only on the weights and the diffusion
+     * step (the step encoder's output) may be computed once. {@link #backward} is not allowed afterwards.
+     */
+    void freeze(int trainSteps);
+
     /** Architecture, written to bundle.json; the same spec rebuilds the same network. */
     DenoiserSpec spec();
 }

@@ -18,7 +18,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   <li>{@code train}: one {@link DiffusionBc#update} at batch 256 (draw t and the noise, noise the chunk, forward,
  *       MSE on the noise, backward, AdamW, EMA), the minibatch filled outside the timed step as in the peer;</li>
  *   <li>{@code infer}: one chunk from {@link DiffusionSampler} at batch 1 (DDIM with {@code ddimSteps} denoiser
- *       evaluations of the averaged weights), with the bytes allocated per chunk after warm-up.</li>
+ *       evaluations of the averaged weights, frozen as in a loaded policy), with the bytes allocated per chunk after
+ *       warm-up.</li>
  * </ul>
  * Reports wall and thread-CPU medians (the CPU time is robust when other processes share the cores).
  */
@@ -76,6 +77,7 @@ public final class DenoiserBenchmark {
                 }
             }
         } else {
+            learner.averagedDenoiser().freeze(cfg.trainSteps()); // as a policy loaded from a bundle
             DiffusionSampler sampler = learner.sampler(learner.averagedDenoiser());
             float[] cond = new float[HISTORY * OBS];
             float[] out = new float[HORIZON * ACT];

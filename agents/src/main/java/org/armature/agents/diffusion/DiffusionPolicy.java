@@ -91,6 +91,7 @@ public final class DiffusionPolicy implements Policy {
         }
         try {
             ParamIO.load(weights, d.params());
+            d.freeze(spec.noiseSchedule().trainSteps());
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new IOException(weights + ": weights do not match the denoiser in bundle.json (" + e.getMessage()
                     + ")");

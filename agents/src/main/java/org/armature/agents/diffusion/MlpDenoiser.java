@@ -155,6 +155,11 @@ public final class MlpDenoiser implements Denoiser {
     }
 
     @Override
+    public void freeze(int trainSteps) {
+        steps.freeze(trainSteps);
+    }
+
+    @Override
     public DenoiserSpec spec() {
         return spec;
     }

@@ -54,8 +54,46 @@ public final class StepEncoder {
         return dim;
     }
 
+    /**
+     * Marks the weights final (a loaded policy): the encoder then computes the output of every step below
+     * {@code trainSteps} once, and {@link #forward} copies rows of that table instead of running the MLP. Sampling
+     * evaluates the same few steps for every chunk, so this removes the encoder's products from inference.
+     */
+    public void freeze(int trainSteps) {
+        int n = Math.min(trainSteps, TABLE_STEPS);
+        int[] all = new int[n];
+        for (int t = 0; t < n; t++) {
+            all[t] = t;
+        }
+        Mat out = forwardMlp(all, n);
+        frozen = out.toHost().toFloatArray();
+        frozenSteps = n;
+        frozenOut = new BatchBuffers(out.dataType(), dim);
+    }
+
+    private float[] frozen;
+    private int frozenSteps;
+    private BatchBuffers frozenOut;
+
     /** Encoded steps, {@code steps.length x dim} (a buffer owned by the encoder). */
     public Mat forward(int[] steps, int batch) {
+        if (frozen != null) {
+            Mat out = frozenOut.get(batch).toHost();
+            boolean all = true;
+            for (int b = 0; b < batch; b++) {
+                all &= steps[b] >= 0 && steps[b] < frozenSteps;
+            }
+            if (all) {
+                for (int b = 0; b < batch; b++) {
+                    out.put(b * dim, frozen, steps[b] * dim, dim);
+                }
+                return out.hostWritten();
+            }
+        }
+        return forwardMlp(steps, batch);
+    }
+
+    private Mat forwardMlp(int[] steps, int batch) {
         Mat e = embeddings.get(batch).toHost();
         int half = dim / 2;
         for (int b = 0; b < batch; b++) {
@@ -76,6 +114,9 @@ public final class StepEncoder {
 
     /** Accumulates parameter gradients for {@code dOut}, the gradient w.r.t. the last forward's output. */
     public void backward(Mat dOut) {
+        if (frozen != null) {
+            throw new IllegalStateException("the step encoder is frozen (a loaded policy); it does not train");
+        }
         mlp.backward(dOut, true, false);
     }
 

@@ -190,6 +190,11 @@ public final class UnetDenoiser implements Denoiser {
     }
 
     @Override
+    public void freeze(int trainSteps) {
+        stepEncoder.freeze(trainSteps);
+    }
+
+    @Override
     public DenoiserSpec spec() {
         return spec;
     }
