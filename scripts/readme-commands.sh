@@ -55,6 +55,17 @@ bad "offline into an occupied --run-dir" "already holds a run" -- "$A" offline -
 bad "offline unknown algo" "unknown --algo" -- "$A" offline --algo dqn --dataset d.h5 --env Pendulum-v1
 bad "dataset corrupt onto its input" "" -- "$A" dataset corrupt d.h5 --kind rewards --ratio 0.3 --out d.h5
 
+# README.md and offline/README.md: demonstrations and behaviour cloning with action chunks (issue 18)
+ok "collect demonstrations --success-only" -- "$A" collect --env PushT-v1 --policy expert --expert-noise default --success-only --episodes 4 --seed 100000 --out pusht-demos.h5
+ok "bc diffusion" -- "$A" bc --policy diffusion --dataset pusht-demos.h5 --env PushT-v1 --steps 20 --eval-every 10 --eval-episodes 1 --set hidden=16 --set blocks=1 --run-dir runs/bc-diffusion
+ok "bc mlp" -- "$A" bc --policy mlp --dataset pusht-demos.h5 --env PushT-v1 --steps 20 --eval-every 0 --eval-episodes 1 --hidden 16 --out runs
+ok "eval a diffusion bundle" -- "$A" eval --bundle runs/bc-diffusion/bundle --env PushT-v1 --episodes 1
+ok "bench diffusion infer" -- "$A" bench diffusion --mode infer --denoiser mlp --hidden 64 --iters 20 --warmup 2
+bad "bc Tp < Ta" "chunk_length" -- "$A" bc --policy diffusion --dataset pusht-demos.h5 --env PushT-v1 --steps 5 --set chunk_length=4 --set executed_chunk=8 --out runs
+bad "bc env spaces differ" "observation/action dims" -- "$A" bc --policy mlp --dataset pusht-demos.h5 --env Pendulum-v1 --steps 5 --out runs
+bad "bc unknown policy" "--policy must be" -- "$A" bc --policy gmm --dataset pusht-demos.h5 --env PushT-v1
+bad "collect --expert-noise with a random policy" "expert" -- "$A" collect --env PushT-v1 --policy random --expert-noise default --episodes 1 --out x.h5
+
 # agents/README.md
 ok "train sac" -- "$A" train --algo sac --env Pendulum-v1 --steps 600 --seed 0 --run-dir runs/sac --set learning_starts=200 --set eval_interval=300 --set eval_episodes=2 --set 'sac.actor_hidden=[16,16]' --set 'sac.critic_hidden=[16,16]' --set save_replay=true
 ok "eval bundle" -- "$A" eval --bundle runs/sac/bundle --env Pendulum-v1 --episodes 2
