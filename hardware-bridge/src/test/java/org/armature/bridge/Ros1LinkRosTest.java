@@ -144,7 +144,8 @@ class Ros1LinkRosTest {
             long commands = st.get("commands").asLong();
             double span = st.get("last_command_wall").asDouble() - st.get("first_command_wall").asDouble();
             double rateHz = (commands - 1) / span;
-            assertTrue(commands >= n * 0.95, "the arm received " + commands + " of " + n + " commands");
+            assertTrue(commands >= n * 0.95, "the arm received " + commands + " of " + n + " commands; link "
+                    + link.counters());
             assertTrue(rateHz >= 100, "command rate at the arm " + rateHz + " Hz");
             assertEquals(0, st.get("expired").asLong(), "no command expired");
             assertEquals(0, st.get("wrong_joints").asLong());
