@@ -5,13 +5,17 @@ The arm is loaded from a URDF with DART (python3-dartpy; root joint FIXED, joint
 from the URDF) and stepped in real time at 1 kHz. It publishes sensor_msgs/JointState (joints in a scrambled order
 plus an extra finger joint, as real drivers do, so the bridge must map by name) and executes position commands:
 trajectory_msgs/JointTrajectory (joints by name; dropped once header.stamp + time_from_start has passed) or
-std_msgs/Float64MultiArray (data in the URDF's joint order), through a computed-torque position controller
-(M (Kp e - Kd qd) + Coriolis/gravity, clamped to the URDF's effort limits). Robot-side command timeout: no valid
+std_msgs/Float64MultiArray (data in the URDF's joint order), in one of two modes (~mode):
+  effort (the default): a computed-torque position controller, M (Kp e - Kd qd) + Coriolis/gravity, clamped to the
+    URDF's effort limits, applied as joint torques through DART's dynamics (inertias, gravity, damping from the URDF);
+  position: an ideal position servo without dynamics: each 1 ms step every joint moves toward its commanded position
+    by at most its URDF velocity limit times the step, within the URDF's joint limits (effort published as 0).
+Commanded positions are clamped to the URDF's joint limits in both modes. Robot-side command timeout: no valid
 command for ~command_timeout seconds -> hold the current position until the next command.
 
 Statistics go to ~stats (a JSON file, rewritten atomically every 0.25 s and at shutdown): commands received,
 expired, receive times, (stamp, receive time) pairs for latency, watchdog stops, positions.
-Private parameters: ~urdf, ~stats, ~state_topic, ~command_topic, ~command_type (JointTrajectory,
+Private parameters: ~urdf, ~stats, ~mode (effort or position), ~state_topic, ~command_topic, ~command_type (JointTrajectory,
 Float64MultiArray, or JointState to subscribe with the wrong type), ~state_type (JointState, or Float64MultiArray
 to publish the wrong type), ~publish_hz, ~command_timeout, ~q0 (comma-separated), ~kp_omega (rad/s).
 """
@@ -53,6 +57,9 @@ class Arm:
         self.publish_period = 1.0 / float(rospy.get_param("~publish_hz", 500))
         omega = float(rospy.get_param("~kp_omega", 30.0))
         self.kp, self.kd = omega * omega, 2.0 * omega
+        self.mode = rospy.get_param("~mode", "effort")
+        if self.mode not in ("effort", "position"):
+            raise SystemExit("~mode must be effort or position, not " + str(self.mode))
         self.skel = load_arm(self.urdf)
         self.world = dart.simulation.World()
         self.world.setTimeStep(PHYSICS_DT)
@@ -63,6 +70,9 @@ class Arm:
         if q0:
             self.skel.setPositions(np.array([float(x) for x in q0.split(",")]))
         self.effort_limit = np.array(self.skel.getForceUpperLimits())
+        self.velocity_limit = np.array(self.skel.getVelocityUpperLimits())
+        self.lower = np.array(self.skel.getPositionLowerLimits())
+        self.upper = np.array(self.skel.getPositionUpperLimits())
         self.lock = threading.Lock()
         self.target = np.array(self.skel.getPositions())
         self.last_command = None  # monotonic time of the last accepted command
@@ -120,9 +130,7 @@ class Arm:
                 target = np.array(msg.data)
             else:
                 return
-            lo = np.array(self.skel.getPositionLowerLimits())
-            hi = np.array(self.skel.getPositionUpperLimits())
-            self.target = np.clip(target, lo, hi)
+            self.target = np.clip(target, self.lower, self.upper)
             self.last_command = now
             self.holding = False
             s["accepted"] += 1
@@ -136,6 +144,13 @@ class Arm:
                 self.stats["watchdog_stops"] += 1
             target = self.target
         q = self.skel.getPositions()
+        if self.mode == "position":  # ideal servo: rate-limited by the URDF velocity limits, no dynamics
+            dq = np.clip(target - q, -self.velocity_limit * PHYSICS_DT, self.velocity_limit * PHYSICS_DT)
+            q_next = np.clip(q + dq, self.lower, self.upper)
+            self.skel.setPositions(q_next)
+            self.skel.setVelocities((q_next - q) / PHYSICS_DT)
+            self.skel.setForces(np.zeros(len(q)))
+            return
         qd = self.skel.getVelocities()
         tau = self.skel.getMassMatrix() @ (self.kp * (target - q) - self.kd * qd) \
             + self.skel.getCoriolisAndGravityForces()
@@ -165,6 +180,7 @@ class Arm:
             s["positions"] = list(self.skel.getPositions())
             s["target"] = list(self.target)
             s["names"] = self.names
+            s["mode"] = self.mode
             s["holding"] = self.holding
         tmp = self.stats_path + ".tmp"
         with open(tmp, "w") as f:

@@ -24,10 +24,13 @@ final class Ros1Harness implements AutoCloseable {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
     static final Path ROSMASTER = Path.of("/usr/bin/rosmaster");
+    /** Debian's roscpp robot_state_publisher (package ros-robot-state-publisher). */
+    static final Path ROBOT_STATE_PUBLISHER = Path.of("/usr/lib/robot_state_publisher/robot_state_publisher");
     static final String[] PANDA_JOINTS = {"panda_joint1", "panda_joint2", "panda_joint3", "panda_joint4",
             "panda_joint5", "panda_joint6", "panda_joint7"};
 
     private static Boolean available;
+    private static Boolean rspAvailable;
 
     final Path dir;
     final int masterPort;
@@ -46,6 +49,25 @@ final class Ros1Harness implements AutoCloseable {
             Assertions.assertTrue(rosAvailable(), "CI=true but " + why);
         }
         Assumptions.assumeTrue(rosAvailable(), "skipped: " + why);
+    }
+
+    /** As {@link #assumeRos}, for robot_state_publisher and tf2_msgs (the /tf probe) as well. */
+    static void assumeRobotStatePublisher() {
+        assumeRos();
+        String why = "Debian's robot_state_publisher (" + ROBOT_STATE_PUBLISHER + ", ros-robot-state-publisher) or "
+                + "tf2_msgs for /usr/bin/python3 (python3-tf2-msgs) is missing; install with .ci/install-ros-deps.sh";
+        boolean ok;
+        synchronized (Ros1Harness.class) {
+            if (rspAvailable == null) {
+                rspAvailable = Files.isExecutable(ROBOT_STATE_PUBLISHER)
+                        && run(PYTHON.toString(), "-c", "import tf2_msgs.msg") == 0;
+            }
+            ok = rspAvailable;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            Assertions.assertTrue(ok, "CI=true but " + why);
+        }
+        Assumptions.assumeTrue(ok, "skipped: " + why);
     }
 
     private static synchronized boolean rosAvailable() {
@@ -108,16 +130,36 @@ final class Ros1Harness implements AutoCloseable {
 
     /** Starts {@code arm_sim.py} as node {@code name} with private parameters. */
     Process startArm(String name, Map<String, String> params) throws IOException {
-        Path script;
-        try {
-            script = Path.of(Ros1Harness.class.getResource("/ros1/arm_sim.py").toURI());
-        } catch (URISyntaxException e) {
-            throw new IOException(e);
-        }
+        Path script = resource("arm_sim.py");
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), script.toString(), "__name:=" + name,
                 "_urdf:=" + script.resolveSibling("panda_like.urdf"), "_stats:=" + stats(name)));
         params.forEach((k, v) -> cmd.add("_" + k + ":=" + v));
         return start(name, cmd);
+    }
+
+    private static Path resource(String name) throws IOException {
+        try {
+            return Path.of(Ros1Harness.class.getResource("/ros1/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /**
+     * Sets the arm's URDF as the global {@code /robot_description} parameter and starts Debian's roscpp
+     * {@code robot_state_publisher} as node {@code name}, its {@code joint_states} remapped to {@code jointStates}.
+     */
+    Process startRobotStatePublisher(String name, String jointStates) throws IOException {
+        XmlRpc.call(masterUri, 2000, "setParam", "/test", "/robot_description",
+                Files.readString(resource("panda_like.urdf")));
+        return start(name, List.of(ROBOT_STATE_PUBLISHER.toString(), "__name:=" + name,
+                "joint_states:=" + jointStates));
+    }
+
+    /** Starts {@code tf_probe.py} as node {@code name}: it records /tf per child frame into {@link #stats}(name). */
+    Process startTfProbe(String name) throws IOException {
+        return start(name, List.of(PYTHON.toString(), resource("tf_probe.py").toString(), "__name:=" + name,
+                "_out:=" + stats(name)));
     }
 
     Path stats(String node) {

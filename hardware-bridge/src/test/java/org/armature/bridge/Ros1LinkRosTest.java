@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,12 +22,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link Ros1Link} against Debian's real ROS 1: rosmaster, and a rospy node simulating a Panda-like arm with DART
  * ({@code arm_sim.py}), which publishes its joints in a scrambled order plus a finger joint. Checks tracking and the
- * command rate with both command types, a publisher that appears after the link subscribed, the md5 check in both
+ * command rate with both command types and both arm modes (effort: torques through DART's dynamics; position: an
+ * ideal rate-limited servo), Debian's roscpp robot_state_publisher reading the same state stream as the link while
+ * the link drives the arm (its /tf shows the links moving), a publisher that appears after the link subscribed, the md5 check in both
  * directions, a second state publisher and a shutdown request as faults, and the safe stop when the robot process is
  * killed. Skipped without ROS; fails instead under CI=true ({@link Ros1Harness#assumeRos}).
  */
@@ -65,9 +68,43 @@ class Ros1LinkRosTest {
         return b.toString();
     }
 
+    /** Ramps the command from Q_HOME to {@code target} over 100 ticks, then holds it: {@code n} ticks at 200 Hz. */
+    private static void streamRamp(Ros1Link link, double[] target, int n) throws IOException {
+        RobotState s = new RobotState(7, 0);
+        JointCommand c = new JointCommand(7);
+        long period = 5_000_000L; // 200 Hz
+        long t0 = System.nanoTime();
+        for (int k = 0; k < n; k++) {
+            while (System.nanoTime() < t0 + k * period) {
+                Thread.onSpinWait();
+            }
+            link.readLatest(s);
+            double frac = Math.min(1, k / 100.0);
+            for (int i = 0; i < 7; i++) {
+                c.positionsRad[i] = PandaKinematics.Q_HOME[i] + frac * (target[i] - PandaKinematics.Q_HOME[i]);
+            }
+            c.mode = JointCommand.Mode.POSITION;
+            c.stateRobotTimeNanos = s.robotTimeNanos;
+            c.expiryMicros = 100_000;
+            c.tick = k;
+            c.periodMicros = 5000;
+            link.send(c);
+            assertEquals(RobotLink.Status.OK, link.status(), () -> String.valueOf(link.statusDetail()));
+        }
+    }
+
+    /** A distinct offset per joint from Q_HOME, so a joint mapped to the wrong index shows. */
+    private static double[] offsetTarget() {
+        double[] target = new double[7];
+        for (int i = 0; i < 7; i++) {
+            target[i] = PandaKinematics.Q_HOME[i] + 0.04 * (i + 1) * (i % 2 == 0 ? 1 : -1);
+        }
+        return target;
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"JointTrajectory", "Float64MultiArray"})
-    void tracksCommandsStreamedAtTwoHundredHertzFromAPublisherThatCameLate(String type) throws Exception {
+    @CsvSource({"JointTrajectory, effort", "Float64MultiArray, position"})
+    void tracksCommandsStreamedAtTwoHundredHertzFromAPublisherThatCameLate(String type, String mode) throws Exception {
         String ns = "/t" + type.charAt(0);
         String node = "arm_" + type.toLowerCase();
         Ros1Link link = link("state=" + ns + "/joint_states&command=" + ns + "/command&type=" + type
@@ -83,7 +120,7 @@ class Ros1LinkRosTest {
         Thread.sleep(1000);
         assertTrue(!connected.isDone(), "connect must wait for the robot");
         Process arm = ros.startArm(node, Map.of("state_topic", ns + "/joint_states", "command_topic",
-                ns + "/command", "command_type", type, "q0", q0()));
+                ns + "/command", "command_type", type, "q0", q0(), "mode", mode));
         try {
             RobotLink.RobotInfo info = connected.get(20, TimeUnit.SECONDS);
             assertEquals(7, info.dof());
@@ -92,44 +129,23 @@ class Ros1LinkRosTest {
             for (int i = 0; i < 7; i++) {
                 assertEquals(PandaKinematics.Q_HOME[i], s.positionsRad[i], 0.02, "joint " + i + " mapped by name");
             }
-            // a distinct offset per joint, so a joint mapped to the wrong index shows
-            double[] target = new double[7];
-            for (int i = 0; i < 7; i++) {
-                target[i] = PandaKinematics.Q_HOME[i] + 0.04 * (i + 1) * (i % 2 == 0 ? 1 : -1);
-            }
-            JointCommand c = new JointCommand(7);
-            long period = 5_000_000L; // 200 Hz
-            long t0 = System.nanoTime();
+            double[] target = offsetTarget();
             int n = 300;
-            for (int k = 0; k < n; k++) {
-                while (System.nanoTime() < t0 + k * period) {
-                    Thread.onSpinWait();
-                }
-                link.readLatest(s);
-                double frac = Math.min(1, k / 100.0);
-                for (int i = 0; i < 7; i++) {
-                    c.positionsRad[i] = PandaKinematics.Q_HOME[i] + frac * (target[i] - PandaKinematics.Q_HOME[i]);
-                }
-                c.mode = JointCommand.Mode.POSITION;
-                c.stateRobotTimeNanos = s.robotTimeNanos;
-                c.expiryMicros = 100_000;
-                c.tick = k;
-                c.periodMicros = 5000;
-                link.send(c);
-                assertEquals(RobotLink.Status.OK, link.status(), () -> String.valueOf(link.statusDetail()));
-            }
+            streamRamp(link, target, n);
             Thread.sleep(100);
             link.readLatest(s);
             for (int i = 0; i < 7; i++) {
-                assertEquals(target[i], s.positionsRad[i], 0.01, "joint " + i + " tracks its target");
+                assertEquals(target[i], s.positionsRad[i], 0.01, "joint " + i + " tracks its target (" + mode + ")");
             }
             link.close();
             Thread.sleep(400); // past the arm's 100 ms command timeout and a stats write
             JsonNode st = ros.readStats(node);
+            assertEquals(mode, st.get("mode").asText());
             long commands = st.get("commands").asLong();
             double span = st.get("last_command_wall").asDouble() - st.get("first_command_wall").asDouble();
             double rateHz = (commands - 1) / span;
-            assertTrue(commands >= n * 0.95, "the arm received " + commands + " of " + n + " commands");
+            assertTrue(commands >= n * 0.95, "the arm received " + commands + " of " + n + " commands; link "
+                    + link.counters());
             assertTrue(rateHz >= 100, "command rate at the arm " + rateHz + " Hz");
             assertEquals(0, st.get("expired").asLong(), "no command expired");
             assertEquals(0, st.get("wrong_joints").asLong());
@@ -138,6 +154,59 @@ class Ros1LinkRosTest {
             assertTrue(st.get("holding").asBoolean());
         } finally {
             link.close();
+            Ros1Harness.stop(arm);
+        }
+    }
+
+    /**
+     * Debian's roscpp robot_state_publisher, given the arm's URDF as /robot_description, consumes the same
+     * /joint_states stream as the link while the link drives the arm: its /tf carries every moving link, and they
+     * move with the commands.
+     */
+    @Test
+    void robotStatePublisherReadsTheSameStateStreamWhileTheLinkDrivesTheArm() throws Exception {
+        Ros1Harness.assumeRobotStatePublisher();
+        Process arm = ros.startArm("arm_rsp", Map.of("state_topic", "/r/joint_states", "command_topic",
+                "/r/command", "q0", q0(), "mode", "position"));
+        Process rsp = ros.startRobotStatePublisher("rsp", "/r/joint_states");
+        Process probe = ros.startTfProbe("tf_probe");
+        Ros1Link link = link("state=/r/joint_states&command=/r/command&node=/bridge_r&joints=" + joints(), 15_000);
+        try {
+            link.connect();
+            JsonNode before = null;
+            for (int i = 0; i < 100; i++) { // the probe sees rsp's /tf of the arm at rest
+                Thread.sleep(100);
+                if (Files.exists(ros.stats("tf_probe"))) {
+                    before = ros.readStats("tf_probe");
+                    if (before.get("frames").has("panda_link7")) {
+                        break;
+                    }
+                }
+            }
+            assertTrue(before != null && before.get("frames").has("panda_link7"), "no /tf from robot_state_publisher: "
+                    + ros.log("rsp"));
+            streamRamp(link, offsetTarget(), 200);
+            Thread.sleep(200);
+            link.close();
+            Ros1Harness.stop(probe);
+            JsonNode tf = ros.readStats("tf_probe");
+            for (int j = 1; j <= 7; j++) {
+                JsonNode f = tf.get("frames").get("panda_link" + j);
+                assertNotNull(f, "frame panda_link" + j + " in /tf: " + tf);
+                assertEquals("panda_link" + (j - 1), f.get("parent").asText());
+                // the joint turned by 0.04 j rad: the quaternion from the parent changed by about sin(0.02 j)
+                double d = 0;
+                for (int k = 3; k < 7; k++) {
+                    d += Math.abs(f.get("last").get(k).asDouble() - f.get("first").get(k).asDouble());
+                }
+                assertTrue(d > 0.01 * j, "panda_link" + j + " moved in /tf: " + f);
+            }
+            assertTrue(tf.get("messages").asLong() >= 20, "robot_state_publisher kept publishing: " + tf.get("messages"));
+            assertTrue(rsp.isAlive(), ros.log("rsp"));
+        } finally {
+            link.close();
+            Ros1Harness.stop(probe);
+            Ros1Harness.stop(rsp);
             Ros1Harness.stop(arm);
         }
     }
