@@ -38,6 +38,7 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        BcCommand.hideOfflineOnlyOptions(cl.getSubcommands().get("bc").getCommandSpec());
         cl.setExecutionExceptionHandler(new Errors.Handler());
         cl.setParameterExceptionHandler(new Errors.ParameterHandler());
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(Terminal.stdout() ? CommandLine.Help.Ansi.ON

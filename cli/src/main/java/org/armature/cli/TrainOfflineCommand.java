@@ -48,7 +48,7 @@ public class TrainOfflineCommand implements Callable<Integer> {
 
     @Option(names = "--alpha", defaultValue = "" + TrajectoryWeighting.DEFAULT_ALPHA,
             description = "RW/AW temperature (default: ${DEFAULT-VALUE}, Hong et al. 2023)")
-    double alpha;
+    double alpha = TrajectoryWeighting.DEFAULT_ALPHA; // also when bc hides the option
 
     @Option(names = "--seed", defaultValue = "0")
     long seed;
@@ -79,7 +79,7 @@ public class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--q-ensemble", defaultValue = "2", paramLabel = "K",
             description = "IQL only: number of critics (default: ${DEFAULT-VALUE}, CORL's twin critics; RIQL uses an "
                     + "ensemble, e.g. 5)")
-    int qEnsemble;
+    int qEnsemble = 2; // also when bc hides the option
 
     @Option(names = "--quantile", defaultValue = "0", paramLabel = "ALPHA",
             description = "IQL only: V's target is this quantile of the K target critics (default: ${DEFAULT-VALUE} = "
@@ -264,6 +264,10 @@ public class TrainOfflineCommand implements Callable<Integer> {
                         + " both set it; give it once");
             }
             picocli.CommandLine.Model.OptionSpec o = spec.findOption(option);
+            if (o == null) {
+                throw new IllegalArgumentException("--set " + key + ": armature " + commandName()
+                        + " has no such setting");
+            }
             try {
                 o.setValue(convert(o, value));
             } catch (Exception ex) {

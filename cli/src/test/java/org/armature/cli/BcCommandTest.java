@@ -122,8 +122,12 @@ class BcCommandTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--policy must be diffusion or mlp"), r.err());
         r = CoreCommandsTest.run("bc", "--algo", "iql", "--dataset", demos.toString(), "--env", "PushT-v1");
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("--policy"), r.err());
+        assertEquals(2, r.code(), "a usage error, as every unknown option");
+        assertTrue(r.err().contains("Unknown options: '--algo'"), r.err());
+        CoreCommandsTest.Result help = CoreCommandsTest.run("bc", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("--policy") && !help.out().contains("--q-ensemble")
+                && !help.out().contains("--reward-scale"), "bc's help lists its own options only: " + help.out());
         r = bc("diffusion", dir.resolve("w4"), "--sampler", "rw");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("samples windows uniformly"), r.err());
