@@ -170,9 +170,18 @@ public class TrainOfflineCommand implements Callable<Integer> {
             all.put("quantile", Double.toString(quantile));
         }
         all.putAll(overrides);
-        OfflineTraining.Config c = new OfflineTraining.Config(algo, dataset, env, steps, batchSize, sampler, alpha,
-                seed, evalEvery, evalEpisodes, !noNormalize, rewardScale, rewardBias, dir, logEvery, all,
-                checkpointEvery, overwrite);
+        OfflineTraining.Config c = OfflineTraining.Config.of(algo, dataset, env, dir)
+                .withSteps(steps)
+                .withBatchSize(batchSize)
+                .withSampler(sampler, alpha)
+                .withSeed(seed)
+                .withEvaluation(evalEvery, evalEpisodes)
+                .withNormalizeStates(!noNormalize)
+                .withRewards(rewardScale, rewardBias)
+                .withLogEvery(logEvery)
+                .withOverrides(all)
+                .withCheckpointEvery(checkpointEvery)
+                .withOverwrite(overwrite);
         org.armature.train.StopRequest.install();
         OfflineTraining.Result r;
         try (OfflineProgress p = new OfflineProgress(commandName() + " " + algo, steps, "step")) {

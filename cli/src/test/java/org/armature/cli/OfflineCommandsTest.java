@@ -142,8 +142,9 @@ class OfflineCommandsTest {
         assertEquals(0, run("collect", "--env", "Pendulum-v1", "--policy", "random", "--episodes", "2", "--out",
                 data.toString()).exit);
         Path runDir = dir.resolve("cut");
-        OfflineTraining.Config c = new OfflineTraining.Config("td3bc", data, "Pendulum-v1", 60, 32, "uniform", 0.1, 0,
-                30, 1, true, null, null, runDir, 10, java.util.Map.of("hidden", "16"), 20, false);
+        OfflineTraining.Config c = OfflineTraining.Config.of("td3bc", data, "Pendulum-v1", runDir).withSteps(60)
+                .withBatchSize(32).withEvaluation(30, 1).withLogEvery(10)
+                .withOverrides(java.util.Map.of("hidden", "16")).withCheckpointEvery(20);
         assertThrows(IllegalStateException.class, () -> OfflineTraining.run(c, step -> {
             if (step == 50) {
                 throw new IllegalStateException("killed"); // the process dies after the checkpoint at step 40

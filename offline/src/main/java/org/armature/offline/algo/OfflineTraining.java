@@ -72,6 +72,83 @@ public final class OfflineTraining {
             overrides = overrides == null ? Map.of()
                     : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(overrides)); // keeps --set order
         }
+
+        /**
+         * A run of {@code algo} on {@code dataset}, evaluated in {@code envId}, written to {@code runDir}, with the
+         * command's defaults (100,000 steps, batch 256, uniform sampling, seed 0, 10 evaluation episodes every 5,000
+         * steps, CORL's state normalisation and reward transform, a checkpoint every 50,000 steps); change any of them
+         * with the {@code with...} methods.
+         */
+        public static Config of(String algo, Path dataset, String envId, Path runDir) {
+            return new Config(algo, dataset, envId, 100_000, 256, "uniform", TrajectoryWeighting.DEFAULT_ALPHA, 0,
+                    5_000, 10, true, null, null, runDir, 1_000, Map.of(), 50_000, false);
+        }
+
+        public Config withSteps(long v) {
+            return new Config(algo, dataset, envId, v, batchSize, sampler, samplerAlpha, seed, evalEvery,
+                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides,
+                    checkpointEvery, overwrite);
+        }
+
+        public Config withBatchSize(int v) {
+            return new Config(algo, dataset, envId, steps, v, sampler, samplerAlpha, seed, evalEvery, evalEpisodes,
+                    normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
+        }
+
+        /** {@code uniform}, {@code rw} or {@code aw} with temperature {@code alpha}. */
+        public Config withSampler(String v, double alpha) {
+            return new Config(algo, dataset, envId, steps, batchSize, v, alpha, seed, evalEvery, evalEpisodes,
+                    normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
+        }
+
+        public Config withSeed(long v) {
+            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, v, evalEvery,
+                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides,
+                    checkpointEvery, overwrite);
+        }
+
+        /** Evaluate {@code episodes} episodes every {@code every} steps (0: only at the end). */
+        public Config withEvaluation(long every, int episodes) {
+            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, every, episodes,
+                    normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
+        }
+
+        public Config withNormalizeStates(boolean v) {
+            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
+                    evalEpisodes, v, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
+        }
+
+        /** Reward transform {@code r · scale + bias}; null keeps the algorithm's CORL default. */
+        public Config withRewards(Double scale, Double bias) {
+            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
+                    evalEpisodes, normalizeStates, scale, bias, runDir, logEvery, overrides, checkpointEvery,
+                    overwrite);
+        }
+
+        public Config withLogEvery(int v) {
+            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
+                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, v, overrides, checkpointEvery,
+                    overwrite);
+        }
+
+        /** The algorithm's hyperparameter overrides ({@code --set}), applied to its config record in order. */
+        public Config withOverrides(Map<String, String> v) {
+            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
+                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, v, checkpointEvery,
+                    overwrite);
+        }
+
+        public Config withCheckpointEvery(long v) {
+            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
+                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, v, overwrite);
+        }
+
+        /** Replace a run already in {@code runDir} (default: refuse). */
+        public Config withOverwrite(boolean v) {
+            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
+                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides,
+                    checkpointEvery, v);
+        }
     }
 
     /** Result of a run. */
@@ -275,13 +352,19 @@ public final class OfflineTraining {
         r.path("overrides").fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().asText()));
         JsonNode scale = r.get("reward_scale");
         JsonNode bias = r.get("reward_bias");
-        return new Config(need(r, "algo").asText(), Path.of(need(r, "dataset").asText()), need(r, "env_id").asText(),
-                need(r, "steps").asLong(), need(r, "batch_size").asInt(), need(r, "sampler").asText(),
-                need(r, "sampler_alpha").asDouble(), need(r, "seed").asLong(), need(r, "eval_every").asLong(),
-                need(r, "eval_episodes").asInt(), need(r, "normalize_states").asBoolean(),
-                scale == null || scale.isNull() ? null : scale.asDouble(),
-                bias == null || bias.isNull() ? null : bias.asDouble(), runDir, need(r, "log_every").asInt(), overrides,
-                need(r, "checkpoint_every").asLong(), false);
+        return Config.of(need(r, "algo").asText(), Path.of(need(r, "dataset").asText()), need(r, "env_id").asText(),
+                        runDir)
+                .withSteps(need(r, "steps").asLong())
+                .withBatchSize(need(r, "batch_size").asInt())
+                .withSampler(need(r, "sampler").asText(), need(r, "sampler_alpha").asDouble())
+                .withSeed(need(r, "seed").asLong())
+                .withEvaluation(need(r, "eval_every").asLong(), need(r, "eval_episodes").asInt())
+                .withNormalizeStates(need(r, "normalize_states").asBoolean())
+                .withRewards(scale == null || scale.isNull() ? null : scale.asDouble(),
+                        bias == null || bias.isNull() ? null : bias.asDouble())
+                .withLogEvery(need(r, "log_every").asInt())
+                .withOverrides(overrides)
+                .withCheckpointEvery(need(r, "checkpoint_every").asLong());
     }
 
     private static JsonNode need(JsonNode r, String key) {

@@ -53,8 +53,9 @@ class OfflineResumeTest {
     static OfflineTraining.Config config(String algo, String sampler, Path runDir, Map<String, String> overrides) {
         Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("hidden", "16"));
         all.putAll(overrides);
-        return new OfflineTraining.Config(algo, data, "Pendulum-v1", 70, 32, sampler, 0.1, 5, 30, 1, true, null, null,
-                runDir, 10, all, 20, true);
+        return OfflineTraining.Config.of(algo, data, "Pendulum-v1", runDir).withSteps(70).withBatchSize(32)
+                .withSampler(sampler, 0.1).withSeed(5).withEvaluation(30, 1).withLogEvery(10).withOverrides(all)
+                .withCheckpointEvery(20).withOverwrite(true);
     }
 
     @ParameterizedTest
