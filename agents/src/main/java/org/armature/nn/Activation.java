@@ -122,24 +122,12 @@ public final class Activation implements Layer {
         } else if (kind == Kind.MISH && !x.isDouble()) {
             // heap copies and one float-accurate exponential per value; the derivative is kept for backward
             buf = fit(buf, n);
-            gbuf = fit(gbuf, n);
+            mishDerivative = fit(mishDerivative, n);
             x.get(0, buf, 0, n);
             for (int i = 0; i < n; i++) {
-                double v = buf[i];
-                if (v > 20) {
-                    gbuf[i] = 1f;
-                    continue;
-                }
-                double e = Mish.expForFloat(v);
-                double w = e * (e + 2);
-                double r = 1.0 / ((w + 2) * (1 + e)); // one division for tanh(softplus(v)) and sigmoid(v)
-                double t = w * (1 + e) * r;
-                buf[i] = (float) (v * t);
-                gbuf[i] = (float) (t + v * (1 - t * t) * e * (w + 2) * r);
+                Mish.floatValueAndDerivative(buf[i], buf, mishDerivative, i);
             }
             y.put(0, buf, 0, n);
-            mishDerivative = fit(mishDerivative, n);
-            System.arraycopy(gbuf, 0, mishDerivative, 0, n);
         } else {
             for (int i = 0; i < n; i++) {
                 y.set(i, kind.apply(x.get(i)));
