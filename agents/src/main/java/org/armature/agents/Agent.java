@@ -1,5 +1,8 @@
 package org.armature.agents;
 
+import org.armature.envs.BoxSpace;
+import org.armature.nn.Rng;
+
 /**
  * An online off-policy {@link Learner}: it also chooses exploration actions for the training rollouts. Everything
  * else (updates, statistics, state, bundle export) is the learner interface every algorithm shares.
@@ -8,4 +11,14 @@ public interface Agent extends Learner {
 
     /** Exploration action for training rollouts, written into {@code out}. */
     void explore(float[] observation, float[] out);
+
+    /**
+     * Action before learning starts ({@code learning_starts}), drawn from the loop's stream {@code rng}: uniform over
+     * the action box (CleanRL); a residual agent plays its base's action with a little noise instead.
+     */
+    default void warmupAction(float[] observation, BoxSpace box, Rng rng, float[] out) {
+        for (int j = 0; j < out.length; j++) {
+            out[j] = (float) (box.low(j) + (box.high(j) - (double) box.low(j)) * rng.nextDouble());
+        }
+    }
 }

@@ -140,6 +140,16 @@ public final class BundlePolicy implements Policy {
     }
 
     @Override
+    public int chunkStart() {
+        return start;
+    }
+
+    @Override
+    public void observe(float[] observation) {
+        pushObservation(observation);
+    }
+
+    @Override
     public void reset(long seed) {
         rng = new Rng(seed);
         queued = 0;

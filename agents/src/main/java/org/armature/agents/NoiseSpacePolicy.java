@@ -24,7 +24,8 @@ public final class NoiseSpacePolicy implements Policy {
             throw new IllegalArgumentException("the noise actor takes observations of " + noiseActor.observationDim()
                     + " values, its base " + base.observationDim());
         }
-        if (noiseActor.outputs() != base.noiseDim()) {
+        boolean gaussian = PolicyBundles.SQUASHED_GAUSSIAN.equals(noiseActor.spec().policy().type());
+        if (noiseActor.outputs() != (gaussian ? 2 : 1) * base.noiseDim()) { // a SAC actor: means, then log-stds
             throw new IllegalArgumentException("the noise actor gives " + noiseActor.outputs()
                     + " values, its base samples from noise of " + base.noiseDim());
         }
@@ -44,13 +45,19 @@ public final class NoiseSpacePolicy implements Policy {
         return a;
     }
 
+    /**
+     * A decision every {@code executedChunk} steps (the chunk played from the base's {@code chunkStart}); between
+     * decisions the observation still enters the base's history.
+     */
     @Override
     public void act(float[] observation, float[] action) {
         if (chunk == null || next >= base.executedChunk()) {
             chunk = actChunk(observation);
             next = 0;
+        } else {
+            base.observe(observation);
         }
-        System.arraycopy(chunk[next++], 0, action, 0, action.length);
+        System.arraycopy(chunk[base.chunkStart() + next++], 0, action, 0, action.length);
     }
 
     /** The base's chunk from the noise the actor chooses for {@code observation}. */
@@ -80,6 +87,16 @@ public final class NoiseSpacePolicy implements Policy {
     @Override
     public int executedChunk() {
         return base.executedChunk();
+    }
+
+    @Override
+    public int chunkStart() {
+        return base.chunkStart();
+    }
+
+    @Override
+    public void observe(float[] observation) {
+        base.observe(observation);
     }
 
     @Override

@@ -55,6 +55,22 @@ public interface Policy {
         return new float[][]{act(observation)};
     }
 
+    /**
+     * Index in a predicted chunk ({@link #actChunk}) of the action for the current step: {@code observationHistory − 1}
+     * for Diffusion Policy's alignment (the chunk starts with the past frames' actions), else 0. A chunk is played
+     * from this index for {@link #executedChunk()} steps.
+     */
+    default int chunkStart() {
+        return 0;
+    }
+
+    /**
+     * Records an observation in the policy's history without deciding (steps a caller plays from a chunk it got with
+     * {@link #actChunk}); policies without a history ignore it.
+     */
+    default void observe(float[] observation) {
+    }
+
     /** Size of the initial noise the policy's sampler draws per chunk (0: the policy does not sample from noise). */
     default int noiseDim() {
         return 0;

@@ -101,18 +101,48 @@ public final class PolicyBundles {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Network(String type, List<LayerSpec> layers, String weights, AffineLogStd logStd,
-                          DenoiserSpec denoiser) {
+                          DenoiserSpec denoiser, Double expertNoise) {
         public Network(String type, List<LayerSpec> layers, String weights) {
-            this(type, layers, weights, null, null);
+            this(type, layers, weights, null, null, null);
         }
 
         public Network(String type, List<LayerSpec> layers, String weights, AffineLogStd logStd) {
-            this(type, layers, weights, logStd, null);
+            this(type, layers, weights, logStd, null, null);
         }
 
         public static Network diffusion(DenoiserSpec denoiser, String weights) {
-            return new Network(DIFFUSION, null, weights, null, denoiser);
+            return new Network(DIFFUSION, null, weights, null, denoiser, null);
         }
+
+        /** The env's registered scripted expert with Gaussian action noise of std {@code noise} (no weights). */
+        public static Network expert(double noise) {
+            return new Network(EXPERT, null, null, null, null, noise);
+        }
+    }
+
+    /**
+     * A scripted expert as a policy ({@code provenance.envId}'s registered expert, {@code policy.expertNoise}): a base
+     * for residual RL that needs no training ({@code armature residual --base expert}).
+     */
+    public static final String EXPERT = "expert";
+
+    /** Writes the bundle of {@code env}'s scripted expert with action noise {@code noise} (atomically). */
+    public static void writeExpert(Path dir, EnvSpec env, double noise) throws IOException {
+        if (!(noise >= 0) || Double.isInfinite(noise)) {
+            throw new IllegalArgumentException("expert noise must be a finite number >= 0, got " + noise);
+        }
+        org.armature.envs.experts.Experts.make(env.id(), noise, 0); // an env without an expert fails here
+        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
+        ParamIO.deleteRecursively(tmp);
+        Files.createDirectories(tmp);
+        Spec spec = new Spec(FORMAT, FORMAT_VERSION, Network.expert(noise),
+                new Space(env.observationSpace().low(), env.observationSpace().high()),
+                new Space(env.actionSpace().low(), env.actionSpace().high()), null, env.controlDtSeconds(), 1,
+                new Provenance(EXPERT, env.id(), null, null, null, RunInfo.gitCommit(), RunInfo.armatureVersion(),
+                        ZonedDateTime.now(ZoneOffset.UTC).toString()));
+        writeSpec(tmp, spec);
+        ParamIO.deleteRecursively(dir);
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** A diffusion policy: a denoiser sampled by the bundle's noise schedule, actions min–max normalised. */
@@ -298,6 +328,14 @@ public final class PolicyBundles {
             throw new IOException(f + ": composition kind '" + s.composition().kind() + "' is not " + RESIDUAL + " or "
                     + NOISE_SPACE);
         }
+        if (s.policy() != null && EXPERT.equals(s.policy().type())) {
+            if (s.provenance() == null || s.provenance().envId() == null || s.policy().expertNoise() == null
+                    || !(s.policy().expertNoise() >= 0) || s.observationSpace() == null || s.actionSpace() == null) {
+                throw new IOException(f + ": an " + EXPERT + " policy needs 'provenance.envId', 'policy.expertNoise' >= 0"
+                        + " and both spaces");
+            }
+            return s;
+        }
         boolean diffusion = s.policy() != null && DIFFUSION.equals(s.policy().type());
         if (s.policy() == null || s.policy().weights() == null
                 || (diffusion ? s.policy().denoiser() == null || s.noiseSchedule() == null : s.policy().layers() == null)) {
@@ -344,6 +382,20 @@ public final class PolicyBundles {
 
     /** The network of a bundle (its own normalisation, history and chunking), without composition. */
     static Policy loadNetwork(Path dir, Spec s) throws IOException {
+        if (EXPERT.equals(s.policy().type())) {
+            String id = s.provenance().envId();
+            EnvSpec env;
+            try (org.armature.envs.Env e = org.armature.envs.Envs.make(id)) {
+                env = e.spec();
+            } catch (IllegalArgumentException e) {
+                throw new IOException(dir + ": " + e.getMessage());
+            }
+            if (env.observationDim() != s.observationSpace().low().length
+                    || env.actionDim() != s.actionSpace().low().length) {
+                throw new IOException(dir + ": the expert bundle's spaces do not match " + id);
+            }
+            return ExpertPolicy.of(env, s.policy().expertNoise(), 0);
+        }
         Path w = dir.resolve(s.policy().weights());
         if (!Files.isRegularFile(w)) {
             throw new IOException(dir + ": weight file '" + s.policy().weights() + "' named in bundle.json is missing");
@@ -362,6 +414,15 @@ public final class PolicyBundles {
         } catch (IllegalArgumentException e) {
             throw new IOException(dir + ": " + e.getMessage());
         }
+    }
+
+    /** Copies a bundle (checked first) into a new directory {@code to}, atomically. */
+    public static void copy(Path from, Path to) throws IOException {
+        Path tmp = to.resolveSibling("." + to.getFileName() + ".tmp");
+        ParamIO.deleteRecursively(tmp);
+        copyBundle(from, tmp);
+        ParamIO.deleteRecursively(to);
+        Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Copies a bundle directory (a composite's frozen base) into {@code to}. */

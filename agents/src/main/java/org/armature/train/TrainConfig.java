@@ -2,6 +2,8 @@ package org.armature.train;
 
 import org.armature.agents.Sac;
 import org.armature.agents.Td3;
+import org.armature.agents.dsrl.Dsrl;
+import org.armature.agents.residual.ResidualTd3;
 
 /**
  * Everything a training run needs, resolved and written to {@code config.json} (snake_case keys). Defaults follow
@@ -26,17 +28,81 @@ public record TrainConfig(
         boolean saveEvalBundles,     // keep a policy bundle per evaluation in bundles/step-<N>/ (behaviour policies)
         boolean saveReplay,          // write the final replay buffer to replay.bin (for `armature collect --replay`)
         Sac.Config sac,
-        Td3.Config td3) {
+        Td3.Config td3,
+        String base,                 // residual: the frozen base policy, a bundle directory or "expert" (scripted)
+        String demos,                // residual: demonstration dataset (.h5), kept in a buffer that is never evicted
+        double demoFraction,         // share of each batch drawn from the demonstrations (RLPD/ResFiT: 0.5)
+        ResidualTd3.Config residual,
+        Dsrl.Config dsrl) {
 
     public static TrainConfig defaults(String algo, String envId, long steps, long seed) {
+        if (RESIDUAL.equals(algo)) {
+            // ResFiT: learning_starts 10k, n-step 3, UTD 4, eval every 10k; scaled down here (UTD 1, 5k warm-up)
+            return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, 5_000, 1, 3, 10_000, 20,
+                    50_000, 600.0, 10.0, false, false, Sac.Config.cleanRl(), Td3.Config.cleanRl(), null, null, 0.5,
+                    ResidualTd3.Config.defaults(), Dsrl.Config.defaults());
+        }
+        if (DSRL.equals(algo)) {
+            // steps, learning_starts and intervals count primitive env steps; updates_per_step counts per decision
+            // (DSRL: ~20 gradient steps per update; 8 here)
+            return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, 5_000, 8, 1, 10_000, 20,
+                    50_000, 600.0, 10.0, false, false, Dsrl.sacDefaults(), Td3.Config.cleanRl(), null, null, 0.5,
+                    ResidualTd3.Config.defaults(), Dsrl.Config.defaults());
+        }
         boolean td3 = "td3".equals(algo);
         return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, td3 ? 25_000 : 5_000, 1, 1, 5_000, 10,
-                50_000, 600.0, 10.0, false, false, Sac.Config.cleanRl(), Td3.Config.cleanRl());
+                50_000, 600.0, 10.0, false, false, Sac.Config.cleanRl(), Td3.Config.cleanRl(), null, null, 0.5,
+                ResidualTd3.Config.defaults(), Dsrl.Config.defaults());
+    }
+
+    /** DSRL: SAC over the initial noise of a frozen diffusion policy. */
+    public static final String DSRL = "dsrl";
+
+    /** True for the algorithms that run on a frozen base policy ({@code base}). */
+    public boolean onBase() {
+        return RESIDUAL.equals(algo) || DSRL.equals(algo);
+    }
+
+    /** Residual off-policy RL on a frozen base (ResFiT). */
+    public static final String RESIDUAL = "residual";
+
+    /** This config for {@code steps} env steps without evaluations or checkpoints (a scratch re-run). */
+    public TrainConfig scratchRerun(long steps) {
+        return new TrainConfig(algo, envId, steps, seed, numEnvs, bufferSize, batchSize, learningStarts,
+                updatesPerStep, nStep, 0, 1, 0, 0.0, logIntervalSeconds, false, false, sac, td3, base, demos,
+                demoFraction, residual, dsrl);
+    }
+
+    /** The discount of the configured algorithm. */
+    public double gamma() {
+        return switch (algo) {
+            case "sac", "dsrl" -> sac.gamma();
+            case "td3" -> td3.gamma();
+            default -> residual.gamma();
+        };
     }
 
     public TrainConfig validate() {
-        if (!"sac".equals(algo) && !"td3".equals(algo)) {
-            throw new IllegalArgumentException("unknown algo '" + algo + "', expected sac or td3");
+        if (!"sac".equals(algo) && !"td3".equals(algo) && !RESIDUAL.equals(algo) && !DSRL.equals(algo)) {
+            throw new IllegalArgumentException("unknown algo '" + algo + "', expected sac, td3, residual or dsrl");
+        }
+        if (DSRL.equals(algo)) {
+            require(base != null && !base.isBlank(), "DSRL needs a diffusion base policy (--base BUNDLE_DIR)");
+            require(dsrl != null, "dsrl config missing");
+            String p = dsrl.problem();
+            require(p == null, p);
+            require(numEnvs == 1, "DSRL runs one env (num_envs=1); its base policy keeps per-episode state");
+            require(demos == null, "DSRL learns online only; drop demos");
+        }
+        if (RESIDUAL.equals(algo)) {
+            require(base != null && !base.isBlank(), "residual RL needs a base policy (--base BUNDLE_DIR or expert)");
+            require(residual != null, "residual config missing");
+            String p = residual.problem();
+            require(p == null, p);
+            require(numEnvs == 1, "residual RL runs one env (num_envs=1); its base policy keeps per-episode state");
+            require(demoFraction >= 0 && demoFraction < 1, "demo_fraction must be in [0, 1), got " + demoFraction);
+        } else if (!DSRL.equals(algo)) {
+            require(base == null && demos == null, "base and demos belong to residual RL and DSRL, not " + algo);
         }
         require(totalSteps > 0, "steps must be positive, got " + totalSteps);
         require(numEnvs >= 1, "num_envs must be >= 1, got " + numEnvs);
@@ -51,7 +117,7 @@ public record TrainConfig(
         require(checkpointIntervalSeconds >= 0, "checkpoint_interval_seconds must be >= 0, got "
                 + checkpointIntervalSeconds);
         // the algorithm's values that cannot work are refused here, before any network is allocated
-        if ("sac".equals(algo)) {
+        if ("sac".equals(algo) || DSRL.equals(algo)) {
             require(sac != null, "sac config missing");
             discountAndRate("sac", sac.gamma(), sac.tau());
             positive("sac.policy_lr", sac.policyLr());
@@ -61,7 +127,7 @@ public record TrainConfig(
             require(sac.criticDropout() >= 0 && sac.criticDropout() < 1, "sac.critic_dropout must be in [0, 1), got "
                     + sac.criticDropout());
             require(sac.policyFrequency() >= 1, "sac.policy_frequency must be >= 1, got " + sac.policyFrequency());
-        } else {
+        } else if ("td3".equals(algo)) {
             require(td3 != null, "td3 config missing");
             discountAndRate("td3", td3.gamma(), td3.tau());
             positive("td3.learning_rate", td3.learningRate());

@@ -19,7 +19,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import java.util.function.Function;
+
 import org.armature.agents.Agent;
+import org.armature.agents.MixedSampler;
+import org.armature.agents.Policy;
+import org.armature.agents.data.OfflineDataset;
+import org.armature.agents.dsrl.Dsrl;
+import org.armature.agents.dsrl.NoiseSpaceEnv;
+import org.armature.agents.residual.BaseActionObservation;
+import org.armature.agents.residual.Demonstrations;
+import org.armature.agents.residual.ResidualTd3;
 import org.armature.agents.Batch;
 import org.armature.agents.LearnerPolicy;
 import org.armature.agents.PolicyBundles;
@@ -56,6 +66,8 @@ public final class Trainer {
     public static final String CONFIG = RunDirectory.CONFIG;
     public static final String CHECKPOINT = RunDirectory.CHECKPOINT;
     public static final String BUNDLE = RunDirectory.BUNDLE;
+    /** A residual run's frozen base policy: a copy of the base bundle (or the scripted expert's bundle). */
+    public static final String BASE = "base";
     /** Final replay buffer ({@code save_replay}). */
     public static final String REPLAY = "replay.bin";
     private static final String REPLAY_MAGIC = "armature-replay-v1";
@@ -92,7 +104,12 @@ public final class Trainer {
     private final Progress progress;
     private final Env env;
     private final Env evalEnv;
+    /** The agent's view of the env (residual RL: observations with the base action appended). */
     private final EnvSpec spec;
+    /** The env's own spec (what a bundle is deployed on). */
+    private final EnvSpec envSpec;
+    private final PolicyBundles.Normalization baseNormalization;
+    private final ReplayBuffer demoBuffer;
     private final Agent agent;
     private final ReplayBuffer buffer;
     private final Sampler sampler;
@@ -123,30 +140,67 @@ public final class Trainer {
     private double latestSuccess = Double.NaN;
     private float[] obs;
 
-    private Trainer(TrainConfig cfg, RunDirectory run, Progress progress) {
+    private Trainer(TrainConfig cfg, RunDirectory run, Progress progress,
+                    Function<Path, OfflineDataset> demoReader) throws IOException {
         this.cfg = cfg.validate();
         this.run = run;
         this.runDir = run.path();
         this.progress = progress;
-        this.env = Envs.make(cfg.envId());
-        this.evalEnv = Envs.make(cfg.envId());
+        boolean residual = TrainConfig.RESIDUAL.equals(cfg.algo());
+        boolean dsrl = TrainConfig.DSRL.equals(cfg.algo());
+        if (residual) {
+            // the frozen base runs inside the env wrapper: one instance per env (policies keep per-episode state)
+            Path baseDir = run.path().resolve(BASE);
+            this.env = new BaseActionObservation(Envs.make(cfg.envId()), Policy.load(baseDir));
+            this.evalEnv = new BaseActionObservation(Envs.make(cfg.envId()), Policy.load(baseDir));
+            this.envSpec = ((BaseActionObservation) env).inner().spec();
+        } else if (dsrl) {
+            Path baseDir = run.path().resolve(BASE);
+            double m = cfg.dsrl().noiseMagnitude();
+            this.env = new NoiseSpaceEnv(Envs.make(cfg.envId()), Policy.load(baseDir), m, cfg.sac().gamma());
+            this.evalEnv = new NoiseSpaceEnv(Envs.make(cfg.envId()), Policy.load(baseDir), m, cfg.sac().gamma());
+            this.envSpec = ((NoiseSpaceEnv) env).inner().spec();
+        } else {
+            this.env = Envs.make(cfg.envId());
+            this.evalEnv = Envs.make(cfg.envId());
+            this.envSpec = env.spec();
+        }
         this.spec = env.spec();
         BoxSpace as = spec.actionSpace();
         if (!as.isBounded()) {
             throw new IllegalArgumentException(cfg.envId() + ": " + cfg.algo() + " needs a bounded action space");
         }
         int obsDim = spec.observationDim();
+        this.baseNormalization = residual ? PolicyBundles.readSpec(run.path().resolve(BASE))
+                .observationNormalization() : null;
         this.agent = switch (cfg.algo()) {
             case "sac" -> new Sac(obsDim, as.low(), as.high(), cfg.sac(), cfg.seed(), DataType.FLOAT);
             case "td3" -> new Td3(obsDim, as.low(), as.high(), cfg.td3(), cfg.seed(), DataType.FLOAT);
+            case TrainConfig.RESIDUAL -> new ResidualTd3(envSpec.observationDim(), as, baseNormalization,
+                    cfg.residual(), cfg.seed());
+            case TrainConfig.DSRL -> Dsrl.agent(obsDim, as, cfg.sac(), cfg.seed());
             default -> throw new IllegalArgumentException("unknown algo " + cfg.algo());
         };
         int capacity = (int) Math.min(cfg.bufferSize(), cfg.totalSteps());
         int k = cfg.numEnvs();
         capacity = Math.max(k, capacity - capacity % k); // whole rounds of numEnvs transitions (n-step stride)
         this.buffer = new ReplayBuffer(capacity, obsDim, spec.actionDim(), k, java.util.Map.of());
-        double gamma = cfg.algo().equals("sac") ? cfg.sac().gamma() : cfg.td3().gamma();
-        this.sampler = buffer.sampler(cfg.nStep(), gamma);
+        // DSRL: one transition per chunk of Ta primitive steps, whose bootstrap discount is γ^Ta
+        double gamma = dsrl ? Math.pow(cfg.gamma(), ((NoiseSpaceEnv) env).decisionInterval()) : cfg.gamma();
+        Sampler online = buffer.sampler(cfg.nStep(), gamma);
+        if (residual && cfg.demos() != null) {
+            if (demoReader == null) {
+                throw new IllegalArgumentException("this caller cannot read demonstration datasets");
+            }
+            OfflineDataset demos = demoReader.apply(Path.of(cfg.demos()));
+            this.demoBuffer = Demonstrations.relabel(demos, envSpec, Policy.load(run.path().resolve(BASE)),
+                    Seeds.of(cfg.seed(), "demonstrations"));
+            this.sampler = cfg.demoFraction() > 0
+                    ? new MixedSampler(demoBuffer.sampler(cfg.nStep(), gamma), online, cfg.demoFraction()) : online;
+        } else {
+            this.demoBuffer = null;
+            this.sampler = online;
+        }
         this.batch = new Batch(cfg.batchSize(), obsDim, spec.actionDim(), DataType.FLOAT);
         this.rng = new Rng(Seeds.of(cfg.seed(), "loop"));
         this.statNames = agent.statNames();
@@ -167,10 +221,39 @@ public final class Trainer {
      * {@link RunDirectory#create}).
      */
     public static Trainer create(TrainConfig cfg, Path dir, boolean overwrite, Progress progress) throws IOException {
+        return create(cfg, dir, overwrite, progress, null);
+    }
+
+    /**
+     * As {@link #create(TrainConfig, Path, boolean, Progress)}; {@code demoReader} reads a residual run's
+     * demonstration dataset ({@code demos}). A residual run copies its base bundle into {@code <run>/base/} first (a
+     * base of {@code expert} or {@code expert:NOISE} becomes the scripted expert's bundle), so the run keeps the exact
+     * base it was trained on.
+     */
+    public static Trainer create(TrainConfig cfg, Path dir, boolean overwrite, Progress progress,
+                                 Function<Path, OfflineDataset> demoReader) throws IOException {
         cfg.validate();
-        Envs.make(cfg.envId()).close(); // unknown id fails before anything is written
+        EnvSpec envSpec;
+        try (Env e = Envs.make(cfg.envId())) { // unknown id fails before anything is written
+            envSpec = e.spec();
+        }
+        if (cfg.onBase()) {
+            checkBase(cfg.base(), envSpec, TrainConfig.DSRL.equals(cfg.algo()));
+            if (cfg.demos() != null && !Files.isRegularFile(Path.of(cfg.demos()))) {
+                throw new IOException("demonstration dataset " + cfg.demos() + " does not exist");
+            }
+        }
         RunDirectory run = RunDirectory.create(dir, overwrite);
-        Trainer t = new Trainer(cfg, run, progress);
+        if (cfg.onBase()) {
+            copyBase(cfg.base(), envSpec, dir.resolve(BASE));
+        }
+        Trainer t;
+        try {
+            t = new Trainer(cfg, run, progress, demoReader);
+        } catch (IOException | RuntimeException e) {
+            ParamIO.deleteRecursively(dir); // nothing half-written stays behind
+            throw e;
+        }
         run.writeConfig(Configs.toJson(cfg));
         t.metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8);
         t.metrics.write(String.join(",", t.columns));
@@ -185,9 +268,15 @@ public final class Trainer {
 
     /** Re-opens a run directory at its last checkpoint. */
     public static Trainer resume(Path runDir, Progress progress) throws IOException {
+        return resume(runDir, progress, null);
+    }
+
+    /** As {@link #resume(Path, Progress)}, reading a residual run's demonstrations with {@code demoReader}. */
+    public static Trainer resume(Path runDir, Progress progress, Function<Path, OfflineDataset> demoReader)
+            throws IOException {
         RunDirectory run = RunDirectory.resume(runDir, "armature train");
         TrainConfig cfg = readConfig(run.file(CONFIG));
-        Trainer t = new Trainer(cfg, run, progress);
+        Trainer t = new Trainer(cfg, run, progress, demoReader);
         run.readCheckpoint(in -> {
             t.readCheckpoint(in);
             return null;
@@ -266,25 +355,26 @@ public final class Trainer {
                     return interrupted();
                 }
                 if (step < cfg.learningStarts()) {
-                    for (int j = 0; j < actDim; j++) {
-                        action[j] = (float) (as.low(j) + (as.high(j) - (double) as.low(j)) * rng.nextDouble());
-                    }
+                    agent.warmupAction(obs, as, rng, action);
                 } else {
                     agent.explore(obs, action);
                 }
                 Step s = env.step(action);
-                buffer.add(obs, action, s.reward(), s.observation(), s.terminated(), s.truncated());
+                buffer.add(obs, action, s.info().get(NoiseSpaceEnv.DISCOUNTED_REWARD) instanceof Double d ? d
+                        : s.reward(), s.observation(), s.terminated(), s.truncated());
                 episodeReturn += s.reward();
                 episodeLength++;
                 obs = s.observation();
-                step++;
+                long before = step;
+                step += s.info().get(NoiseSpaceEnv.DECISION_STEPS) instanceof Integer k ? k : 1; // primitive steps
                 if (step > cfg.learningStarts()) {
                     for (int u = 0; u < cfg.updatesPerStep(); u++) {
                         sampler.sample(batch, rng);
                         agent.update(batch);
                     }
                 }
-                boolean evalDue = cfg.evalInterval() > 0 && step % cfg.evalInterval() == 0 || step == total;
+                boolean evalDue = cfg.evalInterval() > 0 && step / cfg.evalInterval() > before / cfg.evalInterval()
+                        || step >= total;
                 wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
                 if (s.done() || evalDue) {
                     Map<String, String> row = new LinkedHashMap<>();
@@ -368,9 +458,7 @@ public final class Trainer {
                 }
                 for (int i = 0; i < k; i++) {
                     if (step < cfg.learningStarts()) {
-                        for (int j = 0; j < actDim; j++) {
-                            actions[i][j] = (float) (as.low(j) + (as.high(j) - (double) as.low(j)) * rng.nextDouble());
-                        }
+                        agent.warmupAction(o[i], as, rng, actions[i]);
                     } else {
                         agent.explore(o[i], actions[i]);
                     }
@@ -623,7 +711,7 @@ public final class Trainer {
             throw new IOException(runDir + " has neither " + REPLAY + " nor a checkpoint; train with --set save_replay=true"
                     + " (or checkpoint_interval > 0 and num_envs = 1)");
         }
-        Trainer t = new Trainer(cfg, RunDirectory.open(runDir), Progress.SILENT);
+        Trainer t = new Trainer(cfg, RunDirectory.open(runDir), Progress.SILENT, null);
         boolean fromReplay = Files.isRegularFile(replay);
         try (InputStream raw = Files.newInputStream(fromReplay ? replay : ckpt);
              DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
@@ -658,7 +746,80 @@ public final class Trainer {
 
     /** Writes the policy bundle into {@code dir} (replacing an older one; built in a temp dir, then renamed). */
     public void writeBundle(Path dir) throws IOException {
-        PolicyBundles.write(dir, agent, spec, null,
-                PolicyBundles.Provenance.now(cfg.algo(), cfg.envId(), cfg.seed(), step, agent.updates()));
+        PolicyBundles.Provenance p = PolicyBundles.Provenance.now(cfg.algo(), cfg.envId(), cfg.seed(), step,
+                agent.updates());
+        if (TrainConfig.DSRL.equals(cfg.algo())) {
+            // base + noise actor as one policy: the SAC actor's tanh mean, scaled to the noise bound, is the noise
+            PolicyBundles.write(dir, agent, envSpec, null, p, runDir.resolve(BASE),
+                    new PolicyBundles.Composition(PolicyBundles.NOISE_SPACE, cfg.dsrl().noiseMagnitude()));
+        } else if (agent instanceof ResidualTd3 r) {
+            // base + residual as one policy: the residual network on the env's own spaces, the base in base/
+            PolicyBundles.write(dir, agent, envSpec, baseNormalization, p, runDir.resolve(BASE),
+                    new PolicyBundles.Composition(PolicyBundles.RESIDUAL, r.config().residualScale()));
+        } else {
+            PolicyBundles.write(dir, agent, spec, null, p);
+        }
+    }
+
+    /** Checks a residual run's {@code base} before anything is written: a readable bundle for this env, or expert. */
+    private static void checkBase(String base, EnvSpec env, boolean noiseSampler) throws IOException {
+        if (noiseSampler && isExpert(base)) {
+            throw new IllegalArgumentException("DSRL steers a diffusion policy's sampling noise; a scripted expert "
+                    + "has none (--base must be a diffusion bundle)");
+        }
+        if (isExpert(base)) {
+            expertNoise(base);
+            try {
+                org.armature.envs.experts.Experts.make(env.id(), 0.0, 0);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--base expert: " + e.getMessage());
+            }
+            return;
+        }
+        Policy p = Policy.load(Path.of(base));
+        if (p.observationDim() != env.observationDim() || p.actionDim() != env.actionDim()) {
+            throw new IllegalArgumentException("the base bundle " + base + " maps " + p.observationDim() + " -> "
+                    + p.actionDim() + " values, " + env.id() + " has observations of " + env.observationDim()
+                    + " and actions of " + env.actionDim());
+        }
+        if (noiseSampler && p.noiseDim() <= 0) {
+            throw new IllegalArgumentException("DSRL needs a base that samples its action chunks from noise (a "
+                    + "diffusion bundle); " + base + " is a " + PolicyBundles.readSpec(Path.of(base)).policy().type()
+                    + " policy");
+        }
+        PolicyBundles.Spec s = PolicyBundles.readSpec(Path.of(base));
+        String from = s.provenance() == null ? null : s.provenance().envId();
+        if (from != null && !Envs.sameFamily(from, env.id())) {
+            throw new IllegalArgumentException("the base bundle " + base + " was trained on " + from + ", not on the task "
+                    + "of " + env.id());
+        }
+    }
+
+    private static boolean isExpert(String base) {
+        return base.equals("expert") || base.startsWith("expert:");
+    }
+
+    private static double expertNoise(String base) {
+        if (base.equals("expert")) {
+            return 0.0;
+        }
+        try {
+            double v = Double.parseDouble(base.substring("expert:".length()));
+            if (!(v >= 0) || Double.isInfinite(v)) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--base expert:NOISE needs a noise std >= 0 (action units), got '"
+                    + base + "'");
+        }
+    }
+
+    private static void copyBase(String base, EnvSpec env, Path to) throws IOException {
+        if (isExpert(base)) {
+            PolicyBundles.writeExpert(to, env, expertNoise(base));
+        } else {
+            PolicyBundles.copy(Path.of(base), to);
+        }
     }
 }

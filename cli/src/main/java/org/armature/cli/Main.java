@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 TrainOfflineCommand.class,
                 BcCommand.class,
+                ResidualCommand.class,
+                DsrlCommand.class,
                 DatasetsCommand.class,
                 EnvsCommand.class,
                 RolloutCommand.class,
@@ -39,6 +41,8 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         BcCommand.hideOfflineOnlyOptions(cl.getSubcommands().get("bc").getCommandSpec());
+        ResidualCommand.hideTrainOnlyOptions(cl.getSubcommands().get("residual").getCommandSpec());
+        ResidualCommand.hideTrainOnlyOptions(cl.getSubcommands().get("dsrl").getCommandSpec());
         cl.setExecutionExceptionHandler(new Errors.Handler());
         cl.setParameterExceptionHandler(new Errors.ParameterHandler());
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(Terminal.stdout() ? CommandLine.Help.Ansi.ON

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
                 "  armature train --resume runs/20260101-120000-sac-Pendulum-v1-1",
                 "Config keys are those of config.json (snake_case), e.g.",
                 "  --set batch_size=100 --set sac.actor_hidden=[64,64] --set updates_per_step=4"})
-public final class TrainCommand implements Callable<Integer> {
+public class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--algo", description = "sac | td3")
     String algo;
@@ -67,15 +67,16 @@ public final class TrainCommand implements Callable<Integer> {
                         + "--config/--set/--out/--run-dir/--overwrite");
             }
             ConsoleProgress progress = ConsoleProgress.auto(System.out, 10);
-            trainer = Trainer.resume(resume, progress);
+            trainer = Trainer.resume(resume, progress, TrainCommand::readDemonstrations);
         } else {
             if (algo == null || env == null || steps == null) {
                 throw new IllegalArgumentException("train needs --algo, --env and --steps (or --resume RUN_DIR)");
             }
-            if (!algo.equals("sac") && !algo.equals("td3")) {
+            if (!algo.equals("sac") && !algo.equals("td3") && !algo.equals(TrainConfig.RESIDUAL)
+                    && !algo.equals(TrainConfig.DSRL)) {
                 throw new IllegalArgumentException("unknown --algo '" + algo + "', expected sac or td3");
             }
-            List<String> all = new ArrayList<>();
+            List<String> all = new ArrayList<>(commandSets());
             if (numEnvs != null) {
                 all.add("num_envs=" + numEnvs);
             }
@@ -94,8 +95,10 @@ public final class TrainCommand implements Callable<Integer> {
                         + "runs; give one");
             }
             ConsoleProgress progress = ConsoleProgress.auto(System.out, cfg.logIntervalSeconds());
-            trainer = runDir != null ? Trainer.create(cfg, runDir, overwrite, progress)
-                    : Trainer.create(cfg, out != null ? out : Path.of("runs"), progress);
+            Path dir = runDir != null ? runDir : org.armature.train.RunDirectory.uniqueName(
+                    out != null ? out : Path.of("runs"), cfg.algo() + "-" + cfg.envId() + "-" + cfg.seed());
+            trainer = Trainer.create(cfg, dir, runDir != null && overwrite, progress,
+                    TrainCommand::readDemonstrations);
             if (cfg.learningStarts() >= cfg.totalSteps()) { // after the config and env were accepted
                 System.err.printf("warning: learning_starts (%d) >= steps (%d): no gradient update will run and the "
                         + "bundle will hold the untrained policy (lower it with --set learning_starts=N)%n",
@@ -107,7 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Result r = trainer.run();
         if (r.interrupted()) {
             System.out.printf("stopped at env step %d of %d: checkpoint and the current policy's bundle are in %s; "
-                    + "continue with: armature train --resume %s%n", r.envSteps(), trainer.config().totalSteps(),
+                    + "continue with: armature " + commandName() + " --resume %s%n", r.envSteps(), trainer.config().totalSteps(),
                     r.runDir(), r.runDir());
             return 130;
         }
@@ -121,5 +124,19 @@ public final class TrainCommand implements Callable<Integer> {
         java.nio.file.Path curve = org.armature.viz.Plots.writeRunLearningCurve(r.runDir());
         System.out.println("learning curve: " + (curve != null ? curve : "none (no evaluation ran)"));
         return 0;
+    }
+
+    /** Config settings the subcommand adds before the user's {@code --set}s (e.g. residual's base and demos). */
+    List<String> commandSets() {
+        return List.of();
+    }
+
+    /** The command's name in messages. */
+    String commandName() {
+        return "train";
+    }
+
+    static org.armature.agents.data.OfflineDataset readDemonstrations(Path file) {
+        return org.armature.offline.data.DatasetFiles.read(file);
     }
 }

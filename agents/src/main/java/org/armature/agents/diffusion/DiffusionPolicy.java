@@ -140,6 +140,16 @@ public final class DiffusionPolicy implements Policy {
     }
 
     @Override
+    public int chunkStart() {
+        return start;
+    }
+
+    @Override
+    public void observe(float[] observation) {
+        push(observation);
+    }
+
+    @Override
     public int noiseDim() {
         return sampler.noiseDim();
     }

@@ -168,9 +168,7 @@ public final class BehaviourPolicies {
     public static OfflineDataset mediumReplay(Path dir, org.armature.train.Progress progress) throws IOException {
         TrainConfig c = trainConfig(dir);
         long steps = mediumStep(dir);
-        TrainConfig rerun = new TrainConfig(c.algo(), c.envId(), steps, c.seed(), c.numEnvs(), c.bufferSize(),
-                c.batchSize(), c.learningStarts(), c.updatesPerStep(), c.nStep(), 0, 1, 0, 0.0, c.logIntervalSeconds(),
-                false, false, c.sac(), c.td3());
+        TrainConfig rerun = c.scratchRerun(steps);
         Path scratch = Files.createTempDirectory("armature-medium-replay-");
         try {
             Trainer t = Trainer.create(rerun, scratch, progress);

@@ -1,0 +1,75 @@
+package org.armature.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.armature.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code armature residual}: residual off-policy RL (ResFiT) on a frozen base policy. The training loop, run
+ * directory, config keys and resume of {@code armature train} with {@code algo=residual}.
+ */
+@Command(name = "residual", mixinStandardHelpOptions = true,
+        description = {"Residual RL (ResFiT): TD3 learns a small per-step correction on top of a frozen base policy.",
+                "  armature residual --base runs/bc-diffusion-peg/bundle --env PegInsertSparse-v1 --steps 100000 \\",
+                "      --demos peginsert-v1-demos.h5 --seed 0",
+                "  armature residual --base expert:0.3 --env PegInsertSparse-v1 --steps 20000",
+                "The base is a bundle directory (diffusion, MLP BC, any policy) or expert[:NOISE], the env's scripted",
+                "expert with Gaussian action noise. Demonstrations fill a buffer that is never evicted; half of each batch",
+                "comes from them (demo_fraction). Keys: residual.residual_scale, residual.actor_lr, residual.critic_lr,",
+                "residual.critic_heads, residual.critic_hidden, n_step, updates_per_step, learning_starts, ...",
+                "The final bundle holds base and residual and runs as one policy (eval, render, view, deploy)."})
+public final class ResidualCommand extends TrainCommand {
+
+    @Option(names = "--base", paramLabel = "BUNDLE|expert[:NOISE]", description = "the frozen base policy")
+    String base;
+
+    @Option(names = "--demos", paramLabel = "DATASET", description = "demonstrations (.h5) for the offline half of "
+            + "each batch")
+    String demos;
+
+    /** train's --algo and --num-envs mean nothing here: removed from residual's command line and help. */
+    static void hideTrainOnlyOptions(picocli.CommandLine.Model.CommandSpec spec) {
+        for (String name : List.of("--algo", "--num-envs")) {
+            picocli.CommandLine.Model.OptionSpec o = spec.findOption(name);
+            if (o != null) {
+                spec.remove(o);
+            }
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (resume != null) {
+            if (base != null || demos != null) {
+                throw new IllegalArgumentException("--resume takes the run's own config.json; drop --base/--demos");
+            }
+            return super.call();
+        }
+        if (base == null || env == null || steps == null) {
+            throw new IllegalArgumentException("residual needs --base, --env and --steps (or --resume RUN_DIR)");
+        }
+        algo = TrainConfig.RESIDUAL;
+        return super.call();
+    }
+
+    @Override
+    List<String> commandSets() {
+        List<String> s = new ArrayList<>();
+        if (base != null) { // paths made absolute: config.json must name the same files from anywhere (resume)
+            s.add("base=" + (base.equals("expert") || base.startsWith("expert:") ? base
+                    : java.nio.file.Path.of(base).toAbsolutePath().normalize()));
+        }
+        if (demos != null) {
+            s.add("demos=" + java.nio.file.Path.of(demos).toAbsolutePath().normalize());
+        }
+        return s;
+    }
+
+    @Override
+    String commandName() {
+        return "residual";
+    }
+}
