@@ -61,6 +61,8 @@ ok "bc diffusion" -- "$A" bc --policy diffusion --dataset pusht-demos.h5 --env P
 ok "bc mlp" -- "$A" bc --policy mlp --dataset pusht-demos.h5 --env PushT-v1 --steps 20 --eval-every 0 --eval-episodes 1 --hidden 16 --out runs
 ok "eval a diffusion bundle" -- "$A" eval --bundle runs/bc-diffusion/bundle --env PushT-v1 --episodes 1
 ok "bench diffusion infer" -- "$A" bench diffusion --mode infer --denoiser mlp --hidden 64 --iters 20 --warmup 2
+ok "bench residual (tiny)" -- "$A" bench residual --obs 3 --act 2 --hidden 16,16 --batch 8 --iters 5 --warmup 1 --steps 2000 --step-warmup 200
+bad "bench residual one critic head" "--heads must be >= 2" -- "$A" bench residual --heads 1
 bad "bc Tp < Ta" "chunk_length" -- "$A" bc --policy diffusion --dataset pusht-demos.h5 --env PushT-v1 --steps 5 --set chunk_length=4 --set executed_chunk=8 --out runs
 bad "bc env spaces differ" "observation/action dims" -- "$A" bc --policy mlp --dataset pusht-demos.h5 --env Pendulum-v1 --steps 5 --out runs
 bad "bc unknown policy" "--policy must be" -- "$A" bc --policy gmm --dataset pusht-demos.h5 --env PushT-v1
@@ -71,6 +73,7 @@ ok "train sac" -- "$A" train --algo sac --env Pendulum-v1 --steps 600 --seed 0 -
 ok "eval bundle" -- "$A" eval --bundle runs/sac/bundle --env Pendulum-v1 --episodes 2
 ok "collect --replay" -- "$A" collect --replay runs/sac --out replay.h5
 ok "plot a run" -- "$A" plot runs/sac --out curve.png
+ok "plot a run's success rate" -- "$A" plot runs/sac --metric success --out success.png
 bad "train --resume of a finished run" "already finished" -- "$A" train --resume runs/sac
 bad "train impossible gamma" "sac.gamma" -- "$A" train --algo sac --env Pendulum-v1 --steps 100 --set sac.gamma=5 --out runs
 bad "train unknown env" "unknown environment id" -- "$A" train --algo sac --env Hopper-v9 --steps 100 --out runs

@@ -1,5 +1,8 @@
 package org.armature.agents;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
 /**
  * A frozen base policy with a per-step residual correction on top (ResFiT, Ankile et al. 2025):
  * {@code a = clip(a_base + scale · tanh(f(obs, a_base)), −1, 1)} in normalised action units, mapped back to the action
@@ -43,6 +46,27 @@ public final class ResidualPolicy implements Policy {
         for (int j = 0; j < actDim; j++) {
             center[j] = (box.high()[j] + box.low()[j]) / 2f;
             halfRange[j] = (box.high()[j] - box.low()[j]) / 2f;
+        }
+    }
+
+    /**
+     * The residual network of the composite bundle in {@code bundleDir} on top of a base the caller supplies instead
+     * of the bundle's own {@code base/} (a base served elsewhere, or a stand-in whose cost is to be left out, as in
+     * {@code armature bench residual}).
+     */
+    public static ResidualPolicy onBase(Policy base, Path bundleDir) throws IOException {
+        PolicyBundles.Spec s = PolicyBundles.readSpec(bundleDir);
+        if (s.composition() == null || !PolicyBundles.RESIDUAL.equals(s.composition().kind())) {
+            throw new IOException(bundleDir + ": expected a composite bundle with composition kind '"
+                    + PolicyBundles.RESIDUAL + "'");
+        }
+        if (!(PolicyBundles.loadNetwork(bundleDir, s) instanceof BundlePolicy head)) {
+            throw new IOException(bundleDir + ": the network on top of a composite bundle's base must be an MLP");
+        }
+        try {
+            return new ResidualPolicy(base, head, s.composition().scale());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(bundleDir + ": " + e.getMessage());
         }
     }
 

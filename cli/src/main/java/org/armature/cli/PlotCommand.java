@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import org.armature.agents.data.OfflineDataset;
 import org.armature.offline.data.D4rlHdf5;
+import org.armature.viz.EvalMetric;
 import org.armature.viz.Plots;
 import org.armature.viz.RenderOptions;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code armature plot}: learning curves of runs, or the trajectory-return histogram of a dataset. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Plot learning curves (evaluation return vs env steps) of run directories, overlaid; runs "
+        description = {"Plot learning curves (evaluation return, or success rate with --metric success, vs env "
+                + "steps) of run directories, overlaid; runs "
                 + "of one configuration with different seeds (config.json equal apart from the seed, or, for runs "
                 + "without one, a folder of runs or names ending in -seedN) are drawn as mean ± std across seeds. "
                 + "A folder of runs of several algorithms or envs gives one curve per configuration.",
@@ -37,6 +39,11 @@ public final class PlotCommand implements Callable<Integer> {
     @Option(names = "--title", paramLabel = "TEXT", description = "chart title")
     String title;
 
+    @Option(names = "--metric", defaultValue = "return", paramLabel = "return|success",
+            description = "what the learning curves show: eval_return_mean or eval_success_rate of metrics.csv "
+                    + "(offline runs: return_mean or success_rate of eval.csv) (default: ${DEFAULT-VALUE})")
+    String metric;
+
     @Option(names = "--bins", defaultValue = "30", paramLabel = "N", description = "histogram bins (default: ${DEFAULT-VALUE})")
     int bins;
 
@@ -47,6 +54,9 @@ public final class PlotCommand implements Callable<Integer> {
         }
         int[] wh = RenderOptions.parseSize(size);
         if (dataset != null) {
+            if (!metric.equals("return")) {
+                throw new IllegalArgumentException("--metric applies to learning curves of runs, not to --dataset");
+            }
             if (!runs.isEmpty()) {
                 throw new IllegalArgumentException("give either RUN_DIR... or --dataset, not both");
             }
@@ -61,13 +71,22 @@ public final class PlotCommand implements Callable<Integer> {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("give at least one RUN_DIR, or --dataset FILE.h5");
         }
-        List<Plots.Curve> curves = Plots.learningCurves(runs, out, wh[0], wh[1], title);
+        EvalMetric m = evalMetric(metric);
+        List<Plots.Curve> curves = Plots.learningCurves(runs, m, out, wh[0], wh[1], title);
         for (Plots.Curve c : curves) {
-            System.out.printf(Locale.ROOT, "%s: %d seed(s), %d points, final eval return %.2f at %.0f %s%n",
-                    c.label(), c.seeds(), c.envSteps().length, c.mean()[c.mean().length - 1],
+            System.out.printf(Locale.ROOT, "%s: %d seed(s), %d points, final eval %s %.2f at %.0f %s%n",
+                    c.label(), c.seeds(), c.envSteps().length, m.quantity(), c.mean()[c.mean().length - 1],
                     c.envSteps()[c.envSteps().length - 1], c.xAxis());
         }
         System.out.println("wrote " + out);
         return 0;
+    }
+
+    private static EvalMetric evalMetric(String name) {
+        return switch (name) {
+            case "return" -> EvalMetric.RETURN;
+            case "success" -> EvalMetric.SUCCESS;
+            default -> throw new IllegalArgumentException("--metric must be return or success, got '" + name + "'");
+        };
     }
 }

@@ -135,6 +135,31 @@ class VizCommandsTest {
     }
 
     @Test
+    void plotMetricSuccessAveragesSuccessRatesAcrossSeedsAndRefusesRunsWithoutThem(@TempDir Path dir)
+            throws Exception {
+        Path seeds = Files.createDirectories(dir.resolve("peg"));
+        for (String[] run : new String[][]{{"s0", "0.2", "0.5"}, {"s1", "0.4", "1.0"}}) {
+            Path r = Files.createDirectories(seeds.resolve(run[0]));
+            Files.writeString(r.resolve("metrics.csv"), "env_steps,eval_return_mean,eval_return_std,eval_success_rate\n"
+                    + "1000,0.2,0.1," + run[1] + "\n1500,,,\n2000,0.6,0.1," + run[2] + "\n");
+        }
+        Path png = dir.resolve("success.png");
+        String text = run(0, "plot", seeds.toString(), "--metric", "success", "--out", png.toString());
+        assertTrue(text.contains("peg: 2 seed(s), 2 points, final eval success rate 0.75 at 2000 environment steps"),
+                text);
+        assertNotNull(ImageIO.read(png.toFile()));
+
+        Path old = Files.createDirectories(dir.resolve("old-run"));
+        Files.writeString(old.resolve("metrics.csv"), "env_steps,eval_return_mean,eval_return_std\n1000,-5,1\n");
+        String refused = run(1, "plot", old.toString(), "--metric", "success", "--out", dir.resolve("x.png").toString());
+        assertTrue(refused.startsWith("error: ") && refused.contains("has no eval_success_rate column"), refused);
+        assertEquals(1, refused.strip().lines().count(), refused);
+        assertTrue(Files.notExists(dir.resolve("x.png")));
+        assertTrue(run(1, "plot", old.toString(), "--metric", "successes", "--out", png.toString())
+                .contains("--metric must be return or success, got 'successes'"));
+    }
+
+    @Test
     void expertPolicyRendersASuccessfulReachEpisodeAndBadBundlesAreOneLine(@TempDir Path dir) throws Exception {
         String text = run(0, "render", "--env", "Reach-v1", "--policy", "expert", "--episodes", "1", "--out",
                 dir.resolve("reach").toString(), "--gif", "--no-frames", "--size", "64x48");

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Reads the evaluation columns of a run directory's {@code metrics.csv}: a header row, then one row per logging
- * point; the columns used here are {@code env_steps}, {@code eval_return_mean} and (optional)
- * {@code eval_return_std}. Rows whose evaluation cells are empty (training-only rows) are skipped.
+ * point; the columns used here are {@code env_steps} and those of an {@link EvalMetric}: {@code eval_return_mean} and
+ * (optional) {@code eval_return_std}, or {@code eval_success_rate}. Rows whose evaluation cells are empty
+ * (training-only rows) are skipped.
  */
 public final class MetricsCsv {
 
@@ -49,16 +50,27 @@ public final class MetricsCsv {
      * naming the file.
      */
     public static EvalSeries readEval(Path runDir) {
+        return readEval(runDir, EvalMetric.RETURN);
+    }
+
+    /**
+     * As {@link #readEval(Path)} for any {@link EvalMetric}: its {@code metrics.csv} column, or for an offline run its
+     * {@code eval.csv} column. A run that does not log the metric is an error naming the file and the column.
+     */
+    public static EvalSeries readEval(Path runDir, EvalMetric metric) {
         Path file = runDir.resolve(FILE);
         Path offline = runDir.resolve(OFFLINE_FILE);
+        // an online metrics.csv always has eval_return_mean, whichever metric is plotted
         if (Files.isRegularFile(offline) && (!Files.isRegularFile(file) || !header(file).contains(EVAL_RETURN_MEAN))) {
-            return read(runDir, offline, "step", "return_mean", "return_std", GRADIENT_STEPS_AXIS);
+            return read(runDir, offline, "step", metric.offlineColumn(), metric.offlineSpreadColumn(),
+                    GRADIENT_STEPS_AXIS, metric);
         }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("run directory " + runDir + " has no " + FILE
                     + " (expected a run directory written by training, or a folder of them)");
         }
-        return read(runDir, file, ENV_STEPS, EVAL_RETURN_MEAN, EVAL_RETURN_STD, ENV_STEPS_AXIS);
+        return read(runDir, file, ENV_STEPS, metric.onlineColumn(), metric.onlineSpreadColumn(), ENV_STEPS_AXIS,
+                metric);
     }
 
     private static List<String> header(Path file) {
@@ -71,7 +83,7 @@ public final class MetricsCsv {
     }
 
     private static EvalSeries read(Path runDir, Path file, String stepsColumn, String meanColumn, String stdColumn,
-                                   String xAxis) {
+                                   String xAxis, EvalMetric metric) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
@@ -85,7 +97,11 @@ public final class MetricsCsv {
         List<String> header = Arrays.asList(split(lines.get(0)));
         int iSteps = header.indexOf(stepsColumn);
         int iMean = header.indexOf(meanColumn);
-        int iStd = header.indexOf(stdColumn);
+        int iStd = stdColumn == null ? -1 : header.indexOf(stdColumn);
+        if (iSteps >= 0 && iMean < 0 && metric != EvalMetric.RETURN) {
+            throw new IllegalArgumentException(file + " has no " + meanColumn + " column to plot the " + metric.label()
+                    + " from (its columns: " + header + ")");
+        }
         if (iSteps < 0 || iMean < 0) {
             throw new IllegalArgumentException(file + " has columns " + header + " but needs " + stepsColumn + " and "
                     + meanColumn);
@@ -108,12 +124,12 @@ public final class MetricsCsv {
                         std.isEmpty() ? Double.NaN : Double.parseDouble(std)});
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(file + " line " + (ln + 1) + ": not a number in " + stepsColumn + "/"
-                        + meanColumn + "/" + stdColumn + ": '" + line + "'");
+                        + meanColumn + (stdColumn == null ? "" : "/" + stdColumn) + ": '" + line + "'");
             }
         }
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException(file + " has no rows with an " + meanColumn
-                    + " value (no evaluation has run yet)");
+            throw new IllegalArgumentException(file + " has no rows with an " + meanColumn + " value (no evaluation "
+                    + "has run yet" + (metric == EvalMetric.SUCCESS ? ", or the env reports no success" : "") + ")");
         }
         rows.sort((a, b) -> Double.compare(a[0], b[0]));
         double[] x = new double[rows.size()];

@@ -25,9 +25,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Learning curves and dataset-return histograms as PNG files, drawn with XChart.
  *
- * <p>Learning curves: evaluation return against environment steps. Runs of the same configuration with different
- * seeds form one curve: the mean across seeds with a band of ± one standard deviation across seeds. A single run
- * is drawn with a band of ± its {@code eval_return_std} (spread across evaluation episodes). Runs with a
+ * <p>Learning curves: evaluation return (or, with {@link EvalMetric#SUCCESS}, success rate) against environment
+ * steps. Runs of the same configuration with different seeds form one curve: the mean across seeds with a band of ±
+ * one standard deviation across seeds. A single run is drawn with a band of ± its {@code eval_return_std} (spread
+ * across evaluation episodes; none for success rates, which are logged without one). Runs with a
  * {@code config.json} (online and offline runs alike) are grouped when their configs are equal except for
  * {@code seed} and machine details (Java version, cores), so algorithm and env always match within a curve; a
  * folder of such runs gives one curve per configuration. Runs without a config are grouped when (a) they are given
@@ -86,15 +87,26 @@ public final class Plots {
     /** Learning curves of several runs (or folders of seed runs) overlaid in one PNG of the given size. */
     public static List<Curve> learningCurves(List<Path> runs, Path outPng, int width, int height, String title)
             throws IOException {
+        return learningCurves(runs, EvalMetric.RETURN, outPng, width, height, title);
+    }
+
+    /** As {@link #learningCurves(List, Path, int, int, String)}, plotting {@code metric} (return or success rate). */
+    public static List<Curve> learningCurves(List<Path> runs, EvalMetric metric, Path outPng, int width, int height,
+                                             String title) throws IOException {
         checkSize(width, height);
-        List<Curve> curves = curves(runs);
+        List<Curve> curves = curves(runs, metric);
         String xAxis = curves.stream().map(Curve::xAxis).distinct().count() == 1 ? curves.get(0).xAxis() : "steps";
+        String yAxis = metric.label();
         XYChart chart = new XYChartBuilder().width(width).height(height)
-                .title(title != null ? title : "Evaluation return").xAxisTitle(xAxis)
-                .yAxisTitle("evaluation return").build();
+                .title(title != null ? title : Character.toUpperCase(yAxis.charAt(0)) + yAxis.substring(1))
+                .xAxisTitle(xAxis).yAxisTitle(yAxis).build();
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         chart.getStyler().setMarkerSize(4);
+        if (metric == EvalMetric.SUCCESS) { // a rate: the whole [0, 1] range, so flat curves keep their meaning
+            chart.getStyler().setYAxisMin(0.0);
+            chart.getStyler().setYAxisMax(1.0);
+        }
         for (int c = 0; c < curves.size(); c++) {
             Curve curve = curves.get(c);
             Color colour = PALETTE[c % PALETTE.length];
@@ -138,8 +150,13 @@ public final class Plots {
         return true;
     }
 
-    /** Resolves run arguments into curves (see the class comment for the grouping rules). */
+    /** Resolves run arguments into curves of the evaluation return (see the class comment for the grouping rules). */
     public static List<Curve> curves(List<Path> runs) {
+        return curves(runs, EvalMetric.RETURN);
+    }
+
+    /** Resolves run arguments into curves of {@code metric} (see the class comment for the grouping rules). */
+    public static List<Curve> curves(List<Path> runs, EvalMetric metric) {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no run directories given");
         }
@@ -170,7 +187,8 @@ public final class Plots {
         List<Curve> curves = new ArrayList<>();
         java.util.Set<String> labels = new java.util.HashSet<>();
         for (Map.Entry<String, List<Path>> g : groups.entrySet()) {
-            List<MetricsCsv.EvalSeries> series = g.getValue().stream().map(MetricsCsv::readEval).toList();
+            List<MetricsCsv.EvalSeries> series = g.getValue().stream().map(r -> MetricsCsv.readEval(r, metric))
+                    .toList();
             if (series.stream().map(MetricsCsv.EvalSeries::xAxis).distinct().count() > 1) {
                 throw new IllegalArgumentException("cannot average online and offline runs as one configuration "
                         + "(env steps vs gradient steps): " + g.getValue() + "; give them as separate arguments");

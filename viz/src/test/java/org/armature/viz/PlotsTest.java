@@ -167,6 +167,42 @@ class PlotsTest {
     }
 
     @Test
+    void successRatesAreReadFromTheirOwnColumnsAndAveragedAcrossSeeds(@TempDir Path dir) throws Exception {
+        Path group = Files.createDirectories(dir.resolve("peg"));
+        String header = "env_steps,eval_return_mean,eval_return_std,eval_success_rate\n";
+        Files.createDirectories(group.resolve("s0"));
+        Files.createDirectories(group.resolve("s1"));
+        Files.writeString(group.resolve("s0/metrics.csv"), header + "1000,5,1,0.0\n2000,9,1,0.6\n");
+        Files.writeString(group.resolve("s1/metrics.csv"), header + "1000,6,1,0.2\n2000,8,1,1.0\n");
+        Path out = dir.resolve("success.png");
+        List<Plots.Curve> curves = Plots.learningCurves(List.of(group), EvalMetric.SUCCESS, out, 500, 300, null);
+        assertPng(out, 500, 300);
+        Plots.Curve c = curves.get(0);
+        assertEquals(2, c.seeds());
+        assertArrayEquals(new double[]{0.1, 0.8}, c.mean(), 1e-9);
+        assertEquals(0.8 - Math.sqrt(0.08), c.lower()[1], 1e-9); // sample std of {0.6, 1.0}
+        assertArrayEquals(new double[]{5.5, 8.5}, Plots.curves(List.of(group)).get(0).mean(), 1e-9, "return stays");
+
+        Plots.Curve single = Plots.curves(List.of(group.resolve("s0")), EvalMetric.SUCCESS).get(0);
+        assertTrue(Double.isNaN(single.lower()[0]), "success rates are logged without a spread: no band");
+
+        Path off = Files.createDirectories(dir.resolve("offline-bc"));
+        Files.writeString(off.resolve("eval.csv"), "step,wall_s,return_mean,return_std,normalized_score,success_rate\n"
+                + "1000,2,-900,30,10,0.25\n");
+        assertArrayEquals(new double[]{0.25}, Plots.curves(List.of(off), EvalMetric.SUCCESS).get(0).mean(), 1e-9);
+
+        Path noColumn = run(dir, "old", "1000,,-5,1");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Plots.curves(List.of(noColumn), EvalMetric.SUCCESS));
+        assertTrue(e.getMessage().contains("has no eval_success_rate column to plot the evaluation success rate from"),
+                e.getMessage());
+        Path noSuccess = Files.createDirectories(dir.resolve("no-success"));
+        Files.writeString(noSuccess.resolve("metrics.csv"), header + "1000,5,1,\n");
+        e = assertThrows(IllegalArgumentException.class, () -> Plots.curves(List.of(noSuccess), EvalMetric.SUCCESS));
+        assertTrue(e.getMessage().contains("no rows with an eval_success_rate value"), e.getMessage());
+    }
+
+    @Test
     void seedSuffixesAreStripped() {
         assertEquals("sac-pendulum", Plots.stripSeed("sac-pendulum-seed3"));
         assertEquals("run", Plots.stripSeed("run_s12"));

@@ -142,10 +142,14 @@ class ResidualTest {
         // after training, the bundle's composite policy gives the learner's own action on the same observations
         Policy composite = Policy.load(t.runDir().resolve(Trainer.BUNDLE));
         Policy baseForAgent = Policy.load(t.runDir().resolve(Trainer.BASE));
+        // the bundle's residual on a base the caller supplies (here: a second copy of the same base)
+        Policy onBase = ResidualPolicy.onBase(Policy.load(t.runDir().resolve(Trainer.BASE)),
+                t.runDir().resolve(Trainer.BUNDLE));
         boolean moved = false;
         try (Env env = Envs.make(ENV)) {
             composite.reset(12);
             baseForAgent.reset(12);
+            onBase.reset(12);
             float[] o = env.reset(12).observation();
             float[] x = new float[o.length + 4];
             float[] mine = new float[4];
@@ -156,6 +160,7 @@ class ResidualTest {
                 agent.act(x, mine);
                 float[] a = composite.act(o);
                 assertArrayEquals(mine, a, 1e-5f);
+                assertArrayEquals(a, onBase.act(o), 0f);
                 for (int j = 0; j < 4; j++) {
                     moved |= Math.abs(a[j] - b[j]) > 1e-6;
                 }
