@@ -123,17 +123,8 @@ public final class LayerNorm implements Layer {
         beta.value().toHost().get(0, bs, 0, size);
         for (int r = 0; r < rows; r++) {
             int o = r * size;
-            double sum = 0;
-            for (int c = 0; c < size; c++) {
-                sum += xs[o + c];
-            }
-            float mean = (float) (sum / size);
-            double var = 0;
-            for (int c = 0; c < size; c++) {
-                float dlt = xs[o + c] - mean;
-                var += dlt * dlt;
-            }
-            float is = (float) (1.0 / Math.sqrt(var / size + eps));
+            float mean = (float) (sum(xs, o, size) / size);
+            float is = (float) (1.0 / Math.sqrt(squaredDeviations(xs, o, size, mean) / size + eps));
             invs[r] = is;
             for (int c = 0; c < size; c++) {
                 float h = (xs[o + c] - mean) * is;
@@ -147,6 +138,89 @@ public final class LayerNorm implements Layer {
         y.hostWritten();
         xh.hostWritten();
         inv.hostWritten();
+    }
+
+    // Row reductions with eight independent float accumulators, combined in double: a single running sum is one
+    // dependent add per element (C2 does not reorder floating-point reductions), eight break the chain. Each partial
+    // sum covers size / 8 values, so float partials lose nothing measurable against the double total.
+
+    private static double sum(float[] a, int o, int n) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int c = 0;
+        for (; c + 8 <= n; c += 8) {
+            int i = o + c;
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+            s4 += a[i + 4];
+            s5 += a[i + 5];
+            s6 += a[i + 6];
+            s7 += a[i + 7];
+        }
+        double t = (double) s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
+        for (; c < n; c++) {
+            t += a[o + c];
+        }
+        return t;
+    }
+
+    private static double squaredDeviations(float[] a, int o, int n, float mean) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int c = 0;
+        for (; c + 8 <= n; c += 8) {
+            int i = o + c;
+            float d0 = a[i] - mean, d1 = a[i + 1] - mean, d2 = a[i + 2] - mean, d3 = a[i + 3] - mean;
+            float d4 = a[i + 4] - mean, d5 = a[i + 5] - mean, d6 = a[i + 6] - mean, d7 = a[i + 7] - mean;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+            s4 += d4 * d4;
+            s5 += d5 * d5;
+            s6 += d6 * d6;
+            s7 += d7 * d7;
+        }
+        double t = (double) s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
+        for (; c < n; c++) {
+            float d = a[o + c] - mean;
+            t += d * d;
+        }
+        return t;
+    }
+
+    /** Σ_c d[o + c] · g[c]. */
+    private static double dotWeights(float[] d, int o, float[] g, int n) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int c = 0;
+        for (; c + 4 <= n; c += 4) {
+            s0 += d[o + c] * g[c];
+            s1 += d[o + c + 1] * g[c + 1];
+            s2 += d[o + c + 2] * g[c + 2];
+            s3 += d[o + c + 3] * g[c + 3];
+        }
+        double t = (double) s0 + s1 + s2 + s3;
+        for (; c < n; c++) {
+            t += d[o + c] * g[c];
+        }
+        return t;
+    }
+
+    /** Σ_c d[o + c] · g[c] · h[o + c]. */
+    private static double dotWeightsAndHat(float[] d, float[] h, int o, float[] g, int n) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int c = 0;
+        for (; c + 4 <= n; c += 4) {
+            s0 += d[o + c] * g[c] * h[o + c];
+            s1 += d[o + c + 1] * g[c + 1] * h[o + c + 1];
+            s2 += d[o + c + 2] * g[c + 2] * h[o + c + 2];
+            s3 += d[o + c + 3] * g[c + 3] * h[o + c + 3];
+        }
+        double t = (double) s0 + s1 + s2 + s3;
+        for (; c < n; c++) {
+            t += d[o + c] * g[c] * h[o + c];
+        }
+        return t;
     }
 
     private Mat backwardFloat(Mat dy, boolean paramGrads, boolean inputGrad, int rows) {
@@ -184,15 +258,8 @@ public final class LayerNorm implements Layer {
         Mat dx = inGrads.get(rows);
         for (int r = 0; r < rows; r++) {
             int o = r * size;
-            double meanD = 0;
-            double meanDx = 0;
-            for (int c = 0; c < size; c++) {
-                float dh = ds[o + c] * gs[c];
-                meanD += dh;
-                meanDx += dh * hs[o + c];
-            }
-            float md = (float) (meanD / size);
-            float mdx = (float) (meanDx / size);
+            float md = (float) (dotWeights(ds, o, gs, size) / size);
+            float mdx = (float) (dotWeightsAndHat(ds, hs, o, gs, size) / size);
             float is = invs[r];
             for (int c = 0; c < size; c++) {
                 dxs[o + c] = is * (ds[o + c] * gs[c] - md - hs[o + c] * mdx);
