@@ -237,6 +237,12 @@ public final class Trainer {
         try (Env e = Envs.make(cfg.envId())) { // unknown id fails before anything is written
             envSpec = e.spec();
         }
+        if (TrainConfig.RESIDUAL.equals(cfg.algo()) && cfg.residual().clipQTarget()
+                && !Demonstrations.isSparse(cfg.envId())) {
+            throw new IllegalArgumentException("residual.clip_q_target clips TD targets to [0, 1], which only suits "
+                    + "sparse {0, 1} rewards; " + cfg.envId() + " is not a sparse task: use its sparse variant or "
+                    + "--set residual.clip_q_target=false");
+        }
         if (cfg.onBase()) {
             checkBase(cfg.base(), envSpec, TrainConfig.DSRL.equals(cfg.algo()));
             if (cfg.demos() != null && !Files.isRegularFile(Path.of(cfg.demos()))) {

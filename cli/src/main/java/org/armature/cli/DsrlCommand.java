@@ -39,8 +39,11 @@ public final class DsrlCommand extends TrainCommand {
 
     @Override
     List<String> commandSets() {
-        return base == null ? List.of()
-                : List.of("base=" + java.nio.file.Path.of(base).toAbsolutePath().normalize());
+        if (base == null) {
+            return List.of();
+        }
+        boolean expert = base.equals("expert") || base.startsWith("expert:"); // refused by the trainer, by name
+        return List.of("base=" + (expert ? base : java.nio.file.Path.of(base).toAbsolutePath().normalize()));
     }
 
     @Override

@@ -91,7 +91,7 @@ public final class Demonstrations {
     }
 
     /** True for the sparse variant of a task ({@code ...Sparse-vN}). */
-    static boolean isSparse(String id) {
+    public static boolean isSparse(String id) {
         return id.strip().replaceFirst("-v\\d+$", "").matches(".*[-_]?(Sparse|sparse)$");
     }
 
