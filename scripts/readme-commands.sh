@@ -66,6 +66,14 @@ bad "bench residual one critic head" "--heads must be >= 2" -- "$A" bench residu
 bad "bc Tp < Ta" "chunk_length" -- "$A" bc --policy diffusion --dataset pusht-demos.h5 --env PushT-v1 --steps 5 --set chunk_length=4 --set executed_chunk=8 --out runs
 bad "bc env spaces differ" "observation/action dims" -- "$A" bc --policy mlp --dataset pusht-demos.h5 --env Pendulum-v1 --steps 5 --out runs
 bad "bc unknown policy" "--policy must be" -- "$A" bc --policy gmm --dataset pusht-demos.h5 --env PushT-v1
+ok "residual on the bc base" -- "$A" residual --base runs/bc-diffusion/bundle --env PushTSparse-v1 --steps 120 --demos pusht-demos.h5 --set learning_starts=40 --set batch_size=16 --set eval_interval=60 --set eval_episodes=1 --set residual.actor_hidden=[16] --set residual.critic_hidden=[16] --set residual.critic_warmup_updates=10 --run-dir runs/residual
+ok "eval residual bundle" -- "$A" eval --bundle runs/residual/bundle --env PushTSparse-v1 --episodes 1
+ok "dsrl on the bc base" -- "$A" dsrl --base runs/bc-diffusion/bundle --env PushTSparse-v1 --steps 96 --set learning_starts=32 --set batch_size=16 --set updates_per_step=1 --set eval_interval=48 --set eval_episodes=1 --set sac.actor_hidden=[16] --set sac.critic_hidden=[16] --run-dir runs/dsrl
+ok "eval dsrl bundle" -- "$A" eval --bundle runs/dsrl/bundle --env PushTSparse-v1 --episodes 1
+bad "residual base of another task" "has observations of 11" -- "$A" residual --base runs/bc-diffusion/bundle --env PegInsertSparse-v1 --steps 10 --out runs
+bad "dsrl on a non-chunked base" "samples its action chunks from noise" -- "$A" dsrl --base runs/residual/bundle --env PushTSparse-v1 --steps 10 --out runs
+bad "residual demos of another task" "recorded on" -- "$A" residual --base expert --env PegInsertSparse-v1 --steps 10 --demos pusht-demos.h5 --out runs
+bad "residual without a base" "needs --base" -- "$A" residual --env PushTSparse-v1 --steps 10
 bad "collect --expert-noise with a random policy" "expert" -- "$A" collect --env PushT-v1 --policy random --expert-noise default --episodes 1 --out x.h5
 
 # agents/README.md
