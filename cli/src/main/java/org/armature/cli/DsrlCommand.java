@@ -11,12 +11,14 @@ import picocli.CommandLine.Option;
  * run directory, config keys and resume of {@code armature train} with {@code algo=dsrl}.
  */
 @Command(name = "dsrl", mixinStandardHelpOptions = true,
-        description = {"DSRL: SAC chooses the initial noise of a frozen diffusion policy's DDIM sampler, one chunk at a "
-                + "time.",
-                "  armature dsrl --base runs/bc-diffusion-peg/bundle --env PegInsertSparse-v1 --steps 100000 --seed 0",
-                "--steps, learning_starts and eval_interval count primitive env steps; updates_per_step counts gradient",
-                "steps per decision (chunk). Keys: dsrl.noise_magnitude (1.5), sac.* (critic_layer_norm, actor_hidden,",
-                "critic_hidden, ...). The final bundle holds base and noise actor and runs as one policy."})
+        description = {"DSRL: SAC chooses the initial noise of a frozen diffusion policy's DDIM",
+                "sampler, one chunk at a time.",
+                "  armature dsrl --base runs/bc-peg/bundle --env PegInsertSparse-v1 \\",
+                "      --steps 80000 --seed 0",
+                "--steps, learning_starts and eval_interval count primitive env steps;",
+                "updates_per_step counts gradient steps per decision (chunk). Keys:",
+                "dsrl.noise_magnitude (1.5), sac.* (critic_layer_norm, actor_hidden, ...).",
+                "The final bundle holds base and noise actor and runs as one policy."})
 public final class DsrlCommand extends TrainCommand {
 
     @Option(names = "--base", paramLabel = "BUNDLE", description = "the frozen diffusion policy bundle")

@@ -12,15 +12,18 @@ import picocli.CommandLine.Option;
  * directory, config keys and resume of {@code armature train} with {@code algo=residual}.
  */
 @Command(name = "residual", mixinStandardHelpOptions = true,
-        description = {"Residual RL (ResFiT): TD3 learns a small per-step correction on top of a frozen base policy.",
-                "  armature residual --base runs/bc-diffusion-peg/bundle --env PegInsertSparse-v1 --steps 100000 \\",
-                "      --demos peginsert-v1-demos.h5 --seed 0",
+        description = {"Residual RL (ResFiT): TD3 learns a small per-step correction on top of a",
+                "frozen base policy.",
+                "  armature residual --base runs/bc-peg/bundle --env PegInsertSparse-v1 \\",
+                "      --steps 80000 --demos peginsert-v1-demos.h5 --seed 0",
                 "  armature residual --base expert:0.3 --env PegInsertSparse-v1 --steps 20000",
-                "The base is a bundle directory (diffusion, MLP BC, any policy) or expert[:NOISE], the env's scripted",
-                "expert with Gaussian action noise. Demonstrations fill a buffer that is never evicted; half of each batch",
-                "comes from them (demo_fraction). Keys: residual.residual_scale, residual.actor_lr, residual.critic_lr,",
-                "residual.critic_heads, residual.critic_hidden, n_step, updates_per_step, learning_starts, ...",
-                "The final bundle holds base and residual and runs as one policy (eval, render, view, deploy)."})
+                "The base: a bundle directory (diffusion, MLP BC, any policy) or expert[:NOISE],",
+                "the env's scripted expert with Gaussian action noise. Demonstrations fill a",
+                "buffer that is never evicted; demo_fraction (0.5) of each batch comes from it.",
+                "Keys: residual.residual_scale, residual.actor_lr, residual.critic_lr,",
+                "residual.critic_heads, residual.action_l2, n_step, updates_per_step, ...",
+                "The final bundle holds base and residual and runs as one policy (eval,",
+                "render, view, deploy)."})
 public final class ResidualCommand extends TrainCommand {
 
     @Option(names = "--base", paramLabel = "BUNDLE|expert[:NOISE]", description = "the frozen base policy")
