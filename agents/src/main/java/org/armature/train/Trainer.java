@@ -237,11 +237,11 @@ public final class Trainer {
         try (Env e = Envs.make(cfg.envId())) { // unknown id fails before anything is written
             envSpec = e.spec();
         }
-        if (TrainConfig.RESIDUAL.equals(cfg.algo()) && cfg.residual().clipQTarget()
+        if (TrainConfig.RESIDUAL.equals(cfg.algo()) && cfg.residual().qTargetClip()
                 && !Demonstrations.isSparse(cfg.envId())) {
-            throw new IllegalArgumentException("residual.clip_q_target clips TD targets to [0, 1], which only suits "
+            throw new IllegalArgumentException("residual.q_target_clip clips TD targets to [0, 1], which only suits "
                     + "sparse {0, 1} rewards; " + cfg.envId() + " is not a sparse task: use its sparse variant or "
-                    + "--set residual.clip_q_target=false");
+                    + "--set residual.q_target_clip=false");
         }
         if (cfg.onBase()) {
             checkBase(cfg.base(), envSpec, TrainConfig.DSRL.equals(cfg.algo()));

@@ -102,7 +102,7 @@ class ResidualDsrlCommandTest {
         r = CoreCommandsTest.run("residual", "--base", "expert", "--env", "PushT-v1", "--steps", "100", "--out",
                 runs.toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("clip_q_target"), r.err());
+        assertTrue(r.err().contains("q_target_clip"), r.err());
         r = CoreCommandsTest.run("residual", "--env", "PushTSparse-v1", "--steps", "100");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("needs --base"), r.err());

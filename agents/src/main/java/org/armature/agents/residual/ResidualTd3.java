@@ -70,7 +70,7 @@ public final class ResidualTd3 implements Agent {
             double warmupNoise,         // random_action_noise_scale 0.2: warm-up actions are base + U(−0.2, 0.2)
             int criticWarmupUpdates,    // critic_warmup_steps 10,000
             int policyFrequency,        // actor update every k-th update; 1
-            boolean clipQTarget,        // clip_q_target_to_reward_range: y in [0, 1] (sparse {0, 1} rewards)
+            boolean qTargetClip,        // ResFiT clip_q_target_to_reward_range: y in [0, 1] (sparse {0, 1} rewards)
             double actionL2             // action_l2_reg_weight 0; here 1 (without it the residual saturated at its
                                         // bound and success fell to 0 on PegInsertSparse, measured)
     ) {
@@ -82,28 +82,28 @@ public final class ResidualTd3 implements Agent {
         public Config withResidualScale(double v) {
             return new Config(v, actorHidden, criticHidden, criticHeads, layerNorm, gamma, tau, actorLr, criticLr,
                     weightDecay, maxGradNorm, explorationNoise, noiseClip, warmupNoise, criticWarmupUpdates,
-                    policyFrequency, clipQTarget, actionL2);
+                    policyFrequency, qTargetClip, actionL2);
         }
 
         public Config withActorLr(double v) {
             return new Config(residualScale, actorHidden, criticHidden, criticHeads, layerNorm, gamma, tau, v,
                     criticLr, weightDecay, maxGradNorm, explorationNoise, noiseClip, warmupNoise, criticWarmupUpdates,
-                    policyFrequency, clipQTarget, actionL2);
+                    policyFrequency, qTargetClip, actionL2);
         }
 
         public Config withCriticLr(double v) {
             return new Config(residualScale, actorHidden, criticHidden, criticHeads, layerNorm, gamma, tau, actorLr,
                     v, weightDecay, maxGradNorm, explorationNoise, noiseClip, warmupNoise, criticWarmupUpdates,
-                    policyFrequency, clipQTarget, actionL2);
+                    policyFrequency, qTargetClip, actionL2);
         }
 
         public Config withCriticWarmupUpdates(int v) {
             return new Config(residualScale, actorHidden, criticHidden, criticHeads, layerNorm, gamma, tau, actorLr,
                     criticLr, weightDecay, maxGradNorm, explorationNoise, noiseClip, warmupNoise, v, policyFrequency,
-                    clipQTarget, actionL2);
+                    qTargetClip, actionL2);
         }
 
-        public Config withClipQTarget(boolean v) {
+        public Config withQTargetClip(boolean v) {
             return new Config(residualScale, actorHidden, criticHidden, criticHeads, layerNorm, gamma, tau, actorLr,
                     criticLr, weightDecay, maxGradNorm, explorationNoise, noiseClip, warmupNoise, criticWarmupUpdates,
                     policyFrequency, v, actionL2);
@@ -112,7 +112,7 @@ public final class ResidualTd3 implements Agent {
         public Config withHidden(int[] actor, int[] critic, int heads) {
             return new Config(residualScale, actor, critic, heads, layerNorm, gamma, tau, actorLr, criticLr,
                     weightDecay, maxGradNorm, explorationNoise, noiseClip, warmupNoise, criticWarmupUpdates,
-                    policyFrequency, clipQTarget, actionL2);
+                    policyFrequency, qTargetClip, actionL2);
         }
 
         /** The first value that cannot work, as one line, or null. */
@@ -411,7 +411,7 @@ public final class ResidualTd3 implements Agent {
         Mat disc = batch.discounts.toHost();
         for (int r = 0; r < b; r++) {
             double y = rew.get(r) + disc.get(r) * Math.min(target.get(r), q2.get(r));
-            if (cfg.clipQTarget()) {
+            if (cfg.qTargetClip()) {
                 y = Math.max(0.0, Math.min(1.0, y));
             }
             target.set(r, y);
