@@ -14,9 +14,9 @@ import org.armature.nn.Rng;
  *
  * <p>Per transition: observation, action, reward, next observation (the true final observation at a time-out,
  * so time-outs bootstrap) and two flags, {@code terminated} (do not bootstrap) and {@code episodeEnd}
- * (terminated or truncated: n-step returns stop here). Optional named extra arrays (e.g. {@code base_action} for
- * residual RL) are stored alongside. An extra whose name starts with {@value #NEXT} holds the value at the
- * transition's next state ({@code next_base_action}: the base policy's action at s'); a batch row with an n-step
+ * (terminated or truncated: n-step returns stop here). Optional named extra arrays (e.g. {@code base_action}) are
+ * stored alongside. An extra whose name starts with {@value #NEXT} holds the value at the transition's next state
+ * ({@code next_base_action}: a base policy's action at s'); a batch row with an n-step
  * return takes it from the transition it bootstraps from, so it belongs to s_{t+n}, like the next observation. Memory: {@code 4 * (2 * obsDim + actDim + 1 + extras) + 1} bytes per
  * transition (HalfCheetah, 1M transitions: 165 MB).
  *
