@@ -368,7 +368,11 @@ public final class PolicyBundles {
         if (baseDir.equals(dir.normalize())) {
             throw new IOException(dir + ": a composite bundle's 'base' must be another directory");
         }
-        Policy base = load(baseDir);
+        return onBase(dir, s, load(baseDir));
+    }
+
+    /** The head of the composite bundle {@code dir} (spec {@code s}) on top of {@code base}. */
+    static Policy onBase(Path dir, Spec s, Policy base) throws IOException {
         if (!(loadNetwork(dir, s) instanceof BundlePolicy head)) {
             throw new IOException(dir + ": the network on top of a composite bundle's base must be an MLP");
         }

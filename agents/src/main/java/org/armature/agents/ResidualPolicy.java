@@ -60,14 +60,7 @@ public final class ResidualPolicy implements Policy {
             throw new IOException(bundleDir + ": expected a composite bundle with composition kind '"
                     + PolicyBundles.RESIDUAL + "'");
         }
-        if (!(PolicyBundles.loadNetwork(bundleDir, s) instanceof BundlePolicy head)) {
-            throw new IOException(bundleDir + ": the network on top of a composite bundle's base must be an MLP");
-        }
-        try {
-            return new ResidualPolicy(base, head, s.composition().scale());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(bundleDir + ": " + e.getMessage());
-        }
+        return (ResidualPolicy) PolicyBundles.onBase(bundleDir, s, base);
     }
 
     public Policy base() {

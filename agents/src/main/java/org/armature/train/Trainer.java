@@ -29,6 +29,7 @@ import org.armature.agents.dsrl.Dsrl;
 import org.armature.agents.dsrl.NoiseSpaceEnv;
 import org.armature.agents.residual.BaseActionObservation;
 import org.armature.agents.residual.Demonstrations;
+import org.armature.envs.wrappers.DecisionInterval;
 import org.armature.agents.residual.ResidualTd3;
 import org.armature.agents.Batch;
 import org.armature.agents.LearnerPolicy;
@@ -109,7 +110,6 @@ public final class Trainer {
     /** The env's own spec (what a bundle is deployed on). */
     private final EnvSpec envSpec;
     private final PolicyBundles.Normalization baseNormalization;
-    private final ReplayBuffer demoBuffer;
     private final Agent agent;
     private final ReplayBuffer buffer;
     private final Sampler sampler;
@@ -148,23 +148,9 @@ public final class Trainer {
         this.progress = progress;
         boolean residual = TrainConfig.RESIDUAL.equals(cfg.algo());
         boolean dsrl = TrainConfig.DSRL.equals(cfg.algo());
-        if (residual) {
-            // the frozen base runs inside the env wrapper: one instance per env (policies keep per-episode state)
-            Path baseDir = run.path().resolve(BASE);
-            this.env = new BaseActionObservation(Envs.make(cfg.envId()), Policy.load(baseDir));
-            this.evalEnv = new BaseActionObservation(Envs.make(cfg.envId()), Policy.load(baseDir));
-            this.envSpec = ((BaseActionObservation) env).inner().spec();
-        } else if (dsrl) {
-            Path baseDir = run.path().resolve(BASE);
-            double m = cfg.dsrl().noiseMagnitude();
-            this.env = new NoiseSpaceEnv(Envs.make(cfg.envId()), Policy.load(baseDir), m, cfg.sac().gamma());
-            this.evalEnv = new NoiseSpaceEnv(Envs.make(cfg.envId()), Policy.load(baseDir), m, cfg.sac().gamma());
-            this.envSpec = ((NoiseSpaceEnv) env).inner().spec();
-        } else {
-            this.env = Envs.make(cfg.envId());
-            this.evalEnv = Envs.make(cfg.envId());
-            this.envSpec = env.spec();
-        }
+        this.env = makeEnv(cfg, run.path());
+        this.evalEnv = makeEnv(cfg, run.path());
+        this.envSpec = cfg.onBase() ? ((org.armature.envs.Wrapper) env).inner().spec() : env.spec();
         this.spec = env.spec();
         BoxSpace as = spec.actionSpace();
         if (!as.isBounded()) {
@@ -193,12 +179,12 @@ public final class Trainer {
                 throw new IllegalArgumentException("this caller cannot read demonstration datasets");
             }
             OfflineDataset demos = demoReader.apply(Path.of(cfg.demos()));
-            this.demoBuffer = Demonstrations.relabel(demos, envSpec, Policy.load(run.path().resolve(BASE)),
+            // the training env's base labels them: every training episode resets it again
+            ReplayBuffer demoBuffer = Demonstrations.relabel(demos, envSpec, ((BaseActionObservation) env).base(),
                     Seeds.of(cfg.seed(), "demonstrations"));
             this.sampler = cfg.demoFraction() > 0
                     ? new MixedSampler(demoBuffer.sampler(cfg.nStep(), gamma), online, cfg.demoFraction()) : online;
         } else {
-            this.demoBuffer = null;
             this.sampler = online;
         }
         this.batch = new Batch(cfg.batchSize(), obsDim, spec.actionDim(), DataType.FLOAT);
@@ -208,6 +194,20 @@ public final class Trainer {
         columns.addAll(Arrays.asList(FIXED_COLUMNS));
         columns.addAll(Arrays.asList(statNames));
         columns.add("updates_per_second");
+    }
+
+    /**
+     * The env the agent acts in: the task itself, or for residual RL and DSRL the task wrapped around its own
+     * instance of the run's frozen base (policies keep per-episode state, so each env gets one).
+     */
+    private static Env makeEnv(TrainConfig cfg, Path runDir) throws IOException {
+        Env task = Envs.make(cfg.envId());
+        return switch (cfg.algo()) {
+            case TrainConfig.RESIDUAL -> new BaseActionObservation(task, Policy.load(runDir.resolve(BASE)));
+            case TrainConfig.DSRL -> new NoiseSpaceEnv(task, Policy.load(runDir.resolve(BASE)),
+                    cfg.dsrl().noiseMagnitude(), cfg.sac().gamma());
+            default -> task;
+        };
     }
 
     /** Creates {@code <runsDir>/<date>-<algo>-<env>-<seed>/} with config.json and versions.json. */
@@ -238,7 +238,7 @@ public final class Trainer {
             envSpec = e.spec();
         }
         if (TrainConfig.RESIDUAL.equals(cfg.algo()) && cfg.residual().qTargetClip()
-                && !Demonstrations.isSparse(cfg.envId())) {
+                && !Envs.isSparse(cfg.envId())) {
             throw new IllegalArgumentException("residual.q_target_clip clips TD targets to [0, 1], which only suits "
                     + "sparse {0, 1} rewards; " + cfg.envId() + " is not a sparse task: use its sparse variant or "
                     + "--set residual.q_target_clip=false");
@@ -372,7 +372,8 @@ public final class Trainer {
                 episodeLength++;
                 obs = s.observation();
                 long before = step;
-                step += s.info().get(NoiseSpaceEnv.DECISION_STEPS) instanceof Integer k ? k : 1; // primitive steps
+                // env steps are primitive actions: a wrapper that plays several per decision reports how many
+                step += s.info().get(DecisionInterval.DECISION_STEPS) instanceof Integer k ? k : 1;
                 if (step > cfg.learningStarts()) {
                     for (int u = 0; u < cfg.updatesPerStep(); u++) {
                         sampler.sample(batch, rng);
@@ -783,6 +784,7 @@ public final class Trainer {
             return;
         }
         Policy p = Policy.load(Path.of(base));
+        PolicyBundles.Spec s = PolicyBundles.readSpec(Path.of(base));
         if (p.observationDim() != env.observationDim() || p.actionDim() != env.actionDim()) {
             throw new IllegalArgumentException("the base bundle " + base + " maps " + p.observationDim() + " -> "
                     + p.actionDim() + " values, " + env.id() + " has observations of " + env.observationDim()
@@ -790,10 +792,8 @@ public final class Trainer {
         }
         if (noiseSampler && p.noiseDim() <= 0) {
             throw new IllegalArgumentException("DSRL needs a base that samples its action chunks from noise (a "
-                    + "diffusion bundle); " + base + " is a " + PolicyBundles.readSpec(Path.of(base)).policy().type()
-                    + " policy");
+                    + "diffusion bundle); " + base + " is a " + s.policy().type() + " policy");
         }
-        PolicyBundles.Spec s = PolicyBundles.readSpec(Path.of(base));
         String from = s.provenance() == null ? null : s.provenance().envId();
         if (from != null && !Envs.sameFamily(from, env.id())) {
             throw new IllegalArgumentException("the base bundle " + base + " was trained on " + from + ", not on the task "

@@ -83,6 +83,11 @@ public final class Envs {
         return f.isEmpty() ? s : f;
     }
 
+    /** True for the sparse-reward variant of a task ({@code ...Sparse-vN}). */
+    public static boolean isSparse(String id) {
+        return id.strip().replaceFirst("-v\\d+$", "").matches(".*(Sparse|sparse)$");
+    }
+
     /** True when two env ids name the same task family ({@link #family}). */
     public static boolean sameFamily(String a, String b) {
         return family(a).equals(family(b));

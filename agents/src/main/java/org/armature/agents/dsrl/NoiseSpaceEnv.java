@@ -10,6 +10,7 @@ import org.armature.envs.EnvSpec;
 import org.armature.envs.Reset;
 import org.armature.envs.Step;
 import org.armature.envs.Wrapper;
+import org.armature.envs.wrappers.DecisionInterval;
 
 /**
  * DSRL's latent-action MDP (Wagenmaker et al. 2025): the agent's action is the initial noise {@code w} of a frozen
@@ -25,7 +26,7 @@ import org.armature.envs.Wrapper;
  */
 public final class NoiseSpaceEnv extends Wrapper {
 
-    public static final String DECISION_STEPS = "decision_steps";
+    public static final String DECISION_STEPS = DecisionInterval.DECISION_STEPS;
     public static final String DISCOUNTED_REWARD = "discounted_reward";
 
     private final Policy base;
@@ -130,7 +131,7 @@ public final class NoiseSpaceEnv extends Wrapper {
         Map<String, Object> info = new HashMap<>(s.info());
         info.put(DECISION_STEPS, played);
         info.put(DISCOUNTED_REWARD, discounted);
-        info.put("step_rewards", java.util.Arrays.copyOf(rewards, played));
+        info.put(DecisionInterval.STEP_REWARDS, java.util.Arrays.copyOf(rewards, played));
         info.put("success", success);
         return new Step(s.observation(), sum, s.terminated(), s.truncated(), info);
     }

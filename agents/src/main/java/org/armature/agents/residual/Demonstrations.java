@@ -41,7 +41,7 @@ public final class Demonstrations {
         if (data.size() == 0) {
             throw new IllegalArgumentException("the demonstration dataset is empty");
         }
-        boolean relabelSparse = isSparse(envId) && (dataEnv == null || !isSparse(dataEnv));
+        boolean relabelSparse = Envs.isSparse(envId) && (dataEnv == null || !Envs.isSparse(dataEnv));
         boolean[] success = relabelSparse ? successColumn(data, envId) : null;
         OfflineDataset d = data.withNextObservations();
         Trajectories eps = d.trajectories();
@@ -88,11 +88,6 @@ public final class Demonstrations {
             }
         }
         return buf;
-    }
-
-    /** True for the sparse variant of a task ({@code ...Sparse-vN}). */
-    public static boolean isSparse(String id) {
-        return id.strip().replaceFirst("-v\\d+$", "").matches(".*[-_]?(Sparse|sparse)$");
     }
 
     private static boolean[] successColumn(OfflineDataset d, String envId) {

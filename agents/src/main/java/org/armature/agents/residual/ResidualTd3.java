@@ -450,9 +450,7 @@ public final class ResidualTd3 implements Agent {
         residual.hostWritten();
         aPolicy.hostWritten();
         int heads = critics.length;
-        for (int i = 0; i < dU.length(); i++) {
-            dU.set(i, 0.0);
-        }
+        dU.fill(0.0);
         double qSum = 0;
         for (QNetwork q : critics) {
             Mat v = q.forward(o, aPolicy, false).toHost();

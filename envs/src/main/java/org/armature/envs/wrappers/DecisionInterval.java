@@ -18,6 +18,11 @@ import org.armature.envs.Wrapper;
  */
 public final class DecisionInterval extends Wrapper {
 
+    /** Info key: primitive control steps a decision ran (training loops count env steps in these). */
+    public static final String DECISION_STEPS = "decision_steps";
+    /** Info key: the per-step rewards of a decision, a double[]. */
+    public static final String STEP_REWARDS = "step_rewards";
+
     private final int k;
     private final int actionDim;
     private final float[] sub;
@@ -76,8 +81,8 @@ public final class DecisionInterval extends Wrapper {
             }
         }
         Map<String, Object> info = new HashMap<>(s.info());
-        info.put("decision_steps", executed);
-        info.put("step_rewards", java.util.Arrays.copyOf(rewards, executed));
+        info.put(DECISION_STEPS, executed);
+        info.put(STEP_REWARDS, java.util.Arrays.copyOf(rewards, executed));
         return new Step(s.observation(), total, s.terminated(), s.truncated(), info);
     }
 }
