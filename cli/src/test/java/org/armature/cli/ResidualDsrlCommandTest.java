@@ -106,9 +106,7 @@ class ResidualDsrlCommandTest {
         r = CoreCommandsTest.run("residual", "--env", "PushTSparse-v1", "--steps", "100");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("needs --base"), r.err());
-        for (CoreCommandsTest.Result x : new CoreCommandsTest.Result[]{r}) {
-            assertEquals(1, x.err().strip().lines().filter(l -> l.startsWith("error:")).count(), x.err());
-        }
+        assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("error:")).count(), r.err());
         assertFalse(Files.exists(runs) && Files.list(runs).findAny().isPresent(), "nothing half-written");
     }
 
