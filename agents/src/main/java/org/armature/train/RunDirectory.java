@@ -22,6 +22,7 @@ import org.armature.agents.Learner;
 import org.armature.agents.PolicyBundles;
 import org.armature.envs.EnvSpec;
 import org.armature.nn.ParamIO;
+import org.armature.nn.Rng;
 import org.armature.sim.AtomicFiles;
 
 /**
@@ -159,6 +160,81 @@ public final class RunDirectory {
     public void writeConfig(String configJson) throws IOException {
         writeText(CONFIG, configJson);
         writeText(VERSIONS, RunInfo.versionsJson());
+    }
+
+    /** The layout every loop's checkpoint starts with (v3: one layout online and offline). */
+    public static final String CHECKPOINT_MAGIC = "armature-checkpoint-v3";
+
+    /**
+     * A checkpoint read back: the loop's step (env steps online, gradient steps offline), its wall seconds, and the
+     * state the loop wrote after the common part.
+     */
+    public record Resumed<T>(long step, double wallSeconds, T loopState) {
+    }
+
+    /**
+     * Writes the one checkpoint layout of every training loop, to a temporary file renamed over the previous one:
+     * the magic, which {@code loop} wrote it, its step and wall seconds, the loop's random stream, the learner's
+     * complete state ({@link Learner#writeState}), then the loop's own state ({@code loopState}).
+     */
+    public void writeCheckpoint(String loop, long step, double wallSeconds, Rng rng, Learner learner,
+                                StateWriter loopState) throws IOException {
+        writeCheckpoint(out -> {
+            out.writeUTF(CHECKPOINT_MAGIC);
+            out.writeUTF(loop);
+            out.writeLong(step);
+            out.writeDouble(wallSeconds);
+            for (long x : rng.state()) {
+                out.writeLong(x);
+            }
+            learner.writeState(out);
+            loopState.write(out);
+        });
+    }
+
+    /**
+     * Reads a checkpoint of {@link #writeCheckpoint(String, long, double, Rng, Learner, StateWriter)} into
+     * {@code rng} and {@code learner}; one written by another loop or another version is an error saying so.
+     */
+    public static <T> Resumed<T> readCheckpoint(Path file, String loop, Rng rng, Learner learner,
+                                                StateReader<T> loopState) throws IOException {
+        return readState(file, in -> {
+            String magic = in.readUTF();
+            if (!magic.equals(CHECKPOINT_MAGIC)) {
+                throw new IOException(file + " was written by another Armature version ('" + magic + "', expected '"
+                        + CHECKPOINT_MAGIC + "'); it cannot be resumed");
+            }
+            String by = in.readUTF();
+            if (!by.equals(loop)) {
+                throw new IOException(file + " is a checkpoint of `armature " + by + "`, not of `armature " + loop
+                        + "`");
+            }
+            long step = in.readLong();
+            double wall = in.readDouble();
+            rng.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
+            learner.readState(in);
+            return new Resumed<>(step, wall, loopState.read(in));
+        });
+    }
+
+    /**
+     * Continues this run from its checkpoint ({@link #readCheckpoint(Path, String, Rng, Learner, StateReader)}) and
+     * drops the rows of metrics.csv and eval.csv written after it, so the resumed loop appends where it left off.
+     */
+    public <T> Resumed<T> resumeCheckpoint(String loop, Rng rng, Learner learner, StateReader<T> loopState)
+            throws IOException {
+        Resumed<T> r = readCheckpoint(file(CHECKPOINT), loop, rng, learner, loopState);
+        keepRowsUpTo(METRICS, r.step());
+        keepRowsUpTo(EVAL, r.step());
+        return r;
+    }
+
+    /**
+     * A CSV of this run with {@code columns}: a new file with its header, or with {@code append} (a resumed run)
+     * the rows {@link #resumeCheckpoint} kept, continued.
+     */
+    public CsvLog csv(String name, List<String> columns, boolean append) throws IOException {
+        return CsvLog.open(file(name), columns, append);
     }
 
     /** Writes the checkpoint to a temporary file and renames it over the previous one. */

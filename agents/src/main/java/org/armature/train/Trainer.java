@@ -1,18 +1,13 @@
 package org.armature.train;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.BufferedWriter;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -72,8 +67,8 @@ public final class Trainer {
     /** Final replay buffer ({@code save_replay}). */
     public static final String REPLAY = "replay.bin";
     private static final String REPLAY_MAGIC = "armature-replay-v1";
-    /** v2: the learner state of {@link org.armature.agents.LearnerState}. */
-    private static final String CHECKPOINT_MAGIC = "armature-checkpoint-v2";
+    /** Which loop wrote a checkpoint ({@link RunDirectory#writeCheckpoint}). */
+    static final String LOOP = "train";
     /** Directory of per-evaluation bundles ({@code save_eval_bundles}). */
     public static final String EVAL_BUNDLES = "bundles";
     private static final String[] FIXED_COLUMNS = {"env_steps", "wall_seconds", "episode_return", "episode_length",
@@ -118,8 +113,7 @@ public final class Trainer {
     private final String[] statNames;
     private final double[] stats;
     private final List<String> columns = new ArrayList<>();
-    private BufferedWriter metrics;
-    private long metricsLines;
+    private CsvLog metrics;
     /** Update count and wall time at the previous metrics row (for updates_per_second). */
     private long rowUpdates;
     private double rowWall;
@@ -261,11 +255,7 @@ public final class Trainer {
             throw e;
         }
         run.writeConfig(Configs.toJson(cfg));
-        t.metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8);
-        t.metrics.write(String.join(",", t.columns));
-        t.metrics.newLine();
-        t.metrics.flush();
-        t.metricsLines = 1;
+        t.metrics = run.csv(METRICS, t.columns, false);
         if (cfg.numEnvs() == 1) {
             t.obs = t.env.reset(episodeSeed(cfg.seed(), 0)).observation();
         }
@@ -283,16 +273,8 @@ public final class Trainer {
         RunDirectory run = RunDirectory.resume(runDir, "armature train");
         TrainConfig cfg = readConfig(run.file(CONFIG));
         Trainer t = new Trainer(cfg, run, progress, demoReader);
-        run.readCheckpoint(in -> {
-            t.readCheckpoint(in);
-            return null;
-        });
-        // drop metric rows written after the checkpoint
-        Path m = runDir.resolve(METRICS);
-        List<String> lines = Files.readAllLines(m, StandardCharsets.UTF_8);
-        List<String> keep = lines.subList(0, (int) Math.min(lines.size(), t.metricsLines));
-        ParamIO.writeAtomically(m, (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8));
-        t.metrics = Files.newBufferedWriter(m, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        t.restore(run.resumeCheckpoint(LOOP, t.rng, t.agent, t::readLoopState));
+        t.metrics = run.csv(METRICS, t.columns, true);
         if (t.midEpisode) {
             // the unfinished episode(s) at an operator stop or a vector checkpoint are not resumed: close them in the
             // buffer (as time-outs, so n-step returns stop there but still bootstrap) and start fresh episodes
@@ -417,15 +399,13 @@ public final class Trainer {
                 }
             }
         } finally {
-            metrics.flush();
+            metrics.close();
             progress.close();
         }
         if (step < total) {
-            metrics.close();
             return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
                     wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
         }
-        metrics.close();
         if (cfg.saveReplay()) {
             writeReplay();
         }
@@ -519,15 +499,13 @@ public final class Trainer {
                 // envs end episodes at different times, so a vector run checkpoints at the step itself
                 if (checkpointDue() && step < total) {
                     lastCheckpointStep = step;
-                    metrics.flush();
                     writeCheckpoint();
                 }
             }
         } finally {
-            metrics.flush();
+            metrics.close();
             progress.close();
         }
-        metrics.close();
         if (cfg.saveReplay()) {
             writeReplay();
         }
@@ -553,7 +531,6 @@ public final class Trainer {
      */
     private Result interrupted() throws IOException {
         midEpisode = episodeLength > 0;
-        metrics.flush();
         writeCheckpoint();
         writeBundle(runDir.resolve(BUNDLE));
         progress.message("stopped at env step " + step + ": checkpoint and bundle of the current policy written to "
@@ -612,69 +589,45 @@ public final class Trainer {
     }
 
     private void writeRow(Map<String, String> row) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < columns.size(); i++) {
-            String c = columns.get(i);
-            if (i > 0) {
-                sb.append(',');
-            }
-            String v = switch (c) {
-                case "env_steps" -> Long.toString(step);
-                case "wall_seconds" -> String.format(java.util.Locale.ROOT, "%.3f", wallSeconds);
-                default -> row.getOrDefault(c, "");
-            };
-            sb.append(v);
-        }
-        metrics.write(sb.toString());
-        metrics.newLine();
-        metrics.flush();
-        metricsLines++;
+        row.put("env_steps", Long.toString(step));
+        row.put("wall_seconds", String.format(java.util.Locale.ROOT, "%.3f", wallSeconds));
+        metrics.write(row);
     }
 
+    /** The one checkpoint layout ({@link RunDirectory#writeCheckpoint}); this loop's own part follows. */
     private void writeCheckpoint() throws IOException {
-        run.writeCheckpoint(out -> {
-            out.writeUTF(CHECKPOINT_MAGIC);
-            out.writeLong(step);
+        run.writeCheckpoint(LOOP, step, wallSeconds, rng, agent, out -> {
             out.writeLong(episode);
-            out.writeDouble(wallSeconds);
             out.writeDouble(evalSeconds);
             out.writeLong(lastCheckpointStep);
             out.writeDouble(latestEval);
             out.writeDouble(latestEvalStd);
             out.writeDouble(latestSuccess);
-            out.writeLong(metricsLines);
             out.writeBoolean(midEpisode || cfg.numEnvs() > 1 && step > 0);
-            for (long x : rng.state()) {
-                out.writeLong(x);
-            }
-            agent.writeState(out);
             buffer.write(out);
         });
         lastCheckpointWall = wallSeconds;
         progress.message("step " + step + ": checkpoint written");
     }
 
-    private void readCheckpoint(DataInputStream in) throws IOException {
-        String magic = in.readUTF();
-        if (!magic.equals(CHECKPOINT_MAGIC)) {
-            throw new IOException("the checkpoint was written by another Armature version ('" + magic + "', expected '"
-                    + CHECKPOINT_MAGIC + "'); it cannot be resumed");
-        }
-        step = in.readLong();
+    /** This loop's part of a checkpoint; the random stream and the learner are already restored. */
+    private Void readLoopState(DataInputStream in) throws IOException {
         episode = in.readLong();
-        wallSeconds = in.readDouble();
         evalSeconds = in.readDouble();
         lastCheckpointStep = in.readLong();
         latestEval = in.readDouble();
         latestEvalStd = in.readDouble();
         latestSuccess = in.readDouble();
-        metricsLines = in.readLong();
         midEpisode = in.readBoolean();
-        rng.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
-        agent.readState(in);
         buffer.read(in);
         episodeReturn = 0;
         episodeLength = 0;
+        return null;
+    }
+
+    private void restore(RunDirectory.Resumed<Void> r) {
+        step = r.step();
+        wallSeconds = r.wallSeconds();
     }
 
     /** A run's config and its replay buffer, as {@link #loadReplay} read them. */
@@ -719,21 +672,20 @@ public final class Trainer {
                     + " (or checkpoint_interval > 0 and num_envs = 1)");
         }
         Trainer t = new Trainer(cfg, RunDirectory.open(runDir), Progress.SILENT, null);
-        boolean fromReplay = Files.isRegularFile(replay);
-        try (InputStream raw = Files.newInputStream(fromReplay ? replay : ckpt);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-            if (fromReplay) {
-                String magic = in.readUTF();
-                if (!magic.equals(REPLAY_MAGIC)) {
-                    throw new IOException(replay + ": not an Armature replay file (header '" + magic + "')");
-                }
-                in.readLong();
-                t.buffer.read(in);
+        try {
+            if (Files.isRegularFile(replay)) {
+                RunDirectory.readState(replay, in -> {
+                    String magic = in.readUTF();
+                    if (!magic.equals(REPLAY_MAGIC)) {
+                        throw new IOException(replay + ": not an Armature replay file (header '" + magic + "')");
+                    }
+                    in.readLong();
+                    t.buffer.read(in);
+                    return null;
+                });
             } else {
-                t.readCheckpoint(in);
+                t.restore(RunDirectory.readCheckpoint(ckpt, LOOP, t.rng, t.agent, t::readLoopState));
             }
-        } catch (java.io.EOFException e) {
-            throw new IOException((fromReplay ? replay : ckpt) + " is truncated", e);
         } finally {
             t.env.close();
             t.evalEnv.close();

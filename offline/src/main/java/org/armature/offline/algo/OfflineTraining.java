@@ -1,13 +1,9 @@
 package org.armature.offline.algo;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +35,7 @@ import org.armature.envs.Envs;
 import org.armature.nn.Rng;
 import org.armature.offline.data.DatasetFiles;
 import org.armature.offline.metrics.ReferenceScores;
+import org.armature.train.CsvLog;
 import org.armature.train.Evaluation;
 import org.armature.train.RunDirectory;
 import org.armature.train.StopRequest;
@@ -157,10 +154,6 @@ public final class OfflineTraining {
                          List<double[]> evaluations, boolean interrupted) {
     }
 
-    /** The loop's counters at a checkpoint. */
-    private record LoopState(long step, double wallSeconds, long trainNanos) {
-    }
-
     /** Wall seconds between checkpoints, besides every {@code checkpointEvery} steps (when that is on). */
     public static final double CHECKPOINT_SECONDS = 600;
 
@@ -244,7 +237,6 @@ public final class OfflineTraining {
                     + (e.getMessage().contains("no checkpoint") ? "; offline runs write one every --checkpoint-every steps"
                     : ""), e);
         }
-        Path ckpt = run.file(RunDirectory.CHECKPOINT);
         JsonNode root = readConfig(runDir);
         Config c = configFrom(root.get(RUN_KEY), runDir);
         long transitions = root.path("dataset_transitions").asLong(-1);
@@ -254,15 +246,10 @@ public final class OfflineTraining {
                     + "started on " + transitions + "; resume needs the same dataset");
         }
         List<double[]> evals = new ArrayList<>();
-        LoopState loop;
+        RunDirectory.Resumed<Long> loop;
         try {
-            loop = run.readCheckpoint(in -> {
-                String magic = in.readUTF();
-                if (!magic.equals(CHECKPOINT_MAGIC)) {
-                    throw new IOException(ckpt + " was written by another Armature version ('" + magic
-                            + "', expected '" + CHECKPOINT_MAGIC + "'); it cannot be resumed");
-                }
-                LoopState l = new LoopState(in.readLong(), in.readDouble(), in.readLong());
+            loop = run.resumeCheckpoint(LOOP, s.loopRng, s.algo, in -> {
+                long trainNanos = in.readLong();
                 int nEval = in.readInt();
                 for (int i = 0; i < nEval; i++) {
                     double[] e = new double[EVAL_VALUES];
@@ -271,26 +258,16 @@ public final class OfflineTraining {
                     }
                     evals.add(e);
                 }
-                s.loopRng.restore(new long[]{in.readLong(), in.readLong(), in.readLong()});
-                s.algo.readState(in);
-                return l;
+                return trainNanos;
             });
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        long step = loop.step();
-        double wallSeconds = loop.wallSeconds();
-        long trainNanos = loop.trainNanos();
-        if (step < 1 || step >= c.steps) {
-            throw new IllegalArgumentException(ckpt + " is at step " + step + ", outside the run's 1.." + (c.steps - 1));
+        if (loop.step() < 1 || loop.step() >= c.steps) {
+            throw new IllegalArgumentException(run.file(RunDirectory.CHECKPOINT) + " is at step " + loop.step()
+                    + ", outside the run's 1.." + (c.steps - 1));
         }
-        try {
-            run.keepRowsUpTo(RunDirectory.METRICS, step);
-            run.keepRowsUpTo(RunDirectory.EVAL, step);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot rewrite the metrics in " + runDir + ": " + e.getMessage(), e);
-        }
-        return s.train(run, evals, step, wallSeconds, trainNanos, progress);
+        return s.train(run, evals, loop.step(), loop.wallSeconds(), loop.loopState(), progress);
     }
 
     /** The gradient steps a run directory was configured for (for a progress bar before {@link #resume}). */
@@ -319,11 +296,13 @@ public final class OfflineTraining {
         return root;
     }
 
-    /** v4: evaluation rows with success rate and coverage; the loop's random stream and the learner's state. */
-    private static final String CHECKPOINT_MAGIC = "armature-offline-checkpoint-v4";
+    /** Which loop wrote a checkpoint ({@link RunDirectory#writeCheckpoint}). */
+    static final String LOOP = "offline";
     /** Values per evaluation row: step, return mean, std, normalised score, success rate, mean max coverage. */
     private static final int EVAL_VALUES = 6;
     private static final String RUN_KEY = "run";
+    private static final List<String> EVAL_COLUMNS = List.of("step", "wall_s", "return_mean", "return_std",
+            "normalized_score", "success_rate", "max_coverage_mean");
 
     /** The command-line configuration, as config.json keeps it for {@link #resume}. */
     private static Map<String, Object> runSection(Config c) {
@@ -450,30 +429,11 @@ public final class OfflineTraining {
                     w.chunkLength() * data.actionDim, DataType.FLOAT);
             String[] statNames = algo.statNames();
             double[] stats = new double[statNames.length];
-            Path metricsCsv = c.runDir.resolve("metrics.csv");
-            Path evalPath = c.runDir.resolve("eval.csv");
-            List<String> keys = null;
-            try {
-                if (done > 0 && Files.exists(metricsCsv)) {
-                    List<String> lines = Files.readAllLines(metricsCsv, StandardCharsets.UTF_8);
-                    if (!lines.isEmpty()) {
-                        String[] h = lines.get(0).split(",");
-                        keys = new ArrayList<>(List.of(h).subList(2, h.length));
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + metricsCsv + ": " + e.getMessage(), e);
-            }
-            OpenOption[] mode = done > 0
-                    ? new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND}
-                    : new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE};
+            List<String> columns = new ArrayList<>(List.of("step", "wall_s"));
+            columns.addAll(List.of(statNames));
             long start = System.nanoTime() - (long) (wallOffset * 1e9);
-            try (BufferedWriter metrics = Files.newBufferedWriter(metricsCsv, StandardCharsets.UTF_8, mode);
-                 BufferedWriter evalCsv = Files.newBufferedWriter(evalPath, StandardCharsets.UTF_8, mode)) {
-                if (done == 0) {
-                    evalCsv.write("step,wall_s,return_mean,return_std,normalized_score,success_rate,max_coverage_mean\n");
-                }
+            try (CsvLog metrics = run.csv(RunDirectory.METRICS, columns, done > 0);
+                 CsvLog evalCsv = run.csv(RunDirectory.EVAL, EVAL_COLUMNS, done > 0)) {
                 if (progress != null && done > 0) {
                     progress.accept(done);
                 }
@@ -498,33 +458,21 @@ public final class OfflineTraining {
                     trainNanos += System.nanoTime() - t0;
                     if (step % c.logEvery == 0 || step == c.steps) {
                         algo.stats(stats);
-                        Map<String, Double> m = new LinkedHashMap<>();
-                        for (int i = 0; i < statNames.length; i++) {
-                            if (!Double.isNaN(stats[i])) {
-                                m.put(statNames[i], stats[i]);
-                            }
+                        List<String> row = new ArrayList<>(List.of(Long.toString(step),
+                                String.format("%.2f", (System.nanoTime() - start) / 1e9)));
+                        for (double v : stats) {
+                            row.add(Double.isNaN(v) ? "" : String.format("%.6g", v));
                         }
-                        if (keys == null) {
-                            keys = new ArrayList<>(List.of(statNames));
-                            metrics.write("step,wall_s," + String.join(",", keys) + "\n");
-                        }
-                        StringBuilder sb = new StringBuilder();
-                        sb.append(step).append(',').append(String.format("%.2f", (System.nanoTime() - start) / 1e9));
-                        for (String k : keys) {
-                            Double v = m.get(k);
-                            sb.append(',').append(v == null ? "" : String.format("%.6g", v));
-                        }
-                        metrics.write(sb.append('\n').toString());
-                        metrics.flush();
+                        metrics.write(row);
                     }
                     if ((c.evalEvery > 0 && step % c.evalEvery == 0) || step == c.steps) {
                         double[] e = evaluateBundle ? evaluateBundle(run, evals) : evaluate(algo, norm, c.envId,
                                 c.evalEpisodes, c.seed, ref);
                         evals.add(new double[]{step, e[0], e[1], e[2], e[3], e[4]});
-                        evalCsv.write(String.format("%d,%.2f,%.4f,%.4f,%.4f,%.4f,%s%n", step,
-                                (System.nanoTime() - start) / 1e9, e[0], e[1], e[2], e[3],
+                        evalCsv.write(List.of(Long.toString(step), String.format("%.2f",
+                                (System.nanoTime() - start) / 1e9), String.format("%.4f", e[0]),
+                                String.format("%.4f", e[1]), String.format("%.4f", e[2]), String.format("%.4f", e[3]),
                                 Double.isNaN(e[4]) ? "" : String.format("%.4f", e[4])));
-                        evalCsv.flush();
                     }
                     double wall = (System.nanoTime() - start) / 1e9;
                     if (c.checkpointEvery > 0 && step < c.steps && (step % c.checkpointEvery == 0
@@ -621,10 +569,7 @@ public final class OfflineTraining {
         /** {@code checkpoints/latest.ckpt}, written to a temporary file and renamed over the previous one. */
         private void writeCheckpoint(RunDirectory run, long step, double wallSeconds, long trainNanos,
                                      List<double[]> evals) throws IOException {
-            run.writeCheckpoint(out -> {
-                out.writeUTF(CHECKPOINT_MAGIC);
-                out.writeLong(step);
-                out.writeDouble(wallSeconds);
+            run.writeCheckpoint(LOOP, step, wallSeconds, loopRng, algo, out -> {
                 out.writeLong(trainNanos);
                 out.writeInt(evals.size());
                 for (double[] e : evals) {
@@ -632,10 +577,6 @@ public final class OfflineTraining {
                         out.writeDouble(e[i]);
                     }
                 }
-                for (long x : loopRng.state()) {
-                    out.writeLong(x);
-                }
-                algo.writeState(out);
             });
         }
     }
