@@ -18,22 +18,15 @@ import java.util.function.Function;
 
 import org.armature.agents.Agent;
 import org.armature.agents.MixedSampler;
-import org.armature.agents.Policy;
 import org.armature.agents.data.OfflineDataset;
-import org.armature.agents.dsrl.Dsrl;
 import org.armature.agents.dsrl.NoiseSpaceEnv;
-import org.armature.agents.residual.BaseActionObservation;
-import org.armature.agents.residual.Demonstrations;
 import org.armature.envs.wrappers.DecisionInterval;
-import org.armature.agents.residual.ResidualTd3;
 import org.armature.agents.Batch;
 import org.armature.agents.LearnerPolicy;
 import org.armature.agents.PolicyBundles;
 import org.armature.agents.ReplayBuffer;
-import org.armature.agents.Sac;
 import org.armature.agents.Sampler;
 import org.armature.agents.Seeds;
-import org.armature.agents.Td3;
 import org.armature.envs.BoxSpace;
 import org.armature.envs.Env;
 import org.armature.envs.EnvSpec;
@@ -104,8 +97,7 @@ public final class Trainer {
     private final EnvSpec spec;
     /** The env's own spec (what a bundle is deployed on). */
     private final EnvSpec envSpec;
-    private final PolicyBundles.Normalization baseNormalization;
-    private final Agent agent;
+        private final Agent agent;
     private final ReplayBuffer buffer;
     private final Sampler sampler;
     private final Batch batch;
@@ -140,47 +132,25 @@ public final class Trainer {
         this.run = run;
         this.runDir = run.path();
         this.progress = progress;
-        boolean residual = TrainConfig.RESIDUAL.equals(cfg.algo());
-        boolean dsrl = TrainConfig.DSRL.equals(cfg.algo());
-        this.env = makeEnv(cfg, run.path());
-        this.evalEnv = makeEnv(cfg, run.path());
+        this.env = OnlineAlgorithms.makeEnv(cfg, run.path());
+        this.evalEnv = OnlineAlgorithms.makeEnv(cfg, run.path());
         this.envSpec = cfg.onBase() ? ((org.armature.envs.Wrapper) env).inner().spec() : env.spec();
         this.spec = env.spec();
-        BoxSpace as = spec.actionSpace();
-        if (!as.isBounded()) {
+        if (!spec.actionSpace().isBounded()) {
             throw new IllegalArgumentException(cfg.envId() + ": " + cfg.algo() + " needs a bounded action space");
         }
         int obsDim = spec.observationDim();
-        this.baseNormalization = residual ? PolicyBundles.readSpec(run.path().resolve(BASE))
-                .observationNormalization() : null;
-        this.agent = switch (cfg.algo()) {
-            case "sac" -> new Sac(obsDim, as.low(), as.high(), cfg.sac(), cfg.seed(), DataType.FLOAT);
-            case "td3" -> new Td3(obsDim, as.low(), as.high(), cfg.td3(), cfg.seed(), DataType.FLOAT);
-            case TrainConfig.RESIDUAL -> new ResidualTd3(envSpec.observationDim(), as, baseNormalization,
-                    cfg.residual(), cfg.seed());
-            case TrainConfig.DSRL -> Dsrl.agent(obsDim, as, cfg.sac(), cfg.seed());
-            default -> throw new IllegalArgumentException("unknown algo " + cfg.algo());
-        };
+        this.agent = OnlineAlgorithms.create(cfg, spec, envSpec, run.path());
         int capacity = (int) Math.min(cfg.bufferSize(), cfg.totalSteps());
         int k = cfg.numEnvs();
         capacity = Math.max(k, capacity - capacity % k); // whole rounds of numEnvs transitions (n-step stride)
         this.buffer = new ReplayBuffer(capacity, obsDim, spec.actionDim(), k, java.util.Map.of());
-        // DSRL: one transition per chunk of Ta primitive steps, whose bootstrap discount is γ^Ta
-        double gamma = dsrl ? Math.pow(cfg.gamma(), ((NoiseSpaceEnv) env).decisionInterval()) : cfg.gamma();
+        double gamma = OnlineAlgorithms.transitionDiscount(cfg, env);
         Sampler online = buffer.sampler(cfg.nStep(), gamma);
-        if (residual && cfg.demos() != null) {
-            if (demoReader == null) {
-                throw new IllegalArgumentException("this caller cannot read demonstration datasets");
-            }
-            OfflineDataset demos = demoReader.apply(Path.of(cfg.demos()));
-            // the training env's base labels them: every training episode resets it again
-            ReplayBuffer demoBuffer = Demonstrations.relabel(demos, envSpec, ((BaseActionObservation) env).base(),
-                    Seeds.of(cfg.seed(), "demonstrations"));
-            this.sampler = cfg.demoFraction() > 0
-                    ? new MixedSampler(demoBuffer.sampler(cfg.nStep(), gamma), online, cfg.demoFraction()) : online;
-        } else {
-            this.sampler = online;
-        }
+        // RLPD: a fixed fraction of every batch from the demonstrations
+        this.sampler = cfg.demos() != null && cfg.demoFraction() > 0 ? new MixedSampler(OnlineAlgorithms
+                .demonstrations(cfg, env, envSpec, demoReader).sampler(cfg.nStep(), gamma), online, cfg.demoFraction())
+                : online;
         this.batch = new Batch(cfg.batchSize(), obsDim, spec.actionDim(), DataType.FLOAT);
         this.rng = new Rng(Seeds.of(cfg.seed(), "loop"));
         this.statNames = agent.statNames();
@@ -188,20 +158,6 @@ public final class Trainer {
         columns.addAll(Arrays.asList(FIXED_COLUMNS));
         columns.addAll(Arrays.asList(statNames));
         columns.add("updates_per_second");
-    }
-
-    /**
-     * The env the agent acts in: the task itself, or for residual RL and DSRL the task wrapped around its own
-     * instance of the run's frozen base (policies keep per-episode state, so each env gets one).
-     */
-    private static Env makeEnv(TrainConfig cfg, Path runDir) throws IOException {
-        Env task = Envs.make(cfg.envId());
-        return switch (cfg.algo()) {
-            case TrainConfig.RESIDUAL -> new BaseActionObservation(task, Policy.load(runDir.resolve(BASE)));
-            case TrainConfig.DSRL -> new NoiseSpaceEnv(task, Policy.load(runDir.resolve(BASE)),
-                    cfg.dsrl().noiseMagnitude(), cfg.sac().gamma());
-            default -> task;
-        };
     }
 
     /** Creates {@code <runsDir>/<date>-<algo>-<env>-<seed>/} with config.json and versions.json. */
@@ -231,21 +187,12 @@ public final class Trainer {
         try (Env e = Envs.make(cfg.envId())) { // unknown id fails before anything is written
             envSpec = e.spec();
         }
-        if (TrainConfig.RESIDUAL.equals(cfg.algo()) && cfg.residual().qTargetClip()
-                && !Envs.isSparse(cfg.envId())) {
-            throw new IllegalArgumentException("residual.q_target_clip clips TD targets to [0, 1], which only suits "
-                    + "sparse {0, 1} rewards; " + cfg.envId() + " is not a sparse task: use its sparse variant or "
-                    + "--set residual.q_target_clip=false");
-        }
         if (cfg.onBase()) {
-            checkBase(cfg.base(), envSpec, TrainConfig.DSRL.equals(cfg.algo()));
-            if (cfg.demos() != null && !Files.isRegularFile(Path.of(cfg.demos()))) {
-                throw new IOException("demonstration dataset " + cfg.demos() + " does not exist");
-            }
+            OnlineAlgorithms.check(cfg, envSpec);
         }
         RunDirectory run = RunDirectory.create(dir, overwrite);
         if (cfg.onBase()) {
-            copyBase(cfg.base(), envSpec, dir.resolve(BASE));
+            OnlineAlgorithms.copy(cfg.base(), envSpec, dir.resolve(BASE));
         }
         Trainer t;
         try {
@@ -705,79 +652,7 @@ public final class Trainer {
 
     /** Writes the policy bundle into {@code dir} (replacing an older one; built in a temp dir, then renamed). */
     public void writeBundle(Path dir) throws IOException {
-        PolicyBundles.Provenance p = PolicyBundles.Provenance.now(cfg.algo(), cfg.envId(), cfg.seed(), step,
-                agent.updates());
-        if (TrainConfig.DSRL.equals(cfg.algo())) {
-            // base + noise actor as one policy: the SAC actor's tanh mean, scaled to the noise bound, is the noise
-            PolicyBundles.write(dir, agent, envSpec, null, p, runDir.resolve(BASE),
-                    new PolicyBundles.Composition(PolicyBundles.NOISE_SPACE, cfg.dsrl().noiseMagnitude()));
-        } else if (agent instanceof ResidualTd3 r) {
-            // base + residual as one policy: the residual network on the env's own spaces, the base in base/
-            PolicyBundles.write(dir, agent, envSpec, baseNormalization, p, runDir.resolve(BASE),
-                    new PolicyBundles.Composition(PolicyBundles.RESIDUAL, r.config().residualScale()));
-        } else {
-            PolicyBundles.write(dir, agent, spec, null, p);
-        }
-    }
-
-    /** Checks a residual run's {@code base} before anything is written: a readable bundle for this env, or expert. */
-    private static void checkBase(String base, EnvSpec env, boolean noiseSampler) throws IOException {
-        if (noiseSampler && isExpert(base)) {
-            throw new IllegalArgumentException("DSRL steers a diffusion policy's sampling noise; a scripted expert "
-                    + "has none (--base must be a diffusion bundle)");
-        }
-        if (isExpert(base)) {
-            expertNoise(base);
-            try {
-                org.armature.envs.experts.Experts.make(env.id(), 0.0, 0);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--base expert: " + e.getMessage());
-            }
-            return;
-        }
-        Policy p = Policy.load(Path.of(base));
-        PolicyBundles.Spec s = PolicyBundles.readSpec(Path.of(base));
-        if (p.observationDim() != env.observationDim() || p.actionDim() != env.actionDim()) {
-            throw new IllegalArgumentException("the base bundle " + base + " maps " + p.observationDim() + " -> "
-                    + p.actionDim() + " values, " + env.id() + " has observations of " + env.observationDim()
-                    + " and actions of " + env.actionDim());
-        }
-        if (noiseSampler && p.noiseDim() <= 0) {
-            throw new IllegalArgumentException("DSRL needs a base that samples its action chunks from noise (a "
-                    + "diffusion bundle); " + base + " is a " + s.policy().type() + " policy");
-        }
-        String from = s.provenance() == null ? null : s.provenance().envId();
-        if (from != null && !Envs.sameFamily(from, env.id())) {
-            throw new IllegalArgumentException("the base bundle " + base + " was trained on " + from + ", not on the task "
-                    + "of " + env.id());
-        }
-    }
-
-    private static boolean isExpert(String base) {
-        return base.equals("expert") || base.startsWith("expert:");
-    }
-
-    private static double expertNoise(String base) {
-        if (base.equals("expert")) {
-            return 0.0;
-        }
-        try {
-            double v = Double.parseDouble(base.substring("expert:".length()));
-            if (!(v >= 0) || Double.isInfinite(v)) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--base expert:NOISE needs a noise std >= 0 (action units), got '"
-                    + base + "'");
-        }
-    }
-
-    private static void copyBase(String base, EnvSpec env, Path to) throws IOException {
-        if (isExpert(base)) {
-            PolicyBundles.writeExpert(to, env, expertNoise(base));
-        } else {
-            PolicyBundles.copy(Path.of(base), to);
-        }
+        OnlineAlgorithms.writeBundle(dir, cfg, agent, spec, envSpec, runDir, PolicyBundles.Provenance.now(cfg.algo(),
+                cfg.envId(), cfg.seed(), step, agent.updates()));
     }
 }

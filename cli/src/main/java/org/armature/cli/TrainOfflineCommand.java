@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.armature.agents.data.TrajectoryWeighting;
+import org.armature.offline.algo.OfflineConfig;
 import org.armature.offline.algo.OfflineTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -125,7 +126,7 @@ public class TrainOfflineCommand implements Callable<Integer> {
                         + "--env/--steps/--run-dir/--out/--overwrite/--set");
             }
             org.armature.train.StopRequest.install();
-            long total = OfflineTraining.totalSteps(resume);
+            long total = OfflineConfig.totalSteps(resume);
             OfflineTraining.Result r;
             try (OfflineProgress p = new OfflineProgress("offline (resumed)", total, "step")) {
                 r = OfflineTraining.resume(resume, p::stepTo);
@@ -170,7 +171,7 @@ public class TrainOfflineCommand implements Callable<Integer> {
             all.put("quantile", Double.toString(quantile));
         }
         all.putAll(overrides);
-        OfflineTraining.Config c = OfflineTraining.Config.of(algo, dataset, env, dir)
+        OfflineConfig c = OfflineConfig.of(algo, dataset, env, dir)
                 .withSteps(steps)
                 .withBatchSize(batchSize)
                 .withSampler(sampler, alpha)

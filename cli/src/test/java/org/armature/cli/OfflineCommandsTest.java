@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import org.armature.agents.data.OfflineDataset;
+import org.armature.offline.algo.OfflineConfig;
 import org.armature.offline.algo.OfflineTraining;
 import org.armature.offline.data.D4rlHdf5;
 import org.junit.jupiter.api.Test;
@@ -142,7 +143,7 @@ class OfflineCommandsTest {
         assertEquals(0, run("collect", "--env", "Pendulum-v1", "--policy", "random", "--episodes", "2", "--out",
                 data.toString()).exit);
         Path runDir = dir.resolve("cut");
-        OfflineTraining.Config c = OfflineTraining.Config.of("td3bc", data, "Pendulum-v1", runDir).withSteps(60)
+        OfflineConfig c = OfflineConfig.of("td3bc", data, "Pendulum-v1", runDir).withSteps(60)
                 .withBatchSize(32).withEvaluation(30, 1).withLogEvery(10)
                 .withOverrides(java.util.Map.of("hidden", "16")).withCheckpointEvery(20);
         assertThrows(IllegalStateException.class, () -> OfflineTraining.run(c, step -> {

@@ -55,99 +55,6 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class OfflineTraining {
 
-    /**
-     * @param checkpointEvery gradient steps between checkpoints (0 = none)
-     * @param rewardScale null: the algorithm's CORL default ({@link OfflineAlgorithms#rewards}: 1000 / return range
-     *                    times the algorithm's {@link OfflineAlgorithms#rewards} scale, else 1)
-     * @param rewardBias  null: its bias when rewards are normalised by default, else 0 */
-    public record Config(String algo, Path dataset, String envId, long steps, int batchSize, String sampler,
-                         double samplerAlpha, long seed, long evalEvery, int evalEpisodes, boolean normalizeStates,
-                         Double rewardScale, Double rewardBias, Path runDir, int logEvery,
-                         Map<String, String> overrides, long checkpointEvery,
-                         boolean overwrite) {
-        public Config {
-            overrides = overrides == null ? Map.of()
-                    : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(overrides)); // keeps --set order
-        }
-
-        /**
-         * A run of {@code algo} on {@code dataset}, evaluated in {@code envId}, written to {@code runDir}, with the
-         * command's defaults (100,000 steps, batch 256, uniform sampling, seed 0, 10 evaluation episodes every 5,000
-         * steps, CORL's state normalisation and reward transform, a checkpoint every 50,000 steps); change any of them
-         * with the {@code with...} methods.
-         */
-        public static Config of(String algo, Path dataset, String envId, Path runDir) {
-            return new Config(algo, dataset, envId, 100_000, 256, "uniform", TrajectoryWeighting.DEFAULT_ALPHA, 0,
-                    5_000, 10, true, null, null, runDir, 1_000, Map.of(), 50_000, false);
-        }
-
-        public Config withSteps(long v) {
-            return new Config(algo, dataset, envId, v, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides,
-                    checkpointEvery, overwrite);
-        }
-
-        public Config withBatchSize(int v) {
-            return new Config(algo, dataset, envId, steps, v, sampler, samplerAlpha, seed, evalEvery, evalEpisodes,
-                    normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
-        }
-
-        /** {@code uniform}, {@code rw} or {@code aw} with temperature {@code alpha}. */
-        public Config withSampler(String v, double alpha) {
-            return new Config(algo, dataset, envId, steps, batchSize, v, alpha, seed, evalEvery, evalEpisodes,
-                    normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
-        }
-
-        public Config withSeed(long v) {
-            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, v, evalEvery,
-                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides,
-                    checkpointEvery, overwrite);
-        }
-
-        /** Evaluate {@code episodes} episodes every {@code every} steps (0: only at the end). */
-        public Config withEvaluation(long every, int episodes) {
-            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, every, episodes,
-                    normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
-        }
-
-        public Config withNormalizeStates(boolean v) {
-            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                    evalEpisodes, v, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
-        }
-
-        /** Reward transform {@code r · scale + bias}; null keeps the algorithm's CORL default. */
-        public Config withRewards(Double scale, Double bias) {
-            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                    evalEpisodes, normalizeStates, scale, bias, runDir, logEvery, overrides, checkpointEvery,
-                    overwrite);
-        }
-
-        public Config withLogEvery(int v) {
-            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, v, overrides, checkpointEvery,
-                    overwrite);
-        }
-
-        /** The algorithm's hyperparameter overrides ({@code --set}), applied to its config record in order. */
-        public Config withOverrides(Map<String, String> v) {
-            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, v, checkpointEvery,
-                    overwrite);
-        }
-
-        public Config withCheckpointEvery(long v) {
-            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, v, overwrite);
-        }
-
-        /** Replace a run already in {@code runDir} (default: refuse). */
-        public Config withOverwrite(boolean v) {
-            return new Config(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                    evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides,
-                    checkpointEvery, v);
-        }
-    }
-
     /** Result of a run. */
     public record Result(String algo, String envId, String sampler, long seed, long steps, double finalReturn,
                          double finalReturnStd, double finalNormalizedScore, double stepsPerSecond,
@@ -170,55 +77,55 @@ public final class OfflineTraining {
         return true;
     }
 
-    public static Result run(Config c, LongConsumer progress) {
-        if (c.steps < 1) {
-            throw new IllegalArgumentException("--steps must be >= 1, got " + c.steps);
+    public static Result run(OfflineConfig c, LongConsumer progress) {
+        if (c.steps() < 1) {
+            throw new IllegalArgumentException("--steps must be >= 1, got " + c.steps());
         }
-        if (c.batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be >= 1, got " + c.batchSize);
+        if (c.batchSize() < 1) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, got " + c.batchSize());
         }
-        if (c.checkpointEvery < 0) {
-            throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + c.checkpointEvery);
+        if (c.checkpointEvery() < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + c.checkpointEvery());
         }
         Setup s = new Setup(c);
         RunDirectory run;
         try {
-            run = RunDirectory.create(c.runDir, c.overwrite);
+            run = RunDirectory.create(c.runDir(), c.overwrite());
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         try {
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("algo", s.algo.algo());
-            config.put("dataset", c.dataset.toString());
+            config.put("dataset", c.dataset().toString());
             config.put("dataset_metadata", s.raw.metadata());
             config.put("dataset_transitions", s.data.size);
-            config.put("env_id", c.envId);
-            config.put("steps", c.steps);
-            config.put("batch_size", c.batchSize);
+            config.put("env_id", c.envId());
+            config.put("steps", c.steps());
+            config.put("batch_size", c.batchSize());
             config.put("sampler", s.samplerName);
             if (!s.samplerNote.isEmpty()) {
                 config.put("sampler_note", s.samplerNote);
             }
-            config.put("seed", c.seed);
-            config.put("normalize_states", c.normalizeStates);
+            config.put("seed", c.seed());
+            config.put("normalize_states", c.normalizeStates());
             config.put("reward_scale", s.rewardScale);
             config.put("reward_bias", s.rewardBias);
-            config.put("overrides", c.overrides);
-            config.put("eval_every", c.evalEvery);
-            config.put("eval_episodes", c.evalEpisodes);
+            config.put("overrides", c.overrides());
+            config.put("eval_every", c.evalEvery());
+            config.put("eval_episodes", c.evalEpisodes());
             // evaluation episode k is reset with evaluation_seed + k: `armature eval --seed` reproduces it
-            config.put("evaluation_seed", Seeds.of(c.seed, "evaluation"));
-            config.put("checkpoint_every", c.checkpointEvery);
+            config.put("evaluation_seed", Seeds.of(c.seed(), "evaluation"));
+            config.put("checkpoint_every", c.checkpointEvery());
             config.put("hyperparameters", s.algo.hyperparameters());
             config.put("reference_scores", s.ref);
             config.put("armature_version", DatasetMetadata.currentVersion());
             config.put("java", System.getProperty("java.version"));
             config.put("available_processors", Runtime.getRuntime().availableProcessors());
-            config.put(RUN_KEY, runSection(c));
+            config.put(OfflineConfig.RUN_KEY, c.runSection());
             run.writeConfig(JSON.writeValueAsString(config));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write run directory " + c.runDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write run directory " + c.runDir() + ": " + e.getMessage(), e);
         }
         return s.train(run, new ArrayList<>(), 0, 0, 0, progress);
     }
@@ -237,12 +144,12 @@ public final class OfflineTraining {
                     + (e.getMessage().contains("no checkpoint") ? "; offline runs write one every --checkpoint-every steps"
                     : ""), e);
         }
-        JsonNode root = readConfig(runDir);
-        Config c = configFrom(root.get(RUN_KEY), runDir);
+        JsonNode root = OfflineConfig.readConfig(runDir);
+        OfflineConfig c = OfflineConfig.read(root, runDir);
         long transitions = root.path("dataset_transitions").asLong(-1);
         Setup s = new Setup(c);
         if (transitions >= 0 && transitions != s.data.size) {
-            throw new IllegalArgumentException(c.dataset + " now has " + s.data.size + " transitions, the run was "
+            throw new IllegalArgumentException(c.dataset() + " now has " + s.data.size + " transitions, the run was "
                     + "started on " + transitions + "; resume needs the same dataset");
         }
         List<double[]> evals = new ArrayList<>();
@@ -263,100 +170,23 @@ public final class OfflineTraining {
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        if (loop.step() < 1 || loop.step() >= c.steps) {
+        if (loop.step() < 1 || loop.step() >= c.steps()) {
             throw new IllegalArgumentException(run.file(RunDirectory.CHECKPOINT) + " is at step " + loop.step()
-                    + ", outside the run's 1.." + (c.steps - 1));
+                    + ", outside the run's 1.." + (c.steps() - 1));
         }
         return s.train(run, evals, loop.step(), loop.wallSeconds(), loop.loopState(), progress);
-    }
-
-    /** The gradient steps a run directory was configured for (for a progress bar before {@link #resume}). */
-    public static long totalSteps(Path runDir) {
-        return need(readConfig(runDir).get(RUN_KEY), "steps").asLong();
-    }
-
-    private static JsonNode readConfig(Path runDir) {
-        if (!Files.isDirectory(runDir)) {
-            throw new IllegalArgumentException("run directory " + runDir + " does not exist");
-        }
-        Path f = runDir.resolve("config.json");
-        if (!Files.isRegularFile(f)) {
-            throw new IllegalArgumentException(runDir + " is not an offline run directory (no config.json)");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(f.toFile());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + f + ": " + e.getMessage(), e);
-        }
-        if (root == null || root.get(RUN_KEY) == null) {
-            throw new IllegalArgumentException(f + " has no '" + RUN_KEY + "' section (not an offline run, or written "
-                    + "by an Armature version without offline resume)");
-        }
-        return root;
     }
 
     /** Which loop wrote a checkpoint ({@link RunDirectory#writeCheckpoint}). */
     static final String LOOP = "offline";
     /** Values per evaluation row: step, return mean, std, normalised score, success rate, mean max coverage. */
     private static final int EVAL_VALUES = 6;
-    private static final String RUN_KEY = "run";
     private static final List<String> EVAL_COLUMNS = List.of("step", "wall_s", "return_mean", "return_std",
             "normalized_score", "success_rate", "max_coverage_mean");
 
-    /** The command-line configuration, as config.json keeps it for {@link #resume}. */
-    private static Map<String, Object> runSection(Config c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algo", c.algo);
-        m.put("dataset", c.dataset.toAbsolutePath().normalize().toString());
-        m.put("env_id", c.envId);
-        m.put("steps", c.steps);
-        m.put("batch_size", c.batchSize);
-        m.put("sampler", c.sampler);
-        m.put("sampler_alpha", c.samplerAlpha);
-        m.put("seed", c.seed);
-        m.put("eval_every", c.evalEvery);
-        m.put("eval_episodes", c.evalEpisodes);
-        m.put("normalize_states", c.normalizeStates);
-        m.put("reward_scale", c.rewardScale);
-        m.put("reward_bias", c.rewardBias);
-        m.put("log_every", c.logEvery);
-        m.put("overrides", c.overrides);
-        m.put("checkpoint_every", c.checkpointEvery);
-        return m;
-    }
-
-    private static Config configFrom(JsonNode r, Path runDir) {
-        Map<String, String> overrides = new LinkedHashMap<>();
-        r.path("overrides").fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().asText()));
-        JsonNode scale = r.get("reward_scale");
-        JsonNode bias = r.get("reward_bias");
-        return Config.of(need(r, "algo").asText(), Path.of(need(r, "dataset").asText()), need(r, "env_id").asText(),
-                        runDir)
-                .withSteps(need(r, "steps").asLong())
-                .withBatchSize(need(r, "batch_size").asInt())
-                .withSampler(need(r, "sampler").asText(), need(r, "sampler_alpha").asDouble())
-                .withSeed(need(r, "seed").asLong())
-                .withEvaluation(need(r, "eval_every").asLong(), need(r, "eval_episodes").asInt())
-                .withNormalizeStates(need(r, "normalize_states").asBoolean())
-                .withRewards(scale == null || scale.isNull() ? null : scale.asDouble(),
-                        bias == null || bias.isNull() ? null : bias.asDouble())
-                .withLogEvery(need(r, "log_every").asInt())
-                .withOverrides(overrides)
-                .withCheckpointEvery(need(r, "checkpoint_every").asLong());
-    }
-
-    private static JsonNode need(JsonNode r, String key) {
-        JsonNode v = r.get(key);
-        if (v == null || v.isNull()) {
-            throw new IllegalArgumentException("config.json's '" + RUN_KEY + "' section lacks '" + key + "'");
-        }
-        return v;
-    }
-
     /** Everything a run builds from its config before the first gradient step (deterministic in the config). */
     private static final class Setup {
-        final Config c;
+        final OfflineConfig c;
         final OfflineDataset raw;
         final EnvSpec spec;
         final Normalization norm;
@@ -374,41 +204,41 @@ public final class OfflineTraining {
         final ReferenceScores.Reference ref;
         final String samplerNote;
 
-        Setup(Config c) {
+        Setup(OfflineConfig c) {
             this.c = c;
-            raw = DatasetFiles.read(c.dataset);
-            try (Env env = Envs.make(c.envId)) {
+            raw = DatasetFiles.read(c.dataset());
+            try (Env env = Envs.make(c.envId())) {
                 spec = env.spec();
             }
             if (raw.observationDim() != spec.observationDim() || raw.actionDim() != spec.actionDim()) {
-                throw new IllegalArgumentException(c.dataset + " has observation/action dims " + raw.observationDim()
-                        + "/" + raw.actionDim() + " but " + c.envId + " has " + spec.observationDim() + "/"
+                throw new IllegalArgumentException(c.dataset() + " has observation/action dims " + raw.observationDim()
+                        + "/" + raw.actionDim() + " but " + c.envId() + " has " + spec.observationDim() + "/"
                         + spec.actionDim());
             }
             String recorded = raw.metadata().envId();
-            if (recorded != null && !recorded.isBlank() && !Envs.sameFamily(recorded, c.envId)) {
-                System.err.println("warning: dataset " + c.dataset + " was collected on " + recorded
-                        + ", but is used with " + c.envId + " (the sizes match; the task does not)");
+            if (recorded != null && !recorded.isBlank() && !Envs.sameFamily(recorded, c.envId())) {
+                System.err.println("warning: dataset " + c.dataset() + " was collected on " + recorded
+                        + ", but is used with " + c.envId() + " (the sizes match; the task does not)");
             }
-            algo = OfflineAlgorithms.create(c.algo, c.envId, raw.observationDim(), raw.actionDim(), c.steps,
-                    c.overrides, c.seed);
+            algo = OfflineAlgorithms.create(c.algo(), c.envId(), raw.observationDim(), raw.actionDim(), c.steps(),
+                    c.overrides(), c.seed());
             ChunkLayout layout = algo.chunking();
             norm = algo.minMaxNormalised() ? Normalization.minMax(raw)
-                    : Normalization.of(raw, spec.actionSpace(), c.normalizeStates);
-            OfflineAlgorithms.RewardTransform t = OfflineAlgorithms.rewards(c.algo, c.envId);
-            boolean normalizeRewards = c.rewardScale == null && t.returnRangeNormalised();
-            rewardScale = c.rewardScale != null ? c.rewardScale
+                    : Normalization.of(raw, spec.actionSpace(), c.normalizeStates());
+            OfflineAlgorithms.RewardTransform t = OfflineAlgorithms.rewards(c.algo(), c.envId());
+            boolean normalizeRewards = c.rewardScale() == null && t.returnRangeNormalised();
+            rewardScale = c.rewardScale() != null ? c.rewardScale()
                     : normalizeRewards ? TrainingData.returnRangeScale(raw) * t.scale() : 1.0;
-            rewardBias = c.rewardBias != null ? c.rewardBias : normalizeRewards ? t.bias() : 0.0;
+            rewardBias = c.rewardBias() != null ? c.rewardBias() : normalizeRewards ? t.bias() : 0.0;
             data = new TrainingData(raw, norm, rewardScale, rewardBias);
             if (layout.isSingleStep()) {
-                DatasetSampler ds = DatasetSampler.create(c.sampler, data, algo.discount(), c.samplerAlpha);
+                DatasetSampler ds = DatasetSampler.create(c.sampler(), data, algo.discount(), c.samplerAlpha());
                 sampler = ds;
                 samplerName = ds.describe();
                 samplerNote = ds.draw() instanceof TrajectoryWeighting tw ? tw.note() : "";
             } else {
-                if (!c.sampler.equalsIgnoreCase("uniform")) {
-                    throw new IllegalArgumentException("--sampler " + c.sampler + ": a chunked learner samples windows "
+                if (!c.sampler().equalsIgnoreCase("uniform")) {
+                    throw new IllegalArgumentException("--sampler " + c.sampler() + ": a chunked learner samples windows "
                             + "uniformly (give --sampler uniform)");
                 }
                 sampler = new WindowSampler(data, layout, algo.discount());
@@ -417,15 +247,15 @@ public final class OfflineTraining {
                 samplerNote = "";
             }
             evaluateBundle = !layout.isSingleStep() || algo.minMaxNormalised() || algo.noiseSchedule() != null;
-            loopRng = new Rng(Seeds.of(c.seed, "loop"));
-            ref = ReferenceScores.find(c.envId).orElse(null);
+            loopRng = new Rng(Seeds.of(c.seed(), "loop"));
+            ref = ReferenceScores.find(c.envId()).orElse(null);
         }
 
-        /** Gradient steps {@code done + 1 .. c.steps}, appending to metrics.csv and eval.csv when resuming. */
+        /** Gradient steps {@code done + 1 .. c.steps()}, appending to metrics.csv and eval.csv when resuming. */
         Result train(RunDirectory run, List<double[]> evals, long done, double wallOffset, long trainNanos,
                      LongConsumer progress) {
             ChunkLayout w = algo.chunking();
-            Batch batch = new Batch(c.batchSize, w.observationHistory() * data.observationDim,
+            Batch batch = new Batch(c.batchSize(), w.observationHistory() * data.observationDim,
                     w.chunkLength() * data.actionDim, DataType.FLOAT);
             String[] statNames = algo.statNames();
             double[] stats = new double[statNames.length];
@@ -438,25 +268,25 @@ public final class OfflineTraining {
                     progress.accept(done);
                 }
                 double lastCheckpointWall = wallOffset;
-                for (long step = done + 1; step <= c.steps; step++) {
+                for (long step = done + 1; step <= c.steps(); step++) {
                     if (StopRequest.requested() && step > 1) {
                         // an operator stop: checkpoint at the last finished step and the bundle of the current policy
                         double wall = (System.nanoTime() - start) / 1e9;
                         writeCheckpoint(run, step - 1, wall, trainNanos, evals);
                         writeBundle(run);
                         System.err.println("stopped after gradient step " + (step - 1) + ": checkpoint and bundle of the "
-                                + "current policy written to " + c.runDir + "; continue with --resume " + c.runDir);
+                                + "current policy written to " + c.runDir() + "; continue with --resume " + c.runDir());
                         double[] e = evals.isEmpty() ? new double[]{0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                                 Double.NaN}
                                 : evals.get(evals.size() - 1);
-                        return new Result(algo.algo(), c.envId, samplerName, c.seed, step - 1, e[1], e[2], e[3],
+                        return new Result(algo.algo(), c.envId(), samplerName, c.seed(), step - 1, e[1], e[2], e[3],
                                 (step - 1) / (Math.max(1, trainNanos) / 1e9), evals, true);
                     }
                     long t0 = System.nanoTime();
                     sampler.sample(batch, loopRng);
                     algo.update(batch);
                     trainNanos += System.nanoTime() - t0;
-                    if (step % c.logEvery == 0 || step == c.steps) {
+                    if (step % c.logEvery() == 0 || step == c.steps()) {
                         algo.stats(stats);
                         List<String> row = new ArrayList<>(List.of(Long.toString(step),
                                 String.format("%.2f", (System.nanoTime() - start) / 1e9)));
@@ -465,9 +295,9 @@ public final class OfflineTraining {
                         }
                         metrics.write(row);
                     }
-                    if ((c.evalEvery > 0 && step % c.evalEvery == 0) || step == c.steps) {
-                        double[] e = evaluateBundle ? evaluateBundle(run, evals) : evaluate(algo, norm, c.envId,
-                                c.evalEpisodes, c.seed, ref);
+                    if ((c.evalEvery() > 0 && step % c.evalEvery() == 0) || step == c.steps()) {
+                        double[] e = evaluateBundle ? evaluateBundle(run, evals) : evaluate(algo, norm, c.envId(),
+                                c.evalEpisodes(), c.seed(), ref);
                         evals.add(new double[]{step, e[0], e[1], e[2], e[3], e[4]});
                         evalCsv.write(List.of(Long.toString(step), String.format("%.2f",
                                 (System.nanoTime() - start) / 1e9), String.format("%.4f", e[0]),
@@ -475,7 +305,7 @@ public final class OfflineTraining {
                                 Double.isNaN(e[4]) ? "" : String.format("%.4f", e[4])));
                     }
                     double wall = (System.nanoTime() - start) / 1e9;
-                    if (c.checkpointEvery > 0 && step < c.steps && (step % c.checkpointEvery == 0
+                    if (c.checkpointEvery() > 0 && step < c.steps() && (step % c.checkpointEvery() == 0
                             || wall - lastCheckpointWall >= CHECKPOINT_SECONDS)) {
                         writeCheckpoint(run, step, wall, trainNanos, evals);
                         lastCheckpointWall = wall;
@@ -485,11 +315,11 @@ public final class OfflineTraining {
                     }
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write metrics in " + c.runDir + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot write metrics in " + c.runDir() + ": " + e.getMessage(), e);
             }
             double[] last = evals.get(evals.size() - 1);
-            double sps = c.steps / (Math.max(1, trainNanos) / 1e9); // training time before a resume included
-            Result result = new Result(algo.algo(), c.envId, samplerName, c.seed, c.steps, last[1], last[2],
+            double sps = c.steps() / (Math.max(1, trainNanos) / 1e9); // training time before a resume included
+            Result result = new Result(algo.algo(), c.envId(), samplerName, c.seed(), c.steps(), last[1], last[2],
                     last[3], sps, evals, false);
             try {
                 writeBundle(run);
@@ -520,7 +350,7 @@ public final class OfflineTraining {
                 run.writeText(RunDirectory.RESULT, JSON.writeValueAsString(r));
                 run.deleteCheckpoint();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write results in " + c.runDir + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot write results in " + c.runDir() + ": " + e.getMessage(), e);
             }
             return result;
         }
@@ -531,7 +361,7 @@ public final class OfflineTraining {
         }
 
         private void writeBundle(Path dir) throws IOException {
-            PolicyBundles.Provenance p = PolicyBundles.Provenance.now(algo.algo(), c.envId, c.seed, 0, algo.updates());
+            PolicyBundles.Provenance p = PolicyBundles.Provenance.now(algo.algo(), c.envId(), c.seed(), 0, algo.updates());
             if (algo.minMaxNormalised()) {
                 float[][] o = norm.observationRange();
                 float[][] a = norm.actionRange();
@@ -552,7 +382,7 @@ public final class OfflineTraining {
             Path dir = run.file(".eval-bundle");
             writeBundle(dir);
             Policy policy = Policy.load(dir);
-            Evaluation.Result r = Evaluation.run(policy, c.envId, c.evalEpisodes, Seeds.of(c.seed, "evaluation"));
+            Evaluation.Result r = Evaluation.run(policy, c.envId(), c.evalEpisodes(), Seeds.of(c.seed(), "evaluation"));
             double[] e = {r.mean(), r.std(), ref == null ? Double.NaN : ref.normalise(r.mean()), r.successRate(),
                     r.meanMaxCoverage()};
             double[] best = evals.isEmpty() ? null : best(evals);

@@ -46,14 +46,14 @@ class OfflineResumeTest {
         }
     }
 
-    static OfflineTraining.Config config(String algo, String sampler, Path runDir) {
+    static OfflineConfig config(String algo, String sampler, Path runDir) {
         return config(algo, sampler, runDir, Map.of());
     }
 
-    static OfflineTraining.Config config(String algo, String sampler, Path runDir, Map<String, String> overrides) {
+    static OfflineConfig config(String algo, String sampler, Path runDir, Map<String, String> overrides) {
         Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("hidden", "16"));
         all.putAll(overrides);
-        return OfflineTraining.Config.of(algo, data, "Pendulum-v1", runDir).withSteps(70).withBatchSize(32)
+        return OfflineConfig.of(algo, data, "Pendulum-v1", runDir).withSteps(70).withBatchSize(32)
                 .withSampler(sampler, 0.1).withSeed(5).withEvaluation(30, 1).withLogEvery(10).withOverrides(all)
                 .withCheckpointEvery(20).withOverwrite(true);
     }

@@ -23,7 +23,7 @@ class RewardTransformTest {
 
     private JsonNode runConfig(String algo, Path data, String env, Double scale, Double bias) throws Exception {
         Path run = dir.resolve(algo + "-" + env + "-" + scale + "-" + bias);
-        OfflineTraining.run(OfflineTraining.Config.of(algo, data, env, run).withSteps(1).withBatchSize(8)
+        OfflineTraining.run(OfflineConfig.of(algo, data, env, run).withSteps(1).withBatchSize(8)
                 .withEvaluation(0, 1).withRewards(scale, bias).withLogEvery(1).withOverrides(Map.of("hidden", "8"))
                 .withCheckpointEvery(0), null);
         return OfflineTraining.JSON.readTree(run.resolve("config.json").toFile());
