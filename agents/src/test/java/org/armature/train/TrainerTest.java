@@ -132,6 +132,15 @@ class TrainerTest {
         e = assertThrows(IOException.class, () -> Trainer.resume(b.runDir(), Progress.SILENT));
         assertTrue(e.getMessage().contains("another Armature version ('armature-checkpoint-v1'")
                 && e.getMessage().contains("cannot be resumed"), e.getMessage());
+        // the other loop's checkpoint (same layout, written by `armature offline`) is refused by name
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(ckpt))) {
+            out.writeUTF(RunDirectory.CHECKPOINT_MAGIC);
+            out.writeUTF("offline");
+            out.writeLong(700);
+        }
+        e = assertThrows(IOException.class, () -> Trainer.resume(b.runDir(), Progress.SILENT));
+        assertTrue(e.getMessage().contains("is a checkpoint of `armature offline`, not of `armature train`"),
+                e.getMessage());
         // a new run into that directory is refused (it holds a run to --resume), its files untouched
         e = assertThrows(IOException.class, () -> Trainer.create(tiny("td3", 400), b.runDir(), false,
                 Progress.SILENT));
