@@ -9,7 +9,8 @@ import org.armature.nn.SquashedGaussianHead;
  * A policy loaded from a bundle: observation normalisation (mean/std or min–max), an observation history of
  * {@code observationHistory} frames stacked oldest first (the first observation of an episode repeated until there
  * are enough, as Diffusion Policy pads), a plain-Java MLP and the action head, and for chunked bundles a queue of the
- * {@code executedChunk} actions still to play (from index {@code chunkStart} of the chunk). Deterministic {@link #act} is the mean action; {@link #sample} draws
+ * {@code executedChunk} actions still to play (from index {@code chunkStart} of the chunk), the last one held when the
+ * bundle decides less often ({@code decisionInterval}). Deterministic {@link #act} is the mean action; {@link #sample} draws
  * from the squashed Gaussian (deterministic heads return the mean). Not thread-safe: one instance per control thread.
  */
 public final class BundlePolicy implements Policy {
@@ -21,6 +22,8 @@ public final class BundlePolicy implements Policy {
     private final int history;
     private final int predicted;
     private final int executed;
+    /** Control steps per decision: the executed actions, then the last one held ({@link PolicyBundles.Spec#interval}). */
+    private final int interval;
     private final int start;
     private final boolean gaussian;
     private final double[] scale;
@@ -41,14 +44,11 @@ public final class BundlePolicy implements Policy {
         this.history = spec.history();
         this.predicted = spec.predictedChunk();
         this.executed = spec.executed();
+        this.interval = spec.interval();
         this.gaussian = PolicyBundles.SQUASHED_GAUSSIAN.equals(spec.policy().type());
         if (!gaussian && !PolicyBundles.DETERMINISTIC_TANH.equals(spec.policy().type())) {
             throw new IllegalArgumentException("unknown policy type '" + spec.policy().type() + "', expected "
                     + PolicyBundles.SQUASHED_GAUSSIAN + " or " + PolicyBundles.DETERMINISTIC_TANH);
-        }
-        if (gaussian && predicted > 1) {
-            throw new IllegalArgumentException("a " + PolicyBundles.SQUASHED_GAUSSIAN + " policy predicts one action, "
-                    + "not chunks of " + predicted);
         }
         int extra = extraInputs(spec);
         if (net.inputSize() != history * obsDim + extra) {
@@ -58,7 +58,8 @@ public final class BundlePolicy implements Policy {
         }
         // a noise-space head outputs its base's sampler noise: NoiseSpacePolicy checks that size against the base
         boolean noiseHead = spec.composition() != null && PolicyBundles.NOISE_SPACE.equals(spec.composition().kind());
-        int expectedOut = gaussian ? 2 * actDim : predicted * actDim;
+        // a Gaussian chunk: the means of every action first, then their log stds (SAC over a flattened sequence)
+        int expectedOut = gaussian ? 2 * predicted * actDim : predicted * actDim;
         if (!noiseHead && net.outputSize() != expectedOut) {
             throw new IllegalArgumentException("network gives " + net.outputSize() + " outputs, a " + spec.policy().type()
                     + " with " + actDim + " action dims and chunks of " + predicted + " needs " + expectedOut);
@@ -196,10 +197,10 @@ public final class BundlePolicy implements Policy {
             for (int c = 0; c < executed; c++) {
                 writeAction(start + c, queue[c]);
             }
-            queued = executed;
+            queued = interval;
             next = 0;
         }
-        System.arraycopy(queue[next++], 0, action, 0, actDim);
+        System.arraycopy(queue[Math.min(next++, executed - 1)], 0, action, 0, actDim);
     }
 
     @Override
@@ -221,7 +222,7 @@ public final class BundlePolicy implements Policy {
 
     @Override
     public float[] sample(float[] observation) {
-        if (!gaussian) {
+        if (!gaussian || predicted > 1) { // chunks play their means
             return act(observation);
         }
         pushObservation(observation);

@@ -169,16 +169,27 @@ public final class PolicyBundles {
      * network input, oldest first; 1), {@code executedChunk} (actions played per decision out of the
      * {@code chunkLength} predicted; all of them), {@code noiseSchedule}, and for composite bundles {@code base} (the
      * frozen base bundle's directory, relative) and {@code composition}, {@code chunkStart} (index of the current
-     * step's action in a predicted chunk, {@code observationHistory − 1} for Diffusion Policy's alignment; 0) and
+     * step's action in a predicted chunk, {@code observationHistory − 1} for Diffusion Policy's alignment; 0),
      * {@code actionNormalization} (min_max: the network's [−1, 1] actions map to the dataset's action range instead of
-     * the action space's box).
+     * the action space's box) and {@code decisionInterval} (control steps per decision, at least the executed chunk;
+     * beyond it the last executed action is held: action repeat, and sequence policies at a slower rate).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
                        Normalization observationNormalization, double controlDtSeconds, int chunkLength,
                        Provenance provenance, Integer observationHistory, Integer executedChunk,
                        NoiseSchedule noiseSchedule, String base, Composition composition, Integer chunkStart,
-                       Normalization actionNormalization) {
+                       Normalization actionNormalization, Integer decisionInterval) {
+
+        public Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
+                    Normalization observationNormalization, double controlDtSeconds, int chunkLength,
+                    Provenance provenance, Integer observationHistory, Integer executedChunk,
+                    NoiseSchedule noiseSchedule, String base, Composition composition, Integer chunkStart,
+                    Normalization actionNormalization) {
+            this(format, formatVersion, policy, observationSpace, actionSpace, observationNormalization,
+                    controlDtSeconds, chunkLength, provenance, observationHistory, executedChunk, noiseSchedule, base,
+                    composition, chunkStart, actionNormalization, null);
+        }
 
         public Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
                     Normalization observationNormalization, double controlDtSeconds, int chunkLength,
@@ -216,6 +227,26 @@ public final class PolicyBundles {
         public int start() {
             return chunkStart == null ? 0 : chunkStart;
         }
+
+        /** Control steps per decision: the executed chunk, or more when the last action is held. */
+        public int interval() {
+            return decisionInterval == null ? executed() : decisionInterval;
+        }
+
+        /**
+         * This policy deciding every {@code k} control steps (the Frequency-Averaged Score's sweep): it plays the first
+         * {@code min(k, chunk)} actions of its chunk and holds the last one for the rest, the same rule for a one-action
+         * policy (action repeat), an open-loop chunk and a sequence actor.
+         */
+        public Spec atDecisionInterval(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("a decision interval must be >= 1, got " + k);
+            }
+            return new Spec(format, formatVersion, policy, observationSpace, actionSpace, observationNormalization,
+                    controlDtSeconds, chunkLength, provenance, observationHistory,
+                    Math.min(k, predictedChunk() - start()), noiseSchedule, base, composition, chunkStart,
+                    actionNormalization, k);
+        }
     }
 
     /**
@@ -244,6 +275,18 @@ public final class PolicyBundles {
     public static void write(Path dir, Learner learner, EnvSpec env, Normalization observationNormalization,
                              Normalization actionNormalization, Provenance provenance, Path baseBundle,
                              Composition composition) throws IOException {
+        write(dir, learner, env, observationNormalization, actionNormalization, provenance, baseBundle, composition,
+                learner.chunking(), null);
+    }
+
+    /**
+     * As the general form, with the time layout given: a learner that acts through a wrapper of {@code env} (an
+     * open-loop chunk of {@code w.chunkLength()} actions, or one action held) and decides every
+     * {@code decisionInterval} control steps (null: every executed chunk).
+     */
+    public static void write(Path dir, Learner learner, EnvSpec env, Normalization observationNormalization,
+                             Normalization actionNormalization, Provenance provenance, Path baseBundle,
+                             Composition composition, ChunkLayout w, Integer decisionInterval) throws IOException {
         Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         ParamIO.deleteRecursively(tmp);
         Files.createDirectories(tmp);
@@ -251,7 +294,6 @@ public final class PolicyBundles {
         if (baseBundle != null) {
             copyBundle(baseBundle, tmp.resolve("base"));
         }
-        ChunkLayout w = learner.chunking();
         boolean single = w.isSingleStep();
         Spec spec = new Spec(FORMAT, FORMAT_VERSION, net,
                 new Space(env.observationSpace().low(), env.observationSpace().high()),
@@ -259,7 +301,8 @@ public final class PolicyBundles {
                 observationNormalization, env.controlDtSeconds(), w.chunkLength(), provenance,
                 single ? null : w.observationHistory(), single ? null : w.executedChunk(), learner.noiseSchedule(),
                 baseBundle == null ? null : "base", baseBundle == null ? null : composition,
-                single ? null : w.chunkStart(), actionNormalization);
+                single ? null : w.chunkStart(), actionNormalization,
+                decisionInterval == null || decisionInterval == w.executedChunk() ? null : decisionInterval);
         writeSpec(tmp, spec);
         ParamIO.deleteRecursively(dir);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -298,6 +341,10 @@ public final class PolicyBundles {
             throw new IOException(f + ": needs observationHistory >= 1, chunkStart >= 0 and 1 <= executedChunk <= "
                     + "chunkLength - chunkStart, got " + s.history() + ", " + s.start() + ", " + s.executed() + ", "
                     + s.chunkLength());
+        }
+        if (s.interval() < s.executed()) {
+            throw new IOException(f + ": decisionInterval " + s.interval() + " is shorter than the executed chunk ("
+                    + s.executed() + ")");
         }
         Normalization an = s.actionNormalization();
         if (an != null) {
@@ -360,7 +407,23 @@ public final class PolicyBundles {
      * base (loaded from {@code base/}) with the residual or noise-space network on top.
      */
     public static Policy load(Path dir) throws IOException {
+        return load(dir, readSpec(dir));
+    }
+
+    /**
+     * The bundle's policy deciding every {@code k} control steps instead of its own interval
+     * ({@link Spec#atDecisionInterval}).
+     */
+    public static Policy loadAtDecisionInterval(Path dir, int k) throws IOException {
         Spec s = readSpec(dir);
+        if (s.composition() != null || DIFFUSION.equals(s.policy().type()) || EXPERT.equals(s.policy().type())) {
+            throw new IOException(dir + ": only network bundles (MLP) can be run at another decision interval; this "
+                    + "one is " + (s.composition() != null ? "composite" : s.policy().type()));
+        }
+        return load(dir, s.atDecisionInterval(k));
+    }
+
+    private static Policy load(Path dir, Spec s) throws IOException {
         if (s.composition() == null) {
             return loadNetwork(dir, s);
         }

@@ -19,6 +19,9 @@ public final class QNetwork {
     private final DataType dtype;
     private Mat input;
     private Mat dAction;
+    /** Buffers of another batch size (sequence learners alternate B and B x J rows), kept to avoid reallocation. */
+    private Mat otherInput;
+    private Mat otherDAction;
 
     public QNetwork(int obsDim, int actDim, int[] hidden, String activation, boolean layerNorm, double dropout,
                     DataType dtype, Rng rng) {
@@ -40,8 +43,17 @@ public final class QNetwork {
     public Mat forward(Mat obs, Mat act, boolean training) {
         int b = obs.rows;
         if (input == null || input.rows != b) {
-            input = Mat.zeros(dtype, b, obsDim + actDim);
-            dAction = Mat.zeros(dtype, b, actDim);
+            Mat i = input;
+            Mat d = dAction;
+            if (otherInput != null && otherInput.rows == b) {
+                input = otherInput;
+                dAction = otherDAction;
+            } else {
+                input = Mat.zeros(dtype, b, obsDim + actDim);
+                dAction = Mat.zeros(dtype, b, actDim);
+            }
+            otherInput = i;
+            otherDAction = d;
         }
         Kernels.copyColumns(obs, input, 0);
         Kernels.copyColumns(act, input, obsDim);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 import org.armature.agents.Agent;
+import org.armature.agents.ChunkLayout;
 import org.armature.agents.Policy;
 import org.armature.agents.PolicyBundles;
 import org.armature.agents.ReplayBuffer;
@@ -19,16 +20,21 @@ import org.armature.agents.dsrl.NoiseSpaceEnv;
 import org.armature.agents.residual.BaseActionObservation;
 import org.armature.agents.residual.Demonstrations;
 import org.armature.agents.residual.ResidualTd3;
+import org.armature.agents.sequence.Srl;
 import org.armature.envs.BoxSpace;
 import org.armature.envs.Env;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Envs;
+import org.armature.envs.Wrapper;
+import org.armature.envs.wrappers.ActionRepeat;
+import org.armature.envs.wrappers.DecisionInterval;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The online algorithms of the training loop, and the only place that names them: how each agent is built, the env
  * it acts in, the discount of one stored transition, its demonstrations, and how its bundle is composed. SAC and TD3
- * act in the task; residual RL and DSRL act on top of a frozen base policy, which is checked before anything is
+ * act in the task; SRL, SAC with action repeat and SAC over J-action chunks act through a wrapper that decides every
+ * J control steps; residual RL and DSRL act on top of a frozen base policy, which is checked before anything is
  * written and copied into {@code <run>/base/} (a base of {@code expert} or {@code expert:NOISE} becomes the scripted
  * expert's bundle).
  */
@@ -50,6 +56,11 @@ final class OnlineAlgorithms {
             case TrainConfig.RESIDUAL -> new ResidualTd3(envSpec.observationDim(), as, baseNormalization(runDir),
                     cfg.residual(), cfg.seed());
             case TrainConfig.DSRL -> Dsrl.agent(obsDim, as, cfg.sac(), cfg.seed());
+            // SAC on the wrapped task: one action held (repeat) or a flattened J-action chunk
+            case TrainConfig.SAC_REPEAT, TrainConfig.SAC_CHUNK -> new Sac(obsDim, as.low(), as.high(), cfg.sac(),
+                    cfg.seed(), DataType.FLOAT);
+            case TrainConfig.SRL -> new Srl(envSpec.observationDim(), envSpec.actionSpace(), cfg.sac(),
+                    cfg.sequence(), cfg.seed());
             default -> throw new IllegalArgumentException("unknown algo " + cfg.algo());
         };
     }
@@ -97,6 +108,12 @@ final class OnlineAlgorithms {
             // base + residual as one policy: the residual network on the env's own spaces, the base in base/
             PolicyBundles.write(dir, agent, envSpec, baseNormalization(runDir), p, runDir.resolve(Trainer.BASE),
                     new PolicyBundles.Composition(PolicyBundles.RESIDUAL, r.config().residualScale()));
+        } else if (cfg.decidesInSequences()) {
+            // on the task's spaces, deciding every J steps: a chunk of J actions (srl, sac-chunk) or one held
+            int j = cfg.sequence().decisionInterval();
+            ChunkLayout layout = TrainConfig.SAC_REPEAT.equals(cfg.algo()) ? ChunkLayout.SINGLE
+                    : new ChunkLayout(1, j, j);
+            PolicyBundles.write(dir, agent, envSpec, null, null, p, null, null, layout, j);
         } else {
             PolicyBundles.write(dir, agent, agentSpec, null, p);
         }
@@ -112,8 +129,16 @@ final class OnlineAlgorithms {
             case TrainConfig.RESIDUAL -> new BaseActionObservation(task, Policy.load(runDir.resolve(Trainer.BASE)));
             case TrainConfig.DSRL -> new NoiseSpaceEnv(task, Policy.load(runDir.resolve(Trainer.BASE)),
                     cfg.dsrl().noiseMagnitude(), cfg.sac().gamma());
+            case TrainConfig.SAC_REPEAT -> new ActionRepeat(task, cfg.sequence().decisionInterval());
+            case TrainConfig.SAC_CHUNK, TrainConfig.SRL -> new DecisionInterval(task,
+                    cfg.sequence().decisionInterval());
             default -> task;
         };
+    }
+
+    /** The task's own spec under what {@link #makeEnv} wrapped around it (what a bundle is deployed on). */
+    static EnvSpec taskSpec(TrainConfig cfg, Env env) {
+        return cfg.onBase() || cfg.decidesInSequences() ? ((Wrapper) env).inner().spec() : env.spec();
     }
 
     /**

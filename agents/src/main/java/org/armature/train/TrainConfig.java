@@ -4,6 +4,7 @@ import org.armature.agents.Sac;
 import org.armature.agents.Td3;
 import org.armature.agents.dsrl.Dsrl;
 import org.armature.agents.residual.ResidualTd3;
+import org.armature.agents.sequence.Srl;
 
 /**
  * Everything a training run needs, resolved and written to {@code config.json} (snake_case keys). Defaults follow
@@ -33,26 +34,30 @@ public record TrainConfig(
         String demos,                // residual: demonstration dataset (.h5), kept in a buffer that is never evicted
         double demoFraction,         // share of each batch drawn from the demonstrations (RLPD/ResFiT: 0.5)
         ResidualTd3.Config residual,
-        Dsrl.Config dsrl) {
+        Dsrl.Config dsrl,
+        Srl.Config sequence) {        // srl, sac-repeat, sac-chunk: decision interval J (and SRL's model)
 
     public static TrainConfig defaults(String algo, String envId, long steps, long seed) {
         if (RESIDUAL.equals(algo)) {
             // ResFiT: learning_starts 10k, n-step 3, UTD 4, eval every 10k; scaled down here (UTD 1, 5k warm-up)
             return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, 5_000, 1, 3, 10_000, 20,
                     50_000, 600.0, 10.0, false, false, Sac.Config.cleanRl(), Td3.Config.cleanRl(), null, null, 0.5,
-                    ResidualTd3.Config.defaults(), Dsrl.Config.defaults());
+                    ResidualTd3.Config.defaults(), Dsrl.Config.defaults(),
+                Srl.Config.defaults());
         }
         if (DSRL.equals(algo)) {
             // steps, learning_starts and intervals count primitive env steps; updates_per_step counts per decision
             // (DSRL: ~20 gradient steps per update; 8 here)
             return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, 5_000, 8, 1, 10_000, 20,
                     50_000, 600.0, 10.0, false, false, Dsrl.sacDefaults(), Td3.Config.cleanRl(), null, null, 0.5,
-                    ResidualTd3.Config.defaults(), Dsrl.Config.defaults());
+                    ResidualTd3.Config.defaults(), Dsrl.Config.defaults(),
+                Srl.Config.defaults());
         }
         boolean td3 = "td3".equals(algo);
         return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, td3 ? 25_000 : 5_000, 1, 1, 5_000, 10,
                 50_000, 600.0, 10.0, false, false, Sac.Config.cleanRl(), Td3.Config.cleanRl(), null, null, 0.5,
-                ResidualTd3.Config.defaults(), Dsrl.Config.defaults());
+                ResidualTd3.Config.defaults(), Dsrl.Config.defaults(),
+                Srl.Config.defaults());
     }
 
     /** DSRL: SAC over the initial noise of a frozen diffusion policy. */
@@ -66,25 +71,45 @@ public record TrainConfig(
     /** Residual off-policy RL on a frozen base (ResFiT). */
     public static final String RESIDUAL = "residual";
 
+    /** Sequence RL (SRL): J actions per decision, learned at the control rate with a model. */
+    public static final String SRL = "srl";
+    /** SAC on the task with each action held for J control steps (action repeat). */
+    public static final String SAC_REPEAT = "sac-repeat";
+    /** SAC emitting an open-loop chunk of J actions per decision ({@code DecisionInterval}). */
+    public static final String SAC_CHUNK = "sac-chunk";
+
+    /** True for the algorithms that decide once every {@code sequence.decision_interval} control steps. */
+    public boolean decidesInSequences() {
+        return SRL.equals(algo) || SAC_REPEAT.equals(algo) || SAC_CHUNK.equals(algo);
+    }
+
     /** This config for {@code steps} env steps without evaluations or checkpoints (a scratch re-run). */
     public TrainConfig scratchRerun(long steps) {
         return new TrainConfig(algo, envId, steps, seed, numEnvs, bufferSize, batchSize, learningStarts,
                 updatesPerStep, nStep, 0, 1, 0, 0.0, logIntervalSeconds, false, false, sac, td3, base, demos,
-                demoFraction, residual, dsrl);
+                demoFraction, residual, dsrl, sequence);
     }
 
     /** The discount of the configured algorithm. */
     public double gamma() {
         return switch (algo) {
-            case "sac", "dsrl" -> sac.gamma();
+            case "sac", "dsrl", SRL, SAC_REPEAT, SAC_CHUNK -> sac.gamma();
             case "td3" -> td3.gamma();
             default -> residual.gamma();
         };
     }
 
     public TrainConfig validate() {
-        if (!"sac".equals(algo) && !"td3".equals(algo) && !RESIDUAL.equals(algo) && !DSRL.equals(algo)) {
-            throw new IllegalArgumentException("unknown algo '" + algo + "', expected sac, td3, residual or dsrl");
+        if (!"sac".equals(algo) && !"td3".equals(algo) && !RESIDUAL.equals(algo) && !DSRL.equals(algo)
+                && !decidesInSequences()) {
+            throw new IllegalArgumentException("unknown algo '" + algo + "', expected sac, td3, residual, dsrl, srl, "
+                    + "sac-repeat or sac-chunk");
+        }
+        if (decidesInSequences()) {
+            require(sequence != null, "sequence config missing");
+            String p = sequence.problem();
+            require(p == null, p);
+            require(numEnvs == 1, algo + " runs one env (num_envs=1)");
         }
         if (DSRL.equals(algo)) {
             require(base != null && !base.isBlank(), "DSRL needs a diffusion base policy (--base BUNDLE_DIR)");
@@ -117,7 +142,7 @@ public record TrainConfig(
         require(checkpointIntervalSeconds >= 0, "checkpoint_interval_seconds must be >= 0, got "
                 + checkpointIntervalSeconds);
         // the algorithm's values that cannot work are refused here, before any network is allocated
-        if ("sac".equals(algo) || DSRL.equals(algo)) {
+        if ("sac".equals(algo) || DSRL.equals(algo) || decidesInSequences()) {
             require(sac != null, "sac config missing");
             discountAndRate("sac", sac.gamma(), sac.tau());
             positive("sac.policy_lr", sac.policyLr());

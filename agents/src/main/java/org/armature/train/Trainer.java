@@ -99,6 +99,9 @@ public final class Trainer {
     private final EnvSpec envSpec;
         private final Agent agent;
     private final ReplayBuffer buffer;
+    /** The agent learns from each control step of its decisions ({@link Agent#learnsFromControlSteps}). */
+    private final boolean controlSteps;
+    private final float[] primitive;
     private final Sampler sampler;
     private final Batch batch;
     private final Rng rng;
@@ -134,7 +137,7 @@ public final class Trainer {
         this.progress = progress;
         this.env = OnlineAlgorithms.makeEnv(cfg, run.path());
         this.evalEnv = OnlineAlgorithms.makeEnv(cfg, run.path());
-        this.envSpec = cfg.onBase() ? ((org.armature.envs.Wrapper) env).inner().spec() : env.spec();
+        this.envSpec = OnlineAlgorithms.taskSpec(cfg, env);
         this.spec = env.spec();
         if (!spec.actionSpace().isBounded()) {
             throw new IllegalArgumentException(cfg.envId() + ": " + cfg.algo() + " needs a bounded action space");
@@ -144,14 +147,18 @@ public final class Trainer {
         int capacity = (int) Math.min(cfg.bufferSize(), cfg.totalSteps());
         int k = cfg.numEnvs();
         capacity = Math.max(k, capacity - capacity % k); // whole rounds of numEnvs transitions (n-step stride)
-        this.buffer = new ReplayBuffer(capacity, obsDim, spec.actionDim(), k, java.util.Map.of());
+        // an agent that learns from every control step stores the task's transitions, not its decisions
+        this.controlSteps = agent.learnsFromControlSteps();
+        int storedActions = controlSteps ? envSpec.actionDim() : spec.actionDim();
+        this.buffer = new ReplayBuffer(capacity, obsDim, storedActions, k, java.util.Map.of());
+        this.primitive = new float[envSpec.actionDim()];
         double gamma = OnlineAlgorithms.transitionDiscount(cfg, env);
         Sampler online = buffer.sampler(cfg.nStep(), gamma);
         // RLPD: a fixed fraction of every batch from the demonstrations
         this.sampler = cfg.demos() != null && cfg.demoFraction() > 0 ? new MixedSampler(OnlineAlgorithms
                 .demonstrations(cfg, env, envSpec, demoReader).sampler(cfg.nStep(), gamma), online, cfg.demoFraction())
                 : online;
-        this.batch = new Batch(cfg.batchSize(), obsDim, spec.actionDim(), DataType.FLOAT);
+        this.batch = new Batch(cfg.batchSize(), obsDim, storedActions, DataType.FLOAT);
         this.rng = new Rng(Seeds.of(cfg.seed(), "loop"));
         this.statNames = agent.statNames();
         this.stats = new double[statNames.length];
@@ -235,6 +242,11 @@ public final class Trainer {
         return t;
     }
 
+    /** The env of the run in {@code runDir} (from its config.json), before resuming it. */
+    public static String resumeEnvId(Path runDir) throws IOException {
+        return readConfig(RunDirectory.resume(runDir, "armature train").file(CONFIG)).envId();
+    }
+
     /** A run's config.json; an unreadable or foreign one is an error naming the file. */
     static TrainConfig readConfig(Path file) throws IOException {
         try {
@@ -295,16 +307,21 @@ public final class Trainer {
                     agent.explore(obs, action);
                 }
                 Step s = env.step(action);
-                buffer.add(obs, action, s.info().get(NoiseSpaceEnv.DISCOUNTED_REWARD) instanceof Double d ? d
-                        : s.reward(), s.observation(), s.terminated(), s.truncated());
+                if (controlSteps) {
+                    addControlSteps(obs, action, s);
+                } else {
+                    buffer.add(obs, action, s.info().get(NoiseSpaceEnv.DISCOUNTED_REWARD) instanceof Double d ? d
+                            : s.reward(), s.observation(), s.terminated(), s.truncated());
+                }
                 episodeReturn += s.reward();
                 episodeLength++;
                 obs = s.observation();
                 long before = step;
                 // env steps are primitive actions: a wrapper that plays several per decision reports how many
-                step += s.info().get(DecisionInterval.DECISION_STEPS) instanceof Integer k ? k : 1;
+                int executed = s.info().get(DecisionInterval.DECISION_STEPS) instanceof Integer k ? k : 1;
+                step += executed;
                 if (step > cfg.learningStarts()) {
-                    for (int u = 0; u < cfg.updatesPerStep(); u++) {
+                    for (int u = 0; u < cfg.updatesPerStep() * (controlSteps ? executed : 1); u++) {
                         sampler.sample(batch, rng);
                         agent.update(batch);
                     }
@@ -457,6 +474,26 @@ public final class Trainer {
             writeReplay();
         }
         return finish();
+    }
+
+    /**
+     * Stores the control steps of one decision as transitions of the task: the observation before each step, its slice
+     * of the action sequence, its reward and the observation after it; only the last can end the episode.
+     */
+    private void addControlSteps(float[] first, float[] sequence, Step s) {
+        float[][] after = (float[][]) s.info().get(DecisionInterval.STEP_OBSERVATIONS);
+        double[] rewards = (double[]) s.info().get(DecisionInterval.STEP_REWARDS);
+        if (after == null || rewards == null) {
+            throw new IllegalStateException(cfg.algo() + " learns from control steps, but the env reports none ("
+                    + DecisionInterval.STEP_OBSERVATIONS + ")");
+        }
+        float[] before = first;
+        for (int i = 0; i < after.length; i++) {
+            System.arraycopy(sequence, i * primitive.length, primitive, 0, primitive.length);
+            boolean last = i == after.length - 1;
+            buffer.add(before, primitive, rewards[i], after[i], last && s.terminated(), last && s.truncated());
+            before = after[i];
+        }
     }
 
     /** The progress line of an evaluation (success only for tasks that define it). */

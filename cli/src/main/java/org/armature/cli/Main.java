@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 BcCommand.class,
                 ResidualCommand.class,
                 DsrlCommand.class,
+                FasCommand.class,
                 DatasetsCommand.class,
                 EnvsCommand.class,
                 RolloutCommand.class,
@@ -43,6 +44,8 @@ public final class Main implements Runnable {
         BcCommand.hideOfflineOnlyOptions(cl.getSubcommands().get("bc").getCommandSpec());
         ResidualCommand.hideTrainOnlyOptions(cl.getSubcommands().get("residual").getCommandSpec());
         ResidualCommand.hideTrainOnlyOptions(cl.getSubcommands().get("dsrl").getCommandSpec());
+        CommandLine.Model.CommandSpec fas = cl.getSubcommands().get("fas").getCommandSpec();
+        fas.remove(fas.findOption("--num-envs")); // sequence runs step one env
         cl.setExecutionExceptionHandler(new Errors.Handler());
         cl.setParameterExceptionHandler(new Errors.ParameterHandler());
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(Terminal.stdout() ? CommandLine.Help.Ansi.ON

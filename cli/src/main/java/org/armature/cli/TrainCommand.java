@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
                 "  --set batch_size=100 --set sac.actor_hidden=[64,64] --set updates_per_step=4"})
 public class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--algo", description = "sac | td3")
+    @Option(names = "--algo", description = "sac | td3 (srl, sac-repeat, sac-chunk: see `armature fas`)")
     String algo;
 
     @Option(names = "--env", description = "env id (see `armature envs`)")
@@ -73,8 +73,10 @@ public class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("train needs --algo, --env and --steps (or --resume RUN_DIR)");
             }
             if (!algo.equals("sac") && !algo.equals("td3") && !algo.equals(TrainConfig.RESIDUAL)
-                    && !algo.equals(TrainConfig.DSRL)) {
-                throw new IllegalArgumentException("unknown --algo '" + algo + "', expected sac or td3");
+                    && !algo.equals(TrainConfig.DSRL) && !algo.equals(TrainConfig.SRL)
+                    && !algo.equals(TrainConfig.SAC_REPEAT) && !algo.equals(TrainConfig.SAC_CHUNK)) {
+                throw new IllegalArgumentException("unknown --algo '" + algo + "', expected sac, td3, srl, sac-repeat or "
+                        + "sac-chunk");
             }
             List<String> all = new ArrayList<>(commandSets());
             if (numEnvs != null) {
@@ -108,6 +110,7 @@ public class TrainCommand implements Callable<Integer> {
         }
         org.armature.train.StopRequest.install();
         Trainer.Result r = trainer.run();
+        finishedRun = r.interrupted() ? null : r.runDir();
         if (r.interrupted()) {
             System.out.printf("stopped at env step %d of %d: checkpoint and the current policy's bundle are in %s; "
                     + "continue with: armature " + commandName() + " --resume %s%n", r.envSteps(), trainer.config().totalSteps(),
@@ -125,6 +128,9 @@ public class TrainCommand implements Callable<Integer> {
         System.out.println("learning curve: " + (curve != null ? curve : "none (no evaluation ran)"));
         return 0;
     }
+
+    /** The run directory of the run {@link #call} finished (null: none, or it was interrupted). */
+    Path finishedRun;
 
     /** Config settings the subcommand adds before the user's {@code --set}s (e.g. residual's base and demos). */
     List<String> commandSets() {

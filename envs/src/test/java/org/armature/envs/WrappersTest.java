@@ -67,11 +67,18 @@ class WrappersTest {
         float[] seq = {0.5f, -1f, 2f, 0f};
         double sum = 0;
         Step s = null;
+        java.util.List<float[]> seen = new java.util.ArrayList<>();
         for (float u : seq) {
             s = a.step(new float[]{u});
             sum += s.reward();
+            seen.add(s.observation());
         }
         Step r = d.step(seq);
+        float[][] inner = (float[][]) r.info().get(DecisionInterval.STEP_OBSERVATIONS);
+        assertEquals(4, inner.length);
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(seen.get(i), inner[i], "the observation after step " + i + " of the decision");
+        }
         assertEquals(sum, r.reward(), 1e-12);
         assertArrayEquals(s.observation(), r.observation());
         assertEquals(4, r.info().get("decision_steps"));
@@ -87,6 +94,7 @@ class WrappersTest {
         Step r = d.step(new float[4]);
         assertTrue(r.truncated());
         assertEquals(2, r.info().get("decision_steps"));
+        assertEquals(2, ((float[][]) r.info().get(DecisionInterval.STEP_OBSERVATIONS)).length);
     }
 
     @Test

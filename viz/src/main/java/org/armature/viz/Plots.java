@@ -97,13 +97,26 @@ public final class Plots {
         List<Curve> curves = curves(runs, metric);
         String xAxis = curves.stream().map(Curve::xAxis).distinct().count() == 1 ? curves.get(0).xAxis() : "steps";
         String yAxis = metric.label();
+        draw(curves, xAxis, yAxis, title != null ? title : Character.toUpperCase(yAxis.charAt(0)) + yAxis.substring(1),
+                metric == EvalMetric.SUCCESS, width, height, outPng);
+        return curves;
+    }
+
+    /** Curves (mean and ± std band) against any x, e.g. return against decision interval, in one PNG. */
+    public static void lines(List<Curve> curves, String xAxis, String yAxis, String title, Path outPng)
+            throws IOException {
+        draw(curves, xAxis, yAxis, title, false, DEFAULT_WIDTH, DEFAULT_HEIGHT, outPng);
+    }
+
+    private static void draw(List<Curve> curves, String xAxis, String yAxis, String title, boolean unitRange,
+                             int width, int height, Path outPng) throws IOException {
         XYChart chart = new XYChartBuilder().width(width).height(height)
-                .title(title != null ? title : Character.toUpperCase(yAxis.charAt(0)) + yAxis.substring(1))
+                .title(title)
                 .xAxisTitle(xAxis).yAxisTitle(yAxis).build();
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         chart.getStyler().setMarkerSize(4);
-        if (metric == EvalMetric.SUCCESS) { // a rate: the whole [0, 1] range, so flat curves keep their meaning
+        if (unitRange) { // a rate: the whole [0, 1] range, so flat curves keep their meaning
             chart.getStyler().setYAxisMin(0.0);
             chart.getStyler().setYAxisMax(1.0);
         }
@@ -138,7 +151,6 @@ public final class Plots {
             line.setLineWidth(2f);
         }
         writeChart(BitmapEncoder.getBufferedImage(chart), outPng);
-        return curves;
     }
 
     private static boolean hasBand(Curve c) {

@@ -6,7 +6,8 @@ import org.armature.envs.Wrapper;
 
 /**
  * Repeats each action {@code repeat} times, summing the rewards; stops early when the episode ends. The spec's
- * control dt and episode limit are scaled accordingly.
+ * control dt and episode limit are scaled accordingly; {@code info} carries {@code decision_steps} (how many control
+ * steps ran, which training loops count env steps in) as {@link DecisionInterval} does.
  */
 public final class ActionRepeat extends Wrapper {
 
@@ -31,13 +32,17 @@ public final class ActionRepeat extends Wrapper {
     public Step step(float[] action) {
         double total = 0;
         Step s = null;
+        int executed = 0;
         for (int i = 0; i < repeat; i++) {
             s = env.step(action);
             total += s.reward();
+            executed++;
             if (s.done()) {
                 break;
             }
         }
-        return s.withReward(total);
+        java.util.Map<String, Object> info = new java.util.HashMap<>(s.info());
+        info.put(DecisionInterval.DECISION_STEPS, executed);
+        return new Step(s.observation(), total, s.terminated(), s.truncated(), info);
     }
 }

@@ -13,8 +13,9 @@ import org.armature.envs.Wrapper;
  * One decision every {@code k} control steps: the policy supplies a whole k-step action sequence (flattened,
  * {@code k * actionDim} values, step-major), which is executed open-loop. The reward is the sum over the executed
  * steps; execution stops early when the episode ends. {@code info} is the last step's info plus
- * {@code decision_steps} (how many steps ran) and {@code step_rewards} (a double[] of the per-step rewards), which
- * sequence-RL methods and the Frequency-Averaged Score need.
+ * {@code decision_steps} (how many steps ran), {@code step_rewards} (a double[] of the per-step rewards) and
+ * {@code step_observations} (a float[][] of the observation after each executed step, the last one the decision's
+ * own), which sequence-RL methods and the Frequency-Averaged Score need.
  */
 public final class DecisionInterval extends Wrapper {
 
@@ -22,6 +23,8 @@ public final class DecisionInterval extends Wrapper {
     public static final String DECISION_STEPS = "decision_steps";
     /** Info key: the per-step rewards of a decision, a double[]. */
     public static final String STEP_REWARDS = "step_rewards";
+    /** Info key: the observation after each executed step of a decision, a float[][] (row i after step i). */
+    public static final String STEP_OBSERVATIONS = "step_observations";
 
     private final int k;
     private final int actionDim;
@@ -68,12 +71,14 @@ public final class DecisionInterval extends Wrapper {
         }
         double total = 0;
         double[] rewards = new double[k];
+        float[][] observations = new float[k][];
         Step s = null;
         int executed = 0;
         for (int i = 0; i < k; i++) {
             System.arraycopy(actionSequence, i * actionDim, sub, 0, actionDim);
             s = env.step(sub);
             rewards[i] = s.reward();
+            observations[i] = s.observation().clone();
             total += s.reward();
             executed++;
             if (s.done()) {
@@ -83,6 +88,7 @@ public final class DecisionInterval extends Wrapper {
         Map<String, Object> info = new HashMap<>(s.info());
         info.put(DECISION_STEPS, executed);
         info.put(STEP_REWARDS, java.util.Arrays.copyOf(rewards, executed));
+        info.put(STEP_OBSERVATIONS, java.util.Arrays.copyOf(observations, executed));
         return new Step(s.observation(), total, s.terminated(), s.truncated(), info);
     }
 }
