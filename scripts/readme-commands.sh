@@ -72,6 +72,16 @@ ok "dsrl on the bc base" -- "$A" dsrl --base runs/bc-diffusion/bundle --env Push
 ok "eval dsrl bundle" -- "$A" eval --bundle runs/dsrl/bundle --env PushTSparse-v1 --episodes 1
 bad "residual base of another task" "has observations of 11" -- "$A" residual --base runs/bc-diffusion/bundle --env PegInsertSparse-v1 --steps 10 --out runs
 bad "dsrl on a non-chunked base" "samples its action chunks from noise" -- "$A" dsrl --base runs/residual/bundle --env PushTSparse-v1 --steps 10 --out runs
+F="--env Pendulum-v1 --steps 400 --train-interval 4 --eval-intervals 1,2,4,8 --episodes 1 --set learning_starts=200 --set batch_size=16 --set eval_interval=400 --set eval_episodes=1 --set sac.actor_hidden=[16] --set sac.critic_hidden=[16]"
+# shellcheck disable=SC2086
+ok "fas srl" -- "$A" fas --algo srl $F --set sequence.model_hidden=[16] --set sequence.model_warmup_updates=20 --run-dir runs/fas-srl
+# shellcheck disable=SC2086
+ok "fas sac-repeat" -- "$A" fas --algo sac-repeat $F --run-dir runs/fas-repeat
+ok "eval a sequence bundle" -- "$A" eval --bundle runs/fas-srl/bundle --env Pendulum-v1 --episodes 1
+ok "fas summary and plot" -- "$A" fas --plot fas.png runs/fas-srl runs/fas-repeat
+bad "fas without a reference return" "no reference return" -- "$A" fas --algo srl --env PegInsert-v1 --steps 100 --out runs
+bad "fas sac with a train interval" "decides every control step" -- "$A" fas --algo sac --train-interval 8 --env Pendulum-v1 --steps 100 --out runs
+bad "fas summary of an unevaluated run" "has no fas.json" -- "$A" fas --plot x.png runs/dsrl
 bad "residual demos of another task" "recorded on" -- "$A" residual --base expert --env PegInsertSparse-v1 --steps 10 --demos pusht-demos.h5 --out runs
 bad "residual without a base" "needs --base" -- "$A" residual --env PushTSparse-v1 --steps 10
 bad "collect --expert-noise with a random policy" "expert" -- "$A" collect --env PushT-v1 --policy random --expert-noise default --episodes 1 --out x.h5
