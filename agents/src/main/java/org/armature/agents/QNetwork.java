@@ -74,4 +74,43 @@ public final class QNetwork {
         Kernels.sliceColumns(dIn, obsDim, dAction);
         return dAction;
     }
+
+    /**
+     * SAC's actor objective {@code L = mean_k (alpha log pi_k - min(Q1, Q2)(s_k, a_k))} over the rows of
+     * {@code observations}/{@code actions} (Haarnoja et al. 2018, Eq. 7): evaluates both critics, fills
+     * {@code dLogProb} = dL/d log pi and {@code dAction} = dL/da (through the smaller critic, no critic parameter
+     * gradients) and returns {@code {sum_k (alpha log pi_k - min Q), sum_k log pi_k}}. {@code dq1}/{@code dq2} are
+     * n x 1 scratch buffers.
+     */
+    public static double[] softActorGradients(QNetwork q1, QNetwork q2, Mat observations, Mat actions, Mat logp,
+                                              double alpha, Mat dq1, Mat dq2, Mat dLogProb, Mat dAction) {
+        int n = observations.rows;
+        Mat v1 = q1.forward(observations, actions, false).toHost();
+        Mat v2 = q2.forward(observations, actions, false).toHost();
+        double loss = 0;
+        double sumLogp = 0;
+        for (int i = 0; i < n; i++) {
+            double a = v1.get(i);
+            double c = v2.get(i);
+            boolean first = a <= c;
+            loss += alpha * logp.get(i) - Math.min(a, c);
+            sumLogp += logp.get(i);
+            // d/dQ of -min(Q1, Q2)/n goes to the smaller critic
+            dq1.set(i, first ? -1.0 / n : 0.0);
+            dq2.set(i, first ? 0.0 : -1.0 / n);
+            dLogProb.set(i, alpha / n);
+        }
+        dq1.hostWritten();
+        dq2.hostWritten();
+        dLogProb.hostWritten();
+        Mat g1 = q1.backward(dq1, false, true);
+        dAction.copyFrom(g1);
+        Mat g2 = q2.backward(dq2, false, true).toHost();
+        dAction.toHost();
+        for (int i = 0; i < dAction.length(); i++) {
+            dAction.set(i, dAction.get(i) + g2.get(i));
+        }
+        dAction.hostWritten();
+        return new double[]{loss, sumLogp};
+    }
 }

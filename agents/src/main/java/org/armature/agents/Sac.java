@@ -284,36 +284,12 @@ public final class Sac implements Agent {
         Mat out = actor.forward(observations, true);
         Mat pi = head.sample(out, rng, fixedEps);
         Mat logp = head.lastLogProb().toHost();
-        Mat v1 = q1.forward(observations, pi, false).toHost();
-        Mat v2 = q2.forward(observations, pi, false).toHost();
-        double loss = 0;
-        double sumLogp = 0;
-        for (int i = 0; i < b; i++) {
-            double a = v1.get(i);
-            double c = v2.get(i);
-            boolean first = a <= c;
-            loss += alpha * logp.get(i) - Math.min(a, c);
-            sumLogp += logp.get(i);
-            // d/dQ of -min(Q1, Q2)/B goes to the smaller critic
-            dq1.set(i, first ? -1.0 / b : 0.0);
-            dq2.set(i, first ? 0.0 : -1.0 / b);
-            dLogProb.set(i, alpha / b);
-        }
-        dq1.hostWritten();
-        dq2.hostWritten();
-        dLogProb.hostWritten();
-        Mat g1 = q1.backward(dq1, false, true);
-        dAction.copyFrom(g1);
-        Mat g2 = q2.backward(dq2, false, true).toHost();
-        dAction.toHost();
-        for (int i = 0; i < dAction.length(); i++) {
-            dAction.set(i, dAction.get(i) + g2.get(i));
-        }
-        dAction.hostWritten();
+        double[] sums = QNetwork.softActorGradients(q1, q2, observations, pi, logp, alpha, dq1, dq2, dLogProb,
+                dAction);
         Mat dOut = head.backward(dAction, dLogProb);
         actor.backward(dOut, true, false);
-        stats[1] = loss / b;
-        return sumLogp / b;
+        stats[1] = sums[0] / b;
+        return sums[1] / b;
     }
 
     ParamGroup actorParams() {

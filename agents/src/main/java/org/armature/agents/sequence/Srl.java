@@ -466,30 +466,8 @@ public final class Srl implements Agent {
             }
         }
         seqObs.hostWritten();
-        Mat v1 = q1.forward(seqObs, acts, false).toHost();
-        Mat v2 = q2.forward(seqObs, acts, false).toHost();
-        double loss = 0;
-        double sumLogp = 0;
-        for (int k = 0; k < n; k++) {
-            double a = v1.get(k);
-            double c = v2.get(k);
-            boolean first = a <= c;
-            loss += alpha * logp.get(k) - Math.min(a, c);
-            sumLogp += logp.get(k);
-            dq1.set(k, first ? -1.0 / n : 0.0);
-            dq2.set(k, first ? 0.0 : -1.0 / n);
-            dLogProb.set(k, alpha / n);
-        }
-        dq1.hostWritten();
-        dq2.hostWritten();
-        dLogProb.hostWritten();
-        dSeqAction.copyFrom(q1.backward(dq1, false, true));
-        Mat g2 = q2.backward(dq2, false, true).toHost();
-        dSeqAction.toHost();
-        for (int k = 0; k < dSeqAction.length(); k++) {
-            dSeqAction.set(k, dSeqAction.get(k) + g2.get(k));
-        }
-        dSeqAction.hostWritten();
+        double[] sums = QNetwork.softActorGradients(q1, q2, seqObs, acts, logp, alpha, dq1, dq2, dLogProb,
+                dSeqAction);
         Mat dIn = head.backward(dSeqAction, dLogProb).toHost();
         for (int r = 0; r < b; r++) {
             for (int i = 0; i < j; i++) {
@@ -503,8 +481,8 @@ public final class Srl implements Agent {
         dActorOut.hostWritten();
         actor.backward(dActorOut, true, false);
         actorOpt.step();
-        double meanLogp = sumLogp / n;
-        stats[1] = loss / n;
+        double meanLogp = sums[1] / n;
+        stats[1] = sums[0] / n;
         if (sac.autotune()) {
             logAlpha.grad().set(0, -alpha * (meanLogp + targetEntropy));
             logAlpha.grad().hostWritten();
