@@ -121,7 +121,7 @@ public final class Members {
                 ATTR_WORKERS, c.client() ? 0 : c.workers(), ATTR_CLUSTER, c.clusterName()));
         try {
             Path work = Files.createTempDirectory("armature-ignite-");
-            work.toFile().deleteOnExit();
+            deleteOnExit(work);
             cfg.setWorkDirectory(work.toString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create Ignite's work folder: " + e.getMessage(), e);
@@ -133,8 +133,10 @@ public final class Members {
         discovery.setLocalPortRange(0); // exactly this port: a busy port is an error, not a silent neighbour
         discovery.setJoinTimeout(c.joinTimeoutMillis());
         TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder(); // static list; multicast is a separate finder
+        // with a join list a member only joins (one that cannot reach the list fails, it never starts a cluster of
+        // its own); without one it is the first member
         List<String> addresses = new ArrayList<>(c.join());
-        if (addresses.isEmpty() || !c.client()) {
+        if (addresses.isEmpty()) {
             addresses.add(c.bindAddress() + ":" + c.discoveryPort());
         }
         finder.setAddresses(addresses);
@@ -172,6 +174,26 @@ public final class Members {
             cfg.setSslContextFactory(ssl);
         }
         return cfg;
+    }
+
+    private static final List<Path> WORK_DIRS = new ArrayList<>();
+
+    /** Ignite's work folders (marshaller mappings) are scratch: removed when the process ends. */
+    private static synchronized void deleteOnExit(Path dir) {
+        if (WORK_DIRS.isEmpty()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                synchronized (Members.class) {
+                    for (Path p : WORK_DIRS) {
+                        try {
+                            org.armature.nn.ParamIO.deleteRecursively(p);
+                        } catch (java.io.IOException | RuntimeException ignored) {
+                            // best effort at exit
+                        }
+                    }
+                }
+            }, "armature-ignite-cleanup"));
+        }
+        WORK_DIRS.add(dir);
     }
 
     private static String joinFailure(MemberConfig c, IgniteException e) {
