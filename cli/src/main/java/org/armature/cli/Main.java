@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
                 QuickstartCommand.class,
                 DeployCommand.class,
                 EmulatorCommand.class,
+                ClusterCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -18,7 +18,7 @@ public final class MemberStatus implements Serializable {
         this.member = member;
         this.cores = cores;
         this.workers = workers;
-        this.running = List.copyOf(running);
+        this.running = new java.util.ArrayList<>(running); // a JDK class on Ignite's list, unlike List.copyOf's
         this.build = build;
         this.openblasCoreType = openblasCoreType;
     }

@@ -72,7 +72,7 @@ public final class Members {
         try {
             ignite = Ignition.start(configuration(c));
         } catch (IgniteException e) {
-            throw new IllegalStateException(joinFailure(c, e), e);
+            throw new ClusterException(joinFailure(c, e), e);
         }
         try {
             checkSameBuild(ignite);
@@ -222,7 +222,7 @@ public final class Members {
         for (ClusterNode n : ignite.cluster().forServers().nodes()) {
             String why = difference(me, n);
             if (why != null) {
-                throw new IllegalStateException("refused: " + why);
+                throw new ClusterException("refused: " + why);
             }
         }
     }

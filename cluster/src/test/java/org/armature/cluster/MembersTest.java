@@ -44,7 +44,7 @@ class MembersTest {
         try (Ignite first = Members.start(a)) {
             MemberConfig b = a.withBind("127.0.0.1", 47633, 47634).withJoin(List.of("127.0.0.1:47631"))
                     .withIdentity("sha256:0000000000000000", a.openblasCoreType());
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Members.start(b));
+            ClusterException e = assertThrows(ClusterException.class, () -> Members.start(b));
             assertTrue(e.getMessage().contains("runs build"), e.getMessage());
             assertEquals(1, first.cluster().forServers().nodes().size());
         }
