@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
                 DeployCommand.class,
                 EmulatorCommand.class,
                 ClusterCommand.class,
+                SweepCommand.class,
         })
 public final class Main implements Runnable {
 
