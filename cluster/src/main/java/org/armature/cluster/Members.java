@@ -50,6 +50,19 @@ public final class Members {
     private Members() {
     }
 
+    /** The JVM options a process that starts a member needs on JDK 17 (Ignite's --add-opens list). */
+    public static List<String> jvmOptions() {
+        try (java.io.InputStream in = Members.class.getResourceAsStream("jvm-options.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("jvm-options.txt is missing from the cluster module's resources");
+            }
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? List.of() : List.of(text.split("\\s+"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Process-wide settings Ignite reads from system properties: set before the first member starts. */
     static synchronized void prepareProcess() {
         System.setProperty("IGNITE_MARSHALLER_WHITELIST", ALLOW_LIST);
