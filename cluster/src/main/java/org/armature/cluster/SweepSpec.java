@@ -224,8 +224,12 @@ public record SweepSpec(String command, List<Map<String, String>> configs, List<
         return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     }
 
+    /** A value as the command line gets it: strings as they are, numbers as written (0.0003, not 3.0E-4). */
     private static String text(JsonNode v) {
-        return v.isTextual() ? v.textValue() : v.toString();
+        if (v.isTextual()) {
+            return v.textValue();
+        }
+        return v.isFloatingPointNumber() ? java.math.BigDecimal.valueOf(v.doubleValue()).toPlainString() : v.toString();
     }
 
     private static IllegalArgumentException bad(String where, String what) {
