@@ -1,7 +1,13 @@
 package org.armature.cluster;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The entry point of a run's child process: {@code java -cp CLASSPATH org.armature.cluster.ChildProcess MAIN ARGS}.
@@ -13,7 +19,31 @@ public final class ChildProcess {
 
     public static final String PARENT_PID = "armature.cluster.parent";
 
+    /** The class whose main runs a command ({@code armature}'s). */
+    public static final String ENTRY = "org.armature.cli.Main";
+
     private ChildProcess() {
+    }
+
+    /** {@code java -Darmature.cluster.parent=<this pid> -cp <this class path> ChildProcess org.armature.cli.Main}. */
+    static List<String> command() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-D" + PARENT_PID + "=" + ProcessHandle.current().pid());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(ChildProcess.class.getName());
+        cmd.add(ENTRY);
+        return cmd;
+    }
+
+    /** The child's error lines (or last lines), joined into one line for a summary. */
+    static String errorLines(Path output) throws IOException {
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        List<String> errors = lines.stream().filter(l -> l.startsWith("error") || l.startsWith("internal error")
+                || l.contains("Exception")).toList();
+        List<String> pick = errors.isEmpty() ? lines : errors;
+        return String.join(" | ", pick.subList(Math.max(0, pick.size() - 3), pick.size())).strip();
     }
 
     public static void main(String[] args) throws Exception {

@@ -1,7 +1,6 @@
 package org.armature.cluster;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +28,6 @@ public final class RunJob implements IgniteCallable<RunOutcome> {
 
     /** The cache of run directories in progress: one backup, so a member's death loses none. */
     public static final String CHECKPOINTS = "armature-run-checkpoints";
-    /** The class whose main runs the command ({@code armature}'s). */
-    public static final String ENTRY = "org.armature.cli.Main";
     private static final String CHECKPOINT = "checkpoints/latest.ckpt";
 
     private final String key;
@@ -72,7 +69,7 @@ public final class RunJob implements IgniteCallable<RunOutcome> {
         try {
             IgniteCache<String, byte[]> store = store(ignite);
             Path dir = work.resolve(run);
-            List<String> cmd = new ArrayList<>(javaCommand());
+            List<String> cmd = new ArrayList<>(ChildProcess.command());
             cmd.add(command);
             byte[] stored = store.get(key);
             boolean resumed = false;
@@ -93,7 +90,7 @@ public final class RunJob implements IgniteCallable<RunOutcome> {
             }
             int exit = child.exitValue();
             if (exit != 0) {
-                return new RunOutcome(run, member, exit, null, tail(output), resumed);
+                return new RunOutcome(run, member, exit, null, ChildProcess.errorLines(output), resumed);
             }
             byte[] result = DirectoryArchive.pack(dir);
             store.remove(key);
@@ -134,25 +131,5 @@ public final class RunJob implements IgniteCallable<RunOutcome> {
     private static void log(String member, String what) {
         System.out.println("member " + member + ": " + what);
         System.out.flush();
-    }
-
-    /** {@code java [options] -cp <class path> ChildProcess org.armature.cli.Main}. */
-    static List<String> javaCommand() {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-D" + ChildProcess.PARENT_PID + "=" + ProcessHandle.current().pid());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ChildProcess.class.getName());
-        cmd.add(ENTRY);
-        return cmd;
-    }
-
-    private static String tail(Path output) throws IOException {
-        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
-        List<String> errors = lines.stream().filter(l -> l.startsWith("error") || l.startsWith("internal error")
-                || l.contains("Exception")).toList();
-        List<String> pick = errors.isEmpty() ? lines : errors;
-        return String.join(" | ", pick.subList(Math.max(0, pick.size() - 3), pick.size())).strip();
     }
 }
