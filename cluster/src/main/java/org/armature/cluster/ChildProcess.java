@@ -26,9 +26,17 @@ public final class ChildProcess {
     }
 
     /** {@code java -Darmature.cluster.parent=<this pid> -cp <this class path> ChildProcess org.armature.cli.Main}. */
-    static List<String> command() {
+    public static List<String> command() {
+        return command(false);
+    }
+
+    /** As {@link #command()}; with {@code member}, also the JVM options a process that starts a member needs. */
+    public static List<String> command(boolean member) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (member) {
+            cmd.addAll(Members.jvmOptions());
+        }
         cmd.add("-D" + PARENT_PID + "=" + ProcessHandle.current().pid());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -1,0 +1,132 @@
+package org.armature.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.ignite.Ignite;
+import org.apache.ignite.cluster.ClusterGroup;
+import org.armature.cluster.ChildProcess;
+import org.armature.cluster.ClusterBench;
+import org.armature.cluster.ClusterException;
+import org.armature.cluster.MemberConfig;
+import org.armature.cluster.Members;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code armature bench cluster}: per-task and per-transition cost of the cluster path on loopback (or --join). */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = {"Per-task and per-transition cost of Ignite jobs between two members: an empty task's round "
+                + "trip (one at a time, and many in flight), transitions sent back in batches, and the start of a "
+                + "run's child process.",
+                "  armature bench cluster                          # a second member on loopback, started here",
+                "  armature bench cluster --join 10.0.0.2:47500 --tls keys/member-1.p12"})
+public final class BenchClusterCommand implements Callable<Integer> {
+
+    @Option(names = "--tasks", defaultValue = "1000", description = "empty tasks timed (default: ${DEFAULT-VALUE})")
+    int tasks;
+
+    @Option(names = "--in-flight", defaultValue = "64", description = "tasks submitted at once (default: "
+            + "${DEFAULT-VALUE})")
+    int inFlight;
+
+    @Option(names = "--batch", defaultValue = "1000", description = "transitions per batch (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--batches", defaultValue = "200", description = "batches timed (default: ${DEFAULT-VALUE})")
+    int batches;
+
+    @Option(names = "--obs", defaultValue = "11", description = "observation size (default: ${DEFAULT-VALUE}, "
+            + "Hopper-v1)")
+    int obs;
+
+    @Option(names = "--act", defaultValue = "3", description = "action size (default: ${DEFAULT-VALUE}, Hopper-v1)")
+    int act;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Override
+    public Integer call() throws Exception {
+        if (tasks < 1 || inFlight < 1 || batch < 1 || batches < 1 || obs < 1 || act < 1) {
+            throw new IllegalArgumentException("--tasks, --in-flight, --batch, --batches, --obs and --act must be >= 1");
+        }
+        int floats = 2 * obs + act + 3; // observation, action, reward, terminal, timeout, next observation
+        Process second = null;
+        MemberConfig c;
+        if (cluster.join.isEmpty()) {
+            int port = ClusterOptions.freePort();
+            c = cluster.config().withClusterName("bench-" + ProcessHandle.current().pid())
+                    .withBind("127.0.0.1", port, ClusterOptions.freePort()).withWorkers(1);
+            second = startSecondMember(c);
+        } else {
+            c = cluster.clientConfig();
+        }
+        try (Ignite ignite = Members.start(c)) {
+            if (second != null) {
+                awaitServers(ignite, 2);
+            }
+            ClusterGroup target = second != null ? ignite.cluster().forRemotes().forServers()
+                    : ignite.cluster().forServers();
+            ClusterBench.Result r = ClusterBench.run(ignite, target, tasks, inFlight, batch, floats, batches);
+            System.out.printf(Locale.ROOT, "empty task round trip, one at a time: %.3f ms (%d tasks)%n", r.taskMillis(),
+                    r.tasks());
+            System.out.printf(Locale.ROOT, "empty task, %d in flight:            %.3f ms per task%n", r.inFlight(),
+                    r.batchedTaskMillis());
+            System.out.printf(Locale.ROOT, "transitions (%d B each) in batches of %d: %.3f us per transition, %.0f "
+                            + "transitions/s, %.1f MB/s%n", r.bytesPerTransition(), r.batch(), r.transitionMicros(),
+                    r.transitionsPerSecond(), r.megabytesPerSecond());
+            System.out.printf(Locale.ROOT, "child process of a run (armature --version): %.2f s%n",
+                    r.childStartSeconds());
+        } finally {
+            if (second != null) {
+                second.destroy();
+                if (!second.waitFor(20, TimeUnit.SECONDS)) {
+                    second.destroyForcibly();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** A second member in its own process (it ends with this one), joining the member this process starts. */
+    private static Process startSecondMember(MemberConfig first) throws Exception {
+        List<String> cmd = new ArrayList<>(ChildProcess.command(true));
+        cmd.addAll(List.of("cluster", "member", "--cluster-name", first.clusterName(), "--port",
+                Integer.toString(ClusterOptions.freePort()), "--communication-port",
+                Integer.toString(ClusterOptions.freePort()), "--workers", "1", "--join", "127.0.0.1:"
+                        + first.discoveryPort(), "--join-timeout-ms", "60000"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("IGNITE_UPDATE_NOTIFIER", "false");
+        Process p = pb.start();
+        Thread drain = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                while (r.readLine() != null) {
+                    // the member's own lines are not part of the benchmark's output
+                }
+            } catch (java.io.IOException ignored) {
+                // it ended
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return p;
+    }
+
+    private static void awaitServers(Ignite ignite, int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (ignite.cluster().forServers().nodes().size() < n) {
+            if (System.nanoTime() > end) {
+                throw new ClusterException("the second member did not join within 90 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+}
