@@ -108,7 +108,8 @@ ok "bench cluster (short)" -- "$A" bench cluster --tasks 50 --in-flight 8 --batc
 bad "cluster member on a public address without TLS" "without TLS" -- "$A" cluster member --bind 192.0.2.1
 bad "cluster status of nobody" "could not join" -- "$A" cluster status --join 127.0.0.1:47599 --join-timeout-ms 1000
 bad "sweep into a used --out" "already holds files" -- "$A" sweep --spec sweep.json --out sweeps/lr
-bad "sweep spec with an unknown command" "must be one of" -- "$A" sweep --spec d.h5
+echo '{"command": "rollout"}' > bad-sweep.json
+bad "sweep spec with an unknown command" "must be one of" -- "$A" sweep --spec bad-sweep.json
 bad "cluster keys into an existing folder" "never overwritten" -- "$A" cluster keys --out cluster-keys
 
 echo "$pass passed, $fail failed"
