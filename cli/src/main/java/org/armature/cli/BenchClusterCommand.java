@@ -1,9 +1,5 @@
 package org.armature.cli;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -11,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cluster.ClusterGroup;
-import org.armature.cluster.ChildProcess;
 import org.armature.cluster.ClusterBench;
 import org.armature.cluster.ClusterException;
 import org.armature.cluster.MemberConfig;
@@ -97,27 +92,10 @@ public final class BenchClusterCommand implements Callable<Integer> {
 
     /** A second member in its own process (it ends with this one), joining the member this process starts. */
     private static Process startSecondMember(MemberConfig first) throws Exception {
-        List<String> cmd = new ArrayList<>(ChildProcess.command(true));
-        cmd.addAll(List.of("cluster", "member", "--cluster-name", first.clusterName(), "--port",
+        return org.armature.cluster.MemberProcess.start(List.of("--cluster-name", first.clusterName(), "--port",
                 Integer.toString(ClusterOptions.freePort()), "--communication-port",
                 Integer.toString(ClusterOptions.freePort()), "--workers", "1", "--join", "127.0.0.1:"
-                        + first.discoveryPort(), "--join-timeout-ms", "60000"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("IGNITE_UPDATE_NOTIFIER", "false");
-        Process p = pb.start();
-        Thread drain = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                while (r.readLine() != null) {
-                    // the member's own lines are not part of the benchmark's output
-                }
-            } catch (java.io.IOException ignored) {
-                // it ended
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return p;
+                        + first.discoveryPort(), "--join-timeout-ms", "60000"), line -> { });
     }
 
     private static void awaitServers(Ignite ignite, int n) throws InterruptedException {

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +19,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.armature.cluster.ChildProcess;
-import org.armature.cluster.Members;
+import org.armature.cluster.MemberProcess;
 import org.armature.cluster.SweepSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,32 +42,14 @@ class SweepClusterTest {
     }
 
     static Member startMember(String cluster, int port, int communicationPort, String join) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(Members.jvmOptions());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "cluster", "member",
-                "--cluster-name", cluster, "--port", Integer.toString(port), "--communication-port",
-                Integer.toString(communicationPort), "--workers", "1", "--failure-detection-ms", "3000"));
+        List<String> args = new ArrayList<>(List.of("--cluster-name", cluster, "--port", Integer.toString(port),
+                "--communication-port", Integer.toString(communicationPort), "--workers", "1",
+                "--failure-detection-ms", "3000"));
         if (join != null) {
-            cmd.addAll(List.of("--join", join));
+            args.addAll(List.of("--join", join));
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("IGNITE_UPDATE_NOTIFIER", "false");
-        Process p = pb.start();
         List<String> lines = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                    lines.add(l);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return new Member(p, lines);
+        return new Member(MemberProcess.start(args, lines::add), lines);
     }
 
     static void await(Member m, String text, long seconds) throws InterruptedException {

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 import org.apache.ignite.Ignite;
@@ -53,52 +51,33 @@ public final class Collection {
         }
         log.accept(String.format(Locale.ROOT, "collect: %d episode(s) in %d shard(s) on %d member(s)", episodes,
                 shards.size(), members.nodes().size()));
-        BlockingQueue<Object[]> done = new LinkedBlockingQueue<>();
-        int[] attempts = new int[shards.size()];
+        Completions<CollectShard> jobs = new Completions<>(compute, shards.size());
         CollectShard[] results = new CollectShard[shards.size()];
         for (int i = 0; i < shards.size(); i++) {
-            submit(compute, args, shards, i, attempts, done);
+            jobs.submit(i, new CollectJob(args, shards.get(i)[0], shards.get(i)[1]));
         }
         for (int finished = 0; finished < shards.size(); ) {
-            Object[] next;
-            try {
-                next = done.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClusterException("collection interrupted", e);
-            }
-            int i = (Integer) next[0];
-            CollectShard s = next[1] instanceof CollectShard cs ? cs : null;
+            Completions.Done<CollectShard> next = jobs.take();
+            int i = next.index();
+            CollectShard s = next.value();
             if (s != null && s.exitCode == 0) {
                 results[i] = s;
                 finished++;
                 continue;
             }
-            String why = s != null ? "exit " + s.exitCode + ": " + s.error : Members.rootMessage((Throwable) next[1]);
-            if (attempts[i] > MAX_RETRIES) {
+            String why = s != null ? "exit " + s.exitCode + ": " + s.error : Members.rootMessage(next.failure());
+            if (jobs.attempts(i) > MAX_RETRIES) {
                 throw new ClusterException("episodes " + shards.get(i)[0] + ".." + (shards.get(i)[0]
-                        + shards.get(i)[1] - 1) + " failed " + attempts[i] + " times; last: " + why);
+                        + shards.get(i)[1] - 1) + " failed " + jobs.attempts(i) + " times; last: " + why);
             }
             log.accept("shard of episodes from " + shards.get(i)[0] + " failed (" + why + "); trying again");
-            submit(compute, args, shards, i, attempts, done);
+            jobs.submit(i, new CollectJob(args, shards.get(i)[0], shards.get(i)[1]));
         }
         List<Collector.Result> out = new ArrayList<>();
         for (CollectShard s : results) {
             out.add(read(s));
         }
         return out;
-    }
-
-    private static void submit(IgniteCompute compute, List<String> args, List<int[]> shards, int i, int[] attempts,
-                               BlockingQueue<Object[]> done) {
-        attempts[i]++;
-        compute.callAsync(new CollectJob(args, shards.get(i)[0], shards.get(i)[1])).listen(f -> {
-            try {
-                done.add(new Object[]{i, f.get()});
-            } catch (RuntimeException e) {
-                done.add(new Object[]{i, e});
-            }
-        });
     }
 
     /** A shard as the collector's result: its dataset and its counts (from the file's attributes). */

@@ -28,7 +28,6 @@ public final class RunJob implements IgniteCallable<RunOutcome> {
 
     /** The cache of run directories in progress: one backup, so a member's death loses none. */
     public static final String CHECKPOINTS = "armature-run-checkpoints";
-    private static final String CHECKPOINT = "checkpoints/latest.ckpt";
 
     private final String key;
     private final String run;
@@ -108,7 +107,7 @@ public final class RunJob implements IgniteCallable<RunOutcome> {
     /** Stores the run directory when its checkpoint changed since {@code lastModified}; returns the new time. */
     private long storeIfNewer(IgniteCache<String, byte[]> store, Path dir, long lastModified, String member)
             throws IOException {
-        Path ckpt = dir.resolve(CHECKPOINT);
+        Path ckpt = dir.resolve(org.armature.train.RunDirectory.CHECKPOINT);
         if (!Files.isRegularFile(ckpt)) {
             return lastModified;
         }

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -21,7 +19,6 @@ import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCompute;
 import org.apache.ignite.cluster.ClusterGroup;
 import org.apache.ignite.cluster.ClusterNode;
-import org.apache.ignite.lang.IgniteFuture;
 import org.armature.sim.AtomicFiles;
 
 /**
@@ -72,42 +69,35 @@ public final class Sweep {
                         + "member(s), %d worker(s)", runs.size(), spec.configs().size(), spec.seeds().size(),
                 spec.command(), members.nodes().size(), members.nodes().stream()
                         .mapToInt(n -> (Integer) n.attribute(Members.ATTR_WORKERS)).sum()));
-        BlockingQueue<Object[]> done = new LinkedBlockingQueue<>();
-        int[] attempts = new int[runs.size()];
+        Completions<RunOutcome> jobs = new Completions<>(compute, runs.size());
         boolean[] resumed = new boolean[runs.size()];
         RunResult[] results = new RunResult[runs.size()];
         for (int i = 0; i < runs.size(); i++) {
-            submit(compute, sweepId, spec, runs.get(i), i, pollMillis, attempts, done);
+            jobs.submit(i, job(sweepId, spec, runs.get(i), pollMillis));
         }
         int finished = 0;
         while (finished < runs.size()) {
-            Object[] next;
-            try {
-                next = done.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClusterException("sweep interrupted", e);
-            }
-            int i = (Integer) next[0];
+            Completions.Done<RunOutcome> next = jobs.take();
+            int i = next.index();
             SweepSpec.Run r = runs.get(i);
-            RunOutcome o = next[1] instanceof RunOutcome ro ? ro : null;
+            RunOutcome o = next.value();
             String why = o != null ? "exit " + o.exitCode + (o.error.isEmpty() ? "" : ": " + o.error)
-                    : Members.rootMessage((Throwable) next[1]);
+                    : Members.rootMessage(next.failure());
             if (o != null) {
                 resumed[i] |= o.resumed;
             }
             if (o != null && o.finished()) {
                 Path dir = out.resolve(RUNS).resolve(r.name());
                 DirectoryArchive.unpack(o.runDirectory, dir);
-                results[i] = new RunResult(r, spec.label(r.config()), dir, attempts[i], resumed[i], o.member, "",
+                results[i] = new RunResult(r, spec.label(r.config()), dir, jobs.attempts(i), resumed[i], o.member, "",
                         finalReturn(dir));
-            } else if (attempts[i] <= spec.maxRetries()) {
+            } else if (jobs.attempts(i) <= spec.maxRetries()) {
                 log.accept(String.format(Locale.ROOT, "run %s failed (attempt %d of %d) on %s: %s; trying again",
-                        r.name(), attempts[i], spec.maxRetries() + 1, o != null ? o.member : "?", why));
-                submit(compute, sweepId, spec, r, i, pollMillis, attempts, done);
+                        r.name(), jobs.attempts(i), spec.maxRetries() + 1, o != null ? o.member : "?", why));
+                jobs.submit(i, job(sweepId, spec, r, pollMillis));
                 continue;
             } else {
-                results[i] = new RunResult(r, spec.label(r.config()), null, attempts[i], resumed[i],
+                results[i] = new RunResult(r, spec.label(r.config()), null, jobs.attempts(i), resumed[i],
                         o != null ? o.member : "", why, Double.NaN);
                 RunJob.store(ignite).remove(key(sweepId, r));
             }
@@ -123,18 +113,8 @@ public final class Sweep {
         return all;
     }
 
-    private static void submit(IgniteCompute compute, String sweepId, SweepSpec spec, SweepSpec.Run r, int i,
-                               long pollMillis, int[] attempts, BlockingQueue<Object[]> done) {
-        attempts[i]++;
-        IgniteFuture<RunOutcome> f = compute.callAsync(new RunJob(key(sweepId, r), r.name(), spec.command(), r.args(),
-                pollMillis));
-        f.listen(x -> {
-            try {
-                done.add(new Object[]{i, x.get()});
-            } catch (RuntimeException e) {
-                done.add(new Object[]{i, e});
-            }
-        });
+    private static RunJob job(String sweepId, SweepSpec spec, SweepSpec.Run r, long pollMillis) {
+        return new RunJob(key(sweepId, r), r.name(), spec.command(), r.args(), pollMillis);
     }
 
     private static String key(String sweepId, SweepSpec.Run r) {
@@ -162,7 +142,7 @@ public final class Sweep {
     /** The final evaluation return in a run's result.json (train: final_eval_return_mean; offline: final_return). */
     static double finalReturn(Path runDir) {
         try {
-            JsonNode r = new ObjectMapper().readTree(runDir.resolve("result.json").toFile());
+            JsonNode r = new ObjectMapper().readTree(runDir.resolve(org.armature.train.RunDirectory.RESULT).toFile());
             JsonNode v = r.has("final_eval_return_mean") ? r.get("final_eval_return_mean") : r.get("final_return");
             return v != null && v.isNumber() ? v.asDouble() : Double.NaN;
         } catch (IOException e) {
