@@ -50,7 +50,8 @@ public final class BenchClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (tasks < 1 || inFlight < 1 || batch < 1 || batches < 1 || obs < 1 || act < 1) {
-            throw new IllegalArgumentException("--tasks, --in-flight, --batch, --batches, --obs and --act must be >= 1");
+            throw new IllegalArgumentException("--tasks, --in-flight, --batch, --batches, --obs and --act must be "
+                    + ">= 1");
         }
         int floats = 2 * obs + act + 3; // observation, action, reward, terminal, timeout, next observation
         Process second = null;

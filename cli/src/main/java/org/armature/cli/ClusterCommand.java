@@ -47,7 +47,8 @@ public final class ClusterCommand implements Runnable {
                 description = "communication port (default: ${DEFAULT-VALUE})")
         int communicationPort;
 
-        @Option(names = "--workers", paramLabel = "N", description = "runs executed at once (default: the number of cores)")
+        @Option(names = "--workers", paramLabel = "N",
+                description = "runs executed at once (default: the number of cores)")
         Integer workers;
 
         @Override

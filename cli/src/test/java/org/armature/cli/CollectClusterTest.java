@@ -36,12 +36,12 @@ class CollectClusterTest {
         SweepClusterTest.Member a = SweepClusterTest.startMember(cluster, 47751, 47752, null);
         members.add(a);
         SweepClusterTest.await(a, "member 127.0.0.1:47751", 60);
-        String[] collect = {"collect", "--env", "Pendulum-v1", "--policy", "random", "--episodes", "9", "--seed",
+        String[] collect = {"collect", "--env", "Pendulum-v1", "--policy", "random", "--episodes", "6", "--seed",
                 "40", "--noise", "0.2", "--shard-episodes", "2", "--join", "127.0.0.1:47751", "--cluster-name",
                 cluster};
         CoreCommandsTest.Result one = CoreCommandsTest.run(concat(collect, "--out", tmp.resolve("one.h5").toString()));
         assertEquals(0, one.code(), one.out() + one.err());
-        assertTrue(one.out().contains("9 episode(s) in 5 shard(s) on 1 member(s)"), one.out());
+        assertTrue(one.out().contains("6 episode(s) in 3 shard(s) on 1 member(s)"), one.out());
 
         SweepClusterTest.Member b = SweepClusterTest.startMember(cluster, 47753, 47754, "127.0.0.1:47751");
         SweepClusterTest.Member c = SweepClusterTest.startMember(cluster, 47755, 47756, "127.0.0.1:47751");
@@ -58,7 +58,7 @@ class CollectClusterTest {
 
         // and holds what one collection here holds
         CoreCommandsTest.Result local = CoreCommandsTest.run("collect", "--env", "Pendulum-v1", "--policy", "random",
-                "--episodes", "9", "--seed", "40", "--noise", "0.2", "--out", tmp.resolve("local.h5").toString());
+                "--episodes", "6", "--seed", "40", "--noise", "0.2", "--out", tmp.resolve("local.h5").toString());
         assertEquals(0, local.code(), local.err());
         OfflineDataset l = D4rlHdf5.read(tmp.resolve("local.h5"));
         OfflineDataset d = D4rlHdf5.read(tmp.resolve("three.h5"));

@@ -34,10 +34,12 @@ class SweepCommandTest {
         assertTrue(Files.notExists(out.resolve("runs/c01-s3")), "a failed run leaves no directory");
         List<String> runs = Files.readAllLines(out.resolve("runs.csv"));
         assertTrue(runs.get(1).startsWith("c00-s3,batch_size=16,3,finished,"), runs.get(1));
-        assertTrue(runs.get(2).startsWith("c01-s3,batch_size=0,3,failed,,2,"), "tried 1 + max_retries times: " + runs.get(2));
+        assertTrue(runs.get(2).startsWith("c01-s3,batch_size=0,3,failed,,2,"),
+                "tried 1 + max_retries times: " + runs.get(2));
         assertTrue(runs.get(2).contains("batch_size"), "the child's error is in the row: " + runs.get(2));
         List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
-        assertEquals("config,batch_size,seeds,finished,failed,final_eval_return_mean,final_eval_return_std", summary.get(0));
+        assertEquals("config,batch_size,seeds,finished,failed,final_eval_return_mean,final_eval_return_std",
+                summary.get(0));
         assertTrue(summary.get(1).startsWith("c00,16,1,1,0,-"), summary.get(1));
         assertTrue(Files.isRegularFile(out.resolve("curves.png")), r.out());
 

@@ -55,7 +55,8 @@ public final class BuildIdentity {
                     try (ZipFile zip = new ZipFile(p.toFile())) {
                         for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                             ZipEntry z = e.nextElement();
-                            md.update((z.getName() + ":" + z.getSize() + ":" + z.getCrc()).getBytes(StandardCharsets.UTF_8));
+                            String id = z.getName() + ":" + z.getSize() + ":" + z.getCrc();
+                            md.update(id.getBytes(StandardCharsets.UTF_8));
                         }
                     } catch (java.util.zip.ZipException notAJar) {
                         md.update(Files.readAllBytes(p));

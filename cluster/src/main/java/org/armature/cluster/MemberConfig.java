@@ -128,7 +128,8 @@ public record MemberConfig(String clusterName, String bindAddress, int discovery
     static String[] hostPort(String address) {
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
-            throw new IllegalArgumentException("join address '" + address + "' is not HOST:PORT (e.g. 127.0.0.1:47500)");
+            throw new IllegalArgumentException("join address '" + address
+                    + "' is not HOST:PORT (e.g. 127.0.0.1:47500)");
         }
         try {
             int port = Integer.parseInt(address.substring(colon + 1));

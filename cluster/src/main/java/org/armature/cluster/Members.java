@@ -109,8 +109,8 @@ public final class Members {
         }
         if (!loopback) {
             throw new IllegalArgumentException("refusing to bind " + c.bindAddress() + " without TLS: any machine that "
-                    + "reaches it could join and run code; give --tls KEYSTORE (make one with `armature cluster keys`), "
-                    + "or --insecure on a network you trust");
+                    + "reaches it could join and run code; give --tls KEYSTORE (make one with `armature cluster "
+                    + "keys`), or --insecure on a network you trust");
         }
     }
 

@@ -106,7 +106,8 @@ public final class Sweep {
             log.accept(String.format(Locale.ROOT, "[%d/%d] %s (%s, seed %d) %s on %s%s", finished, runs.size(),
                     r.name(), res.label(), r.seed(), res.finished() ? String.format(Locale.ROOT,
                             "finished, final eval return %.2f,", res.finalReturn()) : "FAILED", res.member(),
-                    res.finished() ? (res.resumed() ? " (resumed from a stored checkpoint)" : "") : ": " + res.error()));
+                    res.finished() ? (res.resumed() ? " (resumed from a stored checkpoint)" : "")
+                            : ": " + res.error()));
         }
         List<RunResult> all = List.of(results);
         writeCsvs(out, spec, all);

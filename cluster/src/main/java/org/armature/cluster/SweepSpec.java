@@ -71,13 +71,14 @@ public record SweepSpec(String command, List<Map<String, String>> configs, List<
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!TOP_KEYS.contains(k)) {
-                throw bad(where, "unknown key '" + k + "' (expected " + String.join(", ", new java.util.TreeSet<>(TOP_KEYS))
-                        + ")");
+                throw bad(where, "unknown key '" + k + "' (expected "
+                        + String.join(", ", new java.util.TreeSet<>(TOP_KEYS)) + ")");
             }
         }
         String command = root.path("command").asText("");
         if (!COMMANDS.contains(command)) {
-            throw bad(where, "\"command\" must be one of " + new java.util.TreeSet<>(COMMANDS) + ", got '" + command + "'");
+            throw bad(where, "\"command\" must be one of " + new java.util.TreeSet<>(COMMANDS) + ", got '" + command
+                    + "'");
         }
         List<String> base = new ArrayList<>();
         JsonNode b = root.path("base");
@@ -229,7 +230,8 @@ public record SweepSpec(String command, List<Map<String, String>> configs, List<
         if (v.isTextual()) {
             return v.textValue();
         }
-        return v.isFloatingPointNumber() ? java.math.BigDecimal.valueOf(v.doubleValue()).toPlainString() : v.toString();
+        return v.isFloatingPointNumber()
+                ? java.math.BigDecimal.valueOf(v.doubleValue()).stripTrailingZeros().toPlainString() : v.toString();
     }
 
     private static IllegalArgumentException bad(String where, String what) {
