@@ -10,6 +10,7 @@ import org.apache.ignite.cluster.ClusterGroup;
 import org.armature.cluster.ClusterBench;
 import org.armature.cluster.ClusterException;
 import org.armature.cluster.MemberConfig;
+import org.armature.envs.Envs;
 import org.armature.cluster.Members;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,11 +45,30 @@ public final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = "--act", defaultValue = "3", description = "action size (default: ${DEFAULT-VALUE}, Hopper-v1)")
     int act;
 
+    @Option(names = "--env", paramLabel = "ID", description = "also compare env steps/s of random-action rollouts "
+            + "here and on the other member, transitions sent back in batches of --batch (e.g. Hopper-v1)")
+    String env;
+
+    @Option(names = "--workers", defaultValue = "2", paramLabel = "N",
+            description = "with --env: rollout threads here, and worker threads of the other member (default: "
+                    + "${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "with --env: seconds each side is timed "
+            + "(default: ${DEFAULT-VALUE})")
+    double seconds;
+
     @Mixin
     ClusterOptions cluster;
 
     @Override
     public Integer call() throws Exception {
+        if (env != null) {
+            Envs.make(env).close(); // an unknown id fails here, before any member starts
+            if (workers < 1 || !(seconds > 0)) {
+                throw new IllegalArgumentException("--workers must be >= 1 and --seconds > 0");
+            }
+        }
         if (tasks < 1 || inFlight < 1 || batch < 1 || batches < 1 || obs < 1 || act < 1) {
             throw new IllegalArgumentException("--tasks, --in-flight, --batch, --batches, --obs and --act must be "
                     + ">= 1");
@@ -80,6 +100,12 @@ public final class BenchClusterCommand implements Callable<Integer> {
                     r.transitionsPerSecond(), r.megabytesPerSecond());
             System.out.printf(Locale.ROOT, "child process of a run (armature --version): %.2f s%n",
                     r.childStartSeconds());
+            if (env != null) {
+                double[] steps = ClusterBench.rollouts(ignite, target, env, workers, batch, seconds);
+                System.out.printf(Locale.ROOT, "%s random-action env steps/s, %d worker(s): here %.0f, on the other "
+                        + "member streamed here in batches of %d %.0f (%.1f%%)%n", env, workers, steps[0], batch,
+                        steps[1], 100 * steps[1] / steps[0]);
+            }
         } finally {
             if (second != null) {
                 second.destroy();
@@ -92,10 +118,10 @@ public final class BenchClusterCommand implements Callable<Integer> {
     }
 
     /** A second member in its own process (it ends with this one), joining the member this process starts. */
-    private static Process startSecondMember(MemberConfig first) throws Exception {
+    private Process startSecondMember(MemberConfig first) throws Exception {
         return org.armature.cluster.MemberProcess.start(List.of("--cluster-name", first.clusterName(), "--port",
                 Integer.toString(ClusterOptions.freePort()), "--communication-port",
-                Integer.toString(ClusterOptions.freePort()), "--workers", "1", "--join", "127.0.0.1:"
+                Integer.toString(ClusterOptions.freePort()), "--workers", Integer.toString(workers), "--join", "127.0.0.1:"
                         + first.discoveryPort(), "--join-timeout-ms", "60000"), line -> { });
     }
 
