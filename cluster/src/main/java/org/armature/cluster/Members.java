@@ -216,8 +216,10 @@ public final class Members {
             return "cannot listen on " + c.bindAddress() + ":" + c.discoveryPort() + "/" + c.communicationPort()
                     + " (in use?): " + why;
         }
-        return "could not join the cluster" + where + " within " + c.joinTimeoutMillis() / 1000.0 + " s"
-                + (c.tls() ? " (TLS on: do the members share the cluster's certificate?)" : "") + ": " + why;
+        String hint = c.tls() ? " (TLS on: do the members share the cluster's certificate?)"
+                : why.contains("SSL") ? " (the cluster talks TLS: give --tls KEYSTORE)" : "";
+        return "could not join the cluster" + where + " within " + c.joinTimeoutMillis() / 1000.0 + " s" + hint
+                + ": " + why;
     }
 
     static String rootMessage(Throwable t) {
