@@ -42,6 +42,9 @@ public final class Members {
     /** Classpath resource listing the classes members may deserialise (besides Ignite's and the JDK's own). */
     public static final String ALLOW_LIST = "META-INF/armature-cluster-allowlist.properties";
 
+    /** The executor {@link StatusJob} runs in. */
+    static final String STATUS_EXECUTOR = "armature-status";
+
     /** A job that fails over to another member at most this many times (a member died under it). */
     public static final int MAX_FAILOVER_ATTEMPTS = 5;
 
@@ -129,6 +132,9 @@ public final class Members {
         cfg.setFailureDetectionTimeout(c.failureDetectionMillis());
         cfg.setClientFailureDetectionTimeout(Math.max(c.failureDetectionMillis(), 30_000));
         cfg.setPublicThreadPoolSize(c.workers());
+        // status questions answered beside the runs, not queued behind them in the public pool
+        cfg.setExecutorConfiguration(new org.apache.ignite.configuration.ExecutorConfiguration(STATUS_EXECUTOR)
+                .setSize(1));
         cfg.setFailureHandler(new StopNodeOrHaltFailureHandler());
         cfg.setUserAttributes(Map.of(ATTR_BUILD, c.build(), ATTR_CORETYPE, c.openblasCoreType(),
                 ATTR_WORKERS, c.client() ? 0 : c.workers(), ATTR_CLUSTER, c.clusterName()));

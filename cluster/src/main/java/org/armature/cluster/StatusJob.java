@@ -33,7 +33,8 @@ public final class StatusJob implements IgniteCallable<MemberStatus> {
 
     /** The status of every member (servers), sorted by name. */
     public static List<MemberStatus> of(Ignite ignite) {
-        Collection<MemberStatus> all = ignite.compute(ignite.cluster().forServers()).broadcast(new StatusJob());
+        Collection<MemberStatus> all = ignite.compute(ignite.cluster().forServers())
+                .withExecutor(Members.STATUS_EXECUTOR).broadcast(new StatusJob());
         List<MemberStatus> list = new ArrayList<>(all);
         list.sort((a, b) -> a.member.compareTo(b.member));
         return list;
