@@ -169,6 +169,8 @@ public final class Members {
         communication.setSharedMemoryPort(-1);
         cfg.setCommunicationSpi(communication);
 
+        cfg.setCollisionSpi(new JobAllowList()); // only Armature's job classes run
+
         AlwaysFailoverSpi failover = new AlwaysFailoverSpi();
         failover.setMaximumFailoverAttempts(MAX_FAILOVER_ATTEMPTS);
         cfg.setFailoverSpi(failover);
