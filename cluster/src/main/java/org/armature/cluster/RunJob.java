@@ -120,8 +120,8 @@ public final class RunJob implements IgniteCallable<RunOutcome> {
         if (t == lastModified) {
             return lastModified;
         }
-        // the archive lists checkpoints/ first: every metrics row up to the checkpoint's step is in the files read
-        // after it (rows past it are dropped by --resume)
+        // the archive reads checkpoints/ before eval.csv and metrics.csv (sorted paths): every row up to the
+        // checkpoint's step is in the copy (rows past it are dropped by --resume)
         store.put(key, DirectoryArchive.pack(dir));
         log(member, "stored the checkpoint of " + run);
         return t;
