@@ -38,7 +38,7 @@ class MembersTest {
     }
 
     @Test
-    void aMemberOfAnotherBuildIsRefused() {
+    void aMemberOfAnotherBuildOrBlasCoreTypeIsRefused() {
         MemberConfig a = MemberConfig.defaults().withClusterName("build-test").withBind("127.0.0.1", 47631, 47632)
                 .withWorkers(1);
         try (Ignite first = Members.start(a)) {
@@ -46,6 +46,9 @@ class MembersTest {
                     .withIdentity("sha256:0000000000000000", a.openblasCoreType());
             ClusterException e = assertThrows(ClusterException.class, () -> Members.start(b));
             assertTrue(e.getMessage().contains("runs build"), e.getMessage());
+            MemberConfig c = b.withIdentity(a.build(), a.openblasCoreType() + "-other");
+            e = assertThrows(ClusterException.class, () -> Members.start(c));
+            assertTrue(e.getMessage().contains("OPENBLAS_CORETYPE"), e.getMessage());
             assertEquals(1, first.cluster().forServers().nodes().size());
         }
     }
