@@ -101,5 +101,26 @@ bad "eval a missing bundle" "does not exist" -- "$A" eval --bundle nope --env Pe
 ok "render a GIF" -- "$A" render --env Pendulum-v1 --policy runs/sac/bundle --episodes 1 --out render --gif --no-frames --size 64x48
 ok "replay --check" -- "$A" replay d.h5 --episode 0 --check
 
+# README.md and cluster/README.md: sweeps, cluster members, distributed collection (issue 23)
+cat > sweep.json <<'JSON'
+{"command": "train", "base": {"algo": "sac", "env": "Pendulum-v1", "steps": 300, "set": {"learning_starts": 100, "batch_size": 16, "sac.actor_hidden": [8], "sac.critic_hidden": [8], "eval_interval": 150, "eval_episodes": 1}}, "grid": {"sac.policy_lr": [0.0003, 0.001]}, "seeds": [1, 2]}
+JSON
+ok "sweep on the embedded member" -- "$A" sweep --spec sweep.json --out sweeps/lr
+ok "cluster keys" -- "$A" cluster keys --out cluster-keys --members 2
+"$A" cluster member --port 47590 --communication-port 47190 --cluster-name readme > member.log 2>&1 &
+member_pid=$!
+for _ in $(seq 1 100); do grep -q "^member " member.log && break; sleep 0.2; done
+ok "cluster status" -- "$A" cluster status --join 127.0.0.1:47590 --cluster-name readme
+ok "sweep on the cluster" -- "$A" sweep --spec sweep.json --out sweeps/lr-cluster --join 127.0.0.1:47590 --cluster-name readme
+ok "collect --join" -- "$A" collect --env Pendulum-v1 --policy random --episodes 4 --noise 0.1 --out dist.h5 --join 127.0.0.1:47590 --cluster-name readme
+kill "$member_pid"; wait "$member_pid" 2>/dev/null
+ok "bench cluster (short)" -- "$A" bench cluster --tasks 50 --in-flight 8 --batch 100 --batches 10
+bad "cluster member on a public address without TLS" "without TLS" -- "$A" cluster member --bind 192.0.2.1
+bad "cluster status of nobody" "could not join" -- "$A" cluster status --join 127.0.0.1:47599 --join-timeout-ms 1000
+bad "sweep into a used --out" "already holds files" -- "$A" sweep --spec sweep.json --out sweeps/lr
+echo '{"command": "rollout"}' > bad-sweep.json
+bad "sweep spec with an unknown command" "must be one of" -- "$A" sweep --spec bad-sweep.json
+bad "cluster keys into an existing folder" "never overwritten" -- "$A" cluster keys --out cluster-keys
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (results belong in BENCHMARKS.md with the command that produced them).",
         subcommands = {BenchSimCommand.class, BenchRenderCommand.class, BenchSacCommand.class,
-                BenchOfflineCommand.class, BenchDiffusionCommand.class, BenchResidualCommand.class})
+                BenchOfflineCommand.class, BenchDiffusionCommand.class, BenchResidualCommand.class,
+                BenchClusterCommand.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

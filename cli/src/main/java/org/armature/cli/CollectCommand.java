@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
                 "  armature collect --env PushT-v1 --policy expert --expert-noise default --success-only --episodes 200"
                         + " --seed 100000 --out pusht-demos.h5",
                 "  armature collect --replay runs/RUN_DIR [--until-step N] --out medium-replay.h5",
-                "Episode i is reset with seed S + i; the seeds are stored so episodes can be replayed.",
+                "  armature collect --env Hopper-v1 --policy random --episodes 1000 --out r.h5 --join 127.0.0.1:47500",
+                "Episode i is reset with seed S + i and draws --noise from its own stream; the seeds are stored so "
+                        + "episodes can be replayed. With --join the episodes are split into shards run on the "
+                        + "cluster's members and merged: the file is the same as one collected here.",
                 "--replay reads RUN_DIR/replay.bin (train with --set save_replay=true) or else the run's latest "
                         + "checkpoint."})
 public final class CollectCommand implements Callable<Integer> {
@@ -71,6 +74,17 @@ public final class CollectCommand implements Callable<Integer> {
                     + "attributes record tried, kept and the success rate over all tried episodes)")
     boolean successOnly;
 
+    @picocli.CommandLine.Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--shard-episodes", paramLabel = "N", defaultValue = "0",
+            description = "with --join: episodes per shard (default: about 4 shards per cluster worker)")
+    int shardEpisodes;
+
+    /** A shard of a distributed collection: episodes FIRST .. FIRST + --episodes - 1 (set by the cluster jobs). */
+    @Option(names = "--first-episode", hidden = true, defaultValue = "-1")
+    int firstEpisode;
+
     @Override
     public Integer call() throws java.io.IOException {
         if (replay != null) {
@@ -94,9 +108,21 @@ public final class CollectCommand implements Callable<Integer> {
         Policy behaviour = policy.equals("random") ? Collector.randomPolicy(spec, seed)
                 : PolicyResolver.resolve(policy, spec, seed, expertSigma).policy();
         String name = policy.equals("random") || policy.equals("expert") ? policy : "bundle:" + policy;
+        if (!cluster.join.isEmpty() && firstEpisode >= 0) {
+            throw new IllegalArgumentException("--first-episode is the cluster's own option; drop it with --join");
+        }
         Collector.Result r;
-        try (OfflineProgress progress = new OfflineProgress("collect " + env, episodes, "ep")) {
-            r = Collector.collect(env, behaviour, name, episodes, seed, noise, successOnly, progress::stepTo);
+        if (!cluster.join.isEmpty()) {
+            r = collectOnCluster(expertSigma, name);
+        } else {
+            try (OfflineProgress progress = new OfflineProgress("collect " + env, episodes, "ep")) {
+                r = Collector.collect(env, behaviour, name, Math.max(0, firstEpisode), episodes, seed, noise,
+                        successOnly, progress::stepTo);
+            }
+            if (firstEpisode >= 0 && r.dataset() == null) { // a shard in which no episode succeeded
+                System.out.println("no episode of this shard succeeded; no file written");
+                return 0;
+            }
         }
         String successes = r.definesSuccess() ? String.format("%d of %d tried episodes succeeded (%.1f%%)",
                 r.successful(), r.tried(), 100 * r.successRate()) : "";
@@ -115,6 +141,28 @@ public final class CollectCommand implements Callable<Integer> {
                 info.transitions(), info.returnMean(), info.returnMin(), info.returnMax(),
                 successes.isEmpty() ? "" : "; " + successes);
         return 0;
+    }
+
+    /** The episodes in shards on the cluster's members, merged in episode order. */
+    private Collector.Result collectOnCluster(double expertSigma, String name) throws java.io.IOException {
+        if (shardEpisodes < 0) {
+            throw new IllegalArgumentException("--shard-episodes must be >= 1, got " + shardEpisodes);
+        }
+        java.nio.file.Path asPath = java.nio.file.Path.of(policy);
+        String policyArg = java.nio.file.Files.isDirectory(asPath) ? asPath.toAbsolutePath().toString() : policy;
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--env", env, "--policy", policyArg,
+                "--seed", Long.toString(seed), "--noise", Double.toString(noise)));
+        if (expertNoise != null) {
+            args.addAll(java.util.List.of("--expert-noise", Double.toString(expertSigma)));
+        }
+        if (successOnly) {
+            args.add("--success-only");
+        }
+        try (org.apache.ignite.Ignite ignite = org.armature.cluster.Members.start(cluster.clientConfig())) {
+            java.util.List<Collector.Result> shards = org.armature.cluster.Collection.run(ignite, args, episodes,
+                    shardEpisodes, System.out::println);
+            return Collector.merge(shards, env, name, seed, noise, successOnly);
+        }
     }
 
     private int exportReplay() throws java.io.IOException {

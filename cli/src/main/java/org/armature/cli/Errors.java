@@ -26,6 +26,7 @@ final class Errors {
         public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
             PrintWriter err = cl.getErr();
             if (ex instanceof UserException || ex instanceof IllegalArgumentException
+                    || ex instanceof org.armature.cluster.ClusterException
                     || ex instanceof java.io.FileNotFoundException || ex instanceof java.nio.file.NoSuchFileException
                     || ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
                 String msg = ex.getMessage();

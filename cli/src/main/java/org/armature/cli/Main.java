@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
                 QuickstartCommand.class,
                 DeployCommand.class,
                 EmulatorCommand.class,
+                ClusterCommand.class,
+                SweepCommand.class,
         })
 public final class Main implements Runnable {
 

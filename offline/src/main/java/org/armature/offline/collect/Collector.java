@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 import org.armature.agents.Policy;
+import org.armature.agents.Seeds;
 import org.armature.agents.data.DatasetMetadata;
 import org.armature.agents.data.OfflineDataset;
 import org.armature.envs.BoxSpace;
@@ -23,7 +24,10 @@ import org.armature.envs.Step;
  * {@code env.reset(seed + i)} (the seeds are stored in {@code episode_reset_seeds}, so every episode can be
  * replayed) and the policy is reset with the same seed. With {@code noiseStd = σ > 0} the executed action is
  * {@code clip(π(s) + σ · (high − low) / 2 · N(0, I))}: σ is relative to the action half-range, so σ = 0.1 on a
- * [−1, 1] box is D4RL's absolute 0.1. The noise stream is seeded from {@code seed}. The dataset records the actions
+ * [−1, 1] box is D4RL's absolute 0.1. Each episode draws this noise from its own stream,
+ * {@code Seeds.of(episodeSeed, "collection-noise")}, so an episode's content depends on its seed only, not on which
+ * episodes were collected before it (a collection split into shards across machines gives the same episodes). The
+ * dataset records the actions
  * as executed (the policy's own noise, e.g. a scripted expert's demonstration noise, and this noise, after clipping).
  *
  * <p>With {@code successOnly}, only the episodes in which some step reported {@link Step#success()} are kept
@@ -44,6 +48,9 @@ public final class Collector {
     public static final String SUCCESS_RATE_TRIED = "success_rate_tried";
     /** Attribute: "true" when only successful episodes were kept. */
     public static final String SUCCESS_ONLY = "success_only";
+
+    /** The name of each episode's noise stream ({@code Seeds.of(episodeSeed, NOISE_STREAM)}). */
+    public static final String NOISE_STREAM = "collection-noise";
 
     private Collector() {
     }
@@ -115,6 +122,19 @@ public final class Collector {
      */
     public static Result collect(String envId, Policy policy, String policyName, int episodes, long seed,
                                      double noiseStd, boolean successOnly, IntConsumer progress) {
+        return collect(envId, policy, policyName, 0, episodes, seed, noiseStd, successOnly, progress);
+    }
+
+    /**
+     * Collects episodes {@code firstEpisode} .. {@code firstEpisode + episodes - 1} of a collection with root seed
+     * {@code seed} (episode {@code i} starts with {@code env.reset(seed + i)}): one shard of a larger collection. The
+     * shards of a collection, concatenated in order, hold the episodes one {@code collect} of all of them holds.
+     */
+    public static Result collect(String envId, Policy policy, String policyName, int firstEpisode, int episodes,
+                                 long seed, double noiseStd, boolean successOnly, IntConsumer progress) {
+        if (firstEpisode < 0) {
+            throw new IllegalArgumentException("the first episode must be >= 0, got " + firstEpisode);
+        }
         if (episodes < 1) {
             throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
         }
@@ -138,12 +158,12 @@ public final class Collector {
             for (int j = 0; j < ad; j++) {
                 halfRange[j] = as.isBounded() ? (as.high(j) - as.low(j)) / 2f : 1f;
             }
-            SplittableRandom noise = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 1);
             DatasetBuilder b = new DatasetBuilder(spec.observationDim(), ad, true);
             int kept = 0;
             int successful = 0;
             for (int e = 0; e < episodes; e++) {
-                long episodeSeed = seed + e;
+                long episodeSeed = seed + firstEpisode + e;
+                SplittableRandom noise = new SplittableRandom(Seeds.of(episodeSeed, NOISE_STREAM));
                 policy.reset(episodeSeed);
                 Reset r = env.reset(episodeSeed);
                 List<float[]> obs = new ArrayList<>();
@@ -195,20 +215,64 @@ public final class Collector {
             if (kept == 0) {
                 return new Result(null, episodes, 0, successful, definesSuccess);
             }
-            DatasetMetadata m = DatasetMetadata.of(envId, policyName, seed, null);
-            if (noiseStd > 0) {
-                m = m.withExtra("collection_noise_std", Double.toString(noiseStd));
-            }
-            m = m.withExtra(EPISODES_TRIED, Integer.toString(episodes)).withExtra(EPISODES_KEPT, Integer.toString(kept));
-            if (definesSuccess) {
-                m = m.withExtra(EPISODES_SUCCEEDED, Integer.toString(successful))
-                        .withExtra(SUCCESS_RATE_TRIED, Double.toString((double) successful / episodes));
-            }
-            if (successOnly) {
-                m = m.withExtra(SUCCESS_ONLY, "true");
-            }
+            DatasetMetadata m = metadata(envId, policyName, seed, noiseStd, episodes, kept, successful, definesSuccess,
+                    successOnly);
             return new Result(b.build(m), episodes, kept, successful, definesSuccess);
         }
+    }
+
+    /**
+     * One collection from its shards (results of {@link #collect(String, Policy, String, int, int, long, double,
+     * boolean, IntConsumer)} over consecutive episode ranges, in order): the episodes concatenated, the attributes
+     * those of one collection of all the shards' episodes.
+     */
+    public static Result merge(List<Result> shards, String envId, String policyName, long seed, double noiseStd,
+                               boolean successOnly) {
+        int tried = 0;
+        int kept = 0;
+        int successful = 0;
+        boolean definesSuccess = false;
+        List<OfflineDataset> parts = new ArrayList<>();
+        List<Long> seeds = new ArrayList<>();
+        for (Result r : shards) {
+            tried += r.tried();
+            kept += r.kept();
+            successful += r.successful();
+            definesSuccess |= r.definesSuccess();
+            if (r.dataset() != null) {
+                parts.add(r.dataset());
+                for (long s : r.dataset().metadata().episodeResetSeeds()) {
+                    seeds.add(s);
+                }
+            }
+        }
+        if (parts.isEmpty()) {
+            return new Result(null, tried, 0, successful, definesSuccess);
+        }
+        DatasetMetadata m = metadata(envId, policyName, seed, noiseStd, tried, kept, successful, definesSuccess,
+                successOnly).withEpisodeResetSeeds(seeds.stream().mapToLong(Long::longValue).toArray());
+        return new Result(OfflineDataset.concat(parts, m), tried, kept, successful, definesSuccess);
+    }
+
+    /**
+     * The attributes of a collection of {@code tried} episodes (all shards together) with root seed {@code seed}: what
+     * one {@code collect} writes and what the merge of its shards writes.
+     */
+    public static DatasetMetadata metadata(String envId, String policyName, long seed, double noiseStd, int tried,
+                                           int kept, int successful, boolean definesSuccess, boolean successOnly) {
+        DatasetMetadata m = DatasetMetadata.of(envId, policyName, seed, null);
+        if (noiseStd > 0) {
+            m = m.withExtra("collection_noise_std", Double.toString(noiseStd));
+        }
+        m = m.withExtra(EPISODES_TRIED, Integer.toString(tried)).withExtra(EPISODES_KEPT, Integer.toString(kept));
+        if (definesSuccess) {
+            m = m.withExtra(EPISODES_SUCCEEDED, Integer.toString(successful))
+                    .withExtra(SUCCESS_RATE_TRIED, Double.toString((double) successful / tried));
+        }
+        if (successOnly) {
+            m = m.withExtra(SUCCESS_ONLY, "true");
+        }
+        return m;
     }
 
     /** Mean undiscounted return of {@code policy} over {@code episodes} seeded episodes (no noise). */

@@ -42,6 +42,23 @@ class CollectorTest {
     }
 
     @Test
+    void shardsOfACollectionMergeIntoTheWholeCollectionNoiseIncluded() {
+        var spec = Envs.make("Pendulum-v1").spec();
+        Collector.Result whole = Collector.collect("Pendulum-v1", Collector.randomPolicy(spec, 1), "random", 0, 3, 50,
+                0.3, false, null);
+        Collector.Result merged = Collector.merge(java.util.List.of(
+                Collector.collect("Pendulum-v1", Collector.randomPolicy(spec, 1), "random", 0, 2, 50, 0.3, false, null),
+                Collector.collect("Pendulum-v1", Collector.randomPolicy(spec, 1), "random", 2, 1, 50, 0.3, false, null)),
+                "Pendulum-v1", "random", 50, 0.3, false);
+        assertArrayEquals(whole.dataset().observations(), merged.dataset().observations());
+        assertArrayEquals(whole.dataset().actions(), merged.dataset().actions());
+        assertArrayEquals(whole.dataset().timeouts(), merged.dataset().timeouts());
+        assertArrayEquals(new long[]{50, 51, 52}, merged.dataset().metadata().episodeResetSeeds());
+        assertEquals(whole.dataset().metadata().extra(), merged.dataset().metadata().extra());
+        assertEquals(3, merged.tried());
+    }
+
+    @Test
     void noiseIsAddedAndClippedAndRecorded() {
         var spec = Envs.make("Pendulum-v1").spec();
         Policy zero = new Policy() {
