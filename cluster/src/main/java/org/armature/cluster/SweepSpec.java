@@ -39,7 +39,7 @@ import org.armature.agents.Seeds;
 public record SweepSpec(String command, List<Map<String, String>> configs, List<Long> seeds, List<String> baseArgs,
                         int maxRetries) {
 
-    public static final Set<String> COMMANDS = Set.of("train", "offline", "bc", "residual", "dsrl");
+    public static final Set<String> COMMANDS = Set.of("train", "offline", "bc", "residual", "dsrl", "fas");
     public static final int DEFAULT_MAX_RETRIES = 2;
     private static final Set<String> OWN_OPTIONS = Set.of("seed", "run_dir", "run-dir", "out", "resume", "overwrite");
     private static final Set<String> TOP_KEYS = Set.of("command", "base", "grid", "random", "seeds", "max_retries",
