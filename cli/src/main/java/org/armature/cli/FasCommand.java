@@ -237,7 +237,7 @@ public final class FasCommand extends TrainCommand {
 
     private static String label(JsonNode n) {
         String a = n.get("algo").asText();
-        return a.equals("sac") ? "SAC-1" : a.toUpperCase(Locale.ROOT).replace("SAC-", "SAC-") + "-"
+        return a.equals("sac") ? "SAC-1" : a.toUpperCase(Locale.ROOT) + "-"
                 + n.get("train_interval").asInt();
     }
 
