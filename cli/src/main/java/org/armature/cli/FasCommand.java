@@ -92,7 +92,7 @@ public final class FasCommand extends TrainCommand {
                 throw new IllegalArgumentException("--bundle evaluates an existing policy; drop --algo/--steps/--resume");
             }
             Fas.Reference ref = reference(env);
-            report(Fas.evaluate(bundle, env, intervals, episodes, seed), ref, null);
+            report(Fas.evaluate(bundle, env, intervals, episodes, seed), ref, null, null);
             return 0;
         }
         if (resume == null) {
@@ -123,7 +123,7 @@ public final class FasCommand extends TrainCommand {
         System.out.println("evaluating at decision intervals " + join(intervals) + " (" + episodes + " episodes each)");
         Fas.Curve c = Fas.evaluate(finishedRun.resolve(Trainer.BUNDLE), envId, intervals, episodes,
                 cfg.get("seed").asLong());
-        report(c, ref, finishedRun);
+        report(c, ref, finishedRun, cfg);
         return 0;
     }
 
@@ -156,8 +156,11 @@ public final class FasCommand extends TrainCommand {
                 + "--reference-return R [--return-shift S]"));
     }
 
-    /** Prints the per-interval returns, normalised scores and FAS; writes fas.json into {@code runDir} if given. */
-    private void report(Fas.Curve c, Fas.Reference ref, Path runDir) throws IOException {
+    /**
+     * Prints the per-interval returns, normalised scores and FAS; writes fas.json into {@code runDir} (whose config.json
+     * is {@code cfg}) if given.
+     */
+    private void report(Fas.Curve c, Fas.Reference ref, Path runDir, JsonNode cfg) throws IOException {
         double score = Fas.score(c, ref);
         System.out.println("interval  return (mean +- std)  normalised");
         for (int i = 0; i < c.intervals().length; i++) {
@@ -167,7 +170,6 @@ public final class FasCommand extends TrainCommand {
         System.out.printf(Locale.ROOT, "FAS %.4f (reference return %.0f, shift %.0f: %s)%n", score, ref.maxReturn(),
                 ref.shift(), ref.source());
         if (runDir != null) {
-            JsonNode cfg = Configs.JSON.readTree(runDir.resolve(RunDirectory.CONFIG).toFile());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("algo", cfg.get("algo").asText());
             m.put("env_id", cfg.get("env_id").asText());

@@ -339,7 +339,7 @@ public final class Srl implements Agent {
             blend(norm, 3 * obsDim + d, Math.sqrt(vd / b) + 1e-6, first);
         }
         norm.hostWritten();
-        fillModelInput(o, batch.actions.toHost());
+        fillModelInput(o, batch.actions.toHost(), 1, 0);
         Mat y = model.forward(modelIn, true).toHost();
         double loss = 0;
         int n = b * obsDim;
@@ -362,16 +362,20 @@ public final class Srl implements Agent {
         m.set(k, (1 - rate) * m.get(k) + rate * v);
     }
 
-    /** Model input rows {@code [(s - mu_s) / sigma_s, a]} of a batch's states and actions. */
-    private void fillModelInput(Mat s, Mat a) {
+    /**
+     * Model input rows {@code [(s - mu_s) / sigma_s, a]}: row r takes state and action row {@code r * stride + offset}
+     * (a batch: stride 1, offset 0; step i of every sequence: stride J, offset i).
+     */
+    private void fillModelInput(Mat states, Mat acts, int stride, int offset) {
         Mat norm = modelNorm.value();
         int w = obsDim + actDim;
         for (int r = 0; r < b; r++) {
+            int row = r * stride + offset;
             for (int d = 0; d < obsDim; d++) {
-                modelIn.set(r * w + d, (s.get(r * obsDim + d) - norm.get(d)) / norm.get(obsDim + d));
+                modelIn.set(r * w + d, (states.get(row * obsDim + d) - norm.get(d)) / norm.get(obsDim + d));
             }
             for (int d = 0; d < actDim; d++) {
-                modelIn.set(r * w + obsDim + d, a.get(r * actDim + d));
+                modelIn.set(r * w + obsDim + d, acts.get(row * actDim + d));
             }
         }
         modelIn.hostWritten();
@@ -381,7 +385,7 @@ public final class Srl implements Agent {
     private double updateCritic(Batch batch) {
         double alpha = alpha();
         Mat next = actor.forward(batch.nextObservations, false).toHost();
-        copyBlock(next, 0, firstIn);
+        copyBlock(next, 0, firstIn, 1, 0);
         Mat nextAct = head.sample(firstIn, rng, null);
         Mat nextLogp = head.lastLogProb().toHost();
         Mat t1 = q1Target.forward(batch.nextObservations, nextAct, false).toHost();
@@ -415,13 +419,18 @@ public final class Srl implements Agent {
         return loss;
     }
 
-    /** Rows of {@code out} (B x 2JA actor outputs) as the head input {@code [mean_i | log std_i]} of action i. */
-    private void copyBlock(Mat out, int i, Mat into) {
+    /**
+     * The head input {@code [mean_i | log std_i]} of action i from each row of {@code out} (B x 2JA actor outputs),
+     * into row {@code r * stride + i * offsetPerAction} of {@code into} (stride 1: one action per row; stride J: the
+     * sequence rows b*J + i).
+     */
+    private void copyBlock(Mat out, int i, Mat into, int stride, int offsetPerAction) {
         int w = 2 * j * actDim;
         for (int r = 0; r < b; r++) {
+            int row = (r * stride + i * offsetPerAction) * 2 * actDim;
             for (int d = 0; d < actDim; d++) {
-                into.set(r * 2 * actDim + d, out.get(r * w + i * actDim + d));
-                into.set(r * 2 * actDim + actDim + d, out.get(r * w + (j + i) * actDim + d));
+                into.set(row + d, out.get(r * w + i * actDim + d));
+                into.set(row + actDim + d, out.get(r * w + (j + i) * actDim + d));
             }
         }
         into.hostWritten();
@@ -434,16 +443,9 @@ public final class Srl implements Agent {
         int w = 2 * j * actDim;
         Mat out = actor.forward(observations, true).toHost();
         // sequence rows b*J + i: the head input of action i from state b
-        for (int r = 0; r < b; r++) {
-            for (int i = 0; i < j; i++) {
-                int row = (r * j + i) * 2 * actDim;
-                for (int d = 0; d < actDim; d++) {
-                    seqIn.set(row + d, out.get(r * w + i * actDim + d));
-                    seqIn.set(row + actDim + d, out.get(r * w + (j + i) * actDim + d));
-                }
-            }
+        for (int i = 0; i < j; i++) {
+            copyBlock(out, i, seqIn, j, 1);
         }
-        seqIn.hostWritten();
         Mat acts = head.sample(seqIn, rng, null).toHost();
         Mat logp = head.lastLogProb().toHost();
         // s^_0 = s, s^_{i+1} = m(s^_i, a_i): the states the sequence's actions will be taken in
@@ -455,7 +457,7 @@ public final class Srl implements Agent {
             }
         }
         for (int i = 0; i + 1 < j; i++) {
-            fillSequenceModelInput(i, acts);
+            fillModelInput(seqObs, acts, j, i);
             Mat f = model.forward(modelIn, false).toHost();
             for (int r = 0; r < b; r++) {
                 for (int d = 0; d < obsDim; d++) {
@@ -491,21 +493,6 @@ public final class Srl implements Agent {
         }
         stats[2] = alpha();
         stats[4] = -meanLogp;
-    }
-
-    /** Model input rows for step i of every sequence: the predicted state s^_i and the sampled action a_i. */
-    private void fillSequenceModelInput(int i, Mat acts) {
-        Mat norm = modelNorm.value();
-        int w = obsDim + actDim;
-        for (int r = 0; r < b; r++) {
-            for (int d = 0; d < obsDim; d++) {
-                modelIn.set(r * w + d, (seqObs.get((r * j + i) * obsDim + d) - norm.get(d)) / norm.get(obsDim + d));
-            }
-            for (int d = 0; d < actDim; d++) {
-                modelIn.set(r * w + obsDim + d, acts.get((r * j + i) * actDim + d));
-            }
-        }
-        modelIn.hostWritten();
     }
 
     @Override
