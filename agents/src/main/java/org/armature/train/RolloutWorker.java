@@ -74,6 +74,11 @@ public final class RolloutWorker implements AutoCloseable {
         return bytes.toByteArray();
     }
 
+    /** The acting weights of this worker's own agent (e.g. a freshly initialised policy, for benchmarks). */
+    public byte[] policyWeights() {
+        return policyWeights(agent);
+    }
+
     /** Acts with {@code weights} (from {@link #policyWeights}) from now on; an older {@code version} is ignored. */
     public void loadPolicy(byte[] weights, long newVersion) throws IOException {
         if (newVersion <= version) {

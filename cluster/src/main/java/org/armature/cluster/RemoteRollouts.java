@@ -33,6 +33,7 @@ public final class RemoteRollouts implements RolloutSource {
     static final int IN_FLIGHT = 1;
 
     private final Ignite ignite;
+    private final ClusterGroup members;
     private final int workers;
     private final Consumer<String> log;
     private final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
@@ -52,10 +53,16 @@ public final class RemoteRollouts implements RolloutSource {
 
     /** Workers on the members of {@code ignite}'s cluster that run this build; refused members are named on {@code log}. */
     public RemoteRollouts(Ignite ignite, int workers, Consumer<String> log) {
+        this(ignite, null, workers, log);
+    }
+
+    /** Workers on those of {@code members} (null: every member) that run this build. */
+    public RemoteRollouts(Ignite ignite, ClusterGroup members, int workers, Consumer<String> log) {
         if (workers < 1) {
             throw new IllegalArgumentException("rollout workers must be >= 1, got " + workers);
         }
         this.ignite = ignite;
+        this.members = members;
         this.workers = workers;
         this.log = log;
     }
@@ -67,9 +74,7 @@ public final class RemoteRollouts implements RolloutSource {
 
     @Override
     public void start(TrainConfig cfg, long firstStep, byte[] policy, long policyVersion) throws IOException {
-        ClusterGroup members = Sweep.eligibleMembers(ignite, log);
-        List<ClusterNode> nodes = new ArrayList<>(members.nodes());
-        nodes.sort((a, b) -> a.id().compareTo(b.id()));
+        List<ClusterNode> nodes = eligible();
         this.runKey = UUID.randomUUID().toString();
         this.configJson = Configs.toJson(cfg);
         this.batchSteps = cfg.rollouts().batchSteps();
@@ -86,6 +91,19 @@ public final class RemoteRollouts implements RolloutSource {
                 submit(w);
             }
         }
+    }
+
+    /** The members that run this build (and are among {@code members}), in a fixed order. */
+    private List<ClusterNode> eligible() {
+        List<ClusterNode> nodes = new ArrayList<>(Sweep.eligibleMembers(ignite, log).nodes());
+        if (members != null) {
+            nodes.retainAll(members.nodes());
+        }
+        if (nodes.isEmpty()) {
+            throw new ClusterException("no member to run rollout workers on");
+        }
+        nodes.sort((a, b) -> a.id().compareTo(b.id()));
+        return nodes;
     }
 
     @Override
@@ -148,8 +166,7 @@ public final class RemoteRollouts implements RolloutSource {
     /** Moves worker {@code w} off a member that left, to the next member that runs this build. */
     private void replace(int w) {
         ClusterNode gone = placement.get(w);
-        List<ClusterNode> nodes = new ArrayList<>(Sweep.eligibleMembers(ignite, log).nodes());
-        nodes.sort((a, b) -> a.id().compareTo(b.id()));
+        List<ClusterNode> nodes = eligible();
         ClusterNode to = nodes.get(w % nodes.size());
         if (!to.equals(placement.get(w)) || !nodes.contains(gone)) {
             log.accept("rollout worker " + w + ": member " + Members.describe(gone) + " left; continuing on "
