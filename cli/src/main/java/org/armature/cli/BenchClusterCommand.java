@@ -104,8 +104,9 @@ public final class BenchClusterCommand implements Callable<Integer> {
             if (env != null) {
                 double[] steps = ClusterBench.rollouts(ignite, target, env, workers, batch, seconds);
                 System.out.printf(Locale.ROOT, "%s env steps/s under a SAC 2x256 policy, %d rollout worker(s): here "
-                        + "%.0f, on the other member delivered here in batches of %d %.0f (%.1f%%)%n", env, workers,
-                        steps[0], batch, steps[1], 100 * steps[1] / steps[0]);
+                        + "%.0f, on the other member delivered here in batches of %d %.0f (%.1f%%); the remote workers "
+                        + "stepped %.0f%% of the time%n", env, workers, steps[0], batch, steps[1],
+                        100 * steps[1] / steps[0], 100 * steps[2]);
             }
         } finally {
             if (second != null) {

@@ -13,6 +13,7 @@ import org.apache.ignite.cluster.ClusterGroup;
 import org.apache.ignite.lang.IgniteCallable;
 import org.apache.ignite.lang.IgniteFuture;
 import org.armature.train.Configs;
+import org.armature.train.RolloutBatch;
 import org.armature.train.RolloutWorker;
 import org.armature.train.TrainConfig;
 
@@ -74,7 +75,7 @@ public final class ClusterBench {
      * batches of {@code batch} steps are received here, each for {@code seconds} after as long a warm-up (a fifth of
      * it, at least a second).
      *
-     * @return {local steps/s, remote steps/s delivered here}
+     * @return {local steps/s, remote steps/s delivered here, the share of the time the remote workers spent stepping}
      */
     public static double[] rollouts(Ignite ignite, ClusterGroup remote, String envId, int workers, int batch,
                                     double seconds) throws Exception {
@@ -134,10 +135,14 @@ public final class ClusterBench {
             }
             long t1 = System.nanoTime();
             long received = 0;
+            double stepping = 0;
             while (System.nanoTime() - t1 < nanos) {
-                received += source.next(false).steps;
+                RolloutBatch b = source.next(false);
+                received += b.steps;
+                stepping += b.stepSeconds;
             }
-            return new double[]{local, received / ((System.nanoTime() - t1) / 1e9)};
+            double elapsed = (System.nanoTime() - t1) / 1e9;
+            return new double[]{local, received / elapsed, stepping / (elapsed * workers)};
         }
     }
 

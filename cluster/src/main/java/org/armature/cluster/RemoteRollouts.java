@@ -46,6 +46,7 @@ public final class RemoteRollouts implements RolloutSource {
     private long[] fromStep;
     private long delivered;
     private volatile boolean warmup = true;
+    private volatile long version = -1;
     private volatile boolean closed;
 
     private record Done(int worker, IgniteFuture<RolloutBatch> future) {
@@ -109,10 +110,11 @@ public final class RemoteRollouts implements RolloutSource {
     @Override
     public void publish(byte[] policy, long policyVersion) {
         weights.put(runKey, RolloutJob.versioned(policyVersion, policy));
+        version = policyVersion;
     }
 
     private void submit(int w) {
-        RolloutJob job = new RolloutJob(runKey, w, configJson, fromStep[w], batchSteps, warmup);
+        RolloutJob job = new RolloutJob(runKey, w, configJson, fromStep[w], batchSteps, warmup, version);
         IgniteFuture<RolloutBatch> f = ignite.compute(ignite.cluster().forNode(placement.get(w))).callAsync(job);
         synchronized (inFlight) {
             inFlight.add(f);

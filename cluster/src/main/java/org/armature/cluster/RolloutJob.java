@@ -24,7 +24,7 @@ import org.armature.train.TrainConfig;
  * One batch of a remote rollout worker ({@code train --rollout-workers}). On the member it runs on, worker
  * {@code worker} of run {@code runKey} is created at its first batch and kept between batches, on a thread of its own
  * (a JBullet world wants one thread). Each batch starts by taking the newest policy weights from the replicated cache
- * when they are newer than the worker's, then steps the env {@code steps} times. The job returns the batch the worker
+ * when the learner has published newer ones than the worker's, then steps the env {@code steps} times. The job returns the batch the worker
  * stepped ahead and asks it to step the next one at once, so the worker steps while batches travel and the job holds
  * one of the member's job threads only briefly.
  */
@@ -40,17 +40,20 @@ public final class RolloutJob implements IgniteCallable<RolloutBatch> {
     private final long fromStep;
     private final int steps;
     private final boolean warmup;
+    private final long publishedVersion;
 
     @IgniteInstanceResource
     private transient Ignite ignite;
 
-    RolloutJob(String runKey, int worker, String configJson, long fromStep, int steps, boolean warmup) {
+    RolloutJob(String runKey, int worker, String configJson, long fromStep, int steps, boolean warmup,
+               long publishedVersion) {
         this.runKey = runKey;
         this.worker = worker;
         this.configJson = configJson;
         this.fromStep = fromStep;
         this.steps = steps;
         this.warmup = warmup;
+        this.publishedVersion = publishedVersion;
     }
 
     static IgniteCache<String, byte[]> weightsCache(Ignite ignite) {
@@ -79,12 +82,18 @@ public final class RolloutJob implements IgniteCallable<RolloutBatch> {
         }
     }
 
-    /** One batch on the worker's own thread, with the newest published weights. */
+    /**
+     * One batch on the worker's own thread, with the newest published weights (read from the cache only when the
+     * learner had published newer ones than the worker's when it sent this job).
+     */
     private RolloutBatch step(Host host) throws Exception {
         if (host.worker == null) {
             TrainConfig cfg = Configs.JSON.readValue(configJson, TrainConfig.class);
             host.worker = new RolloutWorker(cfg, worker, fromStep);
             StatusJob.RUNNING.add(host.name);
+        }
+        if (publishedVersion <= host.worker.policyVersion()) {
+            return host.worker.rollout(steps, warmup);
         }
         byte[] v = weightsCache(ignite).get(runKey);
         if (v == null) {
