@@ -448,20 +448,7 @@ public final class Trainer {
                 }
                 wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
                 if (step >= nextEval || step >= total) {
-                    while (nextEval <= step) {
-                        nextEval += cfg.evalInterval();
-                    }
-                    long e0 = System.nanoTime();
-                    evaluate(step);
-                    snapshotBundle();
-                    evalSeconds += (System.nanoTime() - e0) / 1e9;
-                    wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
-                    Map<String, String> row = rows.isEmpty() ? new LinkedHashMap<>() : rows.remove(rows.size() - 1);
-                    row.put("eval_return_mean", fmt(latestEval));
-                    row.put("eval_return_std", fmt(latestEvalStd));
-                    row.put("eval_success_rate", fmt(latestSuccess));
-                    rows.add(row);
-                    progress.message(evalLine());
+                    nextEval = evaluateIntoRows(rows, nextEval, wallAtStart, t0);
                 }
                 for (Map<String, String> row : rows) {
                     finishRow(row);
@@ -559,21 +546,8 @@ public final class Trainer {
                 }
                 wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
                 if (step >= nextEval || step >= total) {
-                    while (nextEval <= step) {
-                        nextEval += cfg.evalInterval();
-                    }
-                    long e0 = System.nanoTime();
-                    evaluate(step);
-                    snapshotBundle();
-                    evalSeconds += (System.nanoTime() - e0) / 1e9;
-                    wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
-                    Map<String, String> row = rows.isEmpty() ? new LinkedHashMap<>() : rows.remove(rows.size() - 1);
-                    row.put("eval_return_mean", fmt(latestEval));
-                    row.put("eval_return_std", fmt(latestEvalStd));
-                    row.put("eval_success_rate", fmt(latestSuccess));
-                    row.putIfAbsent("policy_lag", Long.toString(lag));
-                    rows.add(row);
-                    progress.message(evalLine());
+                    nextEval = evaluateIntoRows(rows, nextEval, wallAtStart, t0);
+                    rows.get(rows.size() - 1).putIfAbsent("policy_lag", Long.toString(lag));
                 }
                 for (Map<String, String> row : rows) {
                     finishRow(row);
@@ -593,6 +567,30 @@ public final class Trainer {
             writeReplay();
         }
         return finish();
+    }
+
+    /**
+     * The evaluation of a loop that stores several transitions per iteration (vector envs, rollout workers): evaluates
+     * and snapshots the bundle, adds the evaluation to the last of this iteration's {@code rows} (or a new row), and
+     * returns the next evaluation's step.
+     */
+    private long evaluateIntoRows(List<Map<String, String>> rows, long nextEval, double wallAtStart, long t0)
+            throws IOException {
+        while (nextEval <= step) {
+            nextEval += cfg.evalInterval();
+        }
+        long e0 = System.nanoTime();
+        evaluate(step);
+        snapshotBundle();
+        evalSeconds += (System.nanoTime() - e0) / 1e9;
+        wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
+        Map<String, String> row = rows.isEmpty() ? new LinkedHashMap<>() : rows.remove(rows.size() - 1);
+        row.put("eval_return_mean", fmt(latestEval));
+        row.put("eval_return_std", fmt(latestEvalStd));
+        row.put("eval_success_rate", fmt(latestSuccess));
+        rows.add(row);
+        progress.message(evalLine());
+        return nextEval;
     }
 
     /**
