@@ -113,8 +113,14 @@ for _ in $(seq 1 100); do grep -q "^member " member.log && break; sleep 0.2; don
 ok "cluster status" -- "$A" cluster status --join 127.0.0.1:47590 --cluster-name readme
 ok "sweep on the cluster" -- "$A" sweep --spec sweep.json --out sweeps/lr-cluster --join 127.0.0.1:47590 --cluster-name readme
 ok "collect --join" -- "$A" collect --env Pendulum-v1 --policy random --episodes 4 --noise 0.1 --out dist.h5 --join 127.0.0.1:47590 --cluster-name readme
+ok "train on rollout workers of the cluster" -- "$A" train --algo sac --env Hopper-v1 --steps 600 --rollout-workers 2 --join 127.0.0.1:47590 --cluster-name readme --set learning_starts=300 --set eval_interval=300 --set eval_episodes=1 --set batch_size=16 --set sac.actor_hidden=[8] --set sac.critic_hidden=[8] --run-dir runs/rollouts-cluster
+bad "td3 --num-envs 2 on rollout workers" "two ways to step envs" -- "$A" train --algo td3 --env Hopper-v1 --steps 600 --rollout-workers 2 --num-envs 2 --join 127.0.0.1:47590 --cluster-name readme
 kill "$member_pid"; wait "$member_pid" 2>/dev/null
 ok "bench cluster (short)" -- "$A" bench cluster --tasks 50 --in-flight 8 --batch 100 --batches 10
+ok "bench cluster with rollout workers (short)" -- "$A" bench cluster --tasks 50 --in-flight 8 --batch 100 --batches 10 --env Hopper-v1 --seconds 1
+ok "train on rollout workers of an embedded member" -- "$A" train --algo sac --env Pendulum-v1 --steps 600 --rollout-workers 2 --set learning_starts=300 --set eval_interval=300 --set eval_episodes=1 --set batch_size=16 --set sac.actor_hidden=[8] --set sac.critic_hidden=[8] --run-dir runs/rollouts-embedded
+bad "residual on rollout workers" "rollout workers run sac and td3" -- "$A" residual --base expert --env ReachSparse-v1 --steps 600 --rollout-workers 2
+bad "--join without rollout workers" "add --rollout-workers" -- "$A" train --algo sac --env Pendulum-v1 --steps 600 --join 127.0.0.1:47590
 bad "cluster member on a public address without TLS" "without TLS" -- "$A" cluster member --bind 192.0.2.1
 bad "cluster status of nobody" "could not join" -- "$A" cluster status --join 127.0.0.1:47599 --join-timeout-ms 1000
 bad "sweep into a used --out" "already holds files" -- "$A" sweep --spec sweep.json --out sweeps/lr

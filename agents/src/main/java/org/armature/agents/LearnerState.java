@@ -26,6 +26,7 @@ import org.armature.nn.Rng;
 public final class LearnerState {
 
     private static final String MAGIC = "armature-learner-state-v2";
+    private static final String POLICY_MAGIC = "armature-policy-weights-v1";
 
     private final String algo;
     private final LongSupplier counter;
@@ -33,6 +34,7 @@ public final class LearnerState {
     private final List<Rng> streams = new ArrayList<>();
     private final List<ParamGroup> groups = new ArrayList<>();
     private final List<Adam> optimisers = new ArrayList<>();
+    private final List<ParamGroup> policy = new ArrayList<>();
     private Runnable onRestore = () -> { };
 
     private LearnerState(String algo, LongSupplier counter, LongConsumer setCounter) {
@@ -54,6 +56,51 @@ public final class LearnerState {
     public LearnerState params(ParamGroup... g) {
         groups.addAll(List.of(g));
         return this;
+    }
+
+    /**
+     * Declares the groups an acting copy of the learner needs ({@code explore} and {@code act}: the actor, not the
+     * critics or optimisers), also listed in {@link #params}. Remote rollout workers receive only these.
+     */
+    public LearnerState policy(ParamGroup... g) {
+        policy.addAll(List.of(g));
+        return this;
+    }
+
+    /** True when the learner declared its acting groups ({@link #policy}), i.e. it can run on rollout workers. */
+    public boolean hasPolicy() {
+        return !policy.isEmpty();
+    }
+
+    /** The acting groups only (see {@link #policy}), for a rollout worker's copy of the learner. */
+    public void writePolicy(DataOutputStream out) throws IOException {
+        if (policy.isEmpty()) {
+            throw new IllegalStateException(algo + " declares no policy parameters; it cannot act on rollout workers");
+        }
+        out.writeUTF(POLICY_MAGIC);
+        out.writeUTF(algo);
+        out.writeInt(policy.size());
+        for (ParamGroup g : policy) {
+            AgentState.writeGroup(out, g);
+        }
+    }
+
+    /** Reads what {@link #writePolicy} wrote into the same groups of a learner built with the same config. */
+    public void readPolicy(DataInputStream in) throws IOException {
+        String magic = in.readUTF();
+        if (!magic.equals(POLICY_MAGIC)) {
+            throw new IOException("not policy weights of this Armature version ('" + magic + "', expected '"
+                    + POLICY_MAGIC + "')");
+        }
+        String kind = in.readUTF();
+        if (!kind.equals(algo)) {
+            throw new IOException("the policy weights are of a '" + kind + "' learner, expected " + algo);
+        }
+        expect(in.readInt(), policy.size(), "policy parameter groups");
+        for (ParamGroup g : policy) {
+            AgentState.readGroup(in, g);
+        }
+        onRestore.run();
     }
 
     public LearnerState optimisers(Adam... a) {

@@ -323,6 +323,7 @@ public final class Sac implements Agent {
     public LearnerState state() {
         return LearnerState.of("sac", () -> updates, n -> updates = n).streams(rng)
                 .params(actorParams, criticParams, criticTargetParams, logAlphaParams).optimisers(actorOpt, criticOpt, alphaOpt)
+                .policy(actorParams)
                 .onRestore(() -> fastStale = true);
     }
 

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
  *   Seeds.of(seed, "loop")             the training loop: warm-up actions, replay and dataset sampling
  *   Seeds.of(seed, "episode") + i      reset seed of training episode i
  *   Seeds.of(seed, "evaluation") + k   reset seed of evaluation episode k (the same episodes at every evaluation)
+ *   Seeds.of(seed, "rollout-worker-" + w)   root of remote rollout worker w (its own "loop", "episode" and agent)
  * </pre>
  * The value is SplitMix64's finaliser applied to the root seed mixed with the name's FNV-1a hash.
  */

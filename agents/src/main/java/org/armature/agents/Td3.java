@@ -323,6 +323,7 @@ public final class Td3 implements Agent {
     public LearnerState state() {
         return LearnerState.of(tag, () -> updates, n -> updates = n).streams(rng)
                 .params(actorParams, actorTargetParams, criticParams, criticTargetParams).optimisers(actorOpt, criticOpt)
+                .policy(actorParams)
                 .onRestore(() -> fastStale = true);
     }
 

@@ -35,7 +35,29 @@ public record TrainConfig(
         double demoFraction,         // share of each batch drawn from the demonstrations (RLPD/ResFiT: 0.5)
         ResidualTd3.Config residual,
         Dsrl.Config dsrl,
-        Srl.Config sequence) {        // srl, sac-repeat, sac-chunk: decision interval J (and SRL's model)
+        Srl.Config sequence,         // srl, sac-repeat, sac-chunk: decision interval J (and SRL's model)
+        Rollouts rollouts) {         // remote rollout workers (0 = the env steps here)
+
+    /** A config of an older version without the {@code rollouts} section runs its envs here. */
+    public TrainConfig {
+        rollouts = rollouts != null ? rollouts : Rollouts.defaults();
+    }
+
+    /**
+     * Remote rollout workers ({@code armature train --rollout-workers N --join HOST:PORT}; Ape-X, Sample Factory):
+     * {@code workers} envs stepped on cluster members with the policy the learner publishes every
+     * {@code weights_every} updates, sent back in batches of {@code batch_steps} consecutive steps. 0 workers: the
+     * loop steps its own env (today's training).
+     *
+     * @param workers      rollout workers (0 = none)
+     * @param batchSteps   env steps per batch a worker sends (larger: less overhead per step, more policy lag)
+     * @param weightsEvery learner updates between two publications of the policy weights
+     */
+    public record Rollouts(int workers, int batchSteps, int weightsEvery) {
+        public static Rollouts defaults() {
+            return new Rollouts(0, 250, 100);
+        }
+    }
 
     public static TrainConfig defaults(String algo, String envId, long steps, long seed) {
         if (RESIDUAL.equals(algo)) {
@@ -43,7 +65,7 @@ public record TrainConfig(
             return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, 5_000, 1, 3, 10_000, 20,
                     50_000, 600.0, 10.0, false, false, Sac.Config.cleanRl(), Td3.Config.cleanRl(), null, null, 0.5,
                     ResidualTd3.Config.defaults(), Dsrl.Config.defaults(),
-                Srl.Config.defaults());
+                Srl.Config.defaults(), Rollouts.defaults());
         }
         if (DSRL.equals(algo)) {
             // steps, learning_starts and intervals count primitive env steps; updates_per_step counts per decision
@@ -51,13 +73,13 @@ public record TrainConfig(
             return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, 5_000, 8, 1, 10_000, 20,
                     50_000, 600.0, 10.0, false, false, Dsrl.sacDefaults(), Td3.Config.cleanRl(), null, null, 0.5,
                     ResidualTd3.Config.defaults(), Dsrl.Config.defaults(),
-                Srl.Config.defaults());
+                Srl.Config.defaults(), Rollouts.defaults());
         }
         boolean td3 = "td3".equals(algo);
         return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, td3 ? 25_000 : 5_000, 1, 1, 5_000, 10,
                 50_000, 600.0, 10.0, false, false, Sac.Config.cleanRl(), Td3.Config.cleanRl(), null, null, 0.5,
                 ResidualTd3.Config.defaults(), Dsrl.Config.defaults(),
-                Srl.Config.defaults());
+                Srl.Config.defaults(), Rollouts.defaults());
     }
 
     /** DSRL: SAC over the initial noise of a frozen diffusion policy. */
@@ -87,7 +109,7 @@ public record TrainConfig(
     public TrainConfig scratchRerun(long steps) {
         return new TrainConfig(algo, envId, steps, seed, numEnvs, bufferSize, batchSize, learningStarts,
                 updatesPerStep, nStep, 0, 1, 0, 0.0, logIntervalSeconds, false, false, sac, td3, base, demos,
-                demoFraction, residual, dsrl, sequence);
+                demoFraction, residual, dsrl, sequence, rollouts);
     }
 
     /** The discount of the configured algorithm. */
@@ -139,6 +161,16 @@ public record TrainConfig(
         require(evalInterval >= 0, "eval_interval must be >= 0, got " + evalInterval);
         require(evalEpisodes >= 1, "eval_episodes must be >= 1, got " + evalEpisodes);
         require(checkpointInterval >= 0, "checkpoint_interval must be >= 0, got " + checkpointInterval);
+        require(rollouts.workers() >= 0, "rollouts.workers must be >= 0, got " + rollouts.workers());
+        require(rollouts.batchSteps() >= 1, "rollouts.batch_steps must be >= 1, got " + rollouts.batchSteps());
+        require(rollouts.weightsEvery() >= 1, "rollouts.weights_every must be >= 1, got " + rollouts.weightsEvery());
+        if (rollouts.workers() > 0) {
+            require("sac".equals(algo) || "td3".equals(algo), "rollout workers run sac and td3; " + algo + " acts "
+                    + "through " + (onBase() ? "a frozen base policy" : "a decision-interval wrapper") + " that "
+                    + "workers do not carry: train it without --rollout-workers");
+            require(numEnvs == 1, "rollout workers and num_envs > 1 are two ways to step envs in parallel; give one "
+                    + "(num_envs is " + numEnvs + ")");
+        }
         require(checkpointIntervalSeconds >= 0, "checkpoint_interval_seconds must be >= 0, got "
                 + checkpointIntervalSeconds);
         // the algorithm's values that cannot work are refused here, before any network is allocated

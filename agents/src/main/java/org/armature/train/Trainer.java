@@ -165,6 +165,9 @@ public final class Trainer {
         columns.addAll(Arrays.asList(FIXED_COLUMNS));
         columns.addAll(Arrays.asList(statNames));
         columns.add("updates_per_second");
+        if (cfg.rollouts().workers() > 0) {
+            columns.add("policy_lag");
+        }
     }
 
     /** Creates {@code <runsDir>/<date>-<algo>-<env>-<seed>/} with config.json and versions.json. */
@@ -283,6 +286,10 @@ public final class Trainer {
      * Trains; if {@code stopAtStep} comes before the end, stops there without a bundle (simulated interruption).
      */
     public Result run(long stopAtStep) throws IOException {
+        if (cfg.rollouts().workers() > 0) {
+            throw new IllegalStateException("this run steps its envs on " + cfg.rollouts().workers() + " rollout "
+                    + "workers: give it a RolloutSource (run(source))");
+        }
         cpuAtStart = THREADS.getCurrentThreadCpuTime();
         if (cfg.numEnvs() > 1) {
             return runVector(stopAtStep);
@@ -441,20 +448,7 @@ public final class Trainer {
                 }
                 wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
                 if (step >= nextEval || step >= total) {
-                    while (nextEval <= step) {
-                        nextEval += cfg.evalInterval();
-                    }
-                    long e0 = System.nanoTime();
-                    evaluate(step);
-                    snapshotBundle();
-                    evalSeconds += (System.nanoTime() - e0) / 1e9;
-                    wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
-                    Map<String, String> row = rows.isEmpty() ? new LinkedHashMap<>() : rows.remove(rows.size() - 1);
-                    row.put("eval_return_mean", fmt(latestEval));
-                    row.put("eval_return_std", fmt(latestEvalStd));
-                    row.put("eval_success_rate", fmt(latestSuccess));
-                    rows.add(row);
-                    progress.message(evalLine());
+                    nextEval = evaluateIntoRows(rows, nextEval, wallAtStart, t0);
                 }
                 for (Map<String, String> row : rows) {
                     finishRow(row);
@@ -474,6 +468,129 @@ public final class Trainer {
             writeReplay();
         }
         return finish();
+    }
+
+    /**
+     * Trains on transitions from {@code rollouts.workers} remote rollout workers (Ape-X / Sample Factory style):
+     * the workers act with the policy weights this loop publishes every {@code rollouts.weights_every} updates, and
+     * each batch of {@code rollouts.batch_steps} consecutive steps they send is stored, then followed by
+     * {@code updates_per_step} updates per step (the same update-to-data ratio as a local run). metrics.csv gets
+     * {@code policy_lag}: learner updates between the weights that chose a batch's actions and its arrival (0 for
+     * warm-up batches). n-step returns stop at batch boundaries. Not deterministic: which worker's batch arrives first
+     * depends on timing. A resumed run starts fresh worker episodes, seeded from the checkpoint's step.
+     */
+    public Result run(RolloutSource source) throws IOException {
+        return run(source, Long.MAX_VALUE);
+    }
+
+    /** As {@link #run(RolloutSource)}; stops at {@code stopAtStep} without a bundle (simulated interruption). */
+    public Result run(RolloutSource source, long stopAtStep) throws IOException {
+        if (cfg.rollouts().workers() < 1) {
+            throw new IllegalStateException("rollouts.workers is 0: this run steps its own env (run())");
+        }
+        cpuAtStart = THREADS.getCurrentThreadCpuTime();
+        long total = cfg.totalSteps();
+        int obsDim = spec.observationDim();
+        int actDim = spec.actionDim();
+        float[] o = new float[obsDim];
+        float[] a = new float[actDim];
+        float[] next = new float[obsDim];
+        progress.start(cfg.algo() + " " + cfg.envId() + " on " + cfg.rollouts().workers() + " rollout workers",
+                total, step);
+        long t0 = System.nanoTime();
+        double wallAtStart = wallSeconds;
+        rowUpdates = agent.updates();
+        rowWall = wallSeconds;
+        long nextEval = cfg.evalInterval() > 0 ? (step / cfg.evalInterval() + 1) * cfg.evalInterval() : Long.MAX_VALUE;
+        long published = agent.updates();
+        try {
+            source.start(cfg, step, RolloutWorker.policyWeights(agent), published);
+            while (step < total) {
+                if (step >= stopAtStep) {
+                    return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
+                            wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
+                }
+                if (StopRequest.requested()) {
+                    return interrupted();
+                }
+                RolloutBatch b = source.next(step < cfg.learningStarts());
+                long lag = b.policyVersion < 0 ? 0 : agent.updates() - b.policyVersion;
+                List<Map<String, String>> rows = new ArrayList<>();
+                int ended = 0;
+                for (int i = 0; i < b.steps; i++) {
+                    System.arraycopy(b.observations, i * obsDim, o, 0, obsDim);
+                    System.arraycopy(b.actions, i * actDim, a, 0, actDim);
+                    System.arraycopy(b.nextObservations, i * obsDim, next, 0, obsDim);
+                    buffer.add(o, a, b.rewards[i], next, b.ends[i] == RolloutBatch.TERMINATED,
+                            b.ends[i] == RolloutBatch.TRUNCATED);
+                    if (b.ends[i] != 0) {
+                        Map<String, String> row = new LinkedHashMap<>();
+                        row.put("episode_return", fmt(b.episodeReturns[ended]));
+                        row.put("episode_length", Integer.toString(b.episodeLengths[ended++]));
+                        row.put("policy_lag", Long.toString(lag));
+                        rows.add(row);
+                        episode++;
+                    }
+                }
+                buffer.closeOpenEpisodes(); // the next batch may come from another worker
+                long before = step;
+                step += b.steps;
+                long learning = step - Math.max(before, cfg.learningStarts());
+                for (long u = 0; u < cfg.updatesPerStep() * learning; u++) {
+                    sampler.sample(batch, rng);
+                    agent.update(batch);
+                }
+                if (agent.updates() - published >= cfg.rollouts().weightsEvery()) {
+                    published = agent.updates();
+                    source.publish(RolloutWorker.policyWeights(agent), published);
+                }
+                wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
+                if (step >= nextEval || step >= total) {
+                    nextEval = evaluateIntoRows(rows, nextEval, wallAtStart, t0);
+                    rows.get(rows.size() - 1).putIfAbsent("policy_lag", Long.toString(lag));
+                }
+                for (Map<String, String> row : rows) {
+                    finishRow(row);
+                }
+                progress.update(step, step / Math.max(1e-9, wallSeconds), latestEval);
+                if (checkpointDue() && step < total) { // workers' episodes are not resumed: at the step itself
+                    lastCheckpointStep = step;
+                    writeCheckpoint();
+                }
+            }
+        } finally {
+            source.close();
+            metrics.close();
+            progress.close();
+        }
+        if (cfg.saveReplay()) {
+            writeReplay();
+        }
+        return finish();
+    }
+
+    /**
+     * The evaluation of a loop that stores several transitions per iteration (vector envs, rollout workers): evaluates
+     * and snapshots the bundle, adds the evaluation to the last of this iteration's {@code rows} (or a new row), and
+     * returns the next evaluation's step.
+     */
+    private long evaluateIntoRows(List<Map<String, String>> rows, long nextEval, double wallAtStart, long t0)
+            throws IOException {
+        while (nextEval <= step) {
+            nextEval += cfg.evalInterval();
+        }
+        long e0 = System.nanoTime();
+        evaluate(step);
+        snapshotBundle();
+        evalSeconds += (System.nanoTime() - e0) / 1e9;
+        wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
+        Map<String, String> row = rows.isEmpty() ? new LinkedHashMap<>() : rows.remove(rows.size() - 1);
+        row.put("eval_return_mean", fmt(latestEval));
+        row.put("eval_return_std", fmt(latestEvalStd));
+        row.put("eval_success_rate", fmt(latestSuccess));
+        rows.add(row);
+        progress.message(evalLine());
+        return nextEval;
     }
 
     /**
@@ -587,7 +704,7 @@ public final class Trainer {
             out.writeDouble(latestEval);
             out.writeDouble(latestEvalStd);
             out.writeDouble(latestSuccess);
-            out.writeBoolean(midEpisode || cfg.numEnvs() > 1 && step > 0);
+            out.writeBoolean(midEpisode || (cfg.numEnvs() > 1 || cfg.rollouts().workers() > 0) && step > 0);
             buffer.write(out);
         });
         lastCheckpointWall = wallSeconds;

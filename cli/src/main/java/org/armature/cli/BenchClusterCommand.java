@@ -45,8 +45,9 @@ public final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = "--act", defaultValue = "3", description = "action size (default: ${DEFAULT-VALUE}, Hopper-v1)")
     int act;
 
-    @Option(names = "--env", paramLabel = "ID", description = "also compare env steps/s of random-action rollouts "
-            + "here and on the other member, transitions sent back in batches of --batch (e.g. Hopper-v1)")
+    @Option(names = "--env", paramLabel = "ID", description = "also compare env steps/s of rollout workers under a SAC "
+            + "policy here and on the other member (train --rollout-workers), batches of --batch steps sent back "
+            + "(e.g. Hopper-v1)")
     String env;
 
     @Option(names = "--workers", defaultValue = "2", paramLabel = "N",
@@ -102,9 +103,10 @@ public final class BenchClusterCommand implements Callable<Integer> {
                     r.childStartSeconds());
             if (env != null) {
                 double[] steps = ClusterBench.rollouts(ignite, target, env, workers, batch, seconds);
-                System.out.printf(Locale.ROOT, "%s random-action env steps/s, %d worker(s): here %.0f, on the other "
-                        + "member streamed here in batches of %d %.0f (%.1f%%)%n", env, workers, steps[0], batch,
-                        steps[1], 100 * steps[1] / steps[0]);
+                System.out.printf(Locale.ROOT, "%s env steps/s under a SAC 2x256 policy, %d rollout worker(s): here "
+                        + "%.0f, on the other member delivered here in batches of %d %.0f (%.1f%%); the remote workers "
+                        + "stepped %.0f%% of the time%n", env, workers, steps[0], batch, steps[1],
+                        100 * steps[1] / steps[0], 100 * steps[2]);
             }
         } finally {
             if (second != null) {

@@ -5,11 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.apache.ignite.Ignite;
+import org.armature.cluster.MemberConfig;
+import org.armature.cluster.Members;
+import org.armature.cluster.RemoteRollouts;
 import org.armature.train.Configs;
 import org.armature.train.ConsoleProgress;
 import org.armature.train.TrainConfig;
 import org.armature.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code armature train}: off-policy RL (SAC, TD3) with a run directory, checkpoints and a policy bundle. */
@@ -57,17 +62,41 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue a run from its last checkpoint")
     Path resume;
 
+    @Option(names = "--rollout-workers", paramLabel = "N", description = "step the envs on N remote rollout workers "
+            + "(cluster members given by --join; without --join an embedded member here), sending transitions back "
+            + "in batches of rollouts.batch_steps while they act with the weights published every "
+            + "rollouts.weights_every updates (default 0: the env steps in this process)")
+    Integer rolloutWorkers;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    /** The cluster of the rollout workers (null: the env steps in this process). */
+    private Ignite ignite;
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return train();
+        } finally {
+            if (ignite != null) {
+                ignite.close();
+            }
+        }
+    }
+
+    private Integer train() throws Exception {
         Trainer trainer;
         if (resume != null) {
             if (algo != null || env != null || steps != null || config != null || !sets.isEmpty() || out != null
-                    || runDir != null || overwrite) {
+                    || runDir != null || overwrite || rolloutWorkers != null) {
                 throw new IllegalArgumentException("--resume takes the run's own config.json; drop --algo/--env/--steps/"
-                        + "--config/--set/--out/--run-dir/--overwrite");
+                        + "--config/--set/--out/--run-dir/--overwrite/--rollout-workers");
             }
             ConsoleProgress progress = ConsoleProgress.auto(System.out, 10);
             trainer = Trainer.resume(resume, progress, TrainCommand::readDemonstrations);
+            checkJoin(trainer.config());
+            startCluster(trainer.config());
         } else {
             if (algo == null || env == null || steps == null) {
                 throw new IllegalArgumentException("train needs --algo, --env and --steps (or --resume RUN_DIR)");
@@ -82,6 +111,9 @@ public class TrainCommand implements Callable<Integer> {
             if (numEnvs != null) {
                 all.add("num_envs=" + numEnvs);
             }
+            if (rolloutWorkers != null) {
+                all.add("rollouts.workers=" + rolloutWorkers);
+            }
             all.addAll(sets);
             TrainConfig cfg = Configs.resolve(TrainConfig.defaults(algo, env, steps, seed), config, all);
             for (String[] k : new String[][]{{"algo", cfg.algo(), algo}, {"env_id", cfg.envId(), env},
@@ -92,10 +124,12 @@ public class TrainCommand implements Callable<Integer> {
                             + "says " + k[2] + "; give it once");
                 }
             }
+            checkJoin(cfg);
             if (runDir != null && out != null) {
                 throw new IllegalArgumentException("--run-dir names the run directory itself, --out the folder of "
                         + "runs; give one");
             }
+            startCluster(cfg); // before the run directory: a cluster that cannot be joined leaves nothing behind
             ConsoleProgress progress = ConsoleProgress.auto(System.out, cfg.logIntervalSeconds());
             Path dir = runDir != null ? runDir : org.armature.train.RunDirectory.uniqueName(
                     out != null ? out : Path.of("runs"), cfg.algo() + "-" + cfg.envId() + "-" + cfg.seed());
@@ -109,7 +143,11 @@ public class TrainCommand implements Callable<Integer> {
             System.out.println("run directory: " + trainer.runDir());
         }
         org.armature.train.StopRequest.install();
-        Trainer.Result r = trainer.run();
+        Trainer.Result r = ignite == null ? trainer.run() : trainer.run(new RemoteRollouts(ignite,
+                trainer.config().rollouts().workers(), line -> {
+                    System.out.println(line);
+                    System.out.flush();
+                }));
         finishedRun = r.interrupted() ? null : r.runDir();
         if (r.interrupted()) {
             System.out.printf("stopped at env step %d of %d: checkpoint and the current policy's bundle are in %s; "
@@ -127,6 +165,29 @@ public class TrainCommand implements Callable<Integer> {
         java.nio.file.Path curve = org.armature.viz.Plots.writeRunLearningCurve(r.runDir());
         System.out.println("learning curve: " + (curve != null ? curve : "none (no evaluation ran)"));
         return 0;
+    }
+
+    private void checkJoin(TrainConfig cfg) {
+        if (!cluster.join.isEmpty() && cfg.rollouts().workers() == 0) {
+            throw new IllegalArgumentException("--join names the members that run remote rollout workers: add "
+                    + "--rollout-workers N (or drop --join)");
+        }
+    }
+
+    /**
+     * For a run on remote rollout workers: joins the cluster given by --join as a client, or without --join starts a
+     * member embedded in this process (the same code path), with a job thread per worker.
+     */
+    private void startCluster(TrainConfig cfg) throws java.io.IOException {
+        int workers = cfg.rollouts().workers();
+        if (workers == 0) {
+            return;
+        }
+        MemberConfig c = cluster.join.isEmpty()
+                ? cluster.config().withClusterName(cluster.clusterName + "-embedded-" + ProcessHandle.current().pid())
+                        .withBind("127.0.0.1", ClusterOptions.freePort(), ClusterOptions.freePort()).withWorkers(workers)
+                : cluster.clientConfig();
+        ignite = Members.start(c);
     }
 
     /** The run directory of the run {@link #call} finished (null: none, or it was interrupted). */

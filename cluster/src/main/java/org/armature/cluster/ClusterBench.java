@@ -2,17 +2,20 @@ package org.armature.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCompute;
 import org.apache.ignite.cluster.ClusterGroup;
 import org.apache.ignite.lang.IgniteCallable;
 import org.apache.ignite.lang.IgniteFuture;
-import org.armature.agents.Seeds;
-import org.armature.envs.Env;
-import org.armature.envs.Envs;
-import org.armature.envs.Step;
+import org.armature.train.Configs;
+import org.armature.train.RolloutBatch;
+import org.armature.train.RolloutWorker;
+import org.armature.train.TrainConfig;
 
 /**
  * The cost of the cluster path ({@code armature bench cluster}): an empty task's round trip to another member, one
@@ -66,118 +69,81 @@ public final class ClusterBench {
     }
 
     /**
-     * A batch of {@code steps} env steps of uniform random actions, as transitions: what a rollout worker would send
-     * the learner. Each worker thread keeps its env (built on that thread, as JBullet wants) and its episode between
-     * batches.
-     */
-    static final class RolloutBatch implements IgniteCallable<float[]> {
-        private static final long serialVersionUID = 1L;
-        private final String envId;
-        private final int steps;
-
-        RolloutBatch(String envId, int steps) {
-            this.envId = envId;
-            this.steps = steps;
-        }
-
-        @Override
-        public float[] call() {
-            return WORKER.get().rollout(envId, steps);
-        }
-    }
-
-    /** One worker thread's env and episode. */
-    private static final class Worker {
-        private static final java.util.concurrent.atomic.AtomicLong SEEDS = new java.util.concurrent.atomic.AtomicLong();
-        private Env env;
-        private float[] observation;
-        private final java.util.SplittableRandom rng = new java.util.SplittableRandom(
-                Seeds.of(SEEDS.incrementAndGet(), "rollout-bench"));
-
-        float[] rollout(String envId, int steps) {
-            if (env == null) {
-                env = Envs.make(envId);
-                observation = env.reset(rng.nextLong()).observation();
-            }
-            int od = env.spec().observationDim();
-            int ad = env.spec().actionDim();
-            int per = 2 * od + ad + 3;
-            float[] out = new float[steps * per];
-            for (int i = 0, k = 0; i < steps; i++) {
-                float[] a = env.spec().actionSpace().sample(rng);
-                Step s = env.step(a);
-                System.arraycopy(observation, 0, out, k, od);
-                System.arraycopy(a, 0, out, k + od, ad);
-                k += od + ad;
-                out[k++] = (float) s.reward();
-                out[k++] = s.terminated() ? 1 : 0;
-                out[k++] = s.truncated() ? 1 : 0;
-                System.arraycopy(s.observation(), 0, out, k, od);
-                k += od;
-                observation = s.terminated() || s.truncated() ? env.reset(rng.nextLong()).observation()
-                        : s.observation();
-            }
-            return out;
-        }
-    }
-
-    private static final ThreadLocal<Worker> WORKER = ThreadLocal.withInitial(Worker::new);
-
-    /**
-     * Env steps per second of {@code envId} with random actions: {@code workers} threads here, then the same number of
-     * worker threads on {@code remote} streaming batches of {@code batch} transitions back (two batches in flight per
-     * worker), each for {@code seconds}.
+     * Env steps per second of {@code envId} under a SAC policy (the default {@code train} config: 2×256 actor,
+     * exploration actions): {@code workers} {@link RolloutWorker}s on threads here, then the same number of remote
+     * rollout workers on {@code remote} ({@link RemoteRollouts}, the path of {@code train --rollout-workers}) whose
+     * batches of {@code batch} steps are received here, each for {@code seconds} after as long a warm-up (a fifth of
+     * it, at least a second).
      *
-     * @return {local steps/s, remote steps/s delivered here}
+     * @return {local steps/s, remote steps/s delivered here, the share of the time the remote workers spent stepping}
      */
     public static double[] rollouts(Ignite ignite, ClusterGroup remote, String envId, int workers, int batch,
                                     double seconds) throws Exception {
+        TrainConfig cfg = Configs.resolve(TrainConfig.defaults("sac", envId, 1_000_000, 1), null, List.of(
+                "rollouts.workers=" + workers, "rollouts.batch_steps=" + batch));
+        byte[] weights;
+        try (RolloutWorker learnerCopy = new RolloutWorker(cfg, workers, 0)) {
+            weights = learnerCopy.policyWeights();
+        }
         long nanos = (long) (seconds * 1e9);
-        java.util.concurrent.atomic.AtomicLong localSteps = new java.util.concurrent.atomic.AtomicLong();
+        long warmNanos = Math.max(1_000_000_000L, nanos / 5); // each side warms up as long before it is timed
+        AtomicLong localSteps = new AtomicLong();
+        AtomicLong deadline = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        CountDownLatch warm = new CountDownLatch(workers);
+        CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
-        long t0 = System.nanoTime();
         for (int w = 0; w < workers; w++) {
+            int index = w;
             Thread t = new Thread(() -> {
-                RolloutBatch job = new RolloutBatch(envId, batch);
-                while (System.nanoTime() - t0 < nanos) {
-                    job.call();
-                    localSteps.addAndGet(batch);
+                try (RolloutWorker worker = new RolloutWorker(cfg, index, 0)) {
+                    worker.loadPolicy(weights, 0);
+                    long warmUntil = System.nanoTime() + warmNanos;
+                    while (System.nanoTime() < warmUntil) { // env built, code compiled
+                        worker.rollout(batch, false);
+                    }
+                    warm.countDown();
+                    go.await();
+                    while (System.nanoTime() < deadline.get()) {
+                        localSteps.addAndGet(worker.rollout(batch, false).steps);
+                    }
+                } catch (Exception e) {
+                    failure.set(e);
+                    warm.countDown();
                 }
             }, "rollout-bench-" + w);
             threads.add(t);
             t.start();
         }
+        warm.await();
+        long t0 = System.nanoTime();
+        deadline.set(t0 + nanos);
+        go.countDown();
         for (Thread t : threads) {
             t.join();
         }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
         double local = localSteps.get() / ((System.nanoTime() - t0) / 1e9);
 
-        IgniteCompute compute = ignite.compute(remote);
-        List<IgniteFuture<float[]>> warm = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            warm.add(compute.callAsync(new RolloutBatch(envId, batch)));
-        }
-        for (IgniteFuture<float[]> f : warm) {
-            f.get();
-        }
-        java.util.ArrayDeque<IgniteFuture<float[]>> inFlight = new java.util.ArrayDeque<>();
-        long t1 = System.nanoTime();
-        long received = 0;
-        while (System.nanoTime() - t1 < nanos) {
-            while (inFlight.size() < 2 * workers) {
-                inFlight.add(compute.callAsync(new RolloutBatch(envId, batch)));
+        try (RemoteRollouts source = new RemoteRollouts(ignite, remote, workers, line -> { })) {
+            source.start(cfg, 0, weights, 0);
+            long warmUntil = System.nanoTime() + warmNanos;
+            while (System.nanoTime() < warmUntil) { // envs built, code compiled on the member
+                source.next(false);
             }
-            received += inFlight.poll().get().length;
+            long t1 = System.nanoTime();
+            long received = 0;
+            double stepping = 0;
+            while (System.nanoTime() - t1 < nanos) {
+                RolloutBatch b = source.next(false);
+                received += b.steps;
+                stepping += b.stepSeconds;
+            }
+            double elapsed = (System.nanoTime() - t1) / 1e9;
+            return new double[]{local, received / elapsed, stepping / (elapsed * workers)};
         }
-        double elapsed = (System.nanoTime() - t1) / 1e9;
-        for (IgniteFuture<float[]> f : inFlight) {
-            f.get();
-        }
-        int per;
-        try (Env e = Envs.make(envId)) {
-            per = 2 * e.spec().observationDim() + e.spec().actionDim() + 3;
-        }
-        return new double[]{local, received / (double) per / elapsed};
     }
 
     private ClusterBench() {
