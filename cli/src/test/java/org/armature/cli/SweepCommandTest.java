@@ -19,6 +19,44 @@ class SweepCommandTest {
             + "\"sac.critic_hidden\": [8, 8], \"eval_interval\": 200, \"eval_episodes\": 1, "
             + "\"checkpoint_interval\": 200}}";
 
+    /** Every training command sweeps, not only train: offline, bc (both policies) and residual, one tiny grid each. */
+    @Test
+    void offlineBcAndResidualRunsSweepLikeTrainRuns(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("reach.h5");
+        CoreCommandsTest.Result c = CoreCommandsTest.run("collect", "--env", "Reach-v1", "--policy", "expert",
+                "--episodes", "3", "--seed", "100", "--out", data.toString());
+        assertEquals(0, c.code(), c.err());
+        String[] specs = {
+            "{\"command\": \"offline\", \"base\": {\"algo\": \"iql\", \"dataset\": \"DATA\", \"env\": "
+                + "\"Reach-v1\", \"steps\": 60, \"batch-size\": 16, \"hidden\": 16, \"eval-every\": 30, "
+                + "\"eval-episodes\": 1}, \"grid\": {\"iql.expectile\": [0.7, 0.9]}, \"seeds\": [1]}",
+            "{\"command\": \"bc\", \"base\": {\"policy\": \"mlp\", \"dataset\": \"DATA\", \"env\": "
+                + "\"Reach-v1\", \"steps\": 60, \"eval-every\": 30, \"eval-episodes\": 1, \"set\": "
+                + "{\"batch_size\": 16}}, \"grid\": {\"learning_rate\": [0.0003, 0.001]}, \"seeds\": [1]}",
+            "{\"command\": \"bc\", \"base\": {\"policy\": \"diffusion\", \"dataset\": \"DATA\", \"env\": "
+                + "\"Reach-v1\", \"steps\": 40, \"eval-every\": 20, \"eval-episodes\": 1, \"set\": "
+                + "{\"batch_size\": 16, \"hidden\": 16}}, \"seeds\": [1, 2]}",
+            "{\"command\": \"residual\", \"base\": {\"base\": \"expert\", \"env\": \"ReachSparse-v1\", "
+                + "\"steps\": 200, \"set\": {\"learning_starts\": 100, \"batch_size\": 16, "
+                + "\"eval_interval\": 100, \"eval_episodes\": 1}}, \"grid\": {\"residual.actor_lr\": "
+                + "[0.000001, 0.00001]}, \"seeds\": [1]}"};
+        for (int k = 0; k < specs.length; k++) {
+            Path spec = tmp.resolve("sweep" + k + ".json");
+            Files.writeString(spec, specs[k].replace("DATA", data.toString()));
+            Path out = tmp.resolve("out" + k);
+            CoreCommandsTest.Result r = CoreCommandsTest.run("sweep", "--spec", spec.toString(), "--out",
+                    out.toString(), "--workers", "2");
+            assertEquals(0, r.code(), specs[k] + "\n" + r.out() + r.err());
+            List<String> runs = Files.readAllLines(out.resolve("runs.csv"));
+            assertEquals(3, runs.size(), String.join("\n", runs));
+            for (String row : runs.subList(1, runs.size())) {
+                assertTrue(row.split(",")[3].equals("finished"), row);
+                Path dir = out.resolve("runs").resolve(row.split(",")[0]);
+                assertTrue(Files.isRegularFile(dir.resolve("bundle/bundle.json")), dir.toString());
+            }
+        }
+    }
+
     @Test
     void embeddedSweepWritesRunsSummaryAndReportsARunThatKeepsFailing(@TempDir Path tmp) throws Exception {
         Path spec = tmp.resolve("sweep.json");
