@@ -8,6 +8,7 @@ import org.armature.envs.BoxSpace;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Reset;
 import org.armature.envs.Step;
+import org.armature.envs.StepReward;
 import org.armature.sim.Model;
 import org.armature.sim.ModelSpec;
 import org.armature.sim.PhysicsWorld;
@@ -32,8 +33,10 @@ import org.armature.sim.Scene;
  *       x in [0.25, 0.65], y in [-0.35, 0.35], z in [0.15, 0.65] m.</li>
  *   <li>Control 40 Hz (6 physics steps of 1/240 s), 150 steps (3.75 s) per episode.</li>
  * </ul>
+ * {@link StepReward}: {@code step} and {@link #stepReward} share one evaluation of the task ({@code evaluate}), so
+ * a twin that steps the physics itself (the hardware bridge's simulated robot) reports the same reward.
  */
-public final class ReachEnv extends ManipulationEnv {
+public final class ReachEnv extends ManipulationEnv implements StepReward {
 
     public static final String ID = "Reach-v1";
     public static final String SPARSE_ID = "ReachSparse-v1";
@@ -62,6 +65,8 @@ public final class ReachEnv extends ManipulationEnv {
     private final double[] target = new double[3];
     private final float[] control = new float[7];
     private final double[] terms = new double[2];
+    private final float[] scratchObservation = new float[OBS_DIM];
+    private double distance;
 
     public ReachEnv() {
         this(false);
@@ -122,15 +127,47 @@ public final class ReachEnv extends ManipulationEnv {
             control[i] = (float) jointTarget(q, action, i);
         }
         simulate(control);
-        readState();
-        double d = distance();
-        terms[0] = -d;
+        boolean success = evaluate(action);
+        return finish(observation(), success, TERMS, terms, Map.of("distance", distance));
+    }
+
+    /**
+     * The task's reward code, shared by {@link #stepTask} and {@link #stepReward}: reads the physics state, sets
+     * {@link #distance} and the reward terms of a step that took {@code action}; returns the success rule.
+     */
+    private boolean evaluate(float[] action) {
+        boolean success = evaluateState();
         double a2 = 0;
         for (float a : action) {
             a2 += a * a;
         }
         terms[1] = -CTRL_COST_WEIGHT * a2;
-        return finish(observation(), d < SUCCESS_DISTANCE, TERMS, terms, Map.of("distance", d));
+        return success;
+    }
+
+    /** The state's part of {@link #evaluate}: reads the state, sets the distance and its term; the success rule. */
+    private boolean evaluateState() {
+        readState();
+        distance = distance();
+        terms[0] = -distance;
+        return distance < SUCCESS_DISTANCE;
+    }
+
+    /** Whether the observation of the current state is no longer finite (a physics blow-up); allocation-free. */
+    private boolean diverged() {
+        observation(q, qd, tcp, target, scratchObservation);
+        return !allFinite(scratchObservation);
+    }
+
+    @Override
+    public double stepReward(float[] action) {
+        boolean success = evaluate(action);
+        return reward(success, terms, diverged());
+    }
+
+    @Override
+    public boolean stepSuccess() {
+        return evaluateState() && !diverged();
     }
 
     private void readState() {
@@ -141,8 +178,7 @@ public final class ReachEnv extends ManipulationEnv {
         if (kinematicTcp) {
             kinematics.forward(q, tcp, null);
         } else {
-            double[] w = model.pointToWorld(hand, tcpLocal);
-            System.arraycopy(w, 0, tcp, 0, 3);
+            model.pointToWorld(hand, tcpLocal, tcp);
         }
     }
 
