@@ -67,6 +67,7 @@ public final class ReachEnv extends ManipulationEnv implements StepReward {
     private final double[] terms = new double[2];
     private final float[] scratchObservation = new float[OBS_DIM];
     private double distance;
+    private double[] fixedTarget;
 
     public ReachEnv() {
         this(false);
@@ -112,6 +113,9 @@ public final class ReachEnv extends ManipulationEnv implements StepReward {
         model.setState(qpos, new double[model.nv()]);
         for (int k = 0; k < 3; k++) {
             target[k] = rng.nextDouble(TARGET_LOW[k], TARGET_HIGH[k]);
+        }
+        if (fixedTarget != null) {
+            System.arraycopy(fixedTarget, 0, target, 0, 3);
         }
         readState();
         for (int i = 0; i < 7; i++) {
@@ -213,6 +217,19 @@ public final class ReachEnv extends ManipulationEnv implements StepReward {
     /** Joint {@code i}'s position target for {@code action} taken at joint positions {@code q} (rad). */
     public static double jointTarget(double[] q, float[] action, int i) {
         return clamp(q[i] + DELTA_Q_RAD * action[i], PandaKinematics.Q_LOWER[i], PandaKinematics.Q_UPPER[i]);
+    }
+
+    /**
+     * Fixes the target (m) of the following resets, as an operator gives it to a deployed policy (the hardware
+     * bridge's simulated robot then rewards the distance to the target the deployment observes); null draws it
+     * again. The draw still happens, so the random stream, and with it the start pose, stays the same.
+     */
+    public void fixTarget(double[] target) {
+        if (target != null && (target.length != 3 || !Double.isFinite(target[0]) || !Double.isFinite(target[1])
+                || !Double.isFinite(target[2]))) {
+            throw new IllegalArgumentException("a Reach target is 3 finite coordinates (m)");
+        }
+        fixedTarget = target == null ? null : target.clone();
     }
 
     /** Current TCP position (m). */
