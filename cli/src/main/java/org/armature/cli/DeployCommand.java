@@ -140,7 +140,8 @@ public final class DeployCommand implements Callable<Integer> {
             throw new Errors.UserException("--spin-us must be >= 0");
         }
         RobotModel robot = Deployments.robotFor(envId);
-        DeploymentTask task = Deployments.taskFor(envId, target == null ? null : ReachTask.parseTarget(target));
+        double[] targetM = target == null ? null : ReachTask.parseTarget(target);
+        DeploymentTask task = Deployments.taskFor(envId, targetM);
         SafetyConfig safety = (safetyFile == null ? SafetyConfig.empty() : SafetyConfig.load(safetyFile))
                 .resolve(robot, 1 / rateHz, decisionPeriod);
         if (printSafety) {
@@ -189,8 +190,8 @@ public final class DeployCommand implements Callable<Integer> {
         }
 
         RobotLink robotLink = sim
-                ? new SimLink(new SimulatedRobot(() -> Envs.make(envId), seed, robot,
-                SimulatedRobot.DEFAULT_WATCHDOG_MILLIS))
+                ? new SimLink(new SimulatedRobot(Deployments.twinFor(envId, targetM), seed,
+                robot, SimulatedRobot.DEFAULT_WATCHDOG_MILLIS))
                 : ros1 != null ? new Ros1Link(ros1, task.dof(), 10_000)
                 : ros2 != null ? new Ros2Link(ros2, task.dof(), 10_000)
                 : new UdpRobotLink(UdpRobotLink.parse(link), task.dof(), task.objectCount(), key, 2000);

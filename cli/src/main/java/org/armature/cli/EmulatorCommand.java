@@ -6,11 +6,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.armature.bridge.Deployments;
 import org.armature.bridge.NetworkFaults;
+import org.armature.bridge.ReachTask;
 import org.armature.bridge.RobotServer;
 import org.armature.bridge.SimulatedRobot;
+import org.armature.envs.Env;
 import org.armature.envs.Envs;
 
 import picocli.CommandLine.Command;
@@ -36,6 +39,10 @@ public final class EmulatorCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "0", description = "env reset seed: the arm's start pose (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--target", description = "Reach target x,y,z in metres that the reported reward measures "
+            + "the distance to; give deploy the same --target (default: deploy's default, 0.45,0,0.4)")
+    String target;
 
     @Option(names = "--duration", defaultValue = "0", description = "serve this many seconds (default: until Ctrl-C)")
     double durationSeconds;
@@ -88,8 +95,15 @@ public final class EmulatorCommand implements Callable<Integer> {
         NetworkFaults faults = new NetworkFaults(latencyMs, jitterMs, drop, reorder, corrupt, freezeAfter, crashAfter,
                 faultSeed);
         byte[] key = BridgeOptions.readKey(keyFile);
-        SimulatedRobot robot = new SimulatedRobot(() -> Envs.make(envId), seed, Deployments.robotFor(envId),
-                watchdogMillis);
+        double[] targetM;
+        Supplier<Env> twin;
+        try {
+            targetM = target == null ? ReachTask.DEFAULT_TARGET : ReachTask.parseTarget(target);
+            twin = Deployments.twinFor(envId, targetM);
+        } catch (IllegalArgumentException e) {
+            throw new Errors.UserException(e.getMessage());
+        }
+        SimulatedRobot robot = new SimulatedRobot(twin, seed, Deployments.robotFor(envId), watchdogMillis);
         RobotServer server = new RobotServer(robot, new InetSocketAddress(bind, port), key, faults);
         InetSocketAddress at;
         try {
@@ -121,8 +135,9 @@ public final class EmulatorCommand implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        System.out.printf("emulator: serving %s on udp://%s:%d (watchdog %.0f ms%s%s)%n", envId,
-                at.getAddress().getHostAddress(), at.getPort(), watchdogMillis, key != null ? ", HMAC" : "",
+        System.out.printf(java.util.Locale.ROOT, "emulator: serving %s on udp://%s:%d (target %.3f,%.3f,%.3f m, "
+                        + "watchdog %.0f ms%s%s)%n", envId, at.getAddress().getHostAddress(), at.getPort(),
+                targetM[0], targetM[1], targetM[2], watchdogMillis, key != null ? ", HMAC" : "",
                 faults.any() || freezeAfter > 0 || crashAfter > 0 ? ", faults " + faults : "");
         System.out.flush();
         long end = durationSeconds > 0 ? System.nanoTime() + (long) (durationSeconds * 1e9) : Long.MAX_VALUE;

@@ -4,10 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
+import org.armature.agents.data.OfflineDataset;
+import org.armature.bridge.Deployments;
+import org.armature.bridge.NetworkFaults;
+import org.armature.bridge.ReachTask;
+import org.armature.bridge.RobotServer;
+import org.armature.bridge.SimulatedRobot;
+import org.armature.offline.data.D4rlHdf5;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +47,22 @@ class BridgeCommandsTest {
         r = CoreCommandsTest.run("dataset", "info", rec.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("env_id             Reach-v1"), r.out());
+        assertRewardsOfTheDeployment(D4rlHdf5.read(rec));
+
+        // the same through the emulator over UDP: its states carry the rewards the recording keeps
+        Path udpRec = dir.resolve("deploy-udp.h5");
+        RobotServer emulator = new RobotServer(new SimulatedRobot(Deployments.twinFor("Reach-v1", null), 0,
+                Deployments.robotFor("Reach-v1"), 1000), new InetSocketAddress("127.0.0.1", 0), null,
+                NetworkFaults.NONE);
+        try (emulator) {
+            InetSocketAddress at = emulator.start();
+            r = CoreCommandsTest.run("deploy", "--bundle", bundle.toString(), "--link",
+                    "udp://127.0.0.1:" + at.getPort(), "--rate", "200", "--duration", "1", "--safety",
+                    safety.toString(), "--record", udpRec.toString(), "--quiet");
+        }
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("summary: COMPLETED"), r.out());
+        assertRewardsOfTheDeployment(D4rlHdf5.read(udpRec));
 
         r = CoreCommandsTest.run("deploy", "--bundle", bundle.toString(), "--link", "sim://Reach-v1", "--rate", "20");
         assertEquals(1, r.code());
@@ -70,6 +94,30 @@ class BridgeCommandsTest {
         assertTrue(r.out().contains("\"maxStepRadPerTick\""), r.out());
     }
 
+    /**
+     * Every row has the robot's reward, {@code infos/reward_present} true: Reach-v1's reward at the state the next
+     * decision observed, minus the TCP's distance to the deployment's target (the emulator's Reach-v1 reads the TCP
+     * from the simulated hand, the bridge from the forward kinematics: up to 13 mm apart).
+     */
+    private static void assertRewardsOfTheDeployment(OfflineDataset d) {
+        assertTrue(d.size() >= 20, d.size() + " rows");
+        boolean[] present = (boolean[]) d.infos().get("reward_present");
+        int n = d.observationDim();
+        for (int i = 0; i < d.size(); i++) {
+            assertTrue(present[i], "row " + i + " has a reward");
+            assertTrue(d.rewards()[i] < 0, "row " + i + ": minus a distance, " + d.rewards()[i]);
+        }
+        for (int i = 0; i + 1 < d.size(); i++) {
+            double s = 0;
+            for (int k = 0; k < 3; k++) {
+                double e = d.observations()[(i + 1) * n + 14 + k] - d.observations()[(i + 1) * n + 17 + k];
+                assertEquals((float) ReachTask.DEFAULT_TARGET[k], d.observations()[(i + 1) * n + 17 + k]);
+                s += e * e;
+            }
+            assertEquals(-Math.sqrt(s), d.rewards()[i], 0.015, "row " + i);
+        }
+    }
+
     @Test
     void badInputIsOneLine(@TempDir Path dir) {
         CoreCommandsTest.Result r = CoreCommandsTest.run("deploy", "--bundle", dir.toString(), "--link", "x");
@@ -81,6 +129,9 @@ class BridgeCommandsTest {
         r = CoreCommandsTest.run("emulator", "--drop", "2", "--duration", "1");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--drop must be a probability"), r.err());
+        r = CoreCommandsTest.run("emulator", "--target", "0.4,0", "--duration", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("must be x,y,z in metres"), r.err());
         r = CoreCommandsTest.run("dataset", "recover", dir.resolve("none.h5").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("nothing to recover"), r.err());
@@ -92,6 +143,7 @@ class BridgeCommandsTest {
         CoreCommandsTest.Result r = CoreCommandsTest.run("emulator", "--port", "0", "--duration", "0.5");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("serving Reach-v1 on udp://127.0.0.1:"), r.out());
+        assertTrue(r.out().contains("(target 0.450,0.000,0.400 m, watchdog 100 ms)"), r.out());
         assertTrue(r.out().contains("0 commands received, 0 accepted, 0 expired, 0 unsafe"), r.out());
     }
 }

@@ -3,9 +3,11 @@ package org.armature.bridge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.armature.envs.Env;
 import org.armature.envs.Envs;
 import org.armature.envs.tasks.manipulation.ReachEnv;
 
@@ -27,6 +29,22 @@ public final class Deployments {
     public static DeploymentTask taskFor(String envId, double[] target) {
         check(envId);
         return new ReachTask(envId, target == null ? ReachTask.DEFAULT_TARGET : target);
+    }
+
+    /**
+     * The env a simulated robot ({@code armature emulator}, {@code sim://}) serves for a deployment of {@code envId}
+     * whose task observes {@code target} (null: {@link ReachTask#DEFAULT_TARGET}, as {@link #taskFor}): the Reach
+     * target is fixed there, so the reward the robot reports measures the distance to the target the policy sees.
+     */
+    public static Supplier<Env> twinFor(String envId, double[] target) {
+        double[] t = ((ReachTask) taskFor(envId, target)).target(); // checked as the deployment's task checks it
+        return () -> {
+            Env env = Envs.make(envId);
+            if (env.unwrapped() instanceof ReachEnv reach) {
+                reach.fixTarget(t);
+            }
+            return env;
+        };
     }
 
     private static void check(String envId) {

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import org.armature.envs.Env;
 import org.armature.envs.PhysicsEnv;
+import org.armature.envs.StepReward;
 import org.armature.sim.Model;
 import org.armature.sim.ModelSpec;
 
@@ -24,6 +25,13 @@ import org.armature.sim.ModelSpec;
  * or pauses) and stays stopped until a new session; every accepted command is checked against the robot's own
  * limits (position, and its step against the speed limit over the loop's declared period) and counted as unsafe if
  * beyond them.
+ *
+ * <p>Every published state carries the task's reward where the env reports one ({@link StepReward}, the Reach
+ * tasks): the per-control-step reward of the task evaluated at that state, i.e. the reward {@code env.step} would
+ * return for a control step that ended in this physics state, with the zero action (the robot sees joint targets,
+ * not the policy's actions, so action-dependent terms such as Reach's control cost {@code -1e-3 |a|^2} are
+ * left out). It is computed by the env's own reward code on the robot's thread, without allocating. Envs that do
+ * not report rewards publish NaN (no reward).
  */
 public final class SimulatedRobot implements AutoCloseable {
 
@@ -51,6 +59,9 @@ public final class SimulatedRobot implements AutoCloseable {
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile RuntimeException startError;
     private double physicsDt;
+    // robot thread only: the env's reward at the current state (null: none) and the action it is evaluated with
+    private StepReward taskReward;
+    private float[] zeroAction;
 
     // guarded by this
     private boolean hasPending;
@@ -216,6 +227,10 @@ public final class SimulatedRobot implements AutoCloseable {
             }
             pe = p;
             model = pe.model();
+            if (env.unwrapped() instanceof StepReward r) {
+                taskReward = r;
+                zeroAction = new float[env.spec().actionDim()];
+            }
             List<ModelSpec.Actuator> acts = model.spec().actuators();
             if (acts.size() != dof) {
                 throw new IllegalArgumentException(env.spec().id() + " has " + acts.size() + " actuators, the robot "
@@ -301,6 +316,7 @@ public final class SimulatedRobot implements AutoCloseable {
             double f = kp[i] * (control[i] - q) - kv[i] * qd;
             published.effortsNm[i] = Math.max(fLo[i], Math.min(fHi[i], f));
         }
+        published.reward = taskReward == null ? Double.NaN : taskReward.stepReward(zeroAction);
         published.robotTimeNanos = now;
         published.receiveNanos = now;
         published.sequence++;

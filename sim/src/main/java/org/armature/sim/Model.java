@@ -227,6 +227,7 @@ public final class Model {
     private final Vector3f tmpV = new Vector3f();
     private final Vector3f tmpV2 = new Vector3f();
     private final Quat4f tmpQ = new Quat4f();
+    private final double[] pointRot = new double[4];
     private final double[] sq1 = new double[4];
     private final double[] sq2 = new double[4];
     private final double[] sq3 = new double[4];
@@ -1281,7 +1282,28 @@ public final class Model {
 
     /** World coordinates of a point given in a body's local frame. */
     public double[] pointToWorld(BodyInfo b, double[] local) {
-        return add(bodyPos(b), Quat.rotate(bodyRot(b), local));
+        double[] out = new double[3];
+        pointToWorld(b, local, out);
+        return out;
+    }
+
+    /** World coordinates of a point given in a body's local frame, into {@code out} (3); allocation-free. */
+    public void pointToWorld(BodyInfo b, double[] local, double[] out) {
+        b.rb.getCenterOfMassTransform(tmpT);
+        double px = tmpT.origin.x;
+        double py = tmpT.origin.y;
+        double pz = tmpT.origin.z;
+        b.rb.getOrientation(tmpQ);
+        double n = Math.sqrt((double) tmpQ.x * tmpQ.x + (double) tmpQ.y * tmpQ.y + (double) tmpQ.z * tmpQ.z
+                + (double) tmpQ.w * tmpQ.w);
+        pointRot[0] = tmpQ.x / n;
+        pointRot[1] = tmpQ.y / n;
+        pointRot[2] = tmpQ.z / n;
+        pointRot[3] = tmpQ.w / n;
+        Quat.rotate(pointRot, local, out);
+        out[0] += px;
+        out[1] += py;
+        out[2] += pz;
     }
 
     // ------------------------------------------------------------------------------------------------ randomisation

@@ -39,6 +39,13 @@ public final class Quat {
 
     /** Rotates vector v by q. */
     public static double[] rotate(double[] q, double[] v) {
+        double[] out = new double[3];
+        rotate(q, v, out);
+        return out;
+    }
+
+    /** Rotates vector v by q into {@code out} (which may be {@code v}); allocation-free. */
+    public static void rotate(double[] q, double[] v, double[] out) {
         // v' = v + 2w (u x v) + 2 u x (u x v), u = q.xyz
         double ux = q[0], uy = q[1], uz = q[2], w = q[3];
         double cx = uy * v[2] - uz * v[1];
@@ -47,7 +54,12 @@ public final class Quat {
         double ccx = uy * cz - uz * cy;
         double ccy = uz * cx - ux * cz;
         double ccz = ux * cy - uy * cx;
-        return new double[]{v[0] + 2 * (w * cx + ccx), v[1] + 2 * (w * cy + ccy), v[2] + 2 * (w * cz + ccz)};
+        double x = v[0] + 2 * (w * cx + ccx);
+        double y = v[1] + 2 * (w * cy + ccy);
+        double z = v[2] + 2 * (w * cz + ccz);
+        out[0] = x;
+        out[1] = y;
+        out[2] = z;
     }
 
     /** Rotates v by the inverse of q. */

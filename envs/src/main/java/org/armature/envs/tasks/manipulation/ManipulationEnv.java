@@ -66,25 +66,37 @@ public abstract class ManipulationEnv extends PhysicsEnv {
         if (extraInfo != null) {
             info.putAll(extraInfo);
         }
-        double reward;
-        if (sparse) {
-            reward = success && !diverged ? 1.0 : 0.0;
-        } else {
-            reward = 0;
+        if (!sparse) {
             for (int i = 0; i < terms.length; i++) {
                 info.put("reward_" + names[i], terms[i]);
-                reward += terms[i];
-            }
-            if (diverged) {
-                reward = 0;
             }
         }
+        double reward = reward(success, terms, diverged);
         if (diverged) {
             info.put("physics_diverged", true);
             java.util.Arrays.fill(observation, 0f);
         }
         boolean terminated = diverged || (sparse && success);
         return new Step(observation, reward, terminated, false, info);
+    }
+
+    /**
+     * The reward of a step from the task's success flag and reward terms, and whether its state diverged: 1 or 0
+     * on success in the sparse variant, the sum of the terms in the dense one, 0 for a diverged state. The one
+     * formula behind {@link #finish} and the tasks' {@link org.armature.envs.StepReward}.
+     */
+    protected final double reward(boolean success, double[] terms, boolean diverged) {
+        if (sparse) {
+            return success && !diverged ? 1.0 : 0.0;
+        }
+        if (diverged) {
+            return 0;
+        }
+        double reward = 0;
+        for (double t : terms) {
+            reward += t;
+        }
+        return reward;
     }
 
     protected static boolean allFinite(float[] x) {

@@ -8,6 +8,7 @@ import org.armature.envs.BoxSpace;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Reset;
 import org.armature.envs.Step;
+import org.armature.envs.StepReward;
 import org.armature.sim.Model;
 import org.armature.sim.ModelSpec;
 import org.armature.sim.PhysicsWorld;
@@ -32,8 +33,10 @@ import org.armature.sim.Scene;
  *       x in [0.25, 0.65], y in [-0.35, 0.35], z in [0.15, 0.65] m.</li>
  *   <li>Control 40 Hz (6 physics steps of 1/240 s), 150 steps (3.75 s) per episode.</li>
  * </ul>
+ * {@link StepReward}: {@code step} and {@link #stepReward} share one evaluation of the task ({@code evaluate}), so
+ * a twin that steps the physics itself (the hardware bridge's simulated robot) reports the same reward.
  */
-public final class ReachEnv extends ManipulationEnv {
+public final class ReachEnv extends ManipulationEnv implements StepReward {
 
     public static final String ID = "Reach-v1";
     public static final String SPARSE_ID = "ReachSparse-v1";
@@ -62,6 +65,9 @@ public final class ReachEnv extends ManipulationEnv {
     private final double[] target = new double[3];
     private final float[] control = new float[7];
     private final double[] terms = new double[2];
+    private final float[] scratchObservation = new float[OBS_DIM];
+    private double distance;
+    private double[] fixedTarget;
 
     public ReachEnv() {
         this(false);
@@ -108,6 +114,9 @@ public final class ReachEnv extends ManipulationEnv {
         for (int k = 0; k < 3; k++) {
             target[k] = rng.nextDouble(TARGET_LOW[k], TARGET_HIGH[k]);
         }
+        if (fixedTarget != null) {
+            System.arraycopy(fixedTarget, 0, target, 0, 3);
+        }
         readState();
         for (int i = 0; i < 7; i++) {
             control[i] = (float) q[i];
@@ -122,15 +131,47 @@ public final class ReachEnv extends ManipulationEnv {
             control[i] = (float) jointTarget(q, action, i);
         }
         simulate(control);
-        readState();
-        double d = distance();
-        terms[0] = -d;
+        boolean success = evaluate(action);
+        return finish(observation(), success, TERMS, terms, Map.of("distance", distance));
+    }
+
+    /**
+     * The task's reward code, shared by {@link #stepTask} and {@link #stepReward}: reads the physics state, sets
+     * {@link #distance} and the reward terms of a step that took {@code action}; returns the success rule.
+     */
+    private boolean evaluate(float[] action) {
+        boolean success = evaluateState();
         double a2 = 0;
         for (float a : action) {
             a2 += a * a;
         }
         terms[1] = -CTRL_COST_WEIGHT * a2;
-        return finish(observation(), d < SUCCESS_DISTANCE, TERMS, terms, Map.of("distance", d));
+        return success;
+    }
+
+    /** The state's part of {@link #evaluate}: reads the state, sets the distance and its term; the success rule. */
+    private boolean evaluateState() {
+        readState();
+        distance = distance();
+        terms[0] = -distance;
+        return distance < SUCCESS_DISTANCE;
+    }
+
+    /** Whether the observation of the current state is no longer finite (a physics blow-up); allocation-free. */
+    private boolean diverged() {
+        observation(q, qd, tcp, target, scratchObservation);
+        return !allFinite(scratchObservation);
+    }
+
+    @Override
+    public double stepReward(float[] action) {
+        boolean success = evaluate(action);
+        return reward(success, terms, diverged());
+    }
+
+    @Override
+    public boolean stepSuccess() {
+        return evaluateState() && !diverged();
     }
 
     private void readState() {
@@ -141,8 +182,7 @@ public final class ReachEnv extends ManipulationEnv {
         if (kinematicTcp) {
             kinematics.forward(q, tcp, null);
         } else {
-            double[] w = model.pointToWorld(hand, tcpLocal);
-            System.arraycopy(w, 0, tcp, 0, 3);
+            model.pointToWorld(hand, tcpLocal, tcp);
         }
     }
 
@@ -177,6 +217,19 @@ public final class ReachEnv extends ManipulationEnv {
     /** Joint {@code i}'s position target for {@code action} taken at joint positions {@code q} (rad). */
     public static double jointTarget(double[] q, float[] action, int i) {
         return clamp(q[i] + DELTA_Q_RAD * action[i], PandaKinematics.Q_LOWER[i], PandaKinematics.Q_UPPER[i]);
+    }
+
+    /**
+     * Fixes the target (m) of the following resets, as an operator gives it to a deployed policy (the hardware
+     * bridge's simulated robot then rewards the distance to the target the deployment observes); null draws it
+     * again. The draw still happens, so the random stream, and with it the start pose, stays the same.
+     */
+    public void fixTarget(double[] target) {
+        if (target != null && (target.length != 3 || !Double.isFinite(target[0]) || !Double.isFinite(target[1])
+                || !Double.isFinite(target[2]))) {
+            throw new IllegalArgumentException("a Reach target is 3 finite coordinates (m)");
+        }
+        fixedTarget = target == null ? null : target.clone();
     }
 
     /** Current TCP position (m). */

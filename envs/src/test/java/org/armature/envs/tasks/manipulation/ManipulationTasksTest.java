@@ -13,6 +13,7 @@ import org.armature.envs.Env;
 import org.armature.envs.EnvChecker;
 import org.armature.envs.Envs;
 import org.armature.envs.Step;
+import org.armature.envs.StepReward;
 import org.armature.envs.experts.Expert;
 import org.armature.envs.experts.Experts;
 import org.armature.sim.Model;
@@ -51,6 +52,47 @@ class ManipulationTasksTest {
             }
         } catch (Exception e) {
             throw new RuntimeException(e);
+        }
+    }
+
+    /**
+     * The {@link StepReward} of a Reach task is what {@code step} returned, bit for bit, at the state the step
+     * reached, success included (the expert reaches the target); evaluating it does not change the episode.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Reach-v1", "ReachSparse-v1", "Reach-v2", "ReachSparse-v2"})
+    void stepRewardIsTheRewardOfTheStepThatReachedTheState(String id) throws Exception {
+        Expert expert = Experts.make(id, 0.1, 5);
+        int successes = 0;
+        try (Env env = Envs.make(id); Env twin = Envs.make(id)) {
+            StepReward reward = (StepReward) env.unwrapped();
+            float[] o = env.reset(5).observation();
+            twin.reset(5);
+            for (int t = 0; t < 150; t++) {
+                float[] a = expert.act(o);
+                Step s = env.step(a);
+                Step u = twin.step(a);
+                assertEquals(Double.doubleToRawLongBits(s.reward()), Double.doubleToRawLongBits(reward.stepReward(a)),
+                        id + " step " + t);
+                assertEquals(s.success(), reward.stepSuccess(), id + " step " + t);
+                assertArrayEquals(u.observation(), s.observation(), "evaluating does not change the episode");
+                assertEquals(u.reward(), s.reward());
+                successes += s.success() ? 1 : 0;
+                o = s.observation();
+                if (s.done()) {
+                    break;
+                }
+            }
+        }
+        assertTrue(successes > 0, id + ": the expert must reach the target so that success is checked");
+        if (!id.contains("Sparse")) {
+            ReachEnv env = new ReachEnv(false, id.endsWith("v2"));
+            env.reset(2);
+            Step s = env.step(new float[]{1, -1, 0.5f, 0, 0, 0, 0});
+            assertEquals(-(Double) s.info().get("distance") - ReachEnv.CTRL_COST_WEIGHT * 2.25,
+                    env.stepReward(new float[]{1, -1, 0.5f, 0, 0, 0, 0}), 1e-12, "distance and control terms");
+            assertEquals(-(Double) s.info().get("distance"), env.stepReward(new float[7]), 1e-15,
+                    "the zero action has no control cost");
         }
     }
 
