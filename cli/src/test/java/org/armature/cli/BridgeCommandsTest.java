@@ -99,6 +99,45 @@ class BridgeCommandsTest {
      * decision observed, minus the TCP's distance to the deployment's target (the emulator's Reach-v1 reads the TCP
      * from the simulated hand, the bridge from the forward kinematics: up to 13 mm apart).
      */
+    /**
+     * The engine runs any bundle: a chunked diffusion policy (inferred on its own thread), a residual one (a base and
+     * a head) and a sequence one (J actions a decision).
+     */
+    @Test
+    void diffusionResidualAndSequenceBundlesRunOnTheControlLoop(@TempDir Path dir) throws Exception {
+        Path demos = dir.resolve("reach.h5");
+        CoreCommandsTest.Result r = CoreCommandsTest.run("collect", "--env", "Reach-v1", "--policy", "expert",
+                "--episodes", "3", "--seed", "100", "--out", demos.toString());
+        assertEquals(0, r.code(), r.err());
+        r = CoreCommandsTest.run("bc", "--policy", "diffusion", "--dataset", demos.toString(), "--env", "Reach-v1",
+                "--steps", "40", "--seed", "1", "--run-dir", dir.resolve("diffusion").toString(), "--eval-every",
+                "40", "--eval-episodes", "1", "--set", "batch_size=16", "--set", "hidden=16");
+        assertEquals(0, r.code(), r.out() + r.err());
+        r = CoreCommandsTest.run("residual", "--base", "expert", "--env", "ReachSparse-v1",
+                "--steps", "300", "--seed", "1", "--run-dir", dir.resolve("res").toString(), "--set",
+                "learning_starts=100", "--set", "batch_size=16", "--set", "residual.critic_warmup_updates=50",
+                "--set", "eval_interval=0", "--set", "eval_episodes=1");
+        assertEquals(0, r.code(), r.out() + r.err());
+        r = CoreCommandsTest.run("train", "--algo", "srl", "--env", "Reach-v1", "--steps", "300", "--seed", "1",
+                "--run-dir", dir.resolve("srl").toString(), "--set", "learning_starts=100", "--set", "batch_size=16",
+                "--set", "sac.actor_hidden=[16]", "--set", "sac.critic_hidden=[16]", "--set",
+                "sequence.model_hidden=[16]", "--set", "sequence.model_warmup_updates=10", "--set", "eval_interval=0",
+                "--set", "eval_episodes=1");
+        assertEquals(0, r.code(), r.out() + r.err());
+        Path safety = dir.resolve("safety.json");
+        Files.writeString(safety, "{\"staleStateMillis\": 2000, \"linkTimeoutMillis\": 4000, "
+                + "\"missedDeadlinesInARow\": 100000}");
+        for (String[] run : new String[][]{{"diffusion", "Reach-v1"}, {"res", "ReachSparse-v1"}, {"srl", "Reach-v1"}}) {
+            r = CoreCommandsTest.run("deploy", "--bundle", dir.resolve(run[0]).resolve("bundle").toString(), "--link",
+                    "sim://" + run[1], "--rate", "200", "--duration", "1", "--safety", safety.toString(), "--quiet");
+            assertEquals(0, r.code(), run[0] + ": " + r.out() + r.err());
+            assertTrue(r.out().contains("summary: COMPLETED"), r.out());
+            assertTrue(r.out().contains("robot_unsafe_commands=0"), r.out());
+            assertTrue(java.util.regex.Pattern.compile("ticks, [1-9][0-9]* decisions").matcher(r.out()).find(),
+                    "the policy decided: " + r.out());
+        }
+    }
+
     private static void assertRewardsOfTheDeployment(OfflineDataset d) {
         assertTrue(d.size() >= 20, d.size() + " rows");
         boolean[] present = (boolean[]) d.infos().get("reward_present");
