@@ -71,12 +71,6 @@ public final class Trainer {
     public record Result(Path runDir, long envSteps, double finalEvalMean, double finalEvalStd,
                          double finalEvalSuccessRate, double wallSeconds, double trainSeconds, long updates,
                          double learnerCpuSeconds, boolean interrupted) {
-        public Result(Path runDir, long envSteps, double finalEvalMean, double finalEvalStd,
-                      double finalEvalSuccessRate, double wallSeconds, double trainSeconds, long updates,
-                      double learnerCpuSeconds) {
-            this(runDir, envSteps, finalEvalMean, finalEvalStd, finalEvalSuccessRate, wallSeconds, trainSeconds,
-                    updates, learnerCpuSeconds, false);
-        }
     }
 
     private static final java.lang.management.ThreadMXBean THREADS =
@@ -374,8 +368,7 @@ public final class Trainer {
             progress.close();
         }
         if (step < total) {
-            return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
-                    wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
+            return result(false);
         }
         if (cfg.saveReplay()) {
             writeReplay();
@@ -408,8 +401,7 @@ public final class Trainer {
             float[][] o = venv.reset();
             while (step < total) {
                 if (step >= stopAtStep) {
-                    return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
-                            wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
+                    return result(false);
                 }
                 if (StopRequest.requested()) {
                     return interrupted();
@@ -507,8 +499,7 @@ public final class Trainer {
             source.start(cfg, step, RolloutWorker.policyWeights(agent), published);
             while (step < total) {
                 if (step >= stopAtStep) {
-                    return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
-                            wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
+                    return result(false);
                 }
                 if (StopRequest.requested()) {
                     return interrupted();
@@ -636,15 +627,19 @@ public final class Trainer {
         writeBundle(runDir.resolve(BUNDLE));
         progress.message("stopped at env step " + step + ": checkpoint and bundle of the current policy written to "
                 + runDir + "; continue with --resume " + runDir);
+        return result(true);
+    }
+
+    /** The run's state now, as a {@link Result} ({@code interrupted}: stopped by the operator). */
+    private Result result(boolean interrupted) {
         return new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
-                wallSeconds - evalSeconds, agent.updates(), cpuSeconds(), true);
+                wallSeconds - evalSeconds, agent.updates(), cpuSeconds(), interrupted);
     }
 
     /** Final bundle, then result.json (which marks the run finished). */
     private Result finish() throws IOException {
         writeBundle(runDir.resolve(BUNDLE));
-        Result r = new Result(runDir, step, latestEval, latestEvalStd, latestSuccess, wallSeconds,
-                wallSeconds - evalSeconds, agent.updates(), cpuSeconds());
+        Result r = result(false);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("algo", cfg.algo());
         m.put("env_id", cfg.envId());

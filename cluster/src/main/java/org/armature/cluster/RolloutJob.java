@@ -95,7 +95,10 @@ public final class RolloutJob implements IgniteCallable<RolloutBatch> {
         if (publishedVersion <= host.worker.policyVersion()) {
             return host.worker.rollout(steps, warmup);
         }
-        byte[] v = weightsCache(ignite).get(runKey);
+        if (host.weights == null) {
+            host.weights = weightsCache(ignite);
+        }
+        byte[] v = host.weights.get(runKey);
         if (v == null) {
             throw new IllegalStateException("no policy weights published for run " + runKey);
         }
@@ -142,6 +145,7 @@ public final class RolloutJob implements IgniteCallable<RolloutBatch> {
         final ExecutorService thread;
         RolloutWorker worker; // touched only on thread
         Future<RolloutBatch> next; // the batch stepped ahead of the next job
+        IgniteCache<String, byte[]> weights; // the published weights (looked up once)
         volatile long lastUsedNanos = System.nanoTime();
 
         Host(String key) {
