@@ -14,8 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.armature.agents.Agent;
-import org.armature.envs.Env;
-import org.armature.envs.Envs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -178,8 +176,5 @@ class RolloutWorkerTest {
         tree.remove("rollouts");
         TrainConfig old = Configs.JSON.treeToValue(tree, TrainConfig.class);
         assertEquals(0, old.rollouts().workers());
-        try (Env e = Envs.make("Pendulum-v1")) {
-            assertEquals(3, e.spec().observationDim());
-        }
     }
 }
