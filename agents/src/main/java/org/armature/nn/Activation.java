@@ -120,13 +120,12 @@ public final class Activation implements Layer {
                 y.set(i, v > 0 ? v : 0.0);
             }
         } else if (kind == Kind.MISH && !x.isDouble()) {
-            // heap copies and one float-accurate exponential per value; the derivative is kept for backward
+            // heap copies and Mish's vectorised float kernel; the derivative is kept for backward
             buf = fit(buf, n);
             mishDerivative = fit(mishDerivative, n);
+            gbuf = fit(gbuf, n);
             x.get(0, buf, 0, n);
-            for (int i = 0; i < n; i++) {
-                Mish.floatValueAndDerivative(buf[i], buf, mishDerivative, i);
-            }
+            Mish.floatValuesAndDerivatives(buf, mishDerivative, gbuf, n);
             y.put(0, buf, 0, n);
         } else {
             for (int i = 0; i < n; i++) {

@@ -42,7 +42,7 @@ public final class BenchDiffusionCommand implements Callable<Integer> {
     @Option(names = "--iters", description = "timed iterations (default: 30 train, 200 infer)")
     Integer iters;
 
-    @Option(names = "--warmup", description = "untimed iterations first (default: 5 train, 20 infer)")
+    @Option(names = "--warmup", description = "untimed iterations first (default: 5 train, 300 infer)")
     Integer warmup;
 
     @Option(names = "--ddim-steps", defaultValue = "10", description = "denoiser evaluations per chunk (default: "

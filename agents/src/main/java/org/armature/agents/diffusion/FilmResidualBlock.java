@@ -83,8 +83,16 @@ public final class FilmResidualBlock {
      * @return {@code (batch · L) x cout} (a buffer owned by the block)
      */
     public Mat forward(Mat x, Mat conditionFeatures, int batch) {
+        return forwardWithFilm(x, film.forward(conditionFeatures, true), batch);
+    }
+
+    /**
+     * The same forward with the FiLM output {@code [scale | bias]} ({@code batch x 2·cout}) already computed: by
+     * {@link #film()} on the condition features, or by a frozen {@link UnetDenoiser} from its per-step table. The
+     * block keeps a reference to {@code fc} for backward.
+     */
+    public Mat forwardWithFilm(Mat x, Mat fc, int batch) {
         Mat h1 = first.forward(x, batch);
-        Mat fc = film.forward(conditionFeatures, true); // [scale | bias], batch x 2·cout
         int len = h1.rows / batch;
         Mat h = modulated.get(h1.rows);
         h1.toHost();

@@ -32,7 +32,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  *
  * <p>Sequences are channels-last ({@link org.armature.nn.SequenceLayer}): the {@code B x (horizon · actionDim)}
  * action chunks are read as {@code (B · horizon) x actionDim} without a transpose. The Mish of the global
- * condition, which the reference applies in every block's condition encoder, is computed once and shared.
+ * condition, which the reference applies in every block's condition encoder, is computed once and shared. A
+ * frozen U-Net (a loaded policy) tabulates each block's FiLM output for every diffusion step and adds only the
+ * observation's share at run time ({@link #freeze}).
  * Every buffer is preallocated per batch size, so after the first call a forward at a given batch size allocates
  * nothing (the batch-1 sampling loop). {@code training} has no effect (no dropout, GroupNorm has no running
  * statistics).
@@ -69,6 +71,13 @@ public final class UnetDenoiser implements Denoiser {
     private final BatchBuffers stepGrads;
     private final BatchBuffers actionGrads;
     private final BatchBuffers conditionGrads;
+    private final FilmResidualBlock[] blocks;
+    private final Mat[] films;
+    private final Mish observationMish;
+    private final BatchBuffers[] frozenFilms;
+    private float[][] stepFilms;
+    private Mat[] observationFilmWeights;
+    private int frozenSteps;
     private final Mat[] skips;
     private final Mat[] lastSkipGrads;
     private int lastBatch;
@@ -172,6 +181,23 @@ public final class UnetDenoiser implements Denoiser {
         conditionGrads = new BatchBuffers(dtype, Math.max(1, conditionDim));
         skips = new Mat[levels];
         lastSkipGrads = new Mat[levels];
+        List<FilmResidualBlock> all = new ArrayList<>();
+        for (int i = 0; i < levels; i++) {
+            all.add(downFirst[i]);
+            all.add(downSecond[i]);
+        }
+        all.addAll(List.of(mid));
+        for (int u = 0; u < levels - 1; u++) {
+            all.add(upFirst[u]);
+            all.add(upSecond[u]);
+        }
+        blocks = all.toArray(new FilmResidualBlock[0]);
+        films = new Mat[blocks.length];
+        observationMish = new Mish(Math.max(1, conditionDim), dtype);
+        frozenFilms = new BatchBuffers[blocks.length];
+        for (int j = 0; j < blocks.length; j++) {
+            frozenFilms[j] = new BatchBuffers(dtype, 2 * blocks[j].outChannels());
+        }
     }
 
     @Override
@@ -192,6 +218,84 @@ public final class UnetDenoiser implements Denoiser {
     @Override
     public void freeze(int trainSteps) {
         stepEncoder.freeze(trainSteps);
+        // FiLM is linear in the Mish of [step features, observation history], and Mish acts element-wise, so each
+        // block's [scale | bias] = b + W_step^T mish(step features) + W_obs^T mish(observation): the first two
+        // terms depend on the step alone and are tabulated here; a forward then adds the (small) observation term.
+        int n = Math.min(trainSteps, StepEncoder.TABLE_STEPS);
+        int stepDim = stepEncoder.dim();
+        int[] steps = new int[n];
+        for (int t = 0; t < n; t++) {
+            steps[t] = t;
+        }
+        float[] stepFeatures = stepEncoder.forward(steps, n).toFloatArray();
+        double[] activated = new double[stepFeatures.length];
+        for (int i = 0; i < activated.length; i++) {
+            activated[i] = Mish.value(stepFeatures[i]);
+        }
+        stepFilms = new float[blocks.length][];
+        observationFilmWeights = new Mat[blocks.length];
+        for (int j = 0; j < blocks.length; j++) {
+            float[] w = blocks[j].film().weight().value().toFloatArray(); // globalDim x 2·cout, row-major
+            float[] b = blocks[j].film().bias().value().toFloatArray();
+            int width = b.length;
+            float[] table = new float[n * width];
+            double[] acc = new double[width];
+            for (int t = 0; t < n; t++) {
+                for (int o = 0; o < width; o++) {
+                    acc[o] = b[o];
+                }
+                for (int k = 0; k < stepDim; k++) {
+                    double a = activated[t * stepDim + k];
+                    int row = k * width;
+                    for (int o = 0; o < width; o++) {
+                        acc[o] += a * w[row + o];
+                    }
+                }
+                for (int o = 0; o < width; o++) {
+                    table[t * width + o] = (float) acc[o];
+                }
+            }
+            stepFilms[j] = table;
+            if (conditionDim > 0) {
+                Mat obs = Mat.zeros(blocks[j].film().weight().value().dataType(), conditionDim, width);
+                float[] rows = new float[conditionDim * width];
+                System.arraycopy(w, stepDim * width, rows, 0, rows.length);
+                observationFilmWeights[j] = obs.setAll(rows);
+            }
+        }
+        frozenSteps = n;
+    }
+
+    /** Every block's FiLM output for this forward, into {@link #films}: from the tables when frozen. */
+    private void computeFilms(int[] steps, Mat condition, int batch) {
+        boolean tabulated = frozenSteps > 0;
+        for (int b = 0; b < batch && tabulated; b++) {
+            tabulated = steps[b] >= 0 && steps[b] < frozenSteps;
+        }
+        if (!tabulated) {
+            Mat stepFeatures = stepEncoder.forward(steps, batch);
+            Mat global = globalConditions.get(batch);
+            copyColumns(stepFeatures, 0, global, 0, stepFeatures.cols);
+            copyColumns(condition, 0, global, stepFeatures.cols, conditionDim);
+            Mat cond = conditionMish.forward(global, batch);
+            for (int j = 0; j < blocks.length; j++) {
+                films[j] = blocks[j].film().forward(cond, true);
+            }
+            return;
+        }
+        Mat obs = conditionDim > 0 ? observationMish.forward(condition, batch) : null;
+        for (int j = 0; j < blocks.length; j++) {
+            Mat fc = frozenFilms[j].get(batch).toHost();
+            int width = fc.cols;
+            for (int b = 0; b < batch; b++) {
+                fc.put(b * width, stepFilms[j], steps[b] * width, width);
+            }
+            fc.hostWritten();
+            if (obs != null) {
+                Mat.gemm(obs, false, observationFilmWeights[j], false, fc, 1.0, 1.0);
+            }
+            films[j] = fc;
+        }
     }
 
     @Override
@@ -215,30 +319,27 @@ public final class UnetDenoiser implements Denoiser {
         }
         Mat x = sequences.get(batch * horizon);
         copyFlat(noisyActions, x);
-        Mat stepFeatures = stepEncoder.forward(steps, batch);
-        Mat global = globalConditions.get(batch);
-        copyColumns(stepFeatures, 0, global, 0, stepFeatures.cols);
-        copyColumns(condition, 0, global, stepFeatures.cols, conditionDim);
-        Mat cond = conditionMish.forward(global, batch);
+        computeFilms(steps, condition, batch);
 
         Mat h = x;
+        int j = 0; // blocks in forward order, as in the constructor
         for (int i = 0; i < levels; i++) {
-            h = downFirst[i].forward(h, cond, batch);
-            h = downSecond[i].forward(h, cond, batch);
+            h = downFirst[i].forwardWithFilm(h, films[j++], batch);
+            h = downSecond[i].forwardWithFilm(h, films[j++], batch);
             skips[i] = h;
             if (i < levels - 1) {
                 h = downsample[i].forward(h, batch);
             }
         }
-        h = mid[0].forward(h, cond, batch);
-        h = mid[1].forward(h, cond, batch);
+        h = mid[0].forwardWithFilm(h, films[j++], batch);
+        h = mid[1].forwardWithFilm(h, films[j++], batch);
         for (int u = 0; u < levels - 1; u++) {
             Mat skip = skips[levels - 1 - u];
             Mat cat = concatenations[u].get(h.rows);
             copyColumns(h, 0, cat, 0, h.cols);
             copyColumns(skip, 0, cat, h.cols, skip.cols);
-            h = upFirst[u].forward(cat, cond, batch);
-            h = upSecond[u].forward(h, cond, batch);
+            h = upFirst[u].forwardWithFilm(cat, films[j++], batch);
+            h = upSecond[u].forwardWithFilm(h, films[j++], batch);
             h = upsample[u].forward(h, batch);
         }
         h = out.forward(head.forward(h, batch), batch);
@@ -250,6 +351,9 @@ public final class UnetDenoiser implements Denoiser {
 
     @Override
     public void backward(Mat dEps) {
+        if (frozenSteps > 0) {
+            throw new IllegalStateException("the U-Net is frozen (a loaded policy); it does not train");
+        }
         int batch = lastBatch;
         Mat d = outputGrads.get(batch * horizon);
         copyFlat(dEps, d);

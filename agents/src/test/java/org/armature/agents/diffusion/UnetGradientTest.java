@@ -48,6 +48,50 @@ class UnetGradientTest {
         FiniteDifferences.checkParams("block", block.params(), loss, TOL);
     }
 
+    /**
+     * A frozen U-Net (a loaded policy) reads each block's FiLM output from its per-step table plus the observation's
+     * share: the same outputs as before freezing, in float32 as deployed, at batch 1 and 3, with conditions but also
+     * steps beyond the table (which take the full path), and it refuses to train.
+     */
+    @Test
+    void frozenUnetMatchesTheUnfrozenForward() {
+        DenoiserSpec spec = new DenoiserSpec(DenoiserSpec.UNET, 2, 8, 6, 8, new int[]{8, 16}, 5, 8, null, null);
+        UnetDenoiser net = new UnetDenoiser(spec, DataType.FLOAT, new Rng(41));
+        Rng rng = new Rng(42);
+        for (int batch : new int[]{1, 3}) {
+            Mat x = f32(FiniteDifferences.random(batch, 16, rng, 1.0));
+            Mat cond = f32(FiniteDifferences.random(batch, 6, rng, 2.0));
+            int[] steps = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                steps[b] = 7 + 40 * b;
+            }
+            float[] before = net.forward(x, steps, cond, false).toFloatArray();
+            UnetDenoiser frozen = new UnetDenoiser(spec, DataType.FLOAT, new Rng(41));
+            frozen.freeze(100);
+            float[] after = frozen.forward(x, steps, cond, false).toFloatArray();
+            for (int i = 0; i < before.length; i++) {
+                assertEquals(before[i], after[i], 2e-5 * Math.max(1, Math.abs(before[i])), "batch " + batch + " [" + i
+                        + "]");
+            }
+            int[] outside = steps.clone();
+            outside[0] = 100; // not in the table of 100 training steps: the full path
+            float[] full = net.forward(x, outside, cond, false).toFloatArray();
+            float[] frozenFull = frozen.forward(x, outside, cond, false).toFloatArray();
+            assertEquals(full[0], frozenFull[0], 2e-5 * Math.max(1, Math.abs(full[0])), "step outside the table");
+        }
+        assertThrows(IllegalStateException.class, () -> {
+            UnetDenoiser frozen = new UnetDenoiser(spec, DataType.FLOAT, new Rng(41));
+            frozen.freeze(100);
+            Mat x = f32(FiniteDifferences.random(1, 16, rng, 1.0));
+            frozen.forward(x, new int[]{3}, f32(FiniteDifferences.random(1, 6, rng, 1.0)), true);
+            frozen.backward(x);
+        });
+    }
+
+    private static Mat f32(Mat m) {
+        return Mat.zeros(DataType.FLOAT, m.rows, m.cols).setAll(m.toFloatArray());
+    }
+
     @Test
     void wholeUnetParametersAndInputs() {
         UnetDenoiser net = new UnetDenoiser(small(), D, new Rng(35));
