@@ -49,6 +49,9 @@ public final class Activation implements Layer {
         }
     }
 
+    /** From this many values on, ReLU runs on a heap copy (the bulk copies cost more than they save below it). */
+    private static final int RELU_HEAP_MIN = 4096;
+
     private final Kind kind;
     private final int size;
     private final BatchBuffers outs;
@@ -103,8 +106,18 @@ public final class Activation implements Layer {
         x.toHost();
         y.toHost();
         int n = x.length();
-        if (kind == Kind.RELU && !x.isDouble()) {
-            // float fast path (the hot case): raw host memory, branch-free. Half the pre-activations are negative
+        if (kind == Kind.RELU && !x.isDouble() && n >= RELU_HEAP_MIN) {
+            // float fast path for batches: a heap copy, where C2 vectorises Math.max (about 0.15 ns per value with
+            // the copies, against 0.3 for the loop below). Math.max(v, +0) maps negative values and -0 to +0 and
+            // passes NaN through, as the loop below and PyTorch do.
+            buf = fit(buf, n);
+            x.get(0, buf, 0, n);
+            for (int i = 0; i < n; i++) {
+                buf[i] = Math.max(buf[i], 0f);
+            }
+            y.put(0, buf, 0, n);
+        } else if (kind == Kind.RELU && !x.isDouble()) {
+            // float fast path for small inputs: raw host memory, branch-free. Half the pre-activations are negative
             // in a random order, so `v > 0 ? v : 0` mispredicts every other element (measured: 2.9 ns/element,
             // 0.29 ms of a 0.87 ms SAC update at 2x64/batch 100); clearing the value when its sign bit is set
             // costs ~0.3 ns/element. Negative values and -0 become +0; NaN passes through (as in PyTorch).

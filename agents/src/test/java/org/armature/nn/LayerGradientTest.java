@@ -61,6 +61,53 @@ class LayerGradientTest {
         checkLayer("layer_norm", ln, 3, rng, () -> { });
     }
 
+    /**
+     * The float32 path (row blocks on heap arrays) against the float64 path: outputs, input gradients and the
+     * accumulated gamma/beta gradients, over two backward calls, with a row count that is not a multiple of the
+     * block and a width that is not a multiple of the eight accumulators; and backward without an input gradient.
+     */
+    @Test
+    void layerNormFloat32MatchesFloat64() {
+        int rows = 21;
+        int size = 37;
+        Rng rng = new Rng(6);
+        LayerNorm ln64 = new LayerNorm(size, 1e-5, D);
+        LayerNorm ln32 = new LayerNorm(size, 1e-5, DataType.FLOAT);
+        for (int k = 0; k < 2; k++) {
+            Param p64 = ln64.params().get(k);
+            for (int i = 0; i < size; i++) {
+                p64.value().set(i, 1 + 0.3 * rng.nextGaussian());
+            }
+            ln32.params().get(k).value().setAll(p64.value().toFloatArray());
+        }
+        Mat x = GradCheck.random(rows, size, rng, 2.0);
+        Mat dy = GradCheck.random(rows, size, rng, 1.0);
+        for (int i = 0; i < x.length(); i++) {
+            x.set(i, x.get(i) + 3.0); // a mean far from zero
+        }
+        Mat x32 = Mat.zeros(DataType.FLOAT, rows, size).setAll(x.toFloatArray());
+        Mat dy32 = Mat.zeros(DataType.FLOAT, rows, size).setAll(dy.toFloatArray());
+        for (int call = 0; call < 2; call++) {
+            double[] y = ln64.forward(x, true).toDoubleArray();
+            double[] y32 = ln32.forward(x32, true).toDoubleArray();
+            double[] dx = ln64.backward(dy, true, true).toDoubleArray();
+            double[] dx32 = ln32.backward(dy32, true, true).toDoubleArray();
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(y[i], y32[i], 2e-6 * Math.max(1, Math.abs(y[i])), "y[" + i + "]");
+                assertEquals(dx[i], dx32[i], 2e-6 * Math.max(1, Math.abs(dx[i])), "dx[" + i + "]");
+            }
+            for (int k = 0; k < 2; k++) {
+                double[] g = ln64.params().get(k).grad().toDoubleArray();
+                double[] g32 = ln32.params().get(k).grad().toDoubleArray();
+                for (int i = 0; i < size; i++) {
+                    assertEquals(g[i], g32[i], 1e-5 * Math.max(1, Math.abs(g[i])), "grad " + k + "[" + i + "]");
+                }
+            }
+        }
+        ln32.forward(x32, true);
+        assertEquals(null, ln32.backward(dy32, true, false), "no input gradient asked for");
+    }
+
     @Test
     void dropoutWithFixedMask() {
         Rng maskRng = new Rng(4);
