@@ -109,6 +109,13 @@ public final class GroupNorm implements SequenceLayer {
             g[c] = gm.get(c);
             shift[c] = bt.get(c);
         }
+        if (!x.isDouble()) {
+            forwardFloat(x, y, xh, inv, batch, len, n);
+            lastXhat = xh;
+            lastInvStd = inv;
+            lastBatch = batch;
+            return y;
+        }
         for (int b = 0; b < batch; b++) {
             int r0 = b * len * channels;
             int r1 = r0 + len * channels;
@@ -164,6 +171,157 @@ public final class GroupNorm implements SequenceLayer {
         return y;
     }
 
+    // float32 path: each sequence (len x channels values) on heap arrays. The group sums stay scalar, in double, as in
+    // the float64 path; the element-wise loops read per-channel values (mean, 1/std, gamma, beta, ...) from arrays
+    // that repeat them for every step, so that each loop reads and writes all its arrays at the same index and C2
+    // vectorises it (it does not vectorise loops over off-heap memory, nor loops mixing x[o + c] with gamma[c]).
+    private float[] fx = new float[0];
+    private float[] fh = new float[0];
+    private float[] fy = new float[0];
+    private float[] repA = new float[0];
+    private float[] repB = new float[0];
+    private float[] repC = new float[0];
+    private float[] repD = new float[0];
+
+    private static float[] fit(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
+    }
+
+    /** {@code rep[t · C + c] = perChannel[c]} for every step t below len. */
+    private void repeat(double[] perChannel, float[] row, float[] rep, int len) {
+        for (int c = 0; c < channels; c++) {
+            row[c] = (float) perChannel[c];
+        }
+        for (int t = 0; t < len; t++) {
+            System.arraycopy(row, 0, rep, t * channels, channels);
+        }
+    }
+
+    private float[] channelRow = new float[0];
+
+    private void forwardFloat(Mat x, Mat y, Mat xh, Mat inv, int batch, int len, double n) {
+        int m = len * channels;
+        float[] xs = fx = fit(fx, m);
+        float[] hs = fh = fit(fh, m);
+        float[] ys = fy = fit(fy, m);
+        float[] means = repA = fit(repA, m);
+        float[] invs = repB = fit(repB, m);
+        float[] gs = repC = fit(repC, m);
+        float[] bs = repD = fit(repD, m);
+        float[] row = channelRow = fit(channelRow, channels);
+        repeat(g, row, gs, len);
+        repeat(shift, row, bs, len);
+        double[] channelMean = gammaGrad; // scratch here: the backward pass fills these afresh
+        double[] channelInv = betaGrad;
+        for (int b = 0; b < batch; b++) {
+            x.get(b * m, xs, 0, m);
+            java.util.Arrays.fill(sum, 0);
+            java.util.Arrays.fill(sumSq, 0);
+            // two passes (mean, then centred squares), as in the float64 path
+            for (int o = 0; o < m; o += channels) {
+                for (int q = 0, c = 0; q < groups; q++) {
+                    double s1 = 0;
+                    for (int e = c + groupSize; c < e; c++) {
+                        s1 += xs[o + c];
+                    }
+                    sum[q] += s1;
+                }
+            }
+            for (int q = 0; q < groups; q++) {
+                sum[q] /= n;
+            }
+            for (int o = 0; o < m; o += channels) {
+                for (int q = 0, c = 0; q < groups; q++) {
+                    double mean = sum[q];
+                    double s2 = 0;
+                    for (int e = c + groupSize; c < e; c++) {
+                        double d = xs[o + c] - mean;
+                        s2 += d * d;
+                    }
+                    sumSq[q] += s2;
+                }
+            }
+            for (int q = 0, c = 0; q < groups; q++) {
+                double is = 1.0 / Math.sqrt(sumSq[q] / n + eps);
+                inv.set(b * groups + q, is);
+                for (int e = c + groupSize; c < e; c++) {
+                    channelMean[c] = sum[q];
+                    channelInv[c] = is;
+                }
+            }
+            repeat(channelMean, row, means, len);
+            repeat(channelInv, row, invs, len);
+            for (int i = 0; i < m; i++) {
+                float h = (xs[i] - means[i]) * invs[i];
+                hs[i] = h;
+                ys[i] = h * gs[i] + bs[i];
+            }
+            xh.put(b * m, hs, 0, m);
+            y.put(b * m, ys, 0, m);
+        }
+        y.hostWritten();
+        xh.hostWritten();
+        inv.hostWritten();
+    }
+
+    private void backwardFloat(Mat dy, Mat xh, Mat inv, Mat dx, int batch, int len, double n) {
+        int m = len * channels;
+        float[] ds = fx = fit(fx, m);
+        float[] hs = fh = fit(fh, m);
+        float[] dxs = fy = fit(fy, m);
+        float[] gs = repA = fit(repA, m);
+        float[] invs = repB = fit(repB, m);
+        float[] m1s = repC = fit(repC, m);
+        float[] m2s = repD = fit(repD, m);
+        float[] row = channelRow = fit(channelRow, channels);
+        repeat(g, row, gs, len);
+        double[] channelInv = shift; // scratch, per channel: beta is read in forward only
+        for (int b = 0; b < batch; b++) {
+            dy.get(b * m, ds, 0, m);
+            xh.get(b * m, hs, 0, m);
+            java.util.Arrays.fill(seqDy, 0);
+            java.util.Arrays.fill(seqDyXhat, 0);
+            for (int o = 0; o < m; o += channels) {
+                for (int c = 0; c < channels; c++) {
+                    double d = ds[o + c];
+                    seqDyXhat[c] += d * hs[o + c];
+                    seqDy[c] += d;
+                }
+            }
+            for (int c = 0; c < channels; c++) {
+                gammaGrad[c] += seqDyXhat[c];
+                betaGrad[c] += seqDy[c];
+            }
+            if (dx == null) {
+                continue;
+            }
+            // dx = (dxhat − mean(dxhat) − xhat · mean(dxhat · xhat)) / std with dxhat = dy · gamma, means per group;
+            // the per-channel values go to seqDy (m1), seqDyXhat (m2) and channelInv once the group sums are read
+            for (int q = 0, c = 0; q < groups; q++) {
+                double s1 = 0;
+                double s2 = 0;
+                int c0 = c;
+                for (int e = c + groupSize; c < e; c++) {
+                    s1 += g[c] * seqDy[c];
+                    s2 += g[c] * seqDyXhat[c];
+                }
+                double is = inv.get(b * groups + q);
+                for (c = c0; c < c0 + groupSize; c++) {
+                    seqDy[c] = s1 / n;
+                    seqDyXhat[c] = s2 / n;
+                    channelInv[c] = is;
+                }
+            }
+            repeat(seqDy, row, m1s, len);
+            repeat(seqDyXhat, row, m2s, len);
+            repeat(channelInv, row, invs, len);
+            for (int i = 0; i < m; i++) {
+                dxs[i] = invs[i] * (ds[i] * gs[i] - m1s[i] - hs[i] * m2s[i]);
+            }
+            dx.put(b * m, dxs, 0, m);
+        }
+    }
+
     @Override
     public Mat backward(Mat dy, boolean paramGrads, boolean inputGrad) {
         Mat xh = lastXhat;
@@ -179,7 +337,10 @@ public final class GroupNorm implements SequenceLayer {
         java.util.Arrays.fill(gammaGrad, 0);
         java.util.Arrays.fill(betaGrad, 0);
         Mat dx = inputGrad ? inGrads.get(dy.rows) : null;
-        for (int b = 0; b < batch; b++) {
+        if (!dy.isDouble()) {
+            backwardFloat(dy, xh, inv, dx, batch, len, n);
+        }
+        for (int b = 0; b < batch && dy.isDouble(); b++) {
             int r0 = b * len * channels;
             int r1 = r0 + len * channels;
             // per channel, over this sequence: Σ dy and Σ dy · xhat (the parameter gradients' terms, and per group

@@ -62,6 +62,53 @@ class SequenceLayerGradientTest {
         check("conv_transpose1d", up, 2, 4, rng);
     }
 
+    /**
+     * GroupNorm's float32 path (sequences on heap arrays) against the float64 path: outputs, input gradients and
+     * gamma/beta gradients accumulated over two calls, three sequences, groups of four channels.
+     */
+    @Test
+    void groupNormFloat32MatchesFloat64() {
+        int batch = 3;
+        int len = 5;
+        int channels = 16;
+        Rng rng = new Rng(28);
+        GroupNorm n64 = new GroupNorm(4, channels, D);
+        GroupNorm n32 = new GroupNorm(4, channels, DataType.FLOAT);
+        for (int k = 0; k < 2; k++) {
+            Param p = n64.params().get(k);
+            for (int i = 0; i < channels; i++) {
+                p.value().set(i, (k == 0 ? 1 : 0) + 0.3 * rng.nextGaussian());
+            }
+            n32.params().get(k).value().setAll(p.value().toFloatArray());
+        }
+        Mat x = GradCheck.random(batch * len, channels, rng, 2.0);
+        for (int i = 0; i < x.length(); i++) {
+            x.set(i, x.get(i) + 1.5); // a mean away from zero
+        }
+        Mat dy = GradCheck.random(batch * len, channels, rng, 1.0);
+        Mat x32 = Mat.zeros(DataType.FLOAT, x.rows, x.cols).setAll(x.toFloatArray());
+        Mat dy32 = Mat.zeros(DataType.FLOAT, dy.rows, dy.cols).setAll(dy.toFloatArray());
+        for (int call = 0; call < 2; call++) {
+            double[] y = n64.forward(x, batch).toDoubleArray();
+            double[] y32 = n32.forward(x32, batch).toDoubleArray();
+            double[] dx = n64.backward(dy, true, true).toDoubleArray();
+            double[] dx32 = n32.backward(dy32, true, true).toDoubleArray();
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(y[i], y32[i], 2e-6 * Math.max(1, Math.abs(y[i])), "y[" + i + "]");
+                assertEquals(dx[i], dx32[i], 2e-6 * Math.max(1, Math.abs(dx[i])), "dx[" + i + "]");
+            }
+            for (int k = 0; k < 2; k++) {
+                double[] g = n64.params().get(k).grad().toDoubleArray();
+                double[] g32 = n32.params().get(k).grad().toDoubleArray();
+                for (int i = 0; i < channels; i++) {
+                    assertEquals(g[i], g32[i], 1e-5 * Math.max(1, Math.abs(g[i])), "grad " + k + "[" + i + "]");
+                }
+            }
+        }
+        n32.forward(x32, batch);
+        assertEquals(null, n32.backward(dy32, true, false), "no input gradient asked for");
+    }
+
     @Test
     void groupNorm() {
         Rng rng = new Rng(25);

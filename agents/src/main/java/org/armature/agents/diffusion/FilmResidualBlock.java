@@ -97,14 +97,10 @@ public final class FilmResidualBlock {
         Mat h = modulated.get(h1.rows);
         h1.toHost();
         fc.toHost();
-        for (int b = 0; b < batch; b++) {
-            int f = b * 2 * cout;
-            for (int t = 0; t < len; t++) {
-                int o = (b * len + t) * cout;
-                for (int c = 0; c < cout; c++) {
-                    h.set(o + c, fc.get(f + c) * h1.get(o + c) + fc.get(f + cout + c));
-                }
-            }
+        if (!h1.isDouble() && !fc.isDouble()) {
+            modulateFloat(h1, fc, h, batch, len);
+        } else {
+            modulateDouble(h1, fc, h, batch, len);
         }
         h.hostWritten();
         Mat h2 = second.forward(h, batch);
@@ -115,6 +111,62 @@ public final class FilmResidualBlock {
         lastFilm = fc;
         lastBatch = batch;
         return y;
+    }
+
+    // float32 path: each sequence (len x cout values) on heap arrays, with the sequence's scale and bias repeated
+    // per step, so that every element-wise loop reads and writes all its arrays at the same index and C2 vectorises
+    // it (it does not vectorise loops over off-heap memory, nor, fearing aliasing, loops that mix h[o + c] with
+    // scale[c]).
+    private float[] seq = new float[0];
+    private float[] seqGrad = new float[0];
+    private float[] seqProduct = new float[0];
+    private float[] scales = new float[0];
+    private float[] biases = new float[0];
+    private float[] filmRow = new float[0];
+    private float[] stepRow = new float[0];
+
+    private static float[] fit(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
+    }
+
+    /** Fills {@code scales}/{@code biases} with sequence b's FiLM scale and bias, repeated for each of len steps. */
+    private void repeatFilm(Mat fc, int b, int len) {
+        filmRow = fit(filmRow, 2 * cout);
+        fc.get(b * 2 * cout, filmRow, 0, 2 * cout);
+        for (int t = 0; t < len; t++) {
+            System.arraycopy(filmRow, 0, scales, t * cout, cout);
+            System.arraycopy(filmRow, cout, biases, t * cout, cout);
+        }
+    }
+
+    private void modulateFloat(Mat h1, Mat fc, Mat h, int batch, int len) {
+        int m = len * cout;
+        seq = fit(seq, m);
+        scales = fit(scales, m);
+        biases = fit(biases, m);
+        float[] v = seq;
+        float[] sc = scales;
+        float[] bi = biases;
+        for (int b = 0; b < batch; b++) {
+            h1.get(b * m, v, 0, m);
+            repeatFilm(fc, b, len);
+            for (int i = 0; i < m; i++) {
+                v[i] = sc[i] * v[i] + bi[i];
+            }
+            h.put(b * m, v, 0, m);
+        }
+    }
+
+    private void modulateDouble(Mat h1, Mat fc, Mat h, int batch, int len) {
+        for (int b = 0; b < batch; b++) {
+            int f = b * 2 * cout;
+            for (int t = 0; t < len; t++) {
+                int o = (b * len + t) * cout;
+                for (int c = 0; c < cout; c++) {
+                    h.set(o + c, fc.get(f + c) * h1.get(o + c) + fc.get(f + cout + c));
+                }
+            }
+        }
     }
 
     /**
@@ -131,6 +183,65 @@ public final class FilmResidualBlock {
         Mat dh1 = firstGrads.get(dy.rows);
         Mat dfc = filmGrads.get(batch);
         dh.toHost();
+        if (!dh.isDouble() && !h1.isDouble() && !fc.isDouble()) {
+            filmBackwardFloat(dh, h1, fc, dh1, dfc, batch, len);
+        } else {
+            filmBackwardDouble(dh, h1, fc, dh1, dfc, batch, len);
+        }
+        dh1.hostWritten();
+        dfc.hostWritten();
+        lastConditionGrad = film.backward(dfc, paramGrads, true);
+        Mat dx = first.backward(dh1, paramGrads, inputGrad);
+        if (residual != null) {
+            Mat dr = residual.backward(dy, paramGrads, inputGrad);
+            if (inputGrad) {
+                add(dx, dr, dx);
+            }
+        } else if (inputGrad) {
+            add(dx, dy, dx);
+        }
+        return dx;
+    }
+
+    /**
+     * {@code dh1 = dh · scale} and, per sequence, {@code dscale[c] = Σ_t dh[t, c] · h1[t, c]}, {@code dbias[c] =
+     * Σ_t dh[t, c]}: the products element-wise over the sequence, the sums over steps one step-row at a time.
+     */
+    private void filmBackwardFloat(Mat dh, Mat h1, Mat fc, Mat dh1, Mat dfc, int batch, int len) {
+        int m = len * cout;
+        seq = fit(seq, m);
+        seqGrad = fit(seqGrad, m);
+        seqProduct = fit(seqProduct, m);
+        scales = fit(scales, m);
+        biases = fit(biases, m);
+        stepRow = fit(stepRow, 2 * cout);
+        float[] v = seq;
+        float[] g = seqGrad;
+        float[] p = seqProduct;
+        float[] sc = scales;
+        float[] acc = stepRow;
+        for (int b = 0; b < batch; b++) {
+            dh.get(b * m, g, 0, m);
+            h1.get(b * m, v, 0, m);
+            repeatFilm(fc, b, len);
+            for (int i = 0; i < m; i++) {
+                p[i] = g[i] * v[i];
+                v[i] = g[i] * sc[i];
+            }
+            dh1.put(b * m, v, 0, m);
+            java.util.Arrays.fill(acc, 0, 2 * cout, 0f);
+            for (int t = 0; t < len; t++) {
+                int o = t * cout;
+                for (int c = 0; c < cout; c++) {
+                    acc[c] += p[o + c];            // d scale
+                    acc[cout + c] += g[o + c];     // d bias
+                }
+            }
+            dfc.put(b * 2 * cout, acc, 0, 2 * cout);
+        }
+    }
+
+    private void filmBackwardDouble(Mat dh, Mat h1, Mat fc, Mat dh1, Mat dfc, int batch, int len) {
         for (int b = 0; b < batch; b++) {
             int f = b * 2 * cout;
             for (int c = 0; c < cout; c++) {
@@ -147,19 +258,6 @@ public final class FilmResidualBlock {
                 }
             }
         }
-        dh1.hostWritten();
-        dfc.hostWritten();
-        lastConditionGrad = film.backward(dfc, paramGrads, true);
-        Mat dx = first.backward(dh1, paramGrads, inputGrad);
-        if (residual != null) {
-            Mat dr = residual.backward(dy, paramGrads, inputGrad);
-            if (inputGrad) {
-                add(dx, dr, dx);
-            }
-        } else if (inputGrad) {
-            add(dx, dy, dx);
-        }
-        return dx;
     }
 
     /** Gradient w.r.t. the condition features of the last backward ({@code batch x condDim}, the FiLM's buffer). */
@@ -183,9 +281,29 @@ public final class FilmResidualBlock {
         b.toHost();
         out.toHost();
         int n = out.length();
-        for (int i = 0; i < n; i++) {
-            out.set(i, a.get(i) + b.get(i));
+        if (!a.isDouble() && !b.isDouble() && !out.isDouble()) {
+            // float32: heap copies in blocks, where C2 vectorises the sum (off-heap loops stay scalar)
+            float[][] bufs = ADD_BUFFERS.get();
+            float[] u = bufs[0];
+            float[] w = bufs[1];
+            for (int from = 0; from < n; from += ADD_BLOCK) {
+                int k = Math.min(ADD_BLOCK, n - from);
+                a.get(from, u, 0, k);
+                b.get(from, w, 0, k);
+                for (int i = 0; i < k; i++) {
+                    u[i] += w[i];
+                }
+                out.put(from, u, 0, k);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out.set(i, a.get(i) + b.get(i));
+            }
         }
         out.hostWritten();
     }
+
+    private static final int ADD_BLOCK = 4096;
+    private static final ThreadLocal<float[][]> ADD_BUFFERS =
+            ThreadLocal.withInitial(() -> new float[][]{new float[ADD_BLOCK], new float[ADD_BLOCK]});
 }
