@@ -153,9 +153,9 @@ public final class Mish implements SequenceLayer {
      * </ol>
      * Every operation is in float32: the values are within 3e-7 relative of the exact ones (a few ulp), the
      * derivative within 3e-7 relative plus 1e-7 absolute (it crosses zero near {@code x = −1.19}, where its two
-     * terms cancel). The clamp keeps the arithmetic away from subnormal numbers: below −40, where
-     * {@code |mish(x)| < 2e-16}, the exponential is that of −40; above 20 the result is {@code x} and 1 to float
-     * precision (PyTorch's softplus threshold).
+     * terms cancel). The clamp keeps the arithmetic away from subnormal numbers and huge products: below −40, where
+     * {@code |mish(x)| < 2e-16}, value and derivative are those at −40 (below 2e-16 in magnitude); above 20 they are
+     * {@code x} and 1 to float precision (PyTorch's softplus threshold), for any finite or infinite x; NaN stays NaN.
      */
     static void floatValuesAndDerivatives(float[] xy, float[] d, float[] scratch, int n) {
         for (int from = 0; from < n; from += BLOCK) {
@@ -172,13 +172,14 @@ public final class Mish implements SequenceLayer {
                 d[i] *= Float.intBitsToFloat(((int) scratch[i] + 127) << 23);
             }
             for (int i = from; i < to; i++) {
-                float v = xy[i];
+                float v = Math.max(CLAMP_LOW, xy[i]); // x, except below −40
+                float c = Math.min(CLAMP_HIGH, v);     // clamp(x, −40, 20), as e was computed from
                 float e = d[i];
                 float w = e * (e + 2f);
                 float g = 1f / (w + 2f);
                 float t = w * g;
                 xy[i] = v * t;
-                d[i] = t + v * (2f * g) * (1f + t) * (e / (1f + e));
+                d[i] = t + c * (2f * g) * (1f + t) * (e / (1f + e));
             }
         }
     }

@@ -2,6 +2,7 @@ package org.armature.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.DoubleSupplier;
 
@@ -153,6 +154,21 @@ class SequenceLayerGradientTest {
             assertEquals(Mish.derivative(v), d.get(i), 3e-7 * Math.max(1e-3, Math.abs(Mish.derivative(v))) + 1e-7,
                     "mish'(" + v + ")");
         }
+        // extremes: x and 1 far above, (almost) 0 far below, NaN through
+        float[] extremes = {1e30f, Float.POSITIVE_INFINITY, -1e30f, -1e6f, Float.NaN};
+        Mish e = new Mish(extremes.length, DataType.FLOAT);
+        Mat xe = Mat.zeros(DataType.FLOAT, 1, extremes.length).setAll(extremes);
+        float[] ye = e.forward(xe, 1).toFloatArray();
+        float[] de = e.backward(Mat.zeros(DataType.FLOAT, 1, extremes.length).fill(1.0), false, true).toFloatArray();
+        assertEquals(1e30f, ye[0]);
+        assertEquals(1f, de[0]);
+        assertEquals(Float.POSITIVE_INFINITY, ye[1]);
+        assertEquals(1f, de[1]);
+        for (int i = 2; i <= 3; i++) {
+            assertTrue(Math.abs(ye[i]) < 1e-15 && Math.abs(de[i]) < 1e-15, "mish(" + extremes[i] + ") = " + ye[i]
+                    + ", derivative " + de[i]);
+        }
+        assertTrue(Float.isNaN(ye[4]) && Float.isNaN(de[4]), "NaN in, NaN out");
     }
 
     /** Conv1d and ConvTranspose1d outputs against PyTorch's definitions written as plain loops over [B, C, L]. */
