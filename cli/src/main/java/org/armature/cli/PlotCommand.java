@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code armature plot}: learning curves of runs, or the trajectory-return histogram of a dataset. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Plot learning curves (evaluation return, or success rate with --metric success, vs env "
-                + "steps) of run directories, overlaid; runs "
+        description = {"Plot learning curves (evaluation return, or success rate or Push-T coverage with --metric, "
+                + "vs env steps, gradient steps, or wall-clock seconds with --x wall) of run directories, overlaid; runs "
                 + "of one configuration with different seeds (config.json equal apart from the seed, or, for runs "
                 + "without one, a folder of runs or names ending in -seedN) are drawn as mean ± std across seeds. "
                 + "A folder of runs of several algorithms or envs gives one curve per configuration.",
@@ -39,10 +39,17 @@ public final class PlotCommand implements Callable<Integer> {
     @Option(names = "--title", paramLabel = "TEXT", description = "chart title")
     String title;
 
-    @Option(names = "--metric", defaultValue = "return", paramLabel = "return|success",
-            description = "what the learning curves show: eval_return_mean or eval_success_rate of metrics.csv "
-                    + "(offline runs: return_mean or success_rate of eval.csv) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--metric", defaultValue = "return", paramLabel = "return|success|coverage",
+            description = "what the learning curves show: eval_return_mean, eval_success_rate or "
+                    + "eval_max_coverage_mean of metrics.csv (offline runs: return_mean, success_rate or "
+                    + "max_coverage_mean of eval.csv) (default: ${DEFAULT-VALUE})")
     String metric;
+
+    @Option(names = "--x", defaultValue = "steps", paramLabel = "steps|wall",
+            description = "the x axis: steps (env steps of online runs, gradient steps of offline ones) or wall "
+                    + "(wall-clock seconds since the run started, to compare methods at equal training time) "
+                    + "(default: ${DEFAULT-VALUE})")
+    String x;
 
     @Option(names = "--bins", defaultValue = "30", paramLabel = "N", description = "histogram bins (default: ${DEFAULT-VALUE})")
     int bins;
@@ -54,8 +61,8 @@ public final class PlotCommand implements Callable<Integer> {
         }
         int[] wh = RenderOptions.parseSize(size);
         if (dataset != null) {
-            if (!metric.equals("return")) {
-                throw new IllegalArgumentException("--metric applies to learning curves of runs, not to --dataset");
+            if (!metric.equals("return") || !x.equals("steps")) {
+                throw new IllegalArgumentException("--metric and --x apply to learning curves of runs, not to --dataset");
             }
             if (!runs.isEmpty()) {
                 throw new IllegalArgumentException("give either RUN_DIR... or --dataset, not both");
@@ -72,7 +79,10 @@ public final class PlotCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give at least one RUN_DIR, or --dataset FILE.h5");
         }
         EvalMetric m = evalMetric(metric);
-        List<Plots.Curve> curves = Plots.learningCurves(runs, m, out, wh[0], wh[1], title);
+        if (!x.equals("steps") && !x.equals("wall")) {
+            throw new IllegalArgumentException("--x must be steps or wall, got '" + x + "'");
+        }
+        List<Plots.Curve> curves = Plots.learningCurves(runs, m, x.equals("wall"), out, wh[0], wh[1], title);
         for (Plots.Curve c : curves) {
             System.out.printf(Locale.ROOT, "%s: %d seed(s), %d points, final eval %s %.2f at %.0f %s%n",
                     c.label(), c.seeds(), c.envSteps().length, m.quantity(), c.mean()[c.mean().length - 1],
@@ -86,7 +96,9 @@ public final class PlotCommand implements Callable<Integer> {
         return switch (name) {
             case "return" -> EvalMetric.RETURN;
             case "success" -> EvalMetric.SUCCESS;
-            default -> throw new IllegalArgumentException("--metric must be return or success, got '" + name + "'");
+            case "coverage" -> EvalMetric.COVERAGE;
+            default -> throw new IllegalArgumentException("--metric must be return, success or coverage, got '" + name
+                    + "'");
         };
     }
 }

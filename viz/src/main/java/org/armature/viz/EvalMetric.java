@@ -6,7 +6,9 @@ package org.armature.viz;
  */
 public enum EvalMetric {
     RETURN("return", "eval_return_mean", "eval_return_std", "return_mean", "return_std"),
-    SUCCESS("success rate", "eval_success_rate", null, "success_rate", null);
+    SUCCESS("success rate", "eval_success_rate", null, "success_rate", null),
+    /** Push-T's score (Diffusion Policy's): the mean over episodes of each episode's best coverage of the goal. */
+    COVERAGE("coverage", "eval_max_coverage_mean", null, "max_coverage_mean", null);
 
     private final String quantity;
     private final String onlineColumn;
@@ -23,7 +25,7 @@ public enum EvalMetric {
         this.offlineSpreadColumn = offlineSpreadColumn;
     }
 
-    /** What is evaluated: "return" or "success rate". */
+    /** What is evaluated: "return", "success rate" or "coverage". */
     public String quantity() {
         return quantity;
     }
@@ -31,6 +33,11 @@ public enum EvalMetric {
     /** Axis label, e.g. "evaluation success rate". */
     public String label() {
         return "evaluation " + quantity;
+    }
+
+    /** A fraction in [0, 1] (plotted on the whole unit range). */
+    public boolean isRate() {
+        return this != RETURN;
     }
 
     /** The column in {@code metrics.csv}. */

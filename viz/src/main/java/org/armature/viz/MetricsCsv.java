@@ -24,6 +24,8 @@ public final class MetricsCsv {
     public static final String OFFLINE_FILE = "eval.csv";
     public static final String ENV_STEPS_AXIS = "environment steps";
     public static final String GRADIENT_STEPS_AXIS = "gradient steps";
+    /** x in wall-clock seconds since the run started: {@code wall_seconds} of metrics.csv, {@code wall_s} of eval.csv. */
+    public static final String WALL_AXIS = "wall-clock seconds";
 
     /**
      * Evaluation points of one run, sorted by x. {@code std} holds NaN where not measured. {@code xAxis} says what
@@ -58,19 +60,27 @@ public final class MetricsCsv {
      * {@code eval.csv} column. A run that does not log the metric is an error naming the file and the column.
      */
     public static EvalSeries readEval(Path runDir, EvalMetric metric) {
+        return readEval(runDir, metric, false);
+    }
+
+    /**
+     * As {@link #readEval(Path, EvalMetric)}, against wall-clock seconds instead of steps when {@code wallClock}
+     * (to compare methods whose steps cost different times, e.g. two denoisers at equal training time).
+     */
+    public static EvalSeries readEval(Path runDir, EvalMetric metric, boolean wallClock) {
         Path file = runDir.resolve(FILE);
         Path offline = runDir.resolve(OFFLINE_FILE);
         // an online metrics.csv always has eval_return_mean, whichever metric is plotted
         if (Files.isRegularFile(offline) && (!Files.isRegularFile(file) || !header(file).contains(EVAL_RETURN_MEAN))) {
-            return read(runDir, offline, "step", metric.offlineColumn(), metric.offlineSpreadColumn(),
-                    GRADIENT_STEPS_AXIS, metric);
+            return read(runDir, offline, wallClock ? "wall_s" : "step", metric.offlineColumn(),
+                    metric.offlineSpreadColumn(), wallClock ? WALL_AXIS : GRADIENT_STEPS_AXIS, metric);
         }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("run directory " + runDir + " has no " + FILE
                     + " (expected a run directory written by training, or a folder of them)");
         }
-        return read(runDir, file, ENV_STEPS, metric.onlineColumn(), metric.onlineSpreadColumn(), ENV_STEPS_AXIS,
-                metric);
+        return read(runDir, file, wallClock ? "wall_seconds" : ENV_STEPS, metric.onlineColumn(),
+                metric.onlineSpreadColumn(), wallClock ? WALL_AXIS : ENV_STEPS_AXIS, metric);
     }
 
     private static List<String> header(Path file) {
@@ -129,7 +139,8 @@ public final class MetricsCsv {
         }
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(file + " has no rows with an " + meanColumn + " value (no evaluation "
-                    + "has run yet" + (metric == EvalMetric.SUCCESS ? ", or the env reports no success" : "") + ")");
+                    + "has run yet" + (metric == EvalMetric.SUCCESS ? ", or the env reports no success"
+                    : metric == EvalMetric.COVERAGE ? ", or the env reports no coverage" : "") + ")");
         }
         rows.sort((a, b) -> Double.compare(a[0], b[0]));
         double[] x = new double[rows.size()];

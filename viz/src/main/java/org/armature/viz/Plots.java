@@ -93,12 +93,18 @@ public final class Plots {
     /** As {@link #learningCurves(List, Path, int, int, String)}, plotting {@code metric} (return or success rate). */
     public static List<Curve> learningCurves(List<Path> runs, EvalMetric metric, Path outPng, int width, int height,
                                              String title) throws IOException {
+        return learningCurves(runs, metric, false, outPng, width, height, title);
+    }
+
+    /** As above, against wall-clock seconds instead of steps when {@code wallClock}. */
+    public static List<Curve> learningCurves(List<Path> runs, EvalMetric metric, boolean wallClock, Path outPng,
+                                             int width, int height, String title) throws IOException {
         checkSize(width, height);
-        List<Curve> curves = curves(runs, metric);
+        List<Curve> curves = curves(runs, metric, wallClock);
         String xAxis = curves.stream().map(Curve::xAxis).distinct().count() == 1 ? curves.get(0).xAxis() : "steps";
         String yAxis = metric.label();
         draw(curves, xAxis, yAxis, title != null ? title : Character.toUpperCase(yAxis.charAt(0)) + yAxis.substring(1),
-                metric == EvalMetric.SUCCESS, width, height, outPng);
+                metric.isRate(), width, height, outPng);
         return curves;
     }
 
@@ -169,6 +175,11 @@ public final class Plots {
 
     /** Resolves run arguments into curves of {@code metric} (see the class comment for the grouping rules). */
     public static List<Curve> curves(List<Path> runs, EvalMetric metric) {
+        return curves(runs, metric, false);
+    }
+
+    /** As {@link #curves(List, EvalMetric)}, with x in wall-clock seconds when {@code wallClock}. */
+    public static List<Curve> curves(List<Path> runs, EvalMetric metric, boolean wallClock) {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no run directories given");
         }
@@ -199,7 +210,7 @@ public final class Plots {
         List<Curve> curves = new ArrayList<>();
         java.util.Set<String> labels = new java.util.HashSet<>();
         for (Map.Entry<String, List<Path>> g : groups.entrySet()) {
-            List<MetricsCsv.EvalSeries> series = g.getValue().stream().map(r -> MetricsCsv.readEval(r, metric))
+            List<MetricsCsv.EvalSeries> series = g.getValue().stream().map(r -> MetricsCsv.readEval(r, metric, wallClock))
                     .toList();
             if (series.stream().map(MetricsCsv.EvalSeries::xAxis).distinct().count() > 1) {
                 throw new IllegalArgumentException("cannot average online and offline runs as one configuration "
@@ -310,6 +321,11 @@ public final class Plots {
         final double lo = from;
         final double hi = to;
         double[] grid = Arrays.stream(shortest.envSteps()).filter(x -> x >= lo && x <= hi).toArray();
+        if (MetricsCsv.WALL_AXIS.equals(shortest.xAxis()) && lo <= hi) {
+            // seeds evaluate at different wall-clock times: keep both ends of the common range as well
+            grid = java.util.stream.DoubleStream.concat(Arrays.stream(grid), java.util.stream.DoubleStream.of(lo, hi))
+                    .distinct().sorted().toArray();
+        }
         if (grid.length == 0) {
             throw new IllegalArgumentException("runs of '" + label + "' share no range of env steps ("
                     + series.stream().map(s -> s.runDir().toString()).toList() + ")");

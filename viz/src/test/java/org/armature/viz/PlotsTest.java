@@ -203,6 +203,37 @@ class PlotsTest {
     }
 
     @Test
+    void coverageAndWallClockAxis(@TempDir Path dir) throws Exception {
+        Path group = Files.createDirectories(dir.resolve("pusht"));
+        String header = "step,wall_s,return_mean,return_std,normalized_score,success_rate,max_coverage_mean\n";
+        Files.createDirectories(group.resolve("s0"));
+        Files.createDirectories(group.resolve("s1"));
+        Files.writeString(group.resolve("s0/eval.csv"), header + "1000,100,5,1,NaN,0.0,0.2\n2000,200,9,1,NaN,0.1,0.6\n");
+        Files.writeString(group.resolve("s1/eval.csv"), header + "1000,110,6,1,NaN,0.0,0.4\n2000,210,8,1,NaN,0.3,0.8\n");
+        Plots.Curve steps = Plots.curves(List.of(group), EvalMetric.COVERAGE).get(0);
+        assertEquals(MetricsCsv.GRADIENT_STEPS_AXIS, steps.xAxis());
+        assertArrayEquals(new double[]{1000, 2000}, steps.envSteps(), 1e-9);
+        assertArrayEquals(new double[]{0.3, 0.7}, steps.mean(), 1e-9);
+        Path out = dir.resolve("wall.png");
+        Plots.Curve wall = Plots.learningCurves(List.of(group), EvalMetric.COVERAGE, true, out, 500, 300, null).get(0);
+        assertPng(out, 500, 300);
+        assertEquals(MetricsCsv.WALL_AXIS, wall.xAxis());
+        // the seeds' common wall-clock range [110, 200], each seed interpolated onto the shorter one's points
+        assertArrayEquals(new double[]{110, 200}, wall.envSteps(), 1e-9);
+        assertEquals((0.24 + 0.4) / 2, wall.mean()[0], 1e-9);
+        assertEquals((0.6 + 0.76) / 2, wall.mean()[1], 1e-9);
+        // an online run reads wall_seconds; a run without coverage says which column is missing
+        Path online = Files.createDirectories(dir.resolve("online"));
+        Files.writeString(online.resolve("metrics.csv"), "env_steps,wall_seconds,eval_return_mean,eval_return_std\n"
+                + "1000,3.5,-5,1\n");
+        assertArrayEquals(new double[]{3.5}, Plots.curves(List.of(online), EvalMetric.RETURN, true).get(0).envSteps(),
+                1e-9);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Plots.curves(List.of(online), EvalMetric.COVERAGE));
+        assertTrue(e.getMessage().contains("has no eval_max_coverage_mean column"), e.getMessage());
+    }
+
+    @Test
     void seedSuffixesAreStripped() {
         assertEquals("sac-pendulum", Plots.stripSeed("sac-pendulum-seed3"));
         assertEquals("run", Plots.stripSeed("run_s12"));
