@@ -246,13 +246,32 @@ public final class Plots {
                 if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode obj) {
                     obj.remove(MACHINE_KEYS);
                     removeSeeds(obj);
-                    return CONFIG_KEY + obj;
+                    return CONFIG_KEY + canonical(obj);
                 }
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read " + config + ": " + e.getMessage());
             }
         }
         return stripSeed(name(run));
+    }
+
+    /** The node as JSON with every object's keys sorted (runs written before dataset attributes were sorted). */
+    private static String canonical(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node.isObject()) {
+            java.util.TreeMap<String, String> fields = new java.util.TreeMap<>();
+            node.fields().forEachRemaining(e -> fields.put(e.getKey(), canonical(e.getValue())));
+            StringBuilder b = new StringBuilder("{");
+            fields.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+            return b.append('}').toString();
+        }
+        if (node.isArray()) {
+            StringBuilder b = new StringBuilder("[");
+            for (com.fasterxml.jackson.databind.JsonNode child : node) {
+                b.append(b.length() > 1 ? "," : "").append(canonical(child));
+            }
+            return b.append(']').toString();
+        }
+        return node.toString();
     }
 
     /**
@@ -273,8 +292,9 @@ public final class Plots {
         try {
             com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(run.resolve("config.json").toFile());
             String algo = node.path("algo").asText("");
+            String denoiser = node.path("hyperparameters").path("denoiser").asText(""); // diffusion BC: unet or mlp
             String env = node.path("env_id").asText("");
-            String label = (algo + " " + env).trim();
+            String label = (algo + (denoiser.isEmpty() ? "" : " (" + denoiser + ")") + " " + env).trim();
             return label.isEmpty() ? stripSeed(name(run)) : label;
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + run.resolve("config.json") + ": " + e.getMessage());

@@ -234,6 +234,22 @@ class PlotsTest {
     }
 
     @Test
+    void runsWhoseConfigsDifferOnlyInKeyOrderAndSeedAreOneConfiguration(@TempDir Path dir) throws Exception {
+        Path group = Files.createDirectories(dir.resolve("runs"));
+        String header = "env_steps,eval_return_mean,eval_return_std\n";
+        for (int s = 0; s < 2; s++) {
+            Path r = Files.createDirectories(group.resolve("run-" + s));
+            Files.writeString(r.resolve("metrics.csv"), header + "1000," + (s + 1) + ",0\n");
+            String attrs = s == 0 ? "{\"a\": \"1\", \"b\": \"2\"}" : "{\"b\": \"2\", \"a\": \"1\"}";
+            Files.writeString(r.resolve("config.json"), "{\"algo\": \"x\", \"seed\": " + s
+                    + ", \"dataset\": {\"attributes\": " + attrs + "}}");
+        }
+        List<Plots.Curve> curves = Plots.curves(List.of(group));
+        assertEquals(1, curves.size(), "one configuration");
+        assertEquals(2, curves.get(0).seeds());
+    }
+
+    @Test
     void seedSuffixesAreStripped() {
         assertEquals("sac-pendulum", Plots.stripSeed("sac-pendulum-seed3"));
         assertEquals("run", Plots.stripSeed("run_s12"));

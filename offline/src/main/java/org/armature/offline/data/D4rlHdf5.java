@@ -137,7 +137,8 @@ public final class D4rlHdf5 {
         Long seed = null;
         long[] seeds = null;
         String version = null;
-        Map<String, String> extra = new LinkedHashMap<>();
+        // sorted: jHDF's attribute map has no stable order, and the metadata reaches config.json
+        Map<String, String> extra = new java.util.TreeMap<>();
         for (Map.Entry<String, Attribute> e : h.getAttributes().entrySet()) {
             Object v = e.getValue().getData();
             switch (e.getKey()) {
