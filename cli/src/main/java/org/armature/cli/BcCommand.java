@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bc", mixinStandardHelpOptions = true,
         description = {"Behaviour cloning with action chunks: a diffusion policy or an MLP, trained from demonstrations.",
-                "  armature bc --policy diffusion --dataset pusht-demos.h5 --env PushT-v1 --steps 20000 --seed 0",
+                "  armature bc --policy diffusion --dataset pusht-demos.h5 --env PushT-v1 --steps 6000 --seed 0",
                 "  armature bc --policy mlp --dataset pusht-demos.h5 --env PushT-v1 --steps 20000 --set chunk_length=8",
                 "Window keys (both policies): observation_history (To, 2), chunk_length (Tp, 16), executed_chunk (Ta, 8).",
                 "Diffusion keys: denoiser (mlp|unet), down_dims, hidden, blocks, inference_steps, sampler (ddim|ddpm), "
