@@ -62,8 +62,10 @@ class RolloutWorkersClusterTest {
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
         int lag = List.of(lines.get(0).split(",", -1)).indexOf("policy_lag");
         assertTrue(lag >= 0, lines.get(0));
-        assertEquals(10, lines.stream().skip(1).filter(l -> !l.split(",", -1)[2].isEmpty()).count(),
-                "2000 steps of 200-step episodes: " + lines);
+        // 2,000 steps of 200-step episodes in batches of 100 from two workers: how the steps split between the
+        // workers depends on which batch arrives first, and floor(a / 200) + floor((2000 - a) / 200) is 9 or 10
+        long episodes = lines.stream().skip(1).filter(l -> !l.split(",", -1)[2].isEmpty()).count();
+        assertTrue(episodes == 9 || episodes == 10, "2000 steps of 200-step episodes: " + lines);
         assertTrue(lines.stream().skip(1).allMatch(l -> Long.parseLong(l.split(",", -1)[lag]) >= 0));
         assertTrue(Files.isRegularFile(run.resolve("bundle").resolve("bundle.json")));
 

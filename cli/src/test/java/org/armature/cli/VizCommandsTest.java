@@ -156,7 +156,7 @@ class VizCommandsTest {
         assertEquals(1, refused.strip().lines().count(), refused);
         assertTrue(Files.notExists(dir.resolve("x.png")));
         assertTrue(run(1, "plot", old.toString(), "--metric", "successes", "--out", png.toString())
-                .contains("--metric must be return or success, got 'successes'"));
+                .contains("--metric must be return, success or coverage, got 'successes'"));
     }
 
     @Test
