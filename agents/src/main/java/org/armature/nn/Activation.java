@@ -62,9 +62,6 @@ public final class Activation implements Layer {
     private float[] gbuf = new float[0];
     private float[] mishDerivative = new float[0];
 
-    private static float[] fit(float[] a, int n) {
-        return a.length >= n ? a : new float[n];
-    }
     private boolean inPlaceForward;
     private boolean inPlaceBackward;
 
@@ -110,7 +107,7 @@ public final class Activation implements Layer {
             // float fast path for batches: a heap copy, where C2 vectorises Math.max (about 0.15 ns per value with
             // the copies, against 0.3 for the loop below). Math.max(v, +0) maps negative values and -0 to +0 and
             // passes NaN through, as the loop below and PyTorch do.
-            buf = fit(buf, n);
+            buf = Kernels.atLeast(buf, n);
             x.get(0, buf, 0, n);
             for (int i = 0; i < n; i++) {
                 buf[i] = Math.max(buf[i], 0f);
@@ -134,9 +131,9 @@ public final class Activation implements Layer {
             }
         } else if (kind == Kind.MISH && !x.isDouble()) {
             // heap copies and Mish's vectorised float kernel; the derivative is kept for backward
-            buf = fit(buf, n);
-            mishDerivative = fit(mishDerivative, n);
-            gbuf = fit(gbuf, n);
+            buf = Kernels.atLeast(buf, n);
+            mishDerivative = Kernels.atLeast(mishDerivative, n);
+            gbuf = Kernels.atLeast(gbuf, n);
             x.get(0, buf, 0, n);
             Mish.floatValuesAndDerivatives(buf, mishDerivative, gbuf, n);
             y.put(0, buf, 0, n);
@@ -178,7 +175,7 @@ public final class Activation implements Layer {
                 dx.set(i, y.get(i) > 0 ? dy.get(i) : 0.0);
             }
         } else if (kind == Kind.MISH && !dy.isDouble()) {
-            gbuf = fit(gbuf, n);
+            gbuf = Kernels.atLeast(gbuf, n);
             dy.get(0, gbuf, 0, n);
             for (int i = 0; i < n; i++) {
                 gbuf[i] *= mishDerivative[i];

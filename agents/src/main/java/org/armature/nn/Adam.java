@@ -83,17 +83,16 @@ public final class Adam {
         Mat g = group.grads().toHost();
         int n = group.size();
         double clip = 1.0;
+        boolean gradientsOnHeap = false; // gf holds this step's gradients (copied for the clipping norm)
         if (maxGradNorm != Double.POSITIVE_INFINITY) {
             double s;
             if (!g.isDouble()) {
                 // from a heap copy (stepFloat copies the gradients there anyway), eight independent double sums: a
                 // single running sum over off-heap memory was one dependent add per parameter (0.17 ms of a
                 // residual update's 9 ms at 2 x 2 x 256 critics)
-                if (gf == null || gf.length < n) {
-                    gf = new float[n];
-                }
-                Mat.U.copyMemory(null, g.address(), gf, FLOAT_BASE, 4L * n);
+                copyGradients(g, n);
                 s = sumOfSquares(gf, n);
+                gradientsOnHeap = true;
             } else {
                 s = 0;
                 for (int i = 0; i < n; i++) {
@@ -113,7 +112,8 @@ public final class Adam {
         double sqrtBc2 = Math.sqrt(bc2);
         double decay = 1.0 - lr * weightDecay;
         if (!p.isDouble()) {
-            stepFloat(p, g, n, (float) clip, (float) stepSize, (float) (1.0 / sqrtBc2), (float) decay);
+            stepFloat(p, g, n, (float) clip, (float) stepSize, (float) (1.0 / sqrtBc2), (float) decay,
+                    gradientsOnHeap);
             return;
         }
         for (int i = 0; i < n; i++) {
@@ -140,7 +140,8 @@ public final class Adam {
      * memset. Measured at 17/6/2x256/batch 256: 0.77 ms -> see BENCHMARKS.md per SAC update. With
      * {@code decay == 1} and {@code clip == 1} the multiplications are exact, so results equal the unfused form.
      */
-    private void stepFloat(Mat p, Mat g, int n, float clip, float stepSize, float invSqrtBc2, float decay) {
+    private void stepFloat(Mat p, Mat g, int n, float clip, float stepSize, float invSqrtBc2, float decay,
+                           boolean gradientsOnHeap) {
         if (mf == null) {
             mf = new float[n];
             vf = new float[n];
@@ -151,17 +152,26 @@ public final class Adam {
         }
         if (pf == null) {
             pf = new float[n];
-            gf = new float[n];
         }
         long bytes = 4L * n;
         Mat.U.copyMemory(null, p.address(), pf, FLOAT_BASE, bytes);
-        Mat.U.copyMemory(null, g.address(), gf, FLOAT_BASE, bytes);
+        if (!gradientsOnHeap) { // else the clipping norm copied them already
+            copyGradients(g, n);
+        }
         adamLoop(pf, gf, mf, vf, n, clip, (float) beta1, (float) beta2, (float) (1 - beta1), (float) (1 - beta2),
                 stepSize, invSqrtBc2, (float) eps, decay);
         Mat.U.copyMemory(pf, FLOAT_BASE, null, p.address(), bytes);
         Mat.U.setMemory(g.address(), bytes, (byte) 0);
         p.hostWritten();
         g.hostWritten();
+    }
+
+    /** The gradients into {@code gf} (float path). */
+    private void copyGradients(Mat g, int n) {
+        if (gf == null || gf.length < n) {
+            gf = new float[n];
+        }
+        Mat.U.copyMemory(null, g.address(), gf, FLOAT_BASE, 4L * n);
     }
 
     private static double sumOfSquares(float[] a, int n) {

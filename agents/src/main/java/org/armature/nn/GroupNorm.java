@@ -66,6 +66,8 @@ public final class GroupNorm implements SequenceLayer {
         this.betaGrad = new double[channels];
         this.seqDy = new double[channels];
         this.seqDyXhat = new double[channels];
+        this.channelA = new double[channels];
+        this.channelB = new double[channels];
     }
 
     public Param gamma() {
@@ -183,10 +185,6 @@ public final class GroupNorm implements SequenceLayer {
     private float[] repC = new float[0];
     private float[] repD = new float[0];
 
-    private static float[] fit(float[] a, int n) {
-        return a.length >= n ? a : new float[n];
-    }
-
     /** {@code rep[t · C + c] = perChannel[c]} for every step t below len. */
     private void repeat(double[] perChannel, float[] row, float[] rep, int len) {
         for (int c = 0; c < channels; c++) {
@@ -198,21 +196,24 @@ public final class GroupNorm implements SequenceLayer {
     }
 
     private float[] channelRow = new float[0];
+    /** Per-channel values of the float path (group mean and 1/std repeated over the group's channels). */
+    private final double[] channelA;
+    private final double[] channelB;
 
     private void forwardFloat(Mat x, Mat y, Mat xh, Mat inv, int batch, int len, double n) {
         int m = len * channels;
-        float[] xs = fx = fit(fx, m);
-        float[] hs = fh = fit(fh, m);
-        float[] ys = fy = fit(fy, m);
-        float[] means = repA = fit(repA, m);
-        float[] invs = repB = fit(repB, m);
-        float[] gs = repC = fit(repC, m);
-        float[] bs = repD = fit(repD, m);
-        float[] row = channelRow = fit(channelRow, channels);
+        float[] xs = fx = Kernels.atLeast(fx, m);
+        float[] hs = fh = Kernels.atLeast(fh, m);
+        float[] ys = fy = Kernels.atLeast(fy, m);
+        float[] means = repA = Kernels.atLeast(repA, m);
+        float[] invs = repB = Kernels.atLeast(repB, m);
+        float[] gs = repC = Kernels.atLeast(repC, m);
+        float[] bs = repD = Kernels.atLeast(repD, m);
+        float[] row = channelRow = Kernels.atLeast(channelRow, channels);
         repeat(g, row, gs, len);
         repeat(shift, row, bs, len);
-        double[] channelMean = gammaGrad; // scratch here: the backward pass fills these afresh
-        double[] channelInv = betaGrad;
+        double[] channelMean = channelA;
+        double[] channelInv = channelB;
         for (int b = 0; b < batch; b++) {
             x.get(b * m, xs, 0, m);
             java.util.Arrays.fill(sum, 0);
@@ -266,16 +267,16 @@ public final class GroupNorm implements SequenceLayer {
 
     private void backwardFloat(Mat dy, Mat xh, Mat inv, Mat dx, int batch, int len, double n) {
         int m = len * channels;
-        float[] ds = fx = fit(fx, m);
-        float[] hs = fh = fit(fh, m);
-        float[] dxs = fy = fit(fy, m);
-        float[] gs = repA = fit(repA, m);
-        float[] invs = repB = fit(repB, m);
-        float[] m1s = repC = fit(repC, m);
-        float[] m2s = repD = fit(repD, m);
-        float[] row = channelRow = fit(channelRow, channels);
+        float[] ds = fx = Kernels.atLeast(fx, m);
+        float[] hs = fh = Kernels.atLeast(fh, m);
+        float[] dxs = fy = Kernels.atLeast(fy, m);
+        float[] gs = repA = Kernels.atLeast(repA, m);
+        float[] invs = repB = Kernels.atLeast(repB, m);
+        float[] m1s = repC = Kernels.atLeast(repC, m);
+        float[] m2s = repD = Kernels.atLeast(repD, m);
+        float[] row = channelRow = Kernels.atLeast(channelRow, channels);
         repeat(g, row, gs, len);
-        double[] channelInv = shift; // scratch, per channel: beta is read in forward only
+        double[] channelInv = channelA;
         for (int b = 0; b < batch; b++) {
             dy.get(b * m, ds, 0, m);
             xh.get(b * m, hs, 0, m);

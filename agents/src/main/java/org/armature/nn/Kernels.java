@@ -6,6 +6,14 @@ package org.armature.nn;
  */
 public final class Kernels {
 
+    /**
+     * {@code a} when it holds at least {@code n} values, else a new array of {@code n}: the grow-only heap buffers of
+     * the float32 paths that copy off-heap matrices to the heap, where C2 vectorises their loops.
+     */
+    public static float[] atLeast(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
+    }
+
     private Kernels() {
     }
 

@@ -115,23 +115,19 @@ public final class LayerNorm implements Layer {
     private float[] row2 = new float[0];
     private float[] row3 = new float[0];
 
-    private static float[] fit(float[] a, int n) {
-        return a.length >= n ? a : new float[n];
-    }
-
     private void forwardFloat(Mat x, Mat y, Mat xh, Mat inv, int rows) {
         int block = BLOCK_ROWS * size;
-        xs = fit(xs, block);
-        hs = fit(hs, block);
-        ys = fit(ys, block);
-        invs = fit(invs, rows);
-        gs = fit(gs, size);
-        bs = fit(bs, size);
+        xs = Kernels.atLeast(xs, block);
+        hs = Kernels.atLeast(hs, block);
+        ys = Kernels.atLeast(ys, block);
+        invs = Kernels.atLeast(invs, rows);
+        gs = Kernels.atLeast(gs, size);
+        bs = Kernels.atLeast(bs, size);
         gamma.value().toHost().get(0, gs, 0, size);
         beta.value().toHost().get(0, bs, 0, size);
-        float[] xr = row0 = fit(row0, size);
-        float[] hr = row1 = fit(row1, size);
-        float[] yr = row2 = fit(row2, size);
+        float[] xr = row0 = Kernels.atLeast(row0, size);
+        float[] hr = row1 = Kernels.atLeast(row1, size);
+        float[] yr = row2 = Kernels.atLeast(row2, size);
         float[] g = gs;
         float[] b = bs;
         int n = size;
@@ -195,13 +191,13 @@ public final class LayerNorm implements Layer {
 
     private Mat backwardFloat(Mat dy, boolean paramGrads, boolean inputGrad, int rows) {
         int block = BLOCK_ROWS * size;
-        float[] ds = ys = fit(ys, block);  // the forward's buffers are free now: dy,
-        float[] dxs = xs = fit(xs, block); // dx
-        hs = fit(hs, block);
-        lastInvStd.get(0, invs = fit(invs, rows), 0, rows);
-        gamma.value().toHost().get(0, gs = fit(gs, size), 0, size);
-        ggs = fit(ggs, size);
-        bgs = fit(bgs, size);
+        float[] ds = ys = Kernels.atLeast(ys, block);  // the forward's buffers are free now: dy,
+        float[] dxs = xs = Kernels.atLeast(xs, block); // dx
+        hs = Kernels.atLeast(hs, block);
+        lastInvStd.get(0, invs = Kernels.atLeast(invs, rows), 0, rows);
+        gamma.value().toHost().get(0, gs = Kernels.atLeast(gs, size), 0, size);
+        ggs = Kernels.atLeast(ggs, size);
+        bgs = Kernels.atLeast(bgs, size);
         Mat gg = gamma.grad().toHost();
         Mat bg = beta.grad().toHost();
         if (paramGrads) {
@@ -209,10 +205,10 @@ public final class LayerNorm implements Layer {
             bg.get(0, bgs, 0, size);
         }
         Mat dx = inputGrad ? inGrads.get(rows) : null;
-        float[] dr = row0 = fit(row0, size);
-        float[] hr = row1 = fit(row1, size);
-        float[] dxr = row2 = fit(row2, size);
-        float[] dhh = row3 = fit(row3, size);
+        float[] dr = row0 = Kernels.atLeast(row0, size);
+        float[] hr = row1 = Kernels.atLeast(row1, size);
+        float[] dxr = row2 = Kernels.atLeast(row2, size);
+        float[] dhh = row3 = Kernels.atLeast(row3, size);
         float[] g = gs;
         float[] gammaGrads = ggs;
         float[] betaGrads = bgs;

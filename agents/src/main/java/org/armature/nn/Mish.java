@@ -54,11 +54,9 @@ public final class Mish implements SequenceLayer {
         int n = x.length();
         if (!x.isDouble()) {
             // float32: heap copies and the vectorised kernel (floatValuesAndDerivatives)
-            if (ys.length < n) {
-                ys = new float[n];
-                ds = new float[n];
-                scratch = new float[n];
-            }
+            ys = Kernels.atLeast(ys, n);
+            ds = Kernels.atLeast(ds, n);
+            scratch = Kernels.atLeast(scratch, n);
             x.get(0, ys, 0, n);
             floatValuesAndDerivatives(ys, ds, scratch, n);
             y.put(0, ys, 0, n);
@@ -91,11 +89,8 @@ public final class Mish implements SequenceLayer {
         dy.toHost();
         int n = dy.length();
         if (!dy.isDouble()) {
-            if (ys.length < n) {
-                ys = new float[n];
-                ds = new float[n];
-                scratch = new float[n];
-            }
+            ys = Kernels.atLeast(ys, n);
+            ds = Kernels.atLeast(ds, n);
             dy.get(0, ys, 0, n);
             dydx.get(0, ds, 0, n);
             for (int i = 0; i < n; i++) {

@@ -256,22 +256,9 @@ public final class Plots {
     }
 
     /** The node as JSON with every object's keys sorted (runs written before dataset attributes were sorted). */
-    private static String canonical(com.fasterxml.jackson.databind.JsonNode node) {
-        if (node.isObject()) {
-            java.util.TreeMap<String, String> fields = new java.util.TreeMap<>();
-            node.fields().forEachRemaining(e -> fields.put(e.getKey(), canonical(e.getValue())));
-            StringBuilder b = new StringBuilder("{");
-            fields.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
-            return b.append('}').toString();
-        }
-        if (node.isArray()) {
-            StringBuilder b = new StringBuilder("[");
-            for (com.fasterxml.jackson.databind.JsonNode child : node) {
-                b.append(b.length() > 1 ? "," : "").append(canonical(child));
-            }
-            return b.append(']').toString();
-        }
-        return node.toString();
+    private static String canonical(com.fasterxml.jackson.databind.JsonNode node) throws IOException {
+        return JSON.writer().with(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .writeValueAsString(JSON.treeToValue(node, Object.class));
     }
 
     /**

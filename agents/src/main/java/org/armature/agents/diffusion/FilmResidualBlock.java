@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.armature.nn.BatchBuffers;
 import org.armature.nn.Conv1d;
+import org.armature.nn.Kernels;
 import org.armature.nn.Linear;
 import org.armature.nn.Mat;
 import org.armature.nn.Param;
@@ -125,13 +126,9 @@ public final class FilmResidualBlock {
     private float[] filmRow = new float[0];
     private float[] stepRow = new float[0];
 
-    private static float[] fit(float[] a, int n) {
-        return a.length >= n ? a : new float[n];
-    }
-
     /** Fills {@code scales}/{@code biases} with sequence b's FiLM scale and bias, repeated for each of len steps. */
     private void repeatFilm(Mat fc, int b, int len) {
-        filmRow = fit(filmRow, 2 * cout);
+        filmRow = Kernels.atLeast(filmRow, 2 * cout);
         fc.get(b * 2 * cout, filmRow, 0, 2 * cout);
         for (int t = 0; t < len; t++) {
             System.arraycopy(filmRow, 0, scales, t * cout, cout);
@@ -141,9 +138,9 @@ public final class FilmResidualBlock {
 
     private void modulateFloat(Mat h1, Mat fc, Mat h, int batch, int len) {
         int m = len * cout;
-        seq = fit(seq, m);
-        scales = fit(scales, m);
-        biases = fit(biases, m);
+        seq = Kernels.atLeast(seq, m);
+        scales = Kernels.atLeast(scales, m);
+        biases = Kernels.atLeast(biases, m);
         float[] v = seq;
         float[] sc = scales;
         float[] bi = biases;
@@ -209,12 +206,12 @@ public final class FilmResidualBlock {
      */
     private void filmBackwardFloat(Mat dh, Mat h1, Mat fc, Mat dh1, Mat dfc, int batch, int len) {
         int m = len * cout;
-        seq = fit(seq, m);
-        seqGrad = fit(seqGrad, m);
-        seqProduct = fit(seqProduct, m);
-        scales = fit(scales, m);
-        biases = fit(biases, m);
-        stepRow = fit(stepRow, 2 * cout);
+        seq = Kernels.atLeast(seq, m);
+        seqGrad = Kernels.atLeast(seqGrad, m);
+        seqProduct = Kernels.atLeast(seqProduct, m);
+        scales = Kernels.atLeast(scales, m);
+        biases = Kernels.atLeast(biases, m);
+        stepRow = Kernels.atLeast(stepRow, 2 * cout);
         float[] v = seq;
         float[] g = seqGrad;
         float[] p = seqProduct;
