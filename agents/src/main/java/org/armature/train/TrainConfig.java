@@ -60,25 +60,14 @@ public record TrainConfig(
     }
 
     public static TrainConfig defaults(String algo, String envId, long steps, long seed) {
-        if (RESIDUAL.equals(algo)) {
-            // ResFiT: learning_starts 10k, n-step 3, UTD 4, eval every 10k; scaled down here (UTD 1, 5k warm-up)
-            return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, 5_000, 1, 3, 10_000, 20,
-                    50_000, 600.0, 10.0, false, false, Sac.Config.cleanRl(), Td3.Config.cleanRl(), null, null, 0.5,
-                    ResidualTd3.Config.defaults(), Dsrl.Config.defaults(),
-                Srl.Config.defaults(), Rollouts.defaults());
-        }
-        if (DSRL.equals(algo)) {
-            // steps, learning_starts and intervals count primitive env steps; updates_per_step counts per decision
-            // (DSRL: ~20 gradient steps per update; 8 here)
-            return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, 5_000, 8, 1, 10_000, 20,
-                    50_000, 600.0, 10.0, false, false, Dsrl.sacDefaults(), Td3.Config.cleanRl(), null, null, 0.5,
-                    ResidualTd3.Config.defaults(), Dsrl.Config.defaults(),
-                Srl.Config.defaults(), Rollouts.defaults());
-        }
-        boolean td3 = "td3".equals(algo);
-        return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, td3 ? 25_000 : 5_000, 1, 1, 5_000, 10,
-                50_000, 600.0, 10.0, false, false, Sac.Config.cleanRl(), Td3.Config.cleanRl(), null, null, 0.5,
-                ResidualTd3.Config.defaults(), Dsrl.Config.defaults(),
+        // ResFiT: learning_starts 10k, n-step 3, UTD 4, eval every 10k; scaled down here (UTD 1, 5k warm-up). DSRL:
+        // ~20 gradient steps per update, 8 here; its steps, learning_starts and intervals count primitive env steps,
+        // updates_per_step counts per decision
+        boolean onBase = RESIDUAL.equals(algo) || DSRL.equals(algo);
+        return new TrainConfig(algo, envId, steps, seed, 1, 1_000_000, 256, "td3".equals(algo) ? 25_000 : 5_000,
+                DSRL.equals(algo) ? 8 : 1, RESIDUAL.equals(algo) ? 3 : 1, onBase ? 10_000 : 5_000, onBase ? 20 : 10,
+                50_000, 600.0, 10.0, false, false, DSRL.equals(algo) ? Dsrl.sacDefaults() : Sac.Config.cleanRl(),
+                Td3.Config.cleanRl(), null, null, 0.5, ResidualTd3.Config.defaults(), Dsrl.Config.defaults(),
                 Srl.Config.defaults(), Rollouts.defaults());
     }
 

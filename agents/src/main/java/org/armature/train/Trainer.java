@@ -27,7 +27,6 @@ import org.armature.agents.PolicyBundles;
 import org.armature.agents.ReplayBuffer;
 import org.armature.agents.Sampler;
 import org.armature.agents.Seeds;
-import org.armature.envs.BoxSpace;
 import org.armature.envs.Env;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Envs;
@@ -284,182 +283,7 @@ public final class Trainer {
             throw new IllegalStateException("this run steps its envs on " + cfg.rollouts().workers() + " rollout "
                     + "workers: give it a RolloutSource (run(source))");
         }
-        cpuAtStart = THREADS.getCurrentThreadCpuTime();
-        if (cfg.numEnvs() > 1) {
-            return runVector(stopAtStep);
-        }
-        int actDim = spec.actionDim();
-        float[] action = new float[actDim];
-        BoxSpace as = spec.actionSpace();
-        long total = cfg.totalSteps();
-        progress.start(cfg.algo() + " " + cfg.envId(), total, step);
-        long t0 = System.nanoTime();
-        double wallAtStart = wallSeconds;
-        rowUpdates = agent.updates();
-        rowWall = wallSeconds;
-        try {
-            while (step < total && step < stopAtStep) {
-                if (StopRequest.requested()) {
-                    return interrupted();
-                }
-                if (step < cfg.learningStarts()) {
-                    agent.warmupAction(obs, as, rng, action);
-                } else {
-                    agent.explore(obs, action);
-                }
-                Step s = env.step(action);
-                if (controlSteps) {
-                    addControlSteps(obs, action, s);
-                } else {
-                    buffer.add(obs, action, s.info().get(NoiseSpaceEnv.DISCOUNTED_REWARD) instanceof Double d ? d
-                            : s.reward(), s.observation(), s.terminated(), s.truncated());
-                }
-                episodeReturn += s.reward();
-                episodeLength++;
-                obs = s.observation();
-                long before = step;
-                // env steps are primitive actions: a wrapper that plays several per decision reports how many
-                int executed = s.info().get(DecisionInterval.DECISION_STEPS) instanceof Integer k ? k : 1;
-                step += executed;
-                if (step > cfg.learningStarts()) {
-                    for (int u = 0; u < cfg.updatesPerStep() * (controlSteps ? executed : 1); u++) {
-                        sampler.sample(batch, rng);
-                        agent.update(batch);
-                    }
-                }
-                boolean evalDue = cfg.evalInterval() > 0 && step / cfg.evalInterval() > before / cfg.evalInterval()
-                        || step >= total;
-                wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
-                if (s.done() || evalDue) {
-                    Map<String, String> row = new LinkedHashMap<>();
-                    if (s.done()) {
-                        row.put("episode_return", fmt(episodeReturn));
-                        row.put("episode_length", Integer.toString(episodeLength));
-                    }
-                    if (evalDue) {
-                        long e0 = System.nanoTime();
-                        evaluate(step);
-                        snapshotBundle();
-                        evalSeconds += (System.nanoTime() - e0) / 1e9;
-                        wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
-                        row.put("eval_return_mean", fmt(latestEval));
-                        row.put("eval_return_std", fmt(latestEvalStd));
-                        row.put("eval_success_rate", fmt(latestSuccess));
-                        progress.message(evalLine());
-                    }
-                    finishRow(row);
-                    if (s.done()) {
-                        episode++;
-                        episodeReturn = 0;
-                        episodeLength = 0;
-                        if (checkpointDue() && step < total) {
-                            lastCheckpointStep = step;
-                            writeCheckpoint();
-                        }
-                        obs = env.reset(episodeSeed(cfg.seed(), episode)).observation();
-                    }
-                }
-                if ((step & 63) == 0 || step == total) {
-                    progress.update(step, (step) / Math.max(1e-9, wallSeconds), latestEval);
-                }
-            }
-        } finally {
-            metrics.close();
-            progress.close();
-        }
-        if (step < total) {
-            return result(false);
-        }
-        if (cfg.saveReplay()) {
-            writeReplay();
-        }
-        return finish();
-    }
-
-    /**
-     * The loop on a {@link org.armature.envs.VectorEnv} (K envs on worker threads, env i seeded with seed + i,
-     * same-step auto-reset): each vector step adds K transitions (stream-interleaved, for n-step returns) and does
-     * {@code updates_per_step * K} updates, so the update-to-data ratio is the same as with one env.
-     */
-    private Result runVector(long stopAtStep) throws IOException {
-        int k = cfg.numEnvs();
-        int actDim = spec.actionDim();
-        BoxSpace as = spec.actionSpace();
-        long total = cfg.totalSteps();
-        float[][] actions = new float[k][actDim];
-        double[] returns = new double[k];
-        int[] lengths = new int[k];
-        progress.start(cfg.algo() + " " + cfg.envId() + " x" + k, total, step);
-        long t0 = System.nanoTime();
-        double wallAtStart = wallSeconds;
-        rowUpdates = agent.updates();
-        rowWall = wallSeconds;
-        long nextEval = cfg.evalInterval() > 0 ? (step / cfg.evalInterval() + 1) * cfg.evalInterval() : Long.MAX_VALUE;
-        // a resumed run starts fresh episodes in every env, seeded from the checkpoint's step
-        long vectorSeed = episodeSeed(cfg.seed(), step == 0 ? 0 : step * k);
-        try (org.armature.envs.VectorEnv venv = new org.armature.envs.VectorEnv(cfg.envId(), k, vectorSeed)) {
-            float[][] o = venv.reset();
-            while (step < total) {
-                if (step >= stopAtStep) {
-                    return result(false);
-                }
-                if (StopRequest.requested()) {
-                    return interrupted();
-                }
-                for (int i = 0; i < k; i++) {
-                    if (step < cfg.learningStarts()) {
-                        agent.warmupAction(o[i], as, rng, actions[i]);
-                    } else {
-                        agent.explore(o[i], actions[i]);
-                    }
-                }
-                org.armature.envs.VectorStep vs = venv.step(actions);
-                List<Map<String, String>> rows = new ArrayList<>();
-                for (int i = 0; i < k; i++) {
-                    float[] next = vs.finalObservations()[i] != null ? vs.finalObservations()[i] : vs.observations()[i];
-                    buffer.add(o[i], actions[i], vs.rewards()[i], next, vs.terminated()[i], vs.truncated()[i]);
-                    returns[i] += vs.rewards()[i];
-                    lengths[i]++;
-                    if (vs.terminated()[i] || vs.truncated()[i]) {
-                        Map<String, String> row = new LinkedHashMap<>();
-                        row.put("episode_return", fmt(returns[i]));
-                        row.put("episode_length", Integer.toString(lengths[i]));
-                        rows.add(row);
-                        returns[i] = 0;
-                        lengths[i] = 0;
-                        episode++;
-                    }
-                }
-                o = vs.observations();
-                step += k;
-                if (step > cfg.learningStarts()) {
-                    for (int u = 0; u < cfg.updatesPerStep() * k; u++) {
-                        sampler.sample(batch, rng);
-                        agent.update(batch);
-                    }
-                }
-                wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
-                if (step >= nextEval || step >= total) {
-                    nextEval = evaluateIntoRows(rows, nextEval, wallAtStart, t0);
-                }
-                for (Map<String, String> row : rows) {
-                    finishRow(row);
-                }
-                progress.update(step, step / Math.max(1e-9, wallSeconds), latestEval);
-                // envs end episodes at different times, so a vector run checkpoints at the step itself
-                if (checkpointDue() && step < total) {
-                    lastCheckpointStep = step;
-                    writeCheckpoint();
-                }
-            }
-        } finally {
-            metrics.close();
-            progress.close();
-        }
-        if (cfg.saveReplay()) {
-            writeReplay();
-        }
-        return finish();
+        return loop(cfg.numEnvs() > 1 ? new VectorCollector() : new SingleEnvCollector(), stopAtStep);
     }
 
     /**
@@ -480,23 +304,72 @@ public final class Trainer {
         if (cfg.rollouts().workers() < 1) {
             throw new IllegalStateException("rollouts.workers is 0: this run steps its own env (run())");
         }
+        return loop(new WorkerCollector(source), stopAtStep);
+    }
+
+    /**
+     * Where a loop's transitions come from: this thread's env, a {@link org.armature.envs.VectorEnv}, or remote
+     * rollout workers. {@link #collect} stores the next transitions and adds a metrics row per finished episode.
+     */
+    private abstract static class Collector implements AutoCloseable {
+        final String title;
+
+        Collector(String title) {
+            this.title = title;
+        }
+
+        /** Opens what it steps (inside the loop's try, so that a failure still closes the run's files). */
+        void start() throws IOException {
+        }
+
+        /** Acts (before {@code learning_starts}: uniform random actions) and stores; returns the env steps taken. */
+        abstract long collect(List<Map<String, String>> rows) throws IOException;
+
+        /** Gradient updates owed once this iteration brought the run from {@code before} to {@code step}. */
+        abstract long updatesOwed(long before, long step);
+
+        /** After this iteration's updates (rollout workers: publish the new weights). */
+        void afterUpdates() throws IOException {
+        }
+
+        /** Adds the loop's own columns to an evaluation row. */
+        void tag(Map<String, String> evalRow) {
+        }
+
+        /**
+         * Whether a checkpoint may be taken now: vector envs and workers end episodes at different times, so they
+         * checkpoint at the step itself; a single env only at an episode end (an exact resume).
+         */
+        boolean checkpointable() {
+            return true;
+        }
+
+        /** After the checkpoint (a single env starts its next episode). */
+        void endIteration() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * The one training loop over any {@link Collector}: collect, then {@code updates_per_step} updates per step once
+     * {@code learning_starts} is passed, an evaluation at every multiple of {@code eval_interval} crossed (and at
+     * the end), one metrics row per finished episode, checkpoints when due; the final bundle and result.json at
+     * {@code total_steps}.
+     */
+    private Result loop(Collector collector, long stopAtStep) throws IOException {
         cpuAtStart = THREADS.getCurrentThreadCpuTime();
         long total = cfg.totalSteps();
-        int obsDim = spec.observationDim();
-        int actDim = spec.actionDim();
-        float[] o = new float[obsDim];
-        float[] a = new float[actDim];
-        float[] next = new float[obsDim];
-        progress.start(cfg.algo() + " " + cfg.envId() + " on " + cfg.rollouts().workers() + " rollout workers",
-                total, step);
+        progress.start(collector.title, total, step);
         long t0 = System.nanoTime();
         double wallAtStart = wallSeconds;
         rowUpdates = agent.updates();
         rowWall = wallSeconds;
-        long nextEval = cfg.evalInterval() > 0 ? (step / cfg.evalInterval() + 1) * cfg.evalInterval() : Long.MAX_VALUE;
-        long published = agent.updates();
-        try {
-            source.start(cfg, step, RolloutWorker.policyWeights(agent), published);
+        List<Map<String, String>> rows = new ArrayList<>();
+        try (collector) {
+            collector.start();
             while (step < total) {
                 if (step >= stopAtStep) {
                     return result(false);
@@ -504,53 +377,44 @@ public final class Trainer {
                 if (StopRequest.requested()) {
                     return interrupted();
                 }
-                RolloutBatch b = source.next(step < cfg.learningStarts());
-                long lag = b.policyVersion < 0 ? 0 : agent.updates() - b.policyVersion;
-                List<Map<String, String>> rows = new ArrayList<>();
-                int ended = 0;
-                for (int i = 0; i < b.steps; i++) {
-                    System.arraycopy(b.observations, i * obsDim, o, 0, obsDim);
-                    System.arraycopy(b.actions, i * actDim, a, 0, actDim);
-                    System.arraycopy(b.nextObservations, i * obsDim, next, 0, obsDim);
-                    buffer.add(o, a, b.rewards[i], next, b.ends[i] == RolloutBatch.TERMINATED,
-                            b.ends[i] == RolloutBatch.TRUNCATED);
-                    if (b.ends[i] != 0) {
-                        Map<String, String> row = new LinkedHashMap<>();
-                        row.put("episode_return", fmt(b.episodeReturns[ended]));
-                        row.put("episode_length", Integer.toString(b.episodeLengths[ended++]));
-                        row.put("policy_lag", Long.toString(lag));
-                        rows.add(row);
-                        episode++;
-                    }
-                }
-                buffer.closeOpenEpisodes(); // the next batch may come from another worker
+                rows.clear();
                 long before = step;
-                step += b.steps;
-                long learning = step - Math.max(before, cfg.learningStarts());
-                for (long u = 0; u < cfg.updatesPerStep() * learning; u++) {
+                step += collector.collect(rows);
+                for (long u = collector.updatesOwed(before, step); u > 0; u--) {
                     sampler.sample(batch, rng);
                     agent.update(batch);
                 }
-                if (agent.updates() - published >= cfg.rollouts().weightsEvery()) {
-                    published = agent.updates();
-                    source.publish(RolloutWorker.policyWeights(agent), published);
-                }
+                collector.afterUpdates();
                 wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
-                if (step >= nextEval || step >= total) {
-                    nextEval = evaluateIntoRows(rows, nextEval, wallAtStart, t0);
-                    rows.get(rows.size() - 1).putIfAbsent("policy_lag", Long.toString(lag));
+                if (cfg.evalInterval() > 0 && step / cfg.evalInterval() > before / cfg.evalInterval()
+                        || step >= total) {
+                    long e0 = System.nanoTime();
+                    evaluate(step);
+                    snapshotBundle();
+                    evalSeconds += (System.nanoTime() - e0) / 1e9;
+                    wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
+                    // the evaluation joins the row of the episode that ended at this step, if any
+                    Map<String, String> row = rows.isEmpty() ? new LinkedHashMap<>() : rows.remove(rows.size() - 1);
+                    row.put("eval_return_mean", fmt(latestEval));
+                    row.put("eval_return_std", fmt(latestEvalStd));
+                    row.put("eval_success_rate", fmt(latestSuccess));
+                    collector.tag(row);
+                    rows.add(row);
+                    progress.message(evalLine());
                 }
                 for (Map<String, String> row : rows) {
                     finishRow(row);
                 }
-                progress.update(step, step / Math.max(1e-9, wallSeconds), latestEval);
-                if (checkpointDue() && step < total) { // workers' episodes are not resumed: at the step itself
+                if (step / 64 > before / 64 || step == total) {
+                    progress.update(step, step / Math.max(1e-9, wallSeconds), latestEval);
+                }
+                if (collector.checkpointable() && checkpointDue() && step < total) {
                     lastCheckpointStep = step;
                     writeCheckpoint();
                 }
+                collector.endIteration();
             }
         } finally {
-            source.close();
             metrics.close();
             progress.close();
         }
@@ -560,28 +424,196 @@ public final class Trainer {
         return finish();
     }
 
-    /**
-     * The evaluation of a loop that stores several transitions per iteration (vector envs, rollout workers): evaluates
-     * and snapshots the bundle, adds the evaluation to the last of this iteration's {@code rows} (or a new row), and
-     * returns the next evaluation's step.
-     */
-    private long evaluateIntoRows(List<Map<String, String>> rows, long nextEval, double wallAtStart, long t0)
-            throws IOException {
-        while (nextEval <= step) {
-            nextEval += cfg.evalInterval();
+    /** The exact loop: one env on this thread, every episode reset with {@link #episodeSeed}. */
+    private final class SingleEnvCollector extends Collector {
+        private final float[] action = new float[spec.actionDim()];
+        private boolean done;
+        private int executed;
+
+        SingleEnvCollector() {
+            super(cfg.algo() + " " + cfg.envId());
         }
-        long e0 = System.nanoTime();
-        evaluate(step);
-        snapshotBundle();
-        evalSeconds += (System.nanoTime() - e0) / 1e9;
-        wallSeconds = wallAtStart + (System.nanoTime() - t0) / 1e9;
-        Map<String, String> row = rows.isEmpty() ? new LinkedHashMap<>() : rows.remove(rows.size() - 1);
-        row.put("eval_return_mean", fmt(latestEval));
-        row.put("eval_return_std", fmt(latestEvalStd));
-        row.put("eval_success_rate", fmt(latestSuccess));
-        rows.add(row);
-        progress.message(evalLine());
-        return nextEval;
+
+        @Override
+        long collect(List<Map<String, String>> rows) {
+            if (step < cfg.learningStarts()) {
+                agent.warmupAction(obs, spec.actionSpace(), rng, action);
+            } else {
+                agent.explore(obs, action);
+            }
+            Step s = env.step(action);
+            if (controlSteps) {
+                addControlSteps(obs, action, s);
+            } else {
+                buffer.add(obs, action, s.info().get(NoiseSpaceEnv.DISCOUNTED_REWARD) instanceof Double d ? d
+                        : s.reward(), s.observation(), s.terminated(), s.truncated());
+            }
+            episodeReturn += s.reward();
+            episodeLength++;
+            obs = s.observation();
+            done = s.done();
+            if (done) {
+                rows.add(episodeRow(episodeReturn, episodeLength));
+                episode++;
+                episodeReturn = 0;
+                episodeLength = 0;
+            }
+            // env steps are primitive actions: a wrapper that plays several per decision reports how many
+            executed = s.info().get(DecisionInterval.DECISION_STEPS) instanceof Integer k ? k : 1;
+            return executed;
+        }
+
+        @Override
+        long updatesOwed(long before, long step) {
+            return step > cfg.learningStarts() ? (long) cfg.updatesPerStep() * (controlSteps ? executed : 1) : 0;
+        }
+
+        @Override
+        boolean checkpointable() {
+            return done;
+        }
+
+        @Override
+        void endIteration() {
+            if (done) {
+                obs = env.reset(episodeSeed(cfg.seed(), episode)).observation();
+            }
+        }
+    }
+
+    /**
+     * K envs on worker threads (env i seeded with seed + i, same-step auto-reset): each vector step adds K
+     * transitions (stream-interleaved, for n-step returns) and owes {@code updates_per_step * K} updates, so the
+     * update-to-data ratio is the same as with one env.
+     */
+    private final class VectorCollector extends Collector {
+        private final int k = cfg.numEnvs();
+        private final float[][] actions = new float[k][spec.actionDim()];
+        private final double[] returns = new double[k];
+        private final int[] lengths = new int[k];
+        private org.armature.envs.VectorEnv venv;
+        private float[][] o;
+
+        VectorCollector() {
+            super(cfg.algo() + " " + cfg.envId() + " x" + cfg.numEnvs());
+        }
+
+        @Override
+        void start() {
+            // a resumed run starts fresh episodes in every env, seeded from the checkpoint's step
+            venv = new org.armature.envs.VectorEnv(cfg.envId(), k, episodeSeed(cfg.seed(), step == 0 ? 0 : step * k));
+            o = venv.reset();
+        }
+
+        @Override
+        long collect(List<Map<String, String>> rows) {
+            for (int i = 0; i < k; i++) {
+                if (step < cfg.learningStarts()) {
+                    agent.warmupAction(o[i], spec.actionSpace(), rng, actions[i]);
+                } else {
+                    agent.explore(o[i], actions[i]);
+                }
+            }
+            org.armature.envs.VectorStep vs = venv.step(actions);
+            for (int i = 0; i < k; i++) {
+                float[] next = vs.finalObservations()[i] != null ? vs.finalObservations()[i] : vs.observations()[i];
+                buffer.add(o[i], actions[i], vs.rewards()[i], next, vs.terminated()[i], vs.truncated()[i]);
+                returns[i] += vs.rewards()[i];
+                lengths[i]++;
+                if (vs.terminated()[i] || vs.truncated()[i]) {
+                    rows.add(episodeRow(returns[i], lengths[i]));
+                    returns[i] = 0;
+                    lengths[i] = 0;
+                    episode++;
+                }
+            }
+            o = vs.observations();
+            return k;
+        }
+
+        @Override
+        long updatesOwed(long before, long step) {
+            return step > cfg.learningStarts() ? (long) cfg.updatesPerStep() * k : 0;
+        }
+
+        @Override
+        public void close() {
+            if (venv != null) {
+                venv.close();
+            }
+        }
+    }
+
+    /** Batches of consecutive steps from remote rollout workers ({@link #run(RolloutSource)}). */
+    private final class WorkerCollector extends Collector {
+        private final RolloutSource source;
+        private final float[] o = new float[spec.observationDim()];
+        private final float[] a = new float[spec.actionDim()];
+        private final float[] next = new float[spec.observationDim()];
+        private long published = agent.updates();
+        private long lag;
+
+        WorkerCollector(RolloutSource source) {
+            super(cfg.algo() + " " + cfg.envId() + " on " + cfg.rollouts().workers() + " rollout workers");
+            this.source = source;
+        }
+
+        @Override
+        void start() throws IOException {
+            source.start(cfg, step, RolloutWorker.policyWeights(agent), published);
+        }
+
+        @Override
+        long collect(List<Map<String, String>> rows) throws IOException {
+            RolloutBatch b = source.next(step < cfg.learningStarts());
+            lag = b.policyVersion < 0 ? 0 : agent.updates() - b.policyVersion;
+            int ended = 0;
+            for (int i = 0; i < b.steps; i++) {
+                System.arraycopy(b.observations, i * o.length, o, 0, o.length);
+                System.arraycopy(b.actions, i * a.length, a, 0, a.length);
+                System.arraycopy(b.nextObservations, i * o.length, next, 0, o.length);
+                buffer.add(o, a, b.rewards[i], next, b.ends[i] == RolloutBatch.TERMINATED,
+                        b.ends[i] == RolloutBatch.TRUNCATED);
+                if (b.ends[i] != 0) {
+                    Map<String, String> row = episodeRow(b.episodeReturns[ended], b.episodeLengths[ended++]);
+                    tag(row);
+                    rows.add(row);
+                    episode++;
+                }
+            }
+            buffer.closeOpenEpisodes(); // the next batch may come from another worker
+            return b.steps;
+        }
+
+        @Override
+        long updatesOwed(long before, long step) {
+            return cfg.updatesPerStep() * Math.max(0, step - Math.max(before, cfg.learningStarts()));
+        }
+
+        @Override
+        void afterUpdates() throws IOException {
+            if (agent.updates() - published >= cfg.rollouts().weightsEvery()) {
+                published = agent.updates();
+                source.publish(RolloutWorker.policyWeights(agent), published);
+            }
+        }
+
+        @Override
+        void tag(Map<String, String> row) {
+            row.putIfAbsent("policy_lag", Long.toString(lag));
+        }
+
+        @Override
+        public void close() {
+            source.close();
+        }
+    }
+
+    private static Map<String, String> episodeRow(double episodeReturn, int episodeLength) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("episode_return", fmt(episodeReturn));
+        row.put("episode_length", Integer.toString(episodeLength));
+        return row;
     }
 
     /**
