@@ -1,8 +1,5 @@
 package org.armature.train;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-
 import org.armature.agents.Batch;
 import org.armature.agents.residual.ResidualTd3;
 import org.armature.envs.BoxSpace;
@@ -49,22 +46,9 @@ public final class ResidualUpdateBenchmark {
         int agentObsDim = s.obsDim() + s.actionDim();
         Batch batch = new Batch(s.batchSize(), agentObsDim, s.actionDim(), DataType.FLOAT);
         Rng rng = new Rng(seed + 1);
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        double[] wall = new double[iters];
-        double[] cpu = new double[iters];
-        for (int i = 0; i < warmup + iters; i++) {
-            fill(batch, s.obsDim(), s.actionDim(), rng);
-            long c0 = threads.getCurrentThreadCpuTime();
-            long t0 = System.nanoTime();
-            agent.update(batch);
-            long t1 = System.nanoTime();
-            long c1 = threads.getCurrentThreadCpuTime();
-            if (i >= warmup) {
-                wall[i - warmup] = (t1 - t0) / 1e6;
-                cpu[i - warmup] = (c1 - c0) / 1e6;
-            }
-        }
-        return new Result(UpdateBenchmark.Timing.of(wall), UpdateBenchmark.Timing.of(cpu));
+        UpdateBenchmark.Timing[] t = UpdateBenchmark.time(warmup, iters,
+                () -> fill(batch, s.obsDim(), s.actionDim(), rng), () -> agent.update(batch));
+        return new Result(t[0], t[1]);
     }
 
     /**

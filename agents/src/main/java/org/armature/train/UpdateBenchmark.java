@@ -67,23 +67,32 @@ public final class UpdateBenchmark {
         }
         Sampler sampler = rb.sampler(1, 0.99);
         Batch batch = new Batch(batchSize, obsDim, actDim, DataType.FLOAT);
-        double[] t = new double[iters];
+        Timing[] wallAndCpu = time(warmup, iters, () -> sampler.sample(batch, rng), () -> sac.update(batch));
+        lastCpu = wallAndCpu[1];
+        return wallAndCpu[0];
+    }
+
+    /**
+     * Wall-clock and thread-CPU milliseconds of {@code call}, {@code iters} times after {@code warmup} untimed calls;
+     * {@code prepare} runs before each call, outside the timed region.
+     */
+    static Timing[] time(int warmup, int iters, Runnable prepare, Runnable call) {
+        double[] wall = new double[iters];
         double[] cpu = new double[iters];
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < warmup + iters; i++) {
-            sampler.sample(batch, rng);
+            prepare.run();
             long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
-            sac.update(batch);
+            call.run();
             long t1 = System.nanoTime();
             long c1 = mx.getCurrentThreadCpuTime();
             if (i >= warmup) {
-                t[i - warmup] = (t1 - t0) / 1e6;
+                wall[i - warmup] = (t1 - t0) / 1e6;
                 cpu[i - warmup] = (c1 - c0) / 1e6;
             }
         }
-        lastCpu = Timing.of(cpu);
-        return Timing.of(t);
+        return new Timing[]{Timing.of(wall), Timing.of(cpu)};
     }
 
     /** Batch-1 inference of an obs -> hidden x2 -> 2*act ReLU policy network through {@link FastMlp}, in µs. */

@@ -72,11 +72,6 @@ public final class OfflineTraining {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** CORL's default state normalisation per algorithm (all four normalise in CORL's locomotion configs). */
-    public static boolean defaultNormalizeStates(String algo) {
-        return true;
-    }
-
     public static Result run(OfflineConfig c, LongConsumer progress) {
         if (c.steps() < 1) {
             throw new IllegalArgumentException("--steps must be >= 1, got " + c.steps());
@@ -276,11 +271,7 @@ public final class OfflineTraining {
                         writeBundle(run);
                         System.err.println("stopped after gradient step " + (step - 1) + ": checkpoint and bundle of the "
                                 + "current policy written to " + c.runDir() + "; continue with --resume " + c.runDir());
-                        double[] e = evals.isEmpty() ? new double[]{0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                                Double.NaN}
-                                : evals.get(evals.size() - 1);
-                        return new Result(algo.algo(), c.envId(), samplerName, c.seed(), step - 1, e[1], e[2], e[3],
-                                (step - 1) / (Math.max(1, trainNanos) / 1e9), evals, true);
+                        return result(step - 1, trainNanos, evals, true);
                     }
                     long t0 = System.nanoTime();
                     sampler.sample(batch, loopRng);
@@ -318,9 +309,7 @@ public final class OfflineTraining {
                 throw new UncheckedIOException("cannot write metrics in " + c.runDir() + ": " + e.getMessage(), e);
             }
             double[] last = evals.get(evals.size() - 1);
-            double sps = c.steps() / (Math.max(1, trainNanos) / 1e9); // training time before a resume included
-            Result result = new Result(algo.algo(), c.envId(), samplerName, c.seed(), c.steps(), last[1], last[2],
-                    last[3], sps, evals, false);
+            Result result = result(c.steps(), trainNanos, evals, false);
             try {
                 writeBundle(run);
                 Map<String, Object> r = new LinkedHashMap<>();
@@ -353,6 +342,14 @@ public final class OfflineTraining {
                 throw new UncheckedIOException("cannot write results in " + c.runDir() + ": " + e.getMessage(), e);
             }
             return result;
+        }
+
+        /** The run after {@code steps} gradient steps (training before a resume included), at its last evaluation. */
+        private Result result(long steps, long trainNanos, List<double[]> evals, boolean interrupted) {
+            double[] e = evals.isEmpty() ? new double[]{0, Double.NaN, Double.NaN, Double.NaN}
+                    : evals.get(evals.size() - 1);
+            return new Result(algo.algo(), c.envId(), samplerName, c.seed(), steps, e[1], e[2], e[3],
+                    steps / (Math.max(1, trainNanos) / 1e9), evals, interrupted);
         }
 
         /** The bundle of the current policy (normalisation of the dataset, provenance with the gradient steps). */
