@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.armature.agents.Learner;
-import org.armature.agents.PolicyBundles;
-import org.armature.envs.EnvSpec;
 import org.armature.nn.ParamIO;
 import org.armature.nn.Rng;
 import org.armature.sim.AtomicFiles;
@@ -238,18 +236,13 @@ public final class RunDirectory {
     }
 
     /** Writes the checkpoint to a temporary file and renames it over the previous one. */
-    public void writeCheckpoint(StateWriter body) throws IOException {
+    private void writeCheckpoint(StateWriter body) throws IOException {
         AtomicFiles.write(file(CHECKPOINT), tmp -> {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp,
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16))) {
                 body.write(out);
             }
         });
-    }
-
-    /** Reads the checkpoint; an empty, truncated or unreadable file is an error that names it and says why. */
-    public <T> T readCheckpoint(StateReader<T> body) throws IOException {
-        return readState(file(CHECKPOINT), body);
     }
 
     /** Reads a binary state file written through a {@link DataOutputStream}, with clear errors. */
@@ -275,17 +268,11 @@ public final class RunDirectory {
         Files.deleteIfExists(file(CHECKPOINT));
     }
 
-    /** Writes the policy bundle of {@code learner} into {@code name} ({@code bundle} or an evaluation snapshot). */
-    public void writeBundle(String name, Learner learner, EnvSpec env, PolicyBundles.Normalization normalization,
-                            PolicyBundles.Provenance provenance) throws IOException {
-        PolicyBundles.write(file(name), learner, env, normalization, provenance);
-    }
-
     /**
      * Rewrites a CSV of this run keeping its header and the rows whose first column (the step) is at most
      * {@code step}: what a resume from a checkpoint at {@code step} keeps.
      */
-    public void keepRowsUpTo(String csv, long step) throws IOException {
+    private void keepRowsUpTo(String csv, long step) throws IOException {
         Path f = file(csv);
         if (!Files.exists(f)) {
             return;
