@@ -136,11 +136,6 @@ public final class Td3Bc implements Learner {
         return td3.exportPolicy(bundleDir);
     }
 
-    /** The actor network (its outputs, squashed by tanh, are the action in [−1, 1]). */
-    public Mlp actorNetwork() {
-        return td3.actor();
-    }
-
     @Override
     public Map<String, Object> hyperparameters() {
         Map<String, Object> m = new LinkedHashMap<>();
