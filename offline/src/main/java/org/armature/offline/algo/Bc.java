@@ -1,6 +1,6 @@
 package org.armature.offline.algo;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.armature.agents.Batch;
@@ -54,7 +54,7 @@ public final class Bc extends TanhActorLearner {
         this.actionDim = actionDim * cfg.chunkLength;
         Rng rng = new Rng(Seeds.of(seed, "init"));
         this.actor = Nets.mlp(observationDim * cfg.observationHistory, cfg.hidden, cfg.layers, this.actionDim, rng);
-        this.policy = new TanhActor(actor, this.actionDim, false);
+        initPolicy(actor, this.actionDim, false);
         this.actorParams = new ParamGroup(actor.params());
         this.actorOpt = new Adam(actorParams, cfg.learningRate);
     }
@@ -110,15 +110,9 @@ public final class Bc extends TanhActorLearner {
 
     @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hidden", cfg.hidden);
-        m.put("layers", cfg.layers);
-        m.put("learning_rate", cfg.learningRate);
-        if (!chunking().isSingleStep() || cfg.minMax) {
-            m.put("observation_history", cfg.observationHistory);
-            m.put("chunk_length", cfg.chunkLength);
-            m.put("executed_chunk", cfg.executedChunk);
-            m.put("min_max", cfg.minMax);
+        Map<String, Object> m = ConfigOverrides.values(cfg, Map.of());
+        if (chunking().isSingleStep() && !cfg.minMax) {
+            m.keySet().removeAll(List.of("observation_history", "chunk_length", "executed_chunk", "min_max"));
         }
         return m;
     }

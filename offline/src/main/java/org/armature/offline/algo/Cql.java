@@ -1,6 +1,5 @@
 package org.armature.offline.algo;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -115,7 +114,7 @@ public final class Cql extends TanhActorLearner {
         java.util.Arrays.fill(lo, -1f);
         java.util.Arrays.fill(hi, 1f);
         actor = Nets.mlp(od, cfg.hidden, cfg.actorLayers, 2 * ad, init);
-        this.policy = new TanhActor(actor, ad, true);
+        initPolicy(actor, ad, true);
         // CORL TanhGaussianPolicy(log_std_multiplier=1.0, log_std_offset=-1.0)
         head = cfg.corlLogStd ? SquashedGaussianHead.affineClamped(lo, hi, DataType.FLOAT, 1.0, -1.0)
                 : new SquashedGaussianHead(lo, hi, DataType.FLOAT);
@@ -399,21 +398,7 @@ public final class Cql extends TanhActorLearner {
 
     @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("hidden", cfg.hidden);
-        h.put("critic_layers", cfg.criticLayers);
-        h.put("actor_layers", cfg.actorLayers);
-        h.put("policy_lr", cfg.policyLr);
-        h.put("q_lr", cfg.qLr);
-        h.put("alpha_lr", cfg.alphaLr);
-        h.put("discount", cfg.discount);
-        h.put("tau", cfg.tau);
-        h.put("cql_alpha", cfg.cqlAlpha);
-        h.put("cql_n_actions", cfg.cqlActions);
-        h.put("cql_temperature", cfg.cqlTemperature);
-        h.put("importance_sample", cfg.importanceSample);
-        h.put("corl_log_std", cfg.corlLogStd);
-        h.put("orthogonal_init", cfg.orthogonalInit);
+        Map<String, Object> h = ConfigOverrides.values(cfg, Map.of("cql_actions", "cql_n_actions"));
         h.put("target_entropy", targetEntropy);
         return h;
     }

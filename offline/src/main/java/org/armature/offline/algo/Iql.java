@@ -1,6 +1,5 @@
 package org.armature.offline.algo;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +14,7 @@ import org.armature.nn.Param;
 import org.armature.nn.ParamGroup;
 import org.armature.nn.Rng;
 import org.armature.nn.Targets;
+import org.armature.offline.data.DatasetInfo;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -118,7 +118,7 @@ public final class Iql extends TanhActorLearner {
         this.ad = actionDim;
         Rng rng = new Rng(Seeds.of(seed, "init"));
         actor = Nets.mlp(od, cfg.hidden, cfg.layers, ad, rng);
-        this.policy = new TanhActor(actor, ad, false);
+        initPolicy(actor, ad, false);
         logStd = new Param("log_std", DataType.FLOAT, 1, ad); // CORL: zeros
         qs = new Mlp[cfg.ensemble];
         qTargets = new Mlp[cfg.ensemble];
@@ -329,10 +329,7 @@ public final class Iql extends TanhActorLearner {
     /** The q-quantile of {@code v} (sorted in place), interpolating linearly between order statistics. */
     static double quantile(double[] v, double q) {
         java.util.Arrays.sort(v);
-        double pos = q * (v.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(v.length - 1, lo + 1);
-        return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+        return DatasetInfo.quantile(v, q);
     }
 
     @Override
@@ -342,22 +339,8 @@ public final class Iql extends TanhActorLearner {
 
     @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hidden", cfg.hidden);
-        m.put("layers", cfg.layers);
-        m.put("actor_lr", cfg.actorLr);
-        m.put("q_lr", cfg.qLr);
-        m.put("v_lr", cfg.vLr);
-        m.put("discount", cfg.discount);
-        m.put("tau", cfg.tau);
-        m.put("expectile", cfg.expectile);
-        m.put("beta", cfg.beta);
-        m.put("max_weight", cfg.maxWeight);
-        m.put("cosine_actor_lr", cfg.cosineActorLr);
-        m.put("huber_delta", cfg.huberDelta);
-        m.put("q_ensemble", cfg.ensemble);
-        m.put("q_quantile", cfg.quantile);
-        m.put("deterministic_actor", cfg.deterministicActor);
-        return m;
+        // total_steps is the run's own step count (config.json's run section)
+        return ConfigOverrides.values(cfg, Map.of("total_steps", "", "ensemble", "q_ensemble",
+                "quantile", "q_quantile"));
     }
 }
