@@ -1,15 +1,11 @@
 package org.armature.offline.algo;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.armature.agents.Batch;
 import org.armature.agents.ChunkLayout;
-import org.armature.agents.Learner;
 import org.armature.agents.LearnerState;
-import org.armature.agents.PolicyBundles;
 import org.armature.agents.Seeds;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
@@ -27,11 +23,7 @@ import org.armature.nn.Rng;
  * regresses whole chunks, {@code L = E‖π(o_{t−To+1..t}) − a_{t−To+1..t−To+Tp}‖²}; one-step BC is {@code To = Tp = Ta
  * = 1}. {@code armature bc --policy mlp} trains it that way, on min–max normalised data like the diffusion policy.
  */
-public final class Bc implements Learner {
-
-    private final TanhActor policy;
-    private final StatsTable metrics = new StatsTable("actor_loss");
-    private long updates;
+public final class Bc extends TanhActorLearner {
 
     /**
      * CORL any_percent_bc.py: Actor 256-256, Adam lr 3e-4, one step. {@code observationHistory}, {@code chunkLength},
@@ -47,11 +39,6 @@ public final class Bc implements Learner {
         public static Config corl() {
             return new Config(256, 2, 3e-4, 1, 1, 1, false);
         }
-
-        /** The chunked baseline with Diffusion Policy's window (To 2, Tp 16, Ta 8) and normaliser. */
-        public static Config chunked() {
-            return new Config(256, 2, 3e-4, 2, 16, 8, true);
-        }
     }
 
     private final Config cfg;
@@ -62,20 +49,19 @@ public final class Bc implements Learner {
     private Mat dOut;
 
     public Bc(int observationDim, int actionDim, Config cfg, long seed) {
+        super("actor_loss");
         this.cfg = cfg;
         this.actionDim = actionDim * cfg.chunkLength;
         Rng rng = new Rng(Seeds.of(seed, "init"));
         this.actor = Nets.mlp(observationDim * cfg.observationHistory, cfg.hidden, cfg.layers, this.actionDim, rng);
-        this.policy = new TanhActor(actor, this.actionDim, false);
+        initPolicy(actor, this.actionDim, false);
         this.actorParams = new ParamGroup(actor.params());
         this.actorOpt = new Adam(actorParams, cfg.learningRate);
     }
 
     @Override
     public LearnerState state() {
-        return LearnerState.of(algo(), () -> updates, n -> updates = n)
-                .params(actorParams).optimisers(actorOpt)
-                .onRestore(policy::invalidate);
+        return counterState().params(actorParams).optimisers(actorOpt);
     }
 
     @Override
@@ -107,39 +93,9 @@ public final class Bc implements Learner {
         actorOpt.step();
     }
 
-    /** Losses and statistics of the last update (name → value). */
-    public Map<String, Double> lastMetrics() {
-        return metrics.map();
-    }
-
-    @Override
-    public String[] statNames() {
-        return metrics.names();
-    }
-
-    @Override
-    public void stats(double[] out) {
-        metrics.copyTo(out);
-    }
-
-    @Override
-    public long updates() {
-        return updates;
-    }
-
     @Override
     public double discount() {
         return 0.99;
-    }
-
-    @Override
-    public void act(float[] observation, float[] out) {
-        policy.act(observation, out, updates());
-    }
-
-    @Override
-    public PolicyBundles.Network exportPolicy(Path bundleDir) throws IOException {
-        return policy.export(bundleDir, null);
     }
 
     @Override
@@ -152,22 +108,11 @@ public final class Bc implements Learner {
         return cfg.minMax;
     }
 
-    /** The actor network (its first {@code actionDim} outputs are the pre-tanh action). */
-    public Mlp actorNetwork() {
-        return actor;
-    }
-
     @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hidden", cfg.hidden);
-        m.put("layers", cfg.layers);
-        m.put("learning_rate", cfg.learningRate);
-        if (!chunking().isSingleStep() || cfg.minMax) {
-            m.put("observation_history", cfg.observationHistory);
-            m.put("chunk_length", cfg.chunkLength);
-            m.put("executed_chunk", cfg.executedChunk);
-            m.put("min_max", cfg.minMax);
+        Map<String, Object> m = ConfigOverrides.values(cfg, Map.of());
+        if (chunking().isSingleStep() && !cfg.minMax) {
+            m.keySet().removeAll(List.of("observation_history", "chunk_length", "executed_chunk", "min_max"));
         }
         return m;
     }

@@ -3,6 +3,8 @@ package org.armature.offline.algo;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,19 +26,11 @@ public final class ConfigOverrides {
         if (overrides == null || overrides.isEmpty()) {
             return config;
         }
-        RecordComponent[] comps = config.getClass().getRecordComponents();
-        Object[] values = new Object[comps.length];
-        Class<?>[] types = new Class<?>[comps.length];
-        List<String> names = new ArrayList<>();
-        try {
-            for (int i = 0; i < comps.length; i++) {
-                values[i] = comps[i].getAccessor().invoke(config);
-                types[i] = comps[i].getType();
-                names.add(snake(comps[i].getName()));
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        Map<String, Object> current = values(config, Map.of());
+        List<String> names = new ArrayList<>(current.keySet());
+        Object[] values = current.values().toArray();
+        Class<?>[] types = Arrays.stream(config.getClass().getRecordComponents()).map(RecordComponent::getType)
+                .toArray(Class<?>[]::new);
         for (Map.Entry<String, String> o : overrides.entrySet()) {
             // one key scheme with `armature train`: algorithm keys prefixed by the algorithm (iql.expectile); the
             // bare name (expectile) stays an alias
@@ -66,6 +60,26 @@ public final class ConfigOverrides {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The record's components as snake_case name → value, in declaration order (a learner's
+     * {@code hyperparameters()}); {@code renamed} maps a snake_case name to the key it is recorded under instead,
+     * {@code ""} leaving the component out.
+     */
+    static Map<String, Object> values(Record config, Map<String, String> renamed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        try {
+            for (RecordComponent c : config.getClass().getRecordComponents()) {
+                String key = renamed.getOrDefault(snake(c.getName()), snake(c.getName()));
+                if (!key.isEmpty()) {
+                    m.put(key, c.getAccessor().invoke(config));
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        return m;
     }
 
     static String snake(String name) {

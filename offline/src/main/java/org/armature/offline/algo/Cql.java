@@ -1,15 +1,10 @@
 package org.armature.offline.algo;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.armature.agents.Batch;
-import org.armature.agents.Learner;
 import org.armature.agents.LearnerState;
-import org.armature.agents.PolicyBundles;
 import org.armature.agents.Seeds;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
@@ -44,11 +39,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@code orthogonal_init=true} to CORL's {@code orthogonal_init} (hidden layers orthogonal with gain √2, last layers
  * gain 10⁻², zero biases, for the actor and both critics).
  */
-public final class Cql implements Learner {
-
-    private final TanhActor policy;
-    private final StatsTable metrics = new StatsTable("critic_td_loss", "cql_loss", "q_data", "actor_loss", "alpha", "log_pi");
-    private long updates;
+public final class Cql extends TanhActorLearner {
 
     /** CORL cql.py defaults. */
     public record Config(int hidden, int criticLayers, int actorLayers, double policyLr, double qLr, double alphaLr,
@@ -61,7 +52,6 @@ public final class Cql implements Learner {
             return new Config(256, 3, 3, 3e-5, 3e-4, 3e-5, 0.99, 5e-3, 10.0, 10, 1.0, true, false, false);
         }
 
-        /** This configuration with another hidden width. */
         /**
          * CORL's {@code normalize_reward} for CQL: on Hopper only ({@code configs/offline/cql/hopper/*.yaml};
          * HalfCheetah and Walker2d keep raw rewards), returns rescaled to span 1000, then {@code cql.py}'s
@@ -71,11 +61,6 @@ public final class Cql implements Learner {
         public static OfflineAlgorithms.RewardTransform rewardTransform(String envId) {
             return OfflineAlgorithms.isHopper(envId) ? new OfflineAlgorithms.RewardTransform(true, 5.0, -1.0)
                     : OfflineAlgorithms.RewardTransform.NONE;
-        }
-
-        public Config withHidden(int width) {
-            return new Config(width, criticLayers, actorLayers, policyLr, qLr, alphaLr, discount, tau, cqlAlpha,
-                    cqlActions, cqlTemperature, importanceSample, corlLogStd, orthogonalInit);
         }
     }
 
@@ -118,6 +103,7 @@ public final class Cql implements Learner {
     private Mat dBig;
 
     public Cql(int observationDim, int actionDim, Config cfg, long seed) {
+        super("critic_td_loss", "cql_loss", "q_data", "actor_loss", "alpha", "log_pi");
         this.cfg = cfg;
         this.od = observationDim;
         this.ad = actionDim;
@@ -128,7 +114,7 @@ public final class Cql implements Learner {
         java.util.Arrays.fill(lo, -1f);
         java.util.Arrays.fill(hi, 1f);
         actor = Nets.mlp(od, cfg.hidden, cfg.actorLayers, 2 * ad, init);
-        this.policy = new TanhActor(actor, ad, true);
+        initPolicy(actor, ad, true);
         // CORL TanhGaussianPolicy(log_std_multiplier=1.0, log_std_offset=-1.0)
         head = cfg.corlLogStd ? SquashedGaussianHead.affineClamped(lo, hi, DataType.FLOAT, 1.0, -1.0)
                 : new SquashedGaussianHead(lo, hi, DataType.FLOAT);
@@ -182,13 +168,8 @@ public final class Cql implements Learner {
 
     @Override
     public LearnerState state() {
-        return LearnerState.of(algo(), () -> updates, n -> updates = n).streams(rng)
-                .params(groups()).optimisers(actorOpt, criticOpt, alphaOpt)
-                .onRestore(policy::invalidate);
-    }
-
-    private ParamGroup[] groups() {
-        return new ParamGroup[]{actorParams, criticParams, criticTargetParams, alphaParams};
+        return counterState().streams(rng).params(actorParams, criticParams, criticTargetParams, alphaParams)
+                .optimisers(actorOpt, criticOpt, alphaOpt);
     }
 
     @Override
@@ -404,72 +385,20 @@ public final class Cql implements Learner {
         return new Internals(actor, head, q1, q2, q1Target, q2Target, logAlpha, rng);
     }
 
-    /** Losses and statistics of the last update (name → value). */
-    public Map<String, Double> lastMetrics() {
-        return metrics.map();
-    }
-
-    @Override
-    public String[] statNames() {
-        return metrics.names();
-    }
-
-    @Override
-    public void stats(double[] out) {
-        metrics.copyTo(out);
-    }
-
-    @Override
-    public long updates() {
-        return updates;
-    }
-
     @Override
     public double discount() {
         return cfg.discount;
     }
 
-    @Override
-    public void act(float[] observation, float[] out) {
-        policy.act(observation, out, updates());
-    }
-
-    @Override
-    public PolicyBundles.Network exportPolicy(Path bundleDir) throws IOException {
-        return policy.export(bundleDir, head.logStdAffine());
-    }
-
-    /** The actor network (its first {@code actionDim} outputs are the pre-tanh action). */
-    public Mlp actorNetwork() {
-        return actor;
-    }
-
-    public boolean squashedGaussianActor() {
-        return true;
-    }
-
     /** CORL's learnt log-std {@code {multiplier, offset}}, or null for CleanRL's bounded map. */
+    @Override
     public double[] logStdAffine() {
         return head.logStdAffine();
     }
 
     @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("hidden", cfg.hidden);
-        h.put("critic_layers", cfg.criticLayers);
-        h.put("actor_layers", cfg.actorLayers);
-        h.put("policy_lr", cfg.policyLr);
-        h.put("q_lr", cfg.qLr);
-        h.put("alpha_lr", cfg.alphaLr);
-        h.put("discount", cfg.discount);
-        h.put("tau", cfg.tau);
-        h.put("cql_alpha", cfg.cqlAlpha);
-        h.put("cql_n_actions", cfg.cqlActions);
-        h.put("cql_temperature", cfg.cqlTemperature);
-        h.put("importance_sample", cfg.importanceSample);
-        h.put("corl_log_std", cfg.corlLogStd);
-        h.put("orthogonal_init", cfg.orthogonalInit);
+        Map<String, Object> h = ConfigOverrides.values(cfg, Map.of("cql_actions", "cql_n_actions"));
         h.put("target_entropy", targetEntropy);
         return h;
     }

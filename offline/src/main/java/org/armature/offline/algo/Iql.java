@@ -1,15 +1,10 @@
 package org.armature.offline.algo;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.armature.agents.Batch;
-import org.armature.agents.Learner;
 import org.armature.agents.LearnerState;
-import org.armature.agents.PolicyBundles;
 import org.armature.agents.Seeds;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
@@ -19,6 +14,7 @@ import org.armature.nn.Param;
 import org.armature.nn.ParamGroup;
 import org.armature.nn.Rng;
 import org.armature.nn.Targets;
+import org.armature.offline.data.DatasetInfo;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -40,10 +36,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * in the value target and the advantage by the α-quantile of the K target critics (linear interpolation between
  * order statistics, as {@code torch.quantile}); K = 2, α = 0 is exactly CORL's min of two.
  */
-public final class Iql implements Learner {
-
-    private final TanhActor policy;
-    private final StatsTable metrics = new StatsTable("value_loss", "critic_loss", "actor_loss", "adv_weight_mean", "actor_lr");
+public final class Iql extends TanhActorLearner {
 
     /** CORL iql.py defaults (IQL paper Appendix B for locomotion). */
     public record Config(int hidden, int layers, double actorLr, double qLr, double vLr, double discount, double tau,
@@ -108,7 +101,6 @@ public final class Iql implements Learner {
     private final Adam actorOpt;
     private final Adam qOpt;
     private final Adam vOpt;
-    private long step;
     private int rows = -1;
     private Mat sa;
     private Mat nextV;
@@ -120,12 +112,13 @@ public final class Iql implements Learner {
     private double[] ensembleValues;
 
     public Iql(int observationDim, int actionDim, Config cfg, long seed) {
+        super("value_loss", "critic_loss", "actor_loss", "adv_weight_mean", "actor_lr");
         this.cfg = cfg;
         this.od = observationDim;
         this.ad = actionDim;
         Rng rng = new Rng(Seeds.of(seed, "init"));
         actor = Nets.mlp(od, cfg.hidden, cfg.layers, ad, rng);
-        this.policy = new TanhActor(actor, ad, false);
+        initPolicy(actor, ad, false);
         logStd = new Param("log_std", DataType.FLOAT, 1, ad); // CORL: zeros
         qs = new Mlp[cfg.ensemble];
         qTargets = new Mlp[cfg.ensemble];
@@ -170,13 +163,8 @@ public final class Iql implements Learner {
 
     @Override
     public LearnerState state() {
-        return LearnerState.of(algo(), () -> step, n -> step = n)
-                .params(actorParams, criticParams, criticTargetParams, vParams).optimisers(actorOpt, qOpt, vOpt)
-                .onRestore(policy::invalidate);
-    }
-
-    private ParamGroup[] groups() {
-        return new ParamGroup[]{actorParams, criticParams, criticTargetParams, vParams};
+        return counterState().params(actorParams, criticParams, criticTargetParams, vParams)
+                .optimisers(actorOpt, qOpt, vOpt);
     }
 
     @Override
@@ -186,7 +174,7 @@ public final class Iql implements Learner {
 
     @Override
     public void update(Batch b) {
-        step++;
+        updates++;
         accumulateGradients(b);
         stepOptimizers();
     }
@@ -323,7 +311,7 @@ public final class Iql implements Learner {
         Targets.soft(criticTargetParams, criticParams, cfg.tau);
         if (cfg.cosineActorLr && cfg.totalSteps > 0) {
             // CosineAnnealingLR(T_max = total steps, eta_min = 0), stepped after each optimizer step
-            double frac = Math.min(1.0, (double) (step - 1) / cfg.totalSteps);
+            double frac = Math.min(1.0, (double) (updates - 1) / cfg.totalSteps);
             actorOpt.setLearningRate(Math.max(1e-12, cfg.actorLr * 0.5 * (1 + Math.cos(Math.PI * frac))));
         }
         actorOpt.step();
@@ -341,30 +329,7 @@ public final class Iql implements Learner {
     /** The q-quantile of {@code v} (sorted in place), interpolating linearly between order statistics. */
     static double quantile(double[] v, double q) {
         java.util.Arrays.sort(v);
-        double pos = q * (v.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(v.length - 1, lo + 1);
-        return v[lo] + (pos - lo) * (v[hi] - v[lo]);
-    }
-
-    /** Losses and statistics of the last update (name → value). */
-    public Map<String, Double> lastMetrics() {
-        return metrics.map();
-    }
-
-    @Override
-    public String[] statNames() {
-        return metrics.names();
-    }
-
-    @Override
-    public void stats(double[] out) {
-        metrics.copyTo(out);
-    }
-
-    @Override
-    public long updates() {
-        return step;
+        return DatasetInfo.quantile(v, q);
     }
 
     @Override
@@ -373,38 +338,9 @@ public final class Iql implements Learner {
     }
 
     @Override
-    public void act(float[] observation, float[] out) {
-        policy.act(observation, out, updates());
-    }
-
-    @Override
-    public PolicyBundles.Network exportPolicy(Path bundleDir) throws IOException {
-        return policy.export(bundleDir, null);
-    }
-
-    /** The actor network (its first {@code actionDim} outputs are the pre-tanh action). */
-    public Mlp actorNetwork() {
-        return actor;
-    }
-
-    @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hidden", cfg.hidden);
-        m.put("layers", cfg.layers);
-        m.put("actor_lr", cfg.actorLr);
-        m.put("q_lr", cfg.qLr);
-        m.put("v_lr", cfg.vLr);
-        m.put("discount", cfg.discount);
-        m.put("tau", cfg.tau);
-        m.put("expectile", cfg.expectile);
-        m.put("beta", cfg.beta);
-        m.put("max_weight", cfg.maxWeight);
-        m.put("cosine_actor_lr", cfg.cosineActorLr);
-        m.put("huber_delta", cfg.huberDelta);
-        m.put("q_ensemble", cfg.ensemble);
-        m.put("q_quantile", cfg.quantile);
-        m.put("deterministic_actor", cfg.deterministicActor);
-        return m;
+        // total_steps is the run's own step count (config.json's run section)
+        return ConfigOverrides.values(cfg, Map.of("total_steps", "", "ensemble", "q_ensemble",
+                "quantile", "q_quantile"));
     }
 }

@@ -7,11 +7,10 @@ import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
 import org.armature.nn.Mlp;
 import org.armature.nn.MlpSpec;
-import org.armature.nn.Param;
 import org.armature.nn.Rng;
 import org.nd4j.linalg.api.buffer.DataType;
 
-/** Small helpers shared by the offline algorithms (network construction, concatenation, weight copies). */
+/** Small helpers shared by the offline algorithms (network construction and initialisation, concatenation, buffers). */
 final class Nets {
 
     private Nets() {
@@ -46,25 +45,7 @@ final class Nets {
         Kernels.copyColumns(b, out, a.cols);
     }
 
-    static List<float[]> weights(Mlp m) {
-        List<float[]> w = new ArrayList<>();
-        for (Param p : m.params()) {
-            w.add(p.value().toFloatArray());
-        }
-        return w;
-    }
-
     static Mat zeros(int rows, int cols) {
         return Mat.zeros(DataType.FLOAT, rows, cols);
-    }
-
-    /** Mean of a column vector. */
-    static double mean(Mat m) {
-        m.toHost();
-        double s = 0;
-        for (int i = 0; i < m.length(); i++) {
-            s += m.get(i);
-        }
-        return s / m.length();
     }
 }

@@ -1,11 +1,12 @@
 package org.armature.offline.algo;
 
-import org.armature.agents.diffusion.DiffusionBc;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.armature.agents.Learner;
+import org.armature.agents.diffusion.DiffusionBc;
 
 /**
  * The offline algorithms by name, each with its CORL configuration for a task (per-task rules included) and its
@@ -24,24 +25,7 @@ public final class OfflineAlgorithms {
     }
 
     /** How to build one algorithm and what its rewards look like. */
-    private interface Entry {
-        Learner create(int observationDim, int actionDim, String envId, long steps, Map<String, String> overrides,
-                       long seed);
-
-        RewardTransform rewards(String envId);
-    }
-
-    private record Simple(Factory factory, java.util.function.Function<String, RewardTransform> rewards)
-            implements Entry {
-        @Override
-        public Learner create(int od, int ad, String envId, long steps, Map<String, String> overrides, long seed) {
-            return factory.create(od, ad, envId, steps, overrides, seed);
-        }
-
-        @Override
-        public RewardTransform rewards(String envId) {
-            return rewards.apply(envId);
-        }
+    private record Entry(Factory factory, Function<String, RewardTransform> rewards) {
     }
 
     @FunctionalInterface
@@ -53,18 +37,18 @@ public final class OfflineAlgorithms {
     private static final Map<String, String> ALIASES = Map.of("td3+bc", "td3bc", "td3_bc", "td3bc");
 
     static {
-        REGISTRY.put("bc", new Simple((od, ad, env, steps, o, seed) ->
+        REGISTRY.put("bc", new Entry((od, ad, env, steps, o, seed) ->
                 new Bc(od, ad, ConfigOverrides.apply(Bc.Config.corl(), o, "bc"), seed), env -> RewardTransform.NONE));
-        REGISTRY.put("td3bc", new Simple((od, ad, env, steps, o, seed) ->
+        REGISTRY.put("td3bc", new Entry((od, ad, env, steps, o, seed) ->
                 new Td3Bc(od, ad, ConfigOverrides.apply(Td3Bc.Config.corl(), o, "td3bc"), seed),
                 env -> RewardTransform.NONE));
-        REGISTRY.put("iql", new Simple((od, ad, env, steps, o, seed) ->
+        REGISTRY.put("iql", new Entry((od, ad, env, steps, o, seed) ->
                 new Iql(od, ad, ConfigOverrides.apply(Iql.Config.corl(env, steps), o, "iql"), seed),
                 Iql.Config::rewardTransform));
-        REGISTRY.put("diffusion", new Simple((od, ad, env, steps, o, seed) ->
+        REGISTRY.put("diffusion", new Entry((od, ad, env, steps, o, seed) ->
                 new DiffusionBc(od, ad, ConfigOverrides.apply(DiffusionBc.Config.defaults(), o, "diffusion"), steps,
                         seed), env -> RewardTransform.NONE));
-        REGISTRY.put("cql", new Simple((od, ad, env, steps, o, seed) ->
+        REGISTRY.put("cql", new Entry((od, ad, env, steps, o, seed) ->
                 new Cql(od, ad, ConfigOverrides.apply(Cql.Config.corl(), o, "cql"), seed),
                 Cql.Config::rewardTransform));
     }
@@ -90,12 +74,12 @@ public final class OfflineAlgorithms {
      */
     public static Learner create(String algo, String envId, int observationDim, int actionDim, long steps,
                                  Map<String, String> overrides, long seed) {
-        return REGISTRY.get(canonical(algo)).create(observationDim, actionDim, envId, steps, overrides, seed);
+        return REGISTRY.get(canonical(algo)).factory().create(observationDim, actionDim, envId, steps, overrides, seed);
     }
 
     /** CORL's reward transform of {@code algo} on {@code envId}. */
     public static RewardTransform rewards(String algo, String envId) {
-        return REGISTRY.get(canonical(algo)).rewards(envId);
+        return REGISTRY.get(canonical(algo)).rewards().apply(envId);
     }
 
     /** CORL's per-task configs single out Hopper (IQL's actor and τ, CQL's reward normalisation). */

@@ -129,7 +129,9 @@ public record OfflineConfig(String algo, Path dataset, String envId, long steps,
         return m;
     }
 
-    private static OfflineConfig configFrom(JsonNode r, Path runDir) {
+    /** The configuration of the offline run in {@code runDir}, from the '{@value #RUN_KEY}' section of its config.json. */
+    static OfflineConfig read(JsonNode root, Path runDir) {
+        JsonNode r = root.get(RUN_KEY);
         Map<String, String> overrides = new LinkedHashMap<>();
         r.path("overrides").fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().asText()));
         JsonNode scale = r.get("reward_scale");
@@ -155,11 +157,6 @@ public record OfflineConfig(String algo, Path dataset, String envId, long steps,
             throw new IllegalArgumentException("config.json's '" + RUN_KEY + "' section lacks '" + key + "'");
         }
         return v;
-    }
-
-    /** The configuration of the offline run in {@code runDir}, from the '{@value #RUN_KEY}' section of its config.json. */
-    static OfflineConfig read(JsonNode root, Path runDir) {
-        return configFrom(root.get(RUN_KEY), runDir);
     }
 
     /** The gradient steps a run directory was configured for (for a progress bar before {@link OfflineTraining#resume}). */

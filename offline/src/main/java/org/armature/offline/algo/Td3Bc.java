@@ -136,24 +136,8 @@ public final class Td3Bc implements Learner {
         return td3.exportPolicy(bundleDir);
     }
 
-    /** The actor network (its outputs, squashed by tanh, are the action in [−1, 1]). */
-    public Mlp actorNetwork() {
-        return td3.actor();
-    }
-
     @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hidden", cfg.hidden);
-        m.put("layers", cfg.layers);
-        m.put("actor_lr", cfg.actorLr);
-        m.put("critic_lr", cfg.criticLr);
-        m.put("discount", cfg.discount);
-        m.put("tau", cfg.tau);
-        m.put("alpha", cfg.alpha);
-        m.put("policy_noise", cfg.policyNoise);
-        m.put("noise_clip", cfg.noiseClip);
-        m.put("policy_frequency", cfg.policyFrequency);
-        return m;
+        return ConfigOverrides.values(cfg, Map.of());
     }
 }

@@ -274,14 +274,4 @@ public final class Collector {
         }
         return m;
     }
-
-    /** Mean undiscounted return of {@code policy} over {@code episodes} seeded episodes (no noise). */
-    public static double meanReturn(String envId, Policy policy, int episodes, long seed) {
-        OfflineDataset d = collect(envId, policy, "eval", episodes, seed, 0.0, null);
-        double s = 0;
-        for (double g : d.trajectories().returns()) {
-            s += g;
-        }
-        return s / d.episodeCount();
-    }
 }

@@ -59,12 +59,10 @@ public final class DatasetSuite {
         return List.of("pendulum", "locomotion", "manipulation");
     }
 
-    public static Report build(String suite, Path outDir, long seed, Function<String, Policy> bundleLoader,
-                               Consumer<String> log) {
-        return build(suite, null, outDir, seed, bundleLoader, log);
-    }
-
-    /** As {@link #build(String, Path, long, Function, Consumer)}, restricted to {@code onlyEnv} when non-null. */
+    /**
+     * Builds {@code suite} into {@code outDir} (only {@code onlyEnv}'s datasets when non-null); {@code bundleLoader}
+     * loads a behaviour policy bundle.
+     */
     public static Report build(String suite, String onlyEnv, Path outDir, long seed,
                                Function<String, Policy> bundleLoader, Consumer<String> log) {
         List<Path> written = new ArrayList<>();
@@ -140,42 +138,38 @@ public final class DatasetSuite {
             spec = e.spec();
         }
         String base = envId.toLowerCase();
-        Path dir = outDir;
-        long s0 = seed;
-        OfflineDataset random = Collector.collect(envId, Collector.randomPolicy(spec, s0), "random", episodes, s0, 0,
-                null);
-        written.add(write(random, dir.resolve(base + "-random.h5"), log));
+        OfflineDataset random = Collector.collect(envId, Collector.randomPolicy(spec, seed), "random", episodes, seed,
+                0, null);
+        written.add(write(random, outDir.resolve(base + "-random.h5"), log));
         OfflineDataset exp = null;
         Policy expertPolicy = tryPolicy(expert, envId, "expert", skipped);
         if (expertPolicy != null) {
-            exp = Collector.collect(envId, expertPolicy, "expert", episodes, s0 + 100_000, 0, null);
-            written.add(write(exp, dir.resolve(base + "-expert.h5"), log));
+            exp = Collector.collect(envId, expertPolicy, "expert", episodes, seed + 100_000, 0, null);
+            written.add(write(exp, outDir.resolve(base + "-expert.h5"), log));
         }
         OfflineDataset med = null;
-        if (medium != null) {
-            Policy mediumPolicy = tryPolicy(medium, envId, "medium", skipped);
-            if (mediumPolicy != null) {
-                med = Collector.collect(envId, mediumPolicy, mediumNoise > 0 ? "expert+noise" : "medium", episodes,
-                        s0 + 200_000, mediumNoise, null);
-                written.add(write(med, dir.resolve(base + "-medium.h5"), log));
-            }
+        Policy mediumPolicy = tryPolicy(medium, envId, "medium", skipped);
+        if (mediumPolicy != null) {
+            med = Collector.collect(envId, mediumPolicy, mediumNoise > 0 ? "expert+noise" : "medium", episodes,
+                    seed + 200_000, mediumNoise, null);
+            written.add(write(med, outDir.resolve(base + "-medium.h5"), log));
         }
         if (med != null && exp != null) {
             OfflineDataset me = OfflineDataset.concat(List.of(med, exp), DatasetMetadata.of(envId,
-                    "medium-expert(medium:" + episodes + ", expert:" + episodes + ")", s0, null));
-            written.add(write(me, dir.resolve(base + "-medium-expert.h5"), log));
-        } else if (medium != null) {
+                    "medium-expert(medium:" + episodes + ", expert:" + episodes + ")", seed, null));
+            written.add(write(me, outDir.resolve(base + "-medium-expert.h5"), log));
+        } else {
             skipped.add(envId + " medium-expert: needs both the medium and the expert policy");
         }
         if (exp != null) {
             // mixed datasets draw their random part from a second random collection so that 99% fits
-            OfflineDataset moreRandom = Collector.collect(envId, Collector.randomPolicy(spec, s0 + 300_000), "random",
-                    episodes, s0 + 300_000, 0, null);
+            OfflineDataset moreRandom = Collector.collect(envId, Collector.randomPolicy(spec, seed + 300_000),
+                    "random", episodes, seed + 300_000, 0, null);
             for (int k = 0; k < MIXED_EXPERT_FRACTIONS.length; k++) {
                 double f = MIXED_EXPERT_FRACTIONS[k];
                 OfflineDataset mixed = Mixer.mix(List.of(new Mixer.Part("expert", exp, f),
-                        new Mixer.Part("random", moreRandom, 1 - f)), episodes, s0 + k);
-                written.add(write(mixed, dir.resolve(base + "-mixed-" + Math.round(f * 100) + "pct.h5"), log));
+                        new Mixer.Part("random", moreRandom, 1 - f)), episodes, seed + k);
+                written.add(write(mixed, outDir.resolve(base + "-mixed-" + Math.round(f * 100) + "pct.h5"), log));
             }
         } else {
             skipped.add(envId + " mixed-1/5/10pct: need the expert policy");

@@ -52,16 +52,7 @@ public final class Corruption {
         int n = d.size();
         int k = (int) Math.round(ratio * n);
         SplittableRandom rng = new SplittableRandom(seed);
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        for (int i = 0; i < k; i++) {
-            int j = i + rng.nextInt(n - i);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
+        int[] idx = Mixer.draw(n, k, rng);
         boolean[] corrupted = new boolean[n];
         int od = d.observationDim();
         int ad = d.actionDim();

@@ -5,10 +5,8 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.armature.sim.AtomicFiles;
@@ -201,20 +199,12 @@ public final class D4rlHdf5 {
         }
     }
 
-    /** Reads a float array dataset (used by the Minari importer). */
-    static float[] floatsOf(Dataset d, String file, String key) {
-        return floats(d, file, key);
-    }
-
-    static boolean[] boolsOf(Dataset d, int n, String file, String key) {
-        return bools(d, n, file, key);
-    }
-
     static MalformedDatasetException bad(String file, String key, String problem) {
         return new MalformedDatasetException(file + ": key '" + key + "' " + problem);
     }
 
-    private static float[] floats(Dataset d, String file, String key) {
+    /** Reads a numeric array dataset as floats (also the Minari importer's reader). */
+    static float[] floats(Dataset d, String file, String key) {
         Object flat;
         try {
             flat = d.getDataFlat();
@@ -242,7 +232,7 @@ public final class D4rlHdf5 {
         throw bad(file, key, "has element type " + d.getJavaType() + ", expected numbers");
     }
 
-    private static boolean[] bools(Dataset d, int n, String file, String key) {
+    static boolean[] bools(Dataset d, int n, String file, String key) {
         int[] dims = d.getDimensions();
         if (dims.length == 0 || dims.length > 2 || (dims.length == 2 && dims[1] != 1)) {
             throw bad(file, key, "has shape " + Arrays.toString(dims) + ", expected [N]");
@@ -310,9 +300,6 @@ public final class D4rlHdf5 {
 
     private static void writeTo(OfflineDataset d, Path tmp) {
         int n = d.size();
-        if (n == 0) {
-            throw new IllegalArgumentException("refusing to write an empty dataset (0 transitions)");
-        }
         try (WritableHdfFile h = HdfFile.write(tmp)) {
             h.putDataset("observations", rows(d.observations(), n, d.observationDim()));
             h.putDataset("actions", rows(d.actions(), n, d.actionDim()));
@@ -367,14 +354,5 @@ public final class D4rlHdf5 {
             System.arraycopy(flat, i * dim, out[i], 0, dim);
         }
         return out;
-    }
-
-    /** Names of the top-level keys in a file (for diagnostics). */
-    public static List<String> keys(Path file) {
-        try (HdfFile h = new HdfFile(file)) {
-            return new ArrayList<>(h.getChildren().keySet());
-        } catch (HdfException e) {
-            throw new MalformedDatasetException("cannot read " + file + " as HDF5: " + e.getMessage());
-        }
     }
 }

@@ -57,8 +57,8 @@ public record DatasetInfo(int transitions, int episodes, int observationDim, int
                 positiveSidedVariance(Trajectories.minMaxNormalise(g)), positiveSidedVariance(g), hist, d.metadata());
     }
 
-    /** Linear-interpolated quantile of sorted values (numpy's default). */
-    static double quantile(double[] sorted, double q) {
+    /** Linear-interpolated quantile of sorted values (numpy's default, as {@code torch.quantile}). */
+    public static double quantile(double[] sorted, double q) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

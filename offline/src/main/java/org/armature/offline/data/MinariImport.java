@@ -93,21 +93,21 @@ public final class MinariImport {
                     throw D4rlHdf5.bad(name, ep + "/observations", "has " + od[0] + " entries, expected "
                             + (t + 1) + " (T + 1 for " + t + " actions)");
                 }
-                float[] obs = D4rlHdf5.floatsOf(obsSet, name, ep + "/observations");
-                float[] act = D4rlHdf5.floatsOf(actSet, name, ep + "/actions");
+                float[] obs = D4rlHdf5.floats(obsSet, name, ep + "/observations");
+                float[] act = D4rlHdf5.floats(actSet, name, ep + "/actions");
                 Dataset rewSet = child(g, "rewards", name, ep);
                 if (rewSet.getDimensions()[0] != t) {
                     throw D4rlHdf5.bad(name, ep + "/rewards", "has " + rewSet.getDimensions()[0]
                             + " entries, expected " + t + " (mismatched lengths)");
                 }
-                float[] rew = D4rlHdf5.floatsOf(rewSet, name, ep + "/rewards");
+                float[] rew = D4rlHdf5.floats(rewSet, name, ep + "/rewards");
                 for (int i = 0; i < rew.length; i++) {
                     if (!Float.isFinite(rew[i])) {
                         throw D4rlHdf5.bad(name, ep + "/rewards", "has " + rew[i] + " at step " + i);
                     }
                 }
-                boolean[] term = D4rlHdf5.boolsOf(child(g, "terminations", name, ep), t, name, ep + "/terminations");
-                boolean[] trunc = D4rlHdf5.boolsOf(child(g, "truncations", name, ep), t, name, ep + "/truncations");
+                boolean[] term = D4rlHdf5.bools(child(g, "terminations", name, ep), t, name, ep + "/terminations");
+                boolean[] trunc = D4rlHdf5.bools(child(g, "truncations", name, ep), t, name, ep + "/truncations");
                 if (builder == null) {
                     builder = new DatasetBuilder(obsDim, actDim, true);
                 } else if (builder.observationDim() != obsDim || builder.actionDim() != actDim) {

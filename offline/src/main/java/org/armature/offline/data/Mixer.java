@@ -60,17 +60,7 @@ public final class Mixer {
                 throw new IllegalArgumentException(p.name + " would contribute 0 of " + total + " episodes; "
                         + "use more episodes or a larger fraction");
             }
-            int[] idx = new int[available];
-            for (int i = 0; i < available; i++) {
-                idx[i] = i;
-            }
-            for (int i = 0; i < k; i++) { // partial Fisher-Yates shuffle
-                int j = i + rng.nextInt(available - i);
-                int t = idx[i];
-                idx[i] = idx[j];
-                idx[j] = t;
-            }
-            int[] pick = java.util.Arrays.copyOf(idx, k);
+            int[] pick = draw(available, k, rng);
             java.util.Arrays.sort(pick);
             selected.add(p.dataset.selectEpisodes(pick));
             if (desc.length() > 4) {
@@ -84,5 +74,20 @@ public final class Mixer {
         DatasetMetadata m = new DatasetMetadata(first.metadata().envId(), desc.toString(), seed, null,
                 DatasetMetadata.currentVersion(), java.util.Map.of());
         return OfflineDataset.concat(selected, m);
+    }
+
+    /** {@code k} of {@code 0 .. n − 1} drawn without replacement, in draw order (a partial Fisher–Yates shuffle). */
+    static int[] draw(int n, int k, SplittableRandom rng) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        for (int i = 0; i < k; i++) {
+            int j = i + rng.nextInt(n - i);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        return java.util.Arrays.copyOf(idx, k);
     }
 }

@@ -63,8 +63,4 @@ public final class ReferenceScores {
         }
         return r;
     }
-
-    public static Map<String, Reference> all() {
-        return TABLE;
-    }
 }
