@@ -35,7 +35,6 @@ final class Errors {
             if (ex instanceof UserException || ex instanceof IllegalArgumentException
                     || ex instanceof org.armature.cluster.ClusterException
                     || ex instanceof org.armature.viz.GlContext.UnavailableException // no display or EGL: install hint
-                    || ex instanceof java.io.FileNotFoundException || ex instanceof java.nio.file.NoSuchFileException
                     || ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
                 String msg = ex.getMessage();
                 if (ex instanceof java.nio.file.NoSuchFileException) {
