@@ -60,9 +60,4 @@ public final class BcCommand extends TrainOfflineCommand {
     String runName(String datasetStem) {
         return "bc-" + policy.toLowerCase(java.util.Locale.ROOT) + "-" + datasetStem + "-s" + seed;
     }
-
-    @Override
-    String commandName() {
-        return "bc";
-    }
 }

@@ -138,11 +138,6 @@ public final class FasCommand extends TrainCommand {
         return List.of("sequence.decision_interval=" + (trainInterval != null ? trainInterval : 8));
     }
 
-    @Override
-    String commandName() {
-        return "fas";
-    }
-
     private Fas.Reference reference(String envId) {
         if (referenceReturn != null) {
             if (!(referenceReturn > 0) || referenceReturn.isInfinite()) {

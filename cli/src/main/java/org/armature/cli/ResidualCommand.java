@@ -60,9 +60,4 @@ public final class ResidualCommand extends TrainCommand {
         }
         return s;
     }
-
-    @Override
-    String commandName() {
-        return "residual";
-    }
 }

@@ -71,6 +71,9 @@ public class TrainCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** The cluster of the rollout workers (null: the env steps in this process). */
     private Ignite ignite;
 
@@ -149,7 +152,7 @@ public class TrainCommand implements Callable<Integer> {
         finishedRun = r.interrupted() ? null : r.runDir();
         if (r.interrupted()) {
             System.out.printf("stopped at env step %d of %d: checkpoint and the current policy's bundle are in %s; "
-                    + "continue with: armature " + commandName() + " --resume %s%n", r.envSteps(), trainer.config().totalSteps(),
+                    + "continue with: armature " + spec.name() + " --resume %s%n", r.envSteps(), trainer.config().totalSteps(),
                     r.runDir(), r.runDir());
             return 130;
         }
@@ -190,10 +193,5 @@ public class TrainCommand implements Callable<Integer> {
     /** Config settings the subcommand adds before the user's {@code --set}s (e.g. residual's base and demos). */
     List<String> commandSets() {
         return List.of();
-    }
-
-    /** The command's name in messages. */
-    String commandName() {
-        return "train";
     }
 }
