@@ -28,21 +28,6 @@ public final class BcCommand extends TrainOfflineCommand {
     private static final Map<String, String> MLP_DEFAULTS = Map.of("observation_history", "2", "chunk_length", "16",
             "executed_chunk", "8", "min_max", "true");
 
-    /**
-     * The options bc inherits from {@code offline} that mean nothing for behaviour cloning (the algorithm, IQL's
-     * options, reward transforms, state normalisation, the RW/AW temperature) are removed from bc's command line and
-     * help; their fields keep the offline defaults.
-     */
-    static void hideOfflineOnlyOptions(picocli.CommandLine.Model.CommandSpec spec) {
-        for (String name : java.util.List.of("--algo", "--huber", "--q-ensemble", "--quantile", "--alpha",
-                "--reward-scale", "--reward-bias", "--no-normalize-states")) {
-            picocli.CommandLine.Model.OptionSpec o = spec.findOption(name);
-            if (o != null) {
-                spec.remove(o);
-            }
-        }
-    }
-
     @Override
     public Integer call() throws java.io.IOException {
         if (algo != null) {
@@ -74,10 +59,5 @@ public final class BcCommand extends TrainOfflineCommand {
     @Override
     String runName(String datasetStem) {
         return "bc-" + policy.toLowerCase(java.util.Locale.ROOT) + "-" + datasetStem + "-s" + seed;
-    }
-
-    @Override
-    String commandName() {
-        return "bc";
     }
 }

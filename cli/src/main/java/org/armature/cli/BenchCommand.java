@@ -1,6 +1,5 @@
 package org.armature.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code armature bench ...}: benchmarks. Subcommands live in their own classes. */
@@ -9,12 +8,5 @@ import picocli.CommandLine.Command;
         subcommands = {BenchSimCommand.class, BenchRenderCommand.class, BenchSacCommand.class,
                 BenchOfflineCommand.class, BenchDiffusionCommand.class, BenchResidualCommand.class,
                 BenchClusterCommand.class})
-public final class BenchCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class BenchCommand extends CommandGroup {
 }

@@ -2,7 +2,6 @@ package org.armature.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -68,15 +67,11 @@ public final class BenchDiffusionCommand implements Callable<Integer> {
         if (!Files.isRegularFile(peer)) {
             throw new IllegalArgumentException("--vs-torch: " + peer + " does not exist");
         }
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", peer.toString(),
-                mode.equals("train") ? "bench-update" : "bench-infer", "--net", denoiser, "--down-dims", downDims,
-                "--hidden", Integer.toString(hidden), "--blocks", Integer.toString(blocks), "--batch",
-                Integer.toString(batch), "--ddim-steps", Integer.toString(ddimSteps), "--iters",
-                Integer.toString(s.iters()), "--warmup", Integer.toString(s.warmup()), "--threads", "1"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        int rc = pb.start().waitFor();
+        int rc = TorchPeer.command(peer, List.of(mode.equals("train") ? "bench-update" : "bench-infer", "--net",
+                denoiser, "--down-dims", downDims, "--hidden", Integer.toString(hidden), "--blocks",
+                Integer.toString(blocks), "--batch", Integer.toString(batch), "--ddim-steps",
+                Integer.toString(ddimSteps), "--iters", Integer.toString(s.iters()), "--warmup",
+                Integer.toString(s.warmup()), "--threads", "1")).inheritIO().start().waitFor();
         if (rc != 0) {
             throw new IllegalStateException("the PyTorch peer exited with " + rc + " (needs Debian's python3-torch)");
         }

@@ -48,14 +48,10 @@ public final class BenchRenderCommand implements Callable<Integer> {
             env.reset(0);
             envScene = env.scene();
         }
-        try {
-            for (int s : samples) {
-                RenderBench.run(envId, envScene, wh[0], wh[1], s, warmup, frames).forEach(System.out::println);
-                RenderBench.run("synthetic-" + shapes + "-shapes", RenderBench.syntheticScene(shapes), wh[0], wh[1], s,
-                        warmup, frames).forEach(System.out::println);
-            }
-        } catch (org.armature.viz.GlContext.UnavailableException e) {
-            throw new Errors.UserException(e.getMessage());
+        for (int s : samples) {
+            RenderBench.run(envId, envScene, wh[0], wh[1], s, warmup, frames).forEach(System.out::println);
+            RenderBench.run("synthetic-" + shapes + "-shapes", RenderBench.syntheticScene(shapes), wh[0], wh[1], s,
+                    warmup, frames).forEach(System.out::println);
         }
         return 0;
     }

@@ -69,12 +69,12 @@ public final class BenchSimCommand implements Callable<Integer> {
         }
         if (mujocoXmlDir != null) {
             List<String> ids = envIds == null ? MujocoComparison.DEFAULT_IDS : envIds;
-            checkIds(ids);
+            ids.forEach(Errors::requireEnv);
             return new MujocoComparison(mujocoXmlDir, mujocoTestspeed, mujocoSteps, mujocoCtrlNoise, seconds, warmup)
                     .run(ids, this::warmUp, this::measureOneThread);
         }
         List<String> ids = envIds == null ? Envs.ids() : envIds;
-        checkIds(ids);
+        ids.forEach(Errors::requireEnv);
         int nThreads = threads != null ? threads : Math.min(numEnvs, Runtime.getRuntime().availableProcessors());
         System.out.printf("# armature bench sim: %d cores, java %s, %.1f s per measurement (after %.1f s warm-up), "
                         + "random actions, auto-reset%n", Runtime.getRuntime().availableProcessors(),
@@ -95,14 +95,6 @@ public final class BenchSimCommand implements Callable<Integer> {
                 + "machine; overhead = time outside PhysicsWorld.step (reset, observation, reward, wrappers) / time inside it (actuators, JBullet, projections), while stepping the env; "
                 + "VectorEnv: %d envs on %d threads, wall clock)%n", numEnvs, nThreads);
         return 0;
-    }
-
-    private static void checkIds(List<String> ids) {
-        for (String id : ids) {
-            if (!Envs.contains(id)) {
-                throw new Errors.UserException(new Envs.UnknownEnvException(id, Envs.closest(id)).getMessage());
-            }
-        }
     }
 
     private Result measure(String id, int nThreads) {

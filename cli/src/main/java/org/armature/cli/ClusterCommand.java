@@ -20,15 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Start a cluster member, show a cluster's members, or make its TLS keys (cluster/README.md).",
         subcommands = {ClusterCommand.Member.class, ClusterCommand.Status.class, ClusterCommand.Keys.class})
-public final class ClusterCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class ClusterCommand extends CommandGroup {
 
     @Command(name = "member", mixinStandardHelpOptions = true,
             description = {"Start a cluster member and serve until stopped (Ctrl-C or SIGTERM).",

@@ -64,6 +64,15 @@ final class ClusterOptions {
         return config().asClient().withBind(bind, freePort(), freePort());
     }
 
+    /**
+     * With --join: a client of that cluster. Without: a member embedded in this process (the same code path), on free
+     * loopback ports, under a cluster name of its own, running {@code workers} jobs at once.
+     */
+    MemberConfig clientOrEmbeddedConfig(int workers) throws IOException {
+        return !join.isEmpty() ? clientConfig() : config().withClusterName(clusterName + "-embedded-"
+                + ProcessHandle.current().pid()).withBind("127.0.0.1", freePort(), freePort()).withWorkers(workers);
+    }
+
     static int freePort() throws IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();

@@ -174,12 +174,7 @@ public final class CollectCommand implements Callable<Integer> {
         if (untilStep < 0) {
             throw new IllegalArgumentException("--until-step must be >= 0, got " + untilStep);
         }
-        Trainer.RunReplay run;
-        try {
-            run = Trainer.loadReplay(replay);
-        } catch (java.io.IOException e) {
-            throw new Errors.UserException(e.getMessage());
-        }
+        Trainer.RunReplay run = Trainer.loadReplay(replay);
         TrainConfig cfg = run.config();
         ReplayBuffer rb = run.buffer();
         DatasetMetadata meta = DatasetMetadata.of(cfg.envId(), "replay:" + cfg.algo() + "(run=" + replay.getFileName()

@@ -27,15 +27,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {DatasetCommand.Info.class, DatasetCommand.Metrics.class, DatasetCommand.Mix.class,
                 DatasetCommand.Corrupt.class, DatasetCommand.Import.class,
                 DatasetCommand.Recover.class})
-public final class DatasetCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class DatasetCommand extends CommandGroup {
 
     @Command(name = "info", mixinStandardHelpOptions = true,
             description = "Sizes, episodes, return distribution and its positive-sided variance.")

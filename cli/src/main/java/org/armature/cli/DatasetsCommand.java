@@ -11,15 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code armature datasets build --suite NAME}: builds a standard dataset suite. */
 @Command(name = "datasets", mixinStandardHelpOptions = true, description = "Standard offline-RL dataset suites.",
         subcommands = {DatasetsCommand.Build.class, DatasetsCommand.Behaviour.class})
-public final class DatasetsCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class DatasetsCommand extends CommandGroup {
 
     @Command(name = "build", mixinStandardHelpOptions = true,
             description = {"Build a dataset suite (random, medium, expert, medium-expert, mixed 1/5/10%% expert).",

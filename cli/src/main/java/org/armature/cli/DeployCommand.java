@@ -27,7 +27,6 @@ import org.armature.bridge.SimLink;
 import org.armature.bridge.SimulatedRobot;
 import org.armature.bridge.StopReason;
 import org.armature.bridge.UdpRobotLink;
-import org.armature.envs.Envs;
 import org.armature.agents.data.DatasetMetadata;
 
 import picocli.CommandLine.Command;
@@ -116,9 +115,7 @@ public final class DeployCommand implements Callable<Integer> {
             throw new Errors.UserException("--link must be sim://ENV, udp://HOST:PORT, ros1://MASTER_HOST:PORT?... or "
                     + "ros2://DOMAIN_ID?..., got '" + link + "'");
         }
-        if (!Envs.contains(envId)) {
-            throw new Errors.UserException(new Envs.UnknownEnvException(envId, Envs.closest(envId)).getMessage());
-        }
+        Errors.requireEnv(envId);
         if (info.envId() != null && !info.envId().equals(envId)) {
             throw new Errors.UserException("the bundle was trained on " + info.envId() + ", not " + envId);
         }
@@ -158,31 +155,14 @@ public final class DeployCommand implements Callable<Integer> {
         if (!link.startsWith("udp://") && key != null) {
             throw new Errors.UserException("--key-file applies to udp:// links only");
         }
-        Ros1Config ros1 = null;
-        if (link.startsWith(Ros1Config.SCHEME)) {
-            try {
-                ros1 = Ros1Config.parse(link, Path.of(""), System.getenv());
-            } catch (IllegalArgumentException e) {
-                throw new Errors.UserException(e.getMessage());
-            } catch (IOException e) {
-                throw new Errors.UserException(e.getMessage());
-            }
-            if (ros1.jointNames().length != task.dof()) {
-                throw new Errors.UserException("--link names " + ros1.jointNames().length + " joints "
-                        + java.util.List.of(ros1.jointNames()) + "; " + envId + " has " + task.dof());
-            }
-        }
-        Ros2Config ros2 = null;
-        if (link.startsWith(Ros2Config.SCHEME)) {
-            try {
-                ros2 = Ros2Config.parse(link, Path.of(""), System.getenv());
-            } catch (IllegalArgumentException | IOException e) {
-                throw new Errors.UserException(e.getMessage());
-            }
-            if (ros2.jointNames().length != task.dof()) {
-                throw new Errors.UserException("--link names " + ros2.jointNames().length + " joints "
-                        + java.util.List.of(ros2.jointNames()) + "; " + envId + " has " + task.dof());
-            }
+        Ros1Config ros1 = link.startsWith(Ros1Config.SCHEME) ? Ros1Config.parse(link, Path.of(""), System.getenv())
+                : null;
+        Ros2Config ros2 = link.startsWith(Ros2Config.SCHEME) ? Ros2Config.parse(link, Path.of(""), System.getenv())
+                : null;
+        String[] joints = ros1 != null ? ros1.jointNames() : ros2 != null ? ros2.jointNames() : null;
+        if (joints != null && joints.length != task.dof()) {
+            throw new Errors.UserException("--link names " + joints.length + " joints " + java.util.List.of(joints)
+                    + "; " + envId + " has " + task.dof());
         }
         if (record != null && Files.exists(DeploymentRecorder.segmentsDir(record))) {
             throw new Errors.UserException(DeploymentRecorder.segmentsDir(record) + " holds an unfinished recording;"

@@ -47,9 +47,4 @@ public final class DsrlCommand extends TrainCommand {
         boolean expert = base.equals("expert") || base.startsWith("expert:"); // refused by the trainer, by name
         return List.of("base=" + (expert ? base : java.nio.file.Path.of(base).toAbsolutePath().normalize()));
     }
-
-    @Override
-    String commandName() {
-        return "dsrl";
-    }
 }

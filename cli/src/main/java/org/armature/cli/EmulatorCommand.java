@@ -6,15 +6,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import org.armature.bridge.Deployments;
 import org.armature.bridge.NetworkFaults;
 import org.armature.bridge.ReachTask;
 import org.armature.bridge.RobotServer;
 import org.armature.bridge.SimulatedRobot;
-import org.armature.envs.Env;
-import org.armature.envs.Envs;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,9 +80,7 @@ public final class EmulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Envs.contains(envId)) {
-            throw new Errors.UserException(new Envs.UnknownEnvException(envId, Envs.closest(envId)).getMessage());
-        }
+        Errors.requireEnv(envId);
         if (port < 0 || port > 65535) {
             throw new Errors.UserException("--port must be 0-65535, got " + port);
         }
@@ -95,15 +90,9 @@ public final class EmulatorCommand implements Callable<Integer> {
         NetworkFaults faults = new NetworkFaults(latencyMs, jitterMs, drop, reorder, corrupt, freezeAfter, crashAfter,
                 faultSeed);
         byte[] key = BridgeOptions.readKey(keyFile);
-        double[] targetM;
-        Supplier<Env> twin;
-        try {
-            targetM = target == null ? ReachTask.DEFAULT_TARGET : ReachTask.parseTarget(target);
-            twin = Deployments.twinFor(envId, targetM);
-        } catch (IllegalArgumentException e) {
-            throw new Errors.UserException(e.getMessage());
-        }
-        SimulatedRobot robot = new SimulatedRobot(twin, seed, Deployments.robotFor(envId), watchdogMillis);
+        double[] targetM = target == null ? ReachTask.DEFAULT_TARGET : ReachTask.parseTarget(target);
+        SimulatedRobot robot = new SimulatedRobot(Deployments.twinFor(envId, targetM), seed,
+                Deployments.robotFor(envId), watchdogMillis);
         RobotServer server = new RobotServer(robot, new InetSocketAddress(bind, port), key, faults);
         InetSocketAddress at;
         try {

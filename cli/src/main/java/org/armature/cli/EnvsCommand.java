@@ -60,9 +60,7 @@ public final class EnvsCommand implements Callable<Integer> {
                 throw new Errors.UserException("--steps must be positive, got " + steps);
             }
             List<String> ids = all ? Envs.ids() : List.of(id);
-            if (!all && !Envs.contains(id)) {
-                throw new Errors.UserException(new Envs.UnknownEnvException(id, Envs.closest(id)).getMessage());
-            }
+            ids.forEach(Errors::requireEnv);
             EnvChecker checker = new EnvChecker(steps);
             int failed = 0;
             for (String envId : ids) {

@@ -21,13 +21,20 @@ final class Errors {
         }
     }
 
+    /** An id the env registry does not know: its message, with the known ids closest first. */
+    static void requireEnv(String id) {
+        if (!org.armature.envs.Envs.contains(id)) {
+            throw new org.armature.envs.Envs.UnknownEnvException(id, org.armature.envs.Envs.closest(id));
+        }
+    }
+
     static final class Handler implements CommandLine.IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
             PrintWriter err = cl.getErr();
             if (ex instanceof UserException || ex instanceof IllegalArgumentException
                     || ex instanceof org.armature.cluster.ClusterException
-                    || ex instanceof java.io.FileNotFoundException || ex instanceof java.nio.file.NoSuchFileException
+                    || ex instanceof org.armature.viz.GlContext.UnavailableException // no display or EGL: install hint
                     || ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
                 String msg = ex.getMessage();
                 if (ex instanceof java.nio.file.NoSuchFileException) {

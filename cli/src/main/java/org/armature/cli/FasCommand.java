@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.armature.agents.sequence.Fas;
@@ -120,7 +122,8 @@ public final class FasCommand extends TrainCommand {
         }
         JsonNode cfg = Configs.JSON.readTree(finishedRun.resolve(RunDirectory.CONFIG).toFile());
         String envId = cfg.get("env_id").asText();
-        System.out.println("evaluating at decision intervals " + join(intervals) + " (" + episodes + " episodes each)");
+        System.out.println("evaluating at decision intervals " + Arrays.stream(intervals).mapToObj(Integer::toString)
+                .collect(Collectors.joining(",")) + " (" + episodes + " episodes each)");
         Fas.Curve c = Fas.evaluate(finishedRun.resolve(Trainer.BUNDLE), envId, intervals, episodes,
                 cfg.get("seed").asLong());
         report(c, ref, finishedRun, cfg);
@@ -133,11 +136,6 @@ public final class FasCommand extends TrainCommand {
             return List.of();
         }
         return List.of("sequence.decision_interval=" + (trainInterval != null ? trainInterval : 8));
-    }
-
-    @Override
-    String commandName() {
-        return "fas";
     }
 
     private Fas.Reference reference(String envId) {
@@ -221,12 +219,10 @@ public final class FasCommand extends TrainCommand {
             }
             envSeen = envId;
             double[] fas = g.stream().mapToDouble(n -> n.get("fas").asDouble()).toArray();
-            StringBuilder per = new StringBuilder();
-            for (double v : fas) {
-                per.append(per.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", v));
-            }
+            String per = Arrays.stream(fas).mapToObj(v -> String.format(Locale.ROOT, "%.4f", v))
+                    .collect(Collectors.joining(", "));
             System.out.printf(Locale.ROOT, "%s  %s  %d  %.4f +- %.4f  (%s)%n", envId, label(g.get(0)), g.size(),
-                    mean(fas), std(fas), per);
+                    RolloutCommand.mean(fas), RolloutCommand.std(fas), per);
             curves.add(curve(label(g.get(0)), g));
         }
         if (plot != null) {
@@ -260,35 +256,10 @@ public final class FasCommand extends TrainCommand {
                 }
                 v[s] = g.get(s).get("returns").get(i).asDouble();
             }
-            m[i] = mean(v);
-            lo[i] = m[i] - std(v);
-            hi[i] = m[i] + std(v);
+            m[i] = RolloutCommand.mean(v);
+            lo[i] = m[i] - RolloutCommand.std(v);
+            hi[i] = m[i] + RolloutCommand.std(v);
         }
         return new org.armature.viz.Plots.Curve(label, x, m, lo, hi, g.size(), null);
-    }
-
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
-
-    private static double std(double[] v) {
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / v.length);
-    }
-
-    private static String join(int[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int k : v) {
-            sb.append(sb.length() == 0 ? "" : ",").append(k);
-        }
-        return sb.toString();
     }
 }

@@ -31,10 +31,7 @@ import picocli.CommandLine.Command;
                 ClusterCommand.class,
                 SweepCommand.class,
         })
-public final class Main implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class Main extends CommandGroup {
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -43,11 +40,13 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        BcCommand.hideOfflineOnlyOptions(cl.getSubcommands().get("bc").getCommandSpec());
-        ResidualCommand.hideTrainOnlyOptions(cl.getSubcommands().get("residual").getCommandSpec());
-        ResidualCommand.hideTrainOnlyOptions(cl.getSubcommands().get("dsrl").getCommandSpec());
-        CommandLine.Model.CommandSpec fas = cl.getSubcommands().get("fas").getCommandSpec();
-        fas.remove(fas.findOption("--num-envs")); // sequence runs step one env
+        // the options bc inherits from offline that mean nothing for behaviour cloning (the algorithm, IQL's options,
+        // reward transforms, state normalisation, the RW/AW temperature); their fields keep the offline defaults
+        removeOptions(cl, "bc", "--algo", "--huber", "--q-ensemble", "--quantile", "--alpha", "--reward-scale",
+                "--reward-bias", "--no-normalize-states");
+        removeOptions(cl, "residual", "--algo", "--num-envs"); // train's options that mean nothing there
+        removeOptions(cl, "dsrl", "--algo", "--num-envs");
+        removeOptions(cl, "fas", "--num-envs"); // sequence runs step one env
         cl.setExecutionExceptionHandler(new Errors.Handler());
         cl.setParameterExceptionHandler(new Errors.ParameterHandler());
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(Terminal.stdout() ? CommandLine.Help.Ansi.ON
@@ -56,9 +55,12 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    /** Removes options a subcommand inherits from its parent class from its command line and help. */
+    private static void removeOptions(CommandLine cl, String command, String... names) {
+        CommandLine.Model.CommandSpec spec = cl.getSubcommands().get(command).getCommandSpec();
+        for (String name : names) {
+            spec.remove(spec.findOption(name));
+        }
     }
 
     /**

@@ -98,12 +98,10 @@ public final class PolicyResolver {
         }
     }
 
-    /** The env's noise-free scripted expert, as a {@link Policy} (episode seeds reset its internal choices). */
-    static Policy expert(EnvSpec env, long seed) {
-        return expert(env, seed, 0.0);
-    }
-
-    /** The env's scripted expert with its own demonstration noise (0 = noise-free). */
+    /**
+     * The env's scripted expert with its own demonstration noise (0 = noise-free), as a {@link Policy} (episode seeds
+     * reset its internal choices).
+     */
     static Policy expert(EnvSpec env, long seed, double noise) {
         if (!(noise >= 0) || Double.isInfinite(noise)) {
             throw new IllegalArgumentException("expert noise must be a finite number >= 0, got " + noise);

@@ -65,7 +65,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             if (!report.passed()) {
                 failed.add(id + " " + report.failures());
             }
-            RolloutCommand.Stats s = RolloutCommand.run(id, "random", episodes, seed, false, false);
+            RolloutCommand.Stats s = RolloutCommand.run(id, "random", episodes, seed, false, false, 0.0);
             String line = String.format("%-22s %-8s %12.2f %12.2f %10.1f %9.0f%n", id,
                     report.passed() ? "pass" : "FAIL", s.meanReturn(), s.stdReturn(), s.meanLength(),
                     s.steps() / Math.max(s.seconds(), 1e-9));
@@ -77,7 +77,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             section(summary, "Scripted experts, no action noise (" + expertEpisodes + " episodes, seed " + seed + ")");
             summary.append(String.format("%-22s %12s %12s %10s %9s%n", "env", "return", "± std", "length", "success"));
             for (String id : org.armature.envs.experts.Experts.ids()) {
-                RolloutCommand.Stats s = RolloutCommand.run(id, "expert", expertEpisodes, seed, false, false);
+                RolloutCommand.Stats s = RolloutCommand.run(id, "expert", expertEpisodes, seed, false, false, 0.0);
                 summary.append(String.format("%-22s %12.2f %12.2f %10.1f %9s%n", id, s.meanReturn(), s.stdReturn(),
                         s.meanLength(), s.definesSuccess() ? String.format("%.0f%%", 100 * s.successRate()) : "-"));
                 System.err.printf("quickstart: %s expert rolled out%n", id);

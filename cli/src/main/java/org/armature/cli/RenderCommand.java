@@ -58,14 +58,6 @@ public final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return execute();
-        } catch (org.armature.viz.GlContext.UnavailableException e) {
-            throw new Errors.UserException(e.getMessage());
-        }
-    }
-
-    private int execute() throws Exception {
         if (episodes < 1) {
             throw new IllegalArgumentException("--episodes must be at least 1, got " + episodes);
         }

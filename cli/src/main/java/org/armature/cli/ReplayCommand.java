@@ -44,22 +44,12 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            return execute();
-        } catch (org.armature.viz.GlContext.UnavailableException e) {
-            throw new Errors.UserException(e.getMessage());
-        }
-    }
-
-    private int execute() {
         OfflineDataset d = D4rlHdf5.read(file);
         String id = envId != null ? envId : d.metadata().envId();
         if (id == null) {
             throw new IllegalArgumentException(file + " has no env_id attribute; pass --env ID");
         }
-        if (!Envs.contains(id)) {
-            Envs.make(id); // throws the registry's message listing known ids
-        }
+        Errors.requireEnv(id);
         if (envId != null) {
             PolicyResolver.warnIfOtherTask("dataset " + file, "collected in", d.metadata().envId(), envId);
         }

@@ -33,16 +33,6 @@ public final class ResidualCommand extends TrainCommand {
             + "each batch")
     String demos;
 
-    /** train's --algo and --num-envs mean nothing here: removed from residual's command line and help. */
-    static void hideTrainOnlyOptions(picocli.CommandLine.Model.CommandSpec spec) {
-        for (String name : List.of("--algo", "--num-envs")) {
-            picocli.CommandLine.Model.OptionSpec o = spec.findOption(name);
-            if (o != null) {
-                spec.remove(o);
-            }
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         if (resume != null) {
@@ -69,10 +59,5 @@ public final class ResidualCommand extends TrainCommand {
             s.add("demos=" + java.nio.file.Path.of(demos).toAbsolutePath().normalize());
         }
         return s;
-    }
-
-    @Override
-    String commandName() {
-        return "residual";
     }
 }

@@ -1,5 +1,6 @@
 package org.armature.cli;
 
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 import org.armature.agents.Policy;
@@ -55,9 +56,7 @@ public final class RolloutCommand implements Callable<Integer> {
         if (episodes < 1) {
             throw new Errors.UserException("--episodes must be positive, got " + episodes);
         }
-        if (!Envs.contains(envId)) {
-            throw new Errors.UserException(new Envs.UnknownEnvException(envId, Envs.closest(envId)).getMessage());
-        }
+        Errors.requireEnv(envId);
         double noise = expertNoise(expertNoise, envId, policy);
         Stats s = run(envId, policy, episodes, seed, stochastic, true, noise);
         System.out.println(envId + " / " + policy + (noise > 0 ? " (expert noise " + noise + ")" : "") + ": "
@@ -95,10 +94,6 @@ public final class RolloutCommand implements Callable<Integer> {
         return noise;
     }
 
-    static Stats run(String envId, String policySpec, int episodes, long seed, boolean stochastic, boolean progress) {
-        return run(envId, policySpec, episodes, seed, stochastic, progress, 0.0);
-    }
-
     static Stats run(String envId, String policySpec, int episodes, long seed, boolean stochastic, boolean progress,
                      double expertNoise) {
         try (Env env = Envs.make(envId)) {
@@ -134,22 +129,28 @@ public final class RolloutCommand implements Callable<Integer> {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double mean = 0;
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            for (double r : returns) {
-                mean += r;
-                min = Math.min(min, r);
-                max = Math.max(max, r);
-            }
-            mean /= episodes;
-            double var = 0;
-            for (double r : returns) {
-                var += (r - mean) * (r - mean);
-            }
-            double std = Math.sqrt(var / episodes);
-            return new Stats(episodes, mean, std, min, max, (double) steps / episodes, (double) successes / episodes,
-                    env.definesSuccess(), steps, seconds);
+            return new Stats(episodes, mean(returns), std(returns),
+                    Arrays.stream(returns).min().orElse(Double.POSITIVE_INFINITY),
+                    Arrays.stream(returns).max().orElse(Double.NEGATIVE_INFINITY), (double) steps / episodes,
+                    (double) successes / episodes, env.definesSuccess(), steps, seconds);
         }
+    }
+
+    static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    /** The population standard deviation (divided by n). */
+    static double std(double[] v) {
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / v.length);
     }
 }

@@ -62,14 +62,8 @@ public final class SweepCommand implements Callable<Integer> {
         if (Files.exists(dir) && !(Files.isDirectory(dir) && isEmpty(dir))) {
             throw new IllegalArgumentException("--out " + dir + " already holds files; choose a new folder");
         }
-        MemberConfig c;
-        if (cluster.join.isEmpty()) { // an embedded member: this process, its cores, the same code path
-            c = cluster.config().withClusterName(cluster.clusterName + "-embedded-" + ProcessHandle.current().pid())
-                    .withBind("127.0.0.1", ClusterOptions.freePort(), ClusterOptions.freePort())
-                    .withWorkers(workers != null ? workers : Runtime.getRuntime().availableProcessors());
-        } else {
-            c = cluster.clientConfig();
-        }
+        MemberConfig c = cluster.clientOrEmbeddedConfig(workers != null ? workers
+                : Runtime.getRuntime().availableProcessors()); // without --join: this machine's cores
         List<Sweep.RunResult> results;
         try (Ignite ignite = Members.start(c)) {
             results = Sweep.run(ignite, s, dir, pollMillis, line -> {

@@ -30,12 +30,7 @@ final class TorchPeer {
             throw new IllegalArgumentException("--vs-torch: " + peer + " does not exist (expected a peer script such "
                     + "as scripts/peers/torch_residual_update.py)");
         }
-        List<String> cmd = new ArrayList<>(List.of(PYTHON, peer.toString()));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE"); // idle OpenMP threads must not spin on a shared machine
-        Process p = pb.start();
+        Process p = command(peer, args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String json = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -57,6 +52,16 @@ final class TorchPeer {
     }
 
     /** A number the peer reported, or an error naming the missing field. */
+    /** {@code python3 peer args...} on one thread. */
+    static ProcessBuilder command(Path peer, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(PYTHON, peer.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE"); // idle OpenMP threads must not spin on a shared machine
+        return pb;
+    }
+
     static double number(JsonNode result, String field, Path peer) {
         JsonNode v = result.get(field);
         if (v == null || !v.isNumber()) {

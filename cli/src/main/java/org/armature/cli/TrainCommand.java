@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.apache.ignite.Ignite;
-import org.armature.cluster.MemberConfig;
 import org.armature.cluster.Members;
 import org.armature.cluster.RemoteRollouts;
+import org.armature.offline.data.DatasetFiles;
 import org.armature.train.Configs;
 import org.armature.train.ConsoleProgress;
 import org.armature.train.TrainConfig;
@@ -71,6 +71,9 @@ public class TrainCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** The cluster of the rollout workers (null: the env steps in this process). */
     private Ignite ignite;
 
@@ -94,16 +97,15 @@ public class TrainCommand implements Callable<Integer> {
                         + "--config/--set/--out/--run-dir/--overwrite/--rollout-workers");
             }
             ConsoleProgress progress = ConsoleProgress.auto(System.out, 10);
-            trainer = Trainer.resume(resume, progress, TrainCommand::readDemonstrations);
+            trainer = Trainer.resume(resume, progress, DatasetFiles::read);
             checkJoin(trainer.config());
             startCluster(trainer.config());
         } else {
             if (algo == null || env == null || steps == null) {
                 throw new IllegalArgumentException("train needs --algo, --env and --steps (or --resume RUN_DIR)");
             }
-            if (!algo.equals("sac") && !algo.equals("td3") && !algo.equals(TrainConfig.RESIDUAL)
-                    && !algo.equals(TrainConfig.DSRL) && !algo.equals(TrainConfig.SRL)
-                    && !algo.equals(TrainConfig.SAC_REPEAT) && !algo.equals(TrainConfig.SAC_CHUNK)) {
+            if (!List.of("sac", "td3", TrainConfig.RESIDUAL, TrainConfig.DSRL, TrainConfig.SRL, TrainConfig.SAC_REPEAT,
+                    TrainConfig.SAC_CHUNK).contains(algo)) {
                 throw new IllegalArgumentException("unknown --algo '" + algo + "', expected sac, td3, srl, sac-repeat or "
                         + "sac-chunk");
             }
@@ -133,8 +135,7 @@ public class TrainCommand implements Callable<Integer> {
             ConsoleProgress progress = ConsoleProgress.auto(System.out, cfg.logIntervalSeconds());
             Path dir = runDir != null ? runDir : org.armature.train.RunDirectory.uniqueName(
                     out != null ? out : Path.of("runs"), cfg.algo() + "-" + cfg.envId() + "-" + cfg.seed());
-            trainer = Trainer.create(cfg, dir, runDir != null && overwrite, progress,
-                    TrainCommand::readDemonstrations);
+            trainer = Trainer.create(cfg, dir, runDir != null && overwrite, progress, DatasetFiles::read);
             if (cfg.learningStarts() >= cfg.totalSteps()) { // after the config and env were accepted
                 System.err.printf("warning: learning_starts (%d) >= steps (%d): no gradient update will run and the "
                         + "bundle will hold the untrained policy (lower it with --set learning_starts=N)%n",
@@ -151,7 +152,7 @@ public class TrainCommand implements Callable<Integer> {
         finishedRun = r.interrupted() ? null : r.runDir();
         if (r.interrupted()) {
             System.out.printf("stopped at env step %d of %d: checkpoint and the current policy's bundle are in %s; "
-                    + "continue with: armature " + commandName() + " --resume %s%n", r.envSteps(), trainer.config().totalSteps(),
+                    + "continue with: armature " + spec.name() + " --resume %s%n", r.envSteps(), trainer.config().totalSteps(),
                     r.runDir(), r.runDir());
             return 130;
         }
@@ -183,11 +184,7 @@ public class TrainCommand implements Callable<Integer> {
         if (workers == 0) {
             return;
         }
-        MemberConfig c = cluster.join.isEmpty()
-                ? cluster.config().withClusterName(cluster.clusterName + "-embedded-" + ProcessHandle.current().pid())
-                        .withBind("127.0.0.1", ClusterOptions.freePort(), ClusterOptions.freePort()).withWorkers(workers)
-                : cluster.clientConfig();
-        ignite = Members.start(c);
+        ignite = Members.start(cluster.clientOrEmbeddedConfig(workers));
     }
 
     /** The run directory of the run {@link #call} finished (null: none, or it was interrupted). */
@@ -196,14 +193,5 @@ public class TrainCommand implements Callable<Integer> {
     /** Config settings the subcommand adds before the user's {@code --set}s (e.g. residual's base and demos). */
     List<String> commandSets() {
         return List.of();
-    }
-
-    /** The command's name in messages. */
-    String commandName() {
-        return "train";
-    }
-
-    static org.armature.agents.data.OfflineDataset readDemonstrations(Path file) {
-        return org.armature.offline.data.DatasetFiles.read(file);
     }
 }

@@ -185,7 +185,7 @@ public class TrainOfflineCommand implements Callable<Integer> {
                 .withOverwrite(overwrite);
         org.armature.train.StopRequest.install();
         OfflineTraining.Result r;
-        try (OfflineProgress p = new OfflineProgress(commandName() + " " + algo, steps, "step")) {
+        try (OfflineProgress p = new OfflineProgress(spec.name() + " " + algo, steps, "step")) {
             r = OfflineTraining.run(c, p::stepTo);
         }
         return report(r, dir);
@@ -194,10 +194,6 @@ public class TrainOfflineCommand implements Callable<Integer> {
     /** The run directory's default name (without date). */
     String runName(String datasetStem) {
         return "offline-" + algo + "-" + datasetStem + "-" + sampler + "-s" + seed;
-    }
-
-    String commandName() {
-        return "offline";
     }
 
     /** Fills every option not given on the command line from {@code --config}; unknown keys are errors. */
@@ -275,7 +271,7 @@ public class TrainOfflineCommand implements Callable<Integer> {
             }
             picocli.CommandLine.Model.OptionSpec o = spec.findOption(option);
             if (o == null) {
-                throw new IllegalArgumentException("--set " + key + ": armature " + commandName()
+                throw new IllegalArgumentException("--set " + key + ": armature " + spec.name()
                         + " has no such setting");
             }
             try {

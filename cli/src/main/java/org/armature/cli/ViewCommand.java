@@ -36,14 +36,6 @@ public final class ViewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            return execute();
-        } catch (org.armature.viz.GlContext.UnavailableException e) {
-            throw new Errors.UserException(e.getMessage());
-        }
-    }
-
-    private int execute() {
         GlContext.Mode mode = window.mode();
         if (mode == GlContext.Mode.HEADLESS && window.maxFrames <= 0) {
             throw new IllegalArgumentException("no display (DISPLAY is not set): 'armature view' needs a window; use "
