@@ -67,11 +67,6 @@ public final class LearnerState {
         return this;
     }
 
-    /** True when the learner declared its acting groups ({@link #policy}), i.e. it can run on rollout workers. */
-    public boolean hasPolicy() {
-        return !policy.isEmpty();
-    }
-
     /** The acting groups only (see {@link #policy}), for a rollout worker's copy of the learner. */
     public void writePolicy(DataOutputStream out) throws IOException {
         if (policy.isEmpty()) {

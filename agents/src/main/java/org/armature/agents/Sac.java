@@ -61,7 +61,6 @@ public final class Sac implements Agent {
     private static final String[] STATS = {"critic_loss", "actor_loss", "alpha", "alpha_loss", "entropy", "q_mean"};
 
     private final Config cfg;
-    private final int obsDim;
     private final int actDim;
     private final DataType dtype;
     private final Rng rng;
@@ -84,10 +83,9 @@ public final class Sac implements Agent {
     private final FastMlp fastActor;
     private boolean fastStale = true;
     private final float[] fastOut;
-    private final float[] low;
-    private final float[] high;
     private long updates;
     private final double[] stats = new double[STATS.length];
+    private final double[] sums = new double[2];
     // preallocated per-batch buffers
     private Mat target;
     private Mat dq1;
@@ -101,11 +99,8 @@ public final class Sac implements Agent {
 
     public Sac(int obsDim, float[] actionLow, float[] actionHigh, Config cfg, long seed, DataType dtype) {
         this.cfg = cfg;
-        this.obsDim = obsDim;
         this.actDim = actionLow.length;
         this.dtype = dtype;
-        this.low = actionLow.clone();
-        this.high = actionHigh.clone();
         Rng init = new Rng(Seeds.of(seed, "init"));
         this.rng = new Rng(Seeds.of(seed, "learner"));
         this.actor = Mlp.build(new MlpSpec(obsDim, cfg.actorHidden(), 2 * actDim, cfg.activation(), false, 0.0),
@@ -236,27 +231,11 @@ public final class Sac implements Agent {
         }
         target.hostWritten();
         // L_Q = mean (Q1 - y)^2 + mean (Q2 - y)^2
-        Mat v1 = q1.forward(batch.observations, batch.actions, true).toHost();
-        double loss = 0;
-        double qSum = 0;
-        for (int i = 0; i < b; i++) {
-            double e = v1.get(i) - target.get(i);
-            loss += e * e;
-            qSum += v1.get(i);
-            dq1.set(i, 2.0 * e / b);
-        }
-        dq1.hostWritten();
-        q1.backward(dq1, true, false);
-        Mat v2 = q2.forward(batch.observations, batch.actions, true).toHost();
-        for (int i = 0; i < b; i++) {
-            double e = v2.get(i) - target.get(i);
-            loss += e * e;
-            dq2.set(i, 2.0 * e / b);
-        }
-        dq2.hostWritten();
-        q2.backward(dq2, true, false);
-        stats[5] = qSum / b;
-        stats[0] = loss / b;
+        java.util.Arrays.fill(sums, 0.0);
+        q1.regress(batch.observations, batch.actions, target, dq1, b, sums);
+        stats[5] = sums[1] / b;
+        q2.regress(batch.observations, batch.actions, target, dq2, b, sums);
+        stats[0] = sums[0] / b;
         return stats[0];
     }
 

@@ -131,17 +131,6 @@ public final class FastMlp {
         return specs.get(specs.size() - 1).out();
     }
 
-    /** The parameter arrays (not copies) in {@link Mlp#params()} order. */
-    public List<float[]> parameterArrays() {
-        List<float[]> v = new ArrayList<>();
-        for (float[] p : params) {
-            if (p != null) {
-                v.add(p);
-            }
-        }
-        return v;
-    }
-
     public List<LayerSpec> layerSpecs() {
         return specs;
     }

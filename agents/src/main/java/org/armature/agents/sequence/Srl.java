@@ -136,6 +136,7 @@ public final class Srl implements Agent {
     private final float[] one;
     private long updates;
     private final double[] stats = new double[STATS.length];
+    private final double[] sums = new double[2];
     private final DataType dtype = DataType.FLOAT;
 
     /**
@@ -403,20 +404,10 @@ public final class Srl implements Agent {
 
     /** Accumulates dL/dθ of sum_i (Q(s_i, a_i) - y_i)^2 / B for one critic; returns the summed squared error. */
     private double criticStep(QNetwork q, Batch batch) {
-        Mat v = q.forward(batch.observations, batch.actions, true).toHost();
-        double loss = 0;
-        double qSum = 0;
-        Mat d = dqCritic;
-        for (int i = 0; i < b; i++) {
-            double e = v.get(i) - target.get(i);
-            loss += e * e;
-            qSum += v.get(i);
-            d.set(i, 2.0 * e / b);
-        }
-        d.hostWritten();
-        q.backward(d, true, false);
-        stats[5] = qSum / b;
-        return loss;
+        java.util.Arrays.fill(sums, 0.0);
+        q.regress(batch.observations, batch.actions, target, dqCritic, b, sums);
+        stats[5] = sums[1] / b;
+        return sums[0];
     }
 
     /**
