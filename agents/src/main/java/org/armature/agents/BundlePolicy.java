@@ -183,13 +183,6 @@ public final class BundlePolicy implements Policy {
     }
 
     @Override
-    public float[] act(float[] observation) {
-        float[] a = new float[actDim];
-        act(observation, a);
-        return a;
-    }
-
-    @Override
     public void act(float[] observation, float[] action) {
         pushObservation(observation);
         if (next == queued) { // the queue ran out: decide again

@@ -72,13 +72,6 @@ public final class ResidualPolicy implements Policy {
     }
 
     @Override
-    public float[] act(float[] observation) {
-        float[] a = new float[actDim];
-        act(observation, a);
-        return a;
-    }
-
-    @Override
     public void act(float[] observation, float[] action) {
         base.act(observation, baseAction);
         residual.pushObservation(observation);

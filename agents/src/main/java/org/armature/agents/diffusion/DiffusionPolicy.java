@@ -174,13 +174,6 @@ public final class DiffusionPolicy implements Policy {
     }
 
     @Override
-    public float[] act(float[] observation) {
-        float[] a = new float[actDim];
-        act(observation, a);
-        return a;
-    }
-
-    @Override
     public void act(float[] observation, float[] action) {
         push(observation);
         if (ensembleM >= 0) {
