@@ -56,6 +56,11 @@ public final class Sac implements Agent {
             return new Config(new int[]{256, 256}, new int[]{256, 256}, "relu", false, 0.0, 0.99, 0.005, 3e-4,
                     1e-3, 2, 1, true, 0.2, -1.0, Double.POSITIVE_INFINITY);
         }
+
+        /** A critic of these widths, activation, layer norm and dropout (SAC's four, SRL's). */
+        public QNetwork critic(int obsDim, int actDim, DataType dtype, Rng init) {
+            return new QNetwork(obsDim, actDim, criticHidden, activation, criticLayerNorm, criticDropout, dtype, init);
+        }
     }
 
     private static final String[] STATS = {"critic_loss", "actor_loss", "alpha", "alpha_loss", "entropy", "q_mean"};
@@ -107,14 +112,10 @@ public final class Sac implements Agent {
                 dtype, init);
         this.head = new SquashedGaussianHead(actionLow, actionHigh, dtype);
         this.targetHead = new SquashedGaussianHead(actionLow, actionHigh, dtype);
-        this.q1 = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
-                cfg.criticDropout(), dtype, init);
-        this.q2 = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
-                cfg.criticDropout(), dtype, init);
-        this.q1Target = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
-                cfg.criticDropout(), dtype, init);
-        this.q2Target = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
-                cfg.criticDropout(), dtype, init);
+        this.q1 = cfg.critic(obsDim, actDim, dtype, init);
+        this.q2 = cfg.critic(obsDim, actDim, dtype, init);
+        this.q1Target = cfg.critic(obsDim, actDim, dtype, init);
+        this.q2Target = cfg.critic(obsDim, actDim, dtype, init);
         this.actorParams = new ParamGroup(actor.params());
         this.criticParams = ParamGroup.of(q1.params(), q2.params());
         this.criticTargetParams = ParamGroup.of(q1Target.params(), q2Target.params());

@@ -154,10 +154,10 @@ public final class Srl implements Agent {
         this.actor = Mlp.build(new MlpSpec(obsDim, sac.actorHidden(), 2 * j * actDim, sac.activation(), false, 0.0),
                 dtype, init);
         this.head = new SquashedGaussianHead(actionBox.low(), actionBox.high(), dtype);
-        this.q1 = critic(init);
-        this.q2 = critic(init);
-        this.q1Target = critic(init);
-        this.q2Target = critic(init);
+        this.q1 = sac.critic(obsDim, actDim, dtype, init);
+        this.q2 = sac.critic(obsDim, actDim, dtype, init);
+        this.q1Target = sac.critic(obsDim, actDim, dtype, init);
+        this.q2Target = sac.critic(obsDim, actDim, dtype, init);
         this.model = Mlp.build(new MlpSpec(obsDim + actDim, cfg.modelHidden(), obsDim, sac.activation(), false, 0.0),
                 dtype, init);
         this.modelNorm = new Param("model_norm", dtype, 4, obsDim);
@@ -189,11 +189,6 @@ public final class Srl implements Agent {
         this.block = new float[2 * actDim];
         this.one = new float[actDim];
         java.util.Arrays.fill(stats, Double.NaN);
-    }
-
-    private QNetwork critic(Rng init) {
-        return new QNetwork(obsDim, actDim, sac.criticHidden(), sac.activation(), sac.criticLayerNorm(),
-                sac.criticDropout(), dtype, init);
     }
 
     @Override
