@@ -75,7 +75,7 @@ public final class ResidualPolicy implements Policy {
     public void act(float[] observation, float[] action) {
         base.act(observation, baseAction);
         residual.pushObservation(observation);
-        float[] in = residual.input();
+        float[] in = residual.input; // the frames, then the base action
         int off = in.length - actDim;
         for (int j = 0; j < actDim; j++) {
             in[off + j] = (baseAction[j] - center[j]) / halfRange[j];
