@@ -280,10 +280,6 @@ public final class Sac implements Agent {
         return criticParams;
     }
 
-    double targetEntropy() {
-        return targetEntropy;
-    }
-
     @Override
     public String[] statNames() {
         return STATS.clone();
