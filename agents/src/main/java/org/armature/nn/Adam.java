@@ -67,10 +67,6 @@ public final class Adam {
         this.lr = lr;
     }
 
-    public long stepCount() {
-        return t;
-    }
-
     /** One Adam step with the accumulated gradients, which are then zeroed. */
     public void step() {
         Mat p = group.values().toHost();
