@@ -124,10 +124,8 @@ public final class Sac implements Agent {
         logAlpha.value().set(0, cfg.autotune() ? 0.0 : Math.log(cfg.alpha())); // CleanRL: log_alpha = zeros(1)
         logAlpha.value().hostWritten();
         this.logAlphaParams = new ParamGroup(List.of(logAlpha));
-        this.actorOpt = new Adam(actorParams, cfg.policyLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
-                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
-        this.criticOpt = new Adam(criticParams, cfg.qLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
-                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
+        this.actorOpt = new Adam(actorParams, cfg.policyLr(), 0.0, cfg.maxGradNorm());
+        this.criticOpt = new Adam(criticParams, cfg.qLr(), 0.0, cfg.maxGradNorm());
         this.alphaOpt = new Adam(logAlphaParams, cfg.qLr());
         this.targetEntropy = cfg.targetEntropyScale() * actDim;
         this.fastActor = actor.toFast();

@@ -113,10 +113,8 @@ public final class Td3 implements Agent {
         this.criticTargetParams = ParamGroup.of(q1Target.params(), q2Target.params());
         Targets.hard(actorTargetParams, actorParams);
         Targets.hard(criticTargetParams, criticParams);
-        this.actorOpt = new Adam(actorParams, cfg.learningRate(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
-                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
-        this.criticOpt = new Adam(criticParams, cfg.learningRate(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
-                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
+        this.actorOpt = new Adam(actorParams, cfg.learningRate(), 0.0, cfg.maxGradNorm());
+        this.criticOpt = new Adam(criticParams, cfg.learningRate(), 0.0, cfg.maxGradNorm());
         this.fastActor = actor.toFast();
         this.fastOut = new float[actDim];
         java.util.Arrays.fill(stats, Double.NaN);

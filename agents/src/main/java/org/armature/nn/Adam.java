@@ -32,7 +32,12 @@ public final class Adam {
     private long t;
 
     public Adam(ParamGroup group, double lr) {
-        this(group, lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPS, 0.0, Double.POSITIVE_INFINITY);
+        this(group, lr, 0.0, Double.POSITIVE_INFINITY);
+    }
+
+    /** Default betas and eps, with decoupled weight decay and gradient-norm clipping (see below). */
+    public Adam(ParamGroup group, double lr, double weightDecay, double maxGradNorm) {
+        this(group, lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPS, weightDecay, maxGradNorm);
     }
 
     /**

@@ -219,10 +219,8 @@ public final class ResidualTd3 implements Agent {
         this.criticTargetParams = ParamGroup.of(tp.toArray(List[]::new));
         Targets.hard(actorTargetParams, actorParams);
         Targets.hard(criticTargetParams, criticParams);
-        this.actorOpt = new Adam(actorParams, cfg.actorLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPS,
-                cfg.weightDecay(), cfg.maxGradNorm());
-        this.criticOpt = new Adam(criticParams, cfg.criticLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
-                Adam.DEFAULT_EPS, cfg.weightDecay(), cfg.maxGradNorm());
+        this.actorOpt = new Adam(actorParams, cfg.actorLr(), cfg.weightDecay(), cfg.maxGradNorm());
+        this.criticOpt = new Adam(criticParams, cfg.criticLr(), cfg.weightDecay(), cfg.maxGradNorm());
         this.fastActor = actor.toFast();
         this.fastIn = new float[inDim];
         this.fastOut = new float[actDim];

@@ -177,10 +177,8 @@ public final class Srl implements Agent {
         this.alphaParams = new ParamGroup(List.of(logAlpha));
         this.normParams = new ParamGroup(List.of(modelNorm));
         Targets.hard(criticTargetParams, criticParams);
-        this.actorOpt = new Adam(actorParams, sac.policyLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPS,
-                0.0, sac.maxGradNorm());
-        this.criticOpt = new Adam(criticParams, sac.qLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPS,
-                0.0, sac.maxGradNorm());
+        this.actorOpt = new Adam(actorParams, sac.policyLr(), 0.0, sac.maxGradNorm());
+        this.criticOpt = new Adam(criticParams, sac.qLr(), 0.0, sac.maxGradNorm());
         this.modelOpt = new Adam(modelParams, cfg.modelLr());
         this.alphaOpt = new Adam(alphaParams, sac.qLr());
         this.targetEntropy = sac.targetEntropyScale() * actDim;
