@@ -186,9 +186,8 @@ public final class Sac implements Agent {
 
     @Override
     public void update(Batch batch) {
-        int b = batch.size;
-        ensureBuffers(b);
-        stats[0] = updateCritic(batch, null);
+        computeCriticGradients(batch, null);
+        criticOpt.step();
         if (updates % cfg.policyFrequency() == 0) {
             for (int k = 0; k < cfg.policyFrequency(); k++) {
                 updateActorAndAlpha(batch.observations, null);
@@ -201,14 +200,10 @@ public final class Sac implements Agent {
         updates++;
     }
 
-    /** Critic step; returns the loss. {@code fixedEps} (tests) replaces the next-action noise. */
-    double updateCritic(Batch batch, Mat fixedEps) {
-        computeCriticGradients(batch, fixedEps);
-        criticOpt.step();
-        return stats[0];
-    }
-
-    /** Fills the critic parameter gradients of L_Q for the batch (no step); returns L_Q. */
+    /**
+     * Fills the critic parameter gradients of L_Q for the batch (no step); returns L_Q. {@code fixedEps} (tests)
+     * replaces the next-action noise.
+     */
     double computeCriticGradients(Batch batch, Mat fixedEps) {
         int b = batch.size;
         ensureBuffers(b);
