@@ -138,20 +138,8 @@ public final class Sac implements Agent {
         return "sac";
     }
 
-    public Config config() {
-        return cfg;
-    }
-
-    public Mlp actor() {
-        return actor;
-    }
-
     public double alpha() {
         return Math.exp(logAlpha.value().get(0));
-    }
-
-    public Rng rng() {
-        return rng;
     }
 
     private FastMlp fast() {

@@ -243,11 +243,6 @@ public final class ResidualTd3 implements Agent {
         return cfg;
     }
 
-    /** The observation normaliser the residual network expects (the base's), or null. */
-    public PolicyBundles.Normalization observationNormalization() {
-        return obsNorm;
-    }
-
     // ---- acting (batch 1, no allocation) ----
 
     /** Writes the normalised network input of one agent observation {@code [obs, a_base]} into {@link #fastIn}. */
@@ -509,10 +504,5 @@ public final class ResidualTd3 implements Agent {
         m.put("actor_lr", cfg.actorLr());
         m.put("critic_lr", cfg.criticLr());
         return m;
-    }
-
-    /** The actor network (tests). */
-    public Mlp actor() {
-        return actor;
     }
 }

@@ -194,15 +194,6 @@ public final class Srl implements Agent {
         return "srl";
     }
 
-    public Config config() {
-        return cfg;
-    }
-
-    /** J: actions per decision. */
-    public int decisionInterval() {
-        return j;
-    }
-
     @Override
     public boolean learnsFromControlSteps() {
         return true;
