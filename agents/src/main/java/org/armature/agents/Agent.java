@@ -13,10 +13,6 @@ public interface Agent extends Learner {
     void explore(float[] observation, float[] out);
 
     /**
-     * Action before learning starts ({@code learning_starts}), drawn from the loop's stream {@code rng}: uniform over
-     * the action box (CleanRL); a residual agent plays its base's action with a little noise instead.
-     */
-    /**
      * True for an agent that decides once per several control steps (its action is a sequence, played by
      * {@code DecisionInterval}) but learns from every control step: the training loop stores each decision's primitive
      * transitions (from the wrapper's {@code step_observations} and {@code step_rewards}) in a replay buffer of the
@@ -26,6 +22,10 @@ public interface Agent extends Learner {
         return false;
     }
 
+    /**
+     * Action before learning starts ({@code learning_starts}), drawn from the loop's stream {@code rng}: uniform over
+     * the action box (CleanRL); a residual agent plays its base's action with a little noise instead.
+     */
     default void warmupAction(float[] observation, BoxSpace box, Rng rng, float[] out) {
         for (int j = 0; j < out.length; j++) {
             out[j] = (float) (box.low(j) + (box.high(j) - (double) box.low(j)) * rng.nextDouble());

@@ -2,49 +2,23 @@ package org.armature.agents;
 
 import org.armature.nn.FastMlp;
 import org.armature.nn.Kernels;
-import org.armature.nn.Rng;
 import org.armature.nn.SquashedGaussianHead;
 
 /**
- * A policy loaded from a bundle: observation normalisation (mean/std or min–max), an observation history of
- * {@code observationHistory} frames stacked oldest first (the first observation of an episode repeated until there
- * are enough, as Diffusion Policy pads), a plain-Java MLP and the action head, and for chunked bundles a queue of the
- * {@code executedChunk} actions still to play (from index {@code chunkStart} of the chunk), the last one held when the
- * bundle decides less often ({@code decisionInterval}). Deterministic {@link #act} is the mean action; {@link #sample} draws
- * from the squashed Gaussian (deterministic heads return the mean). Not thread-safe: one instance per control thread.
+ * A policy loaded from a network bundle ({@link LoadedPolicy}: observation normalisation, history and chunk queue), a
+ * plain-Java MLP and the action head; a chunked bundle holds its last action when it decides less often
+ * ({@code decisionInterval}, {@link PolicyBundles.Spec#interval}). Deterministic {@link #act} is the mean action;
+ * {@link #sample} draws from the squashed Gaussian (deterministic heads return the mean).
  */
-public final class BundlePolicy implements Policy {
+public final class BundlePolicy extends LoadedPolicy {
 
-    private final PolicyBundles.Spec spec;
     private final FastMlp net;
-    private final int obsDim;
-    private final int actDim;
-    private final int history;
-    private final int predicted;
-    private final int executed;
-    /** Control steps per decision: the executed actions, then the last one held ({@link PolicyBundles.Spec#interval}). */
-    private final int interval;
-    private final int start;
     private final boolean gaussian;
-    private final double[] scale;
-    private final double[] center;
-    private final float[] input;
     private final float[] out;
-    private final float[][] queue;
-    private int queued;
-    private int next;
-    private final ObservationFrames frames;
-    private Rng rng = new Rng(0);
 
     BundlePolicy(PolicyBundles.Spec spec, FastMlp net) {
-        this.spec = spec;
+        super(spec, net.inputSize(), spec.interval());
         this.net = net;
-        this.obsDim = spec.observationSpace().low().length;
-        this.actDim = spec.actionSpace().low().length;
-        this.history = spec.history();
-        this.predicted = spec.predictedChunk();
-        this.executed = spec.executed();
-        this.interval = spec.interval();
         this.gaussian = PolicyBundles.SQUASHED_GAUSSIAN.equals(spec.policy().type());
         if (!gaussian && !PolicyBundles.DETERMINISTIC_TANH.equals(spec.policy().type())) {
             throw new IllegalArgumentException("unknown policy type '" + spec.policy().type() + "', expected "
@@ -64,14 +38,7 @@ public final class BundlePolicy implements Policy {
             throw new IllegalArgumentException("network gives " + net.outputSize() + " outputs, a " + spec.policy().type()
                     + " with " + actDim + " action dims and chunks of " + predicted + " needs " + expectedOut);
         }
-        this.scale = new double[actDim];
-        this.center = new double[actDim];
-        actionMap(spec, scale, center);
-        this.start = spec.start();
-        this.frames = new ObservationFrames(spec);
-        this.input = new float[net.inputSize()];
         this.out = new float[net.outputSize()];
-        this.queue = new float[predicted][actDim];
     }
 
     /**
@@ -111,64 +78,8 @@ public final class BundlePolicy implements Policy {
                 ? spec.actionSpace().low().length : 0;
     }
 
-    public PolicyBundles.Spec spec() {
-        return spec;
-    }
-
     @Override
-    public int observationDim() {
-        return obsDim;
-    }
-
-    @Override
-    public int actionDim() {
-        return actDim;
-    }
-
-    @Override
-    public int observationHistory() {
-        return history;
-    }
-
-    @Override
-    public int chunkLength() {
-        return predicted;
-    }
-
-    @Override
-    public int executedChunk() {
-        return executed;
-    }
-
-    @Override
-    public int chunkStart() {
-        return start;
-    }
-
-    @Override
-    public void observe(float[] observation) {
-        pushObservation(observation);
-    }
-
-    @Override
-    public void reset(long seed) {
-        rng = new Rng(seed);
-        queued = 0;
-        next = 0;
-        frames.reset();
-    }
-
-    /** Normalises {@code observation} into the newest frame of the input, shifting older frames forward. */
-    void pushObservation(float[] observation) {
-        frames.push(observation, input);
-    }
-
-    /** Network input after the frames (the base action of a residual network), set before {@link #forward}. */
-    float[] input() {
-        return input;
-    }
-
-    void forward() {
+    protected void forward() {
         net.forward(input, out);
     }
 
@@ -183,38 +94,7 @@ public final class BundlePolicy implements Policy {
     }
 
     @Override
-    public float[] act(float[] observation) {
-        float[] a = new float[actDim];
-        act(observation, a);
-        return a;
-    }
-
-    @Override
-    public void act(float[] observation, float[] action) {
-        pushObservation(observation);
-        if (next == queued) { // the queue ran out: decide again
-            forward();
-            for (int c = 0; c < executed; c++) {
-                writeAction(start + c, queue[c]);
-            }
-            queued = interval;
-            next = 0;
-        }
-        System.arraycopy(queue[Math.min(next++, executed - 1)], 0, action, 0, actDim);
-    }
-
-    @Override
-    public float[][] actChunk(float[] observation) {
-        pushObservation(observation);
-        forward();
-        float[][] chunk = new float[predicted][actDim];
-        for (int c = 0; c < predicted; c++) {
-            writeAction(c, chunk[c]);
-        }
-        return chunk;
-    }
-
-    private void writeAction(int c, float[] action) {
+    protected void chunkAction(int c, float[] action) {
         for (int j = 0; j < actDim; j++) {
             action[j] = (float) (Kernels.tanh(out[c * actDim + j]) * scale[j] + center[j]);
         }

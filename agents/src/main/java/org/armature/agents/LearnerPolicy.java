@@ -27,13 +27,6 @@ public final class LearnerPolicy implements Policy {
     }
 
     @Override
-    public float[] act(float[] observation) {
-        float[] a = new float[actionDim];
-        act(observation, a);
-        return a;
-    }
-
-    @Override
     public void act(float[] observation, float[] out) {
         if (normalization == null) {
             learner.act(observation, out);

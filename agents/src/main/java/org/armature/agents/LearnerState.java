@@ -9,6 +9,7 @@ import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 import org.armature.nn.Adam;
+import org.armature.nn.Mat;
 import org.armature.nn.ParamGroup;
 import org.armature.nn.Rng;
 
@@ -67,11 +68,6 @@ public final class LearnerState {
         return this;
     }
 
-    /** True when the learner declared its acting groups ({@link #policy}), i.e. it can run on rollout workers. */
-    public boolean hasPolicy() {
-        return !policy.isEmpty();
-    }
-
     /** The acting groups only (see {@link #policy}), for a rollout worker's copy of the learner. */
     public void writePolicy(DataOutputStream out) throws IOException {
         if (policy.isEmpty()) {
@@ -81,7 +77,7 @@ public final class LearnerState {
         out.writeUTF(algo);
         out.writeInt(policy.size());
         for (ParamGroup g : policy) {
-            AgentState.writeGroup(out, g);
+            writeGroup(out, g);
         }
     }
 
@@ -98,7 +94,7 @@ public final class LearnerState {
         }
         expect(in.readInt(), policy.size(), "policy parameter groups");
         for (ParamGroup g : policy) {
-            AgentState.readGroup(in, g);
+            readGroup(in, g);
         }
         onRestore.run();
     }
@@ -126,11 +122,11 @@ public final class LearnerState {
         }
         out.writeInt(groups.size());
         for (ParamGroup g : groups) {
-            AgentState.writeGroup(out, g);
+            writeGroup(out, g);
         }
         out.writeInt(optimisers.size());
         for (Adam a : optimisers) {
-            AgentState.writeAdam(out, a);
+            writeAdam(out, a);
         }
     }
 
@@ -152,11 +148,11 @@ public final class LearnerState {
         }
         expect(in.readInt(), groups.size(), "parameter groups");
         for (ParamGroup g : groups) {
-            AgentState.readGroup(in, g);
+            readGroup(in, g);
         }
         expect(in.readInt(), optimisers.size(), "optimisers");
         for (Adam a : optimisers) {
-            AgentState.readAdam(in, a);
+            readAdam(in, a);
         }
         setCounter.accept(n);
         onRestore.run();
@@ -167,5 +163,59 @@ public final class LearnerState {
             throw new IOException("the checkpoint's " + algo + " state has " + found + " " + what + ", this build has "
                     + expected + " (written by another version or config)");
         }
+    }
+
+    /** Bit-exact binary (de)serialisation of parameter groups and optimiser states. */
+    private static void writeGroup(DataOutputStream out, ParamGroup g) throws IOException {
+        Mat v = g.values().toHost();
+        int n = g.size();
+        out.writeInt(n);
+        out.writeBoolean(v.isDouble());
+        for (int i = 0; i < n; i++) {
+            if (v.isDouble()) {
+                out.writeLong(Double.doubleToRawLongBits(v.get(i)));
+            } else {
+                out.writeInt(Float.floatToRawIntBits((float) v.get(i)));
+            }
+        }
+    }
+
+    private static void readGroup(DataInputStream in, ParamGroup g) throws IOException {
+        int n = in.readInt();
+        boolean dbl = in.readBoolean();
+        if (n != g.size() || dbl != g.values().isDouble()) {
+            throw new IOException("checkpoint parameter group has " + n + " values, the network has " + g.size());
+        }
+        Mat v = g.values().toHost();
+        for (int i = 0; i < n; i++) {
+            v.set(i, dbl ? Double.longBitsToDouble(in.readLong()) : Float.intBitsToFloat(in.readInt()));
+        }
+        v.hostWritten();
+    }
+
+    private static void writeAdam(DataOutputStream out, Adam a) throws IOException {
+        Adam.State s = a.state();
+        out.writeLong(s.t());
+        out.writeInt(s.m().length);
+        for (double x : s.m()) {
+            out.writeLong(Double.doubleToRawLongBits(x));
+        }
+        for (double x : s.v()) {
+            out.writeLong(Double.doubleToRawLongBits(x));
+        }
+    }
+
+    private static void readAdam(DataInputStream in, Adam a) throws IOException {
+        long t = in.readLong();
+        int n = in.readInt();
+        double[] m = new double[n];
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = Double.longBitsToDouble(in.readLong());
+        }
+        for (int i = 0; i < n; i++) {
+            v[i] = Double.longBitsToDouble(in.readLong());
+        }
+        a.restore(new Adam.State(m, v, t));
     }
 }

@@ -38,13 +38,6 @@ public final class NoiseSpacePolicy implements Policy {
         this.noise = new float[base.noiseDim()];
     }
 
-    @Override
-    public float[] act(float[] observation) {
-        float[] a = new float[actionDim()];
-        act(observation, a);
-        return a;
-    }
-
     /**
      * A decision every {@code executedChunk} steps (the chunk played from the base's {@code chunkStart}); between
      * decisions the observation still enters the base's history.

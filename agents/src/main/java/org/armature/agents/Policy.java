@@ -20,8 +20,15 @@ package org.armature.agents;
  */
 public interface Policy {
 
-    /** Deterministic action for one observation. */
-    float[] act(float[] observation);
+    /**
+     * Deterministic action for one observation; by default a new array filled by {@link #act(float[], float[])}.
+     * Implementations override at least one of the two.
+     */
+    default float[] act(float[] observation) {
+        float[] a = new float[actionDim()];
+        act(observation, a);
+        return a;
+    }
 
     /** Stochastic action drawn from the policy's distribution (defaults to the deterministic action). */
     default float[] sample(float[] observation) {
@@ -81,7 +88,7 @@ public interface Policy {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not sample from noise");
     }
 
-    /** Deterministic action written into {@code out} (implementations may avoid allocating). */
+    /** Deterministic action written into {@code out}; by default a copy of {@link #act(float[])}'s. */
     default void act(float[] observation, float[] out) {
         float[] a = act(observation);
         System.arraycopy(a, 0, out, 0, a.length);

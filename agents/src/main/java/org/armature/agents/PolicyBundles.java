@@ -184,20 +184,10 @@ public final class PolicyBundles {
         public Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
                     Normalization observationNormalization, double controlDtSeconds, int chunkLength,
                     Provenance provenance, Integer observationHistory, Integer executedChunk,
-                    NoiseSchedule noiseSchedule, String base, Composition composition, Integer chunkStart,
-                    Normalization actionNormalization) {
-            this(format, formatVersion, policy, observationSpace, actionSpace, observationNormalization,
-                    controlDtSeconds, chunkLength, provenance, observationHistory, executedChunk, noiseSchedule, base,
-                    composition, chunkStart, actionNormalization, null);
-        }
-
-        public Spec(String format, int formatVersion, Network policy, Space observationSpace, Space actionSpace,
-                    Normalization observationNormalization, double controlDtSeconds, int chunkLength,
-                    Provenance provenance, Integer observationHistory, Integer executedChunk,
                     NoiseSchedule noiseSchedule, String base, Composition composition) {
             this(format, formatVersion, policy, observationSpace, actionSpace, observationNormalization,
                     controlDtSeconds, chunkLength, provenance, observationHistory, executedChunk, noiseSchedule, base,
-                    composition, null, null);
+                    composition, null, null, null);
         }
 
         /** A format-1 style spec (no history, chunk executed whole, no composition). */

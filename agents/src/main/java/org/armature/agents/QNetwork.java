@@ -76,6 +76,23 @@ public final class QNetwork {
     }
 
     /**
+     * One critic's share of the TD regression {@code L = sum_i (Q(s_i, a_i) - y_i)^2 / n}: accumulates its parameter
+     * gradients and adds the squared errors to {@code sums[0]} and the Q values to {@code sums[1]}. {@code dq} is a
+     * B x 1 scratch buffer.
+     */
+    public void regress(Mat obs, Mat act, Mat target, Mat dq, double n, double[] sums) {
+        Mat v = forward(obs, act, true).toHost();
+        for (int i = 0; i < v.rows; i++) {
+            double e = v.get(i) - target.get(i);
+            sums[0] += e * e;
+            sums[1] += v.get(i);
+            dq.set(i, 2.0 * e / n);
+        }
+        dq.hostWritten();
+        backward(dq, true, false);
+    }
+
+    /**
      * SAC's actor objective {@code L = mean_k (alpha log pi_k - min(Q1, Q2)(s_k, a_k))} over the rows of
      * {@code observations}/{@code actions} (Haarnoja et al. 2018, Eq. 7): evaluates both critics, fills
      * {@code dLogProb} = dL/d log pi and {@code dAction} = dL/da (through the smaller critic, no critic parameter

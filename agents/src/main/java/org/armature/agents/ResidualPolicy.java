@@ -72,17 +72,10 @@ public final class ResidualPolicy implements Policy {
     }
 
     @Override
-    public float[] act(float[] observation) {
-        float[] a = new float[actDim];
-        act(observation, a);
-        return a;
-    }
-
-    @Override
     public void act(float[] observation, float[] action) {
         base.act(observation, baseAction);
         residual.pushObservation(observation);
-        float[] in = residual.input();
+        float[] in = residual.input; // the frames, then the base action
         int off = in.length - actDim;
         for (int j = 0; j < actDim; j++) {
             in[off + j] = (baseAction[j] - center[j]) / halfRange[j];

@@ -56,12 +56,16 @@ public final class Sac implements Agent {
             return new Config(new int[]{256, 256}, new int[]{256, 256}, "relu", false, 0.0, 0.99, 0.005, 3e-4,
                     1e-3, 2, 1, true, 0.2, -1.0, Double.POSITIVE_INFINITY);
         }
+
+        /** A critic of these widths, activation, layer norm and dropout (SAC's four, SRL's). */
+        public QNetwork critic(int obsDim, int actDim, DataType dtype, Rng init) {
+            return new QNetwork(obsDim, actDim, criticHidden, activation, criticLayerNorm, criticDropout, dtype, init);
+        }
     }
 
     private static final String[] STATS = {"critic_loss", "actor_loss", "alpha", "alpha_loss", "entropy", "q_mean"};
 
     private final Config cfg;
-    private final int obsDim;
     private final int actDim;
     private final DataType dtype;
     private final Rng rng;
@@ -84,10 +88,9 @@ public final class Sac implements Agent {
     private final FastMlp fastActor;
     private boolean fastStale = true;
     private final float[] fastOut;
-    private final float[] low;
-    private final float[] high;
     private long updates;
     private final double[] stats = new double[STATS.length];
+    private final double[] sums = new double[2];
     // preallocated per-batch buffers
     private Mat target;
     private Mat dq1;
@@ -101,25 +104,18 @@ public final class Sac implements Agent {
 
     public Sac(int obsDim, float[] actionLow, float[] actionHigh, Config cfg, long seed, DataType dtype) {
         this.cfg = cfg;
-        this.obsDim = obsDim;
         this.actDim = actionLow.length;
         this.dtype = dtype;
-        this.low = actionLow.clone();
-        this.high = actionHigh.clone();
         Rng init = new Rng(Seeds.of(seed, "init"));
         this.rng = new Rng(Seeds.of(seed, "learner"));
         this.actor = Mlp.build(new MlpSpec(obsDim, cfg.actorHidden(), 2 * actDim, cfg.activation(), false, 0.0),
                 dtype, init);
         this.head = new SquashedGaussianHead(actionLow, actionHigh, dtype);
         this.targetHead = new SquashedGaussianHead(actionLow, actionHigh, dtype);
-        this.q1 = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
-                cfg.criticDropout(), dtype, init);
-        this.q2 = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
-                cfg.criticDropout(), dtype, init);
-        this.q1Target = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
-                cfg.criticDropout(), dtype, init);
-        this.q2Target = new QNetwork(obsDim, actDim, cfg.criticHidden(), cfg.activation(), cfg.criticLayerNorm(),
-                cfg.criticDropout(), dtype, init);
+        this.q1 = cfg.critic(obsDim, actDim, dtype, init);
+        this.q2 = cfg.critic(obsDim, actDim, dtype, init);
+        this.q1Target = cfg.critic(obsDim, actDim, dtype, init);
+        this.q2Target = cfg.critic(obsDim, actDim, dtype, init);
         this.actorParams = new ParamGroup(actor.params());
         this.criticParams = ParamGroup.of(q1.params(), q2.params());
         this.criticTargetParams = ParamGroup.of(q1Target.params(), q2Target.params());
@@ -128,10 +124,8 @@ public final class Sac implements Agent {
         logAlpha.value().set(0, cfg.autotune() ? 0.0 : Math.log(cfg.alpha())); // CleanRL: log_alpha = zeros(1)
         logAlpha.value().hostWritten();
         this.logAlphaParams = new ParamGroup(List.of(logAlpha));
-        this.actorOpt = new Adam(actorParams, cfg.policyLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
-                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
-        this.criticOpt = new Adam(criticParams, cfg.qLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
-                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
+        this.actorOpt = new Adam(actorParams, cfg.policyLr(), 0.0, cfg.maxGradNorm());
+        this.criticOpt = new Adam(criticParams, cfg.qLr(), 0.0, cfg.maxGradNorm());
         this.alphaOpt = new Adam(logAlphaParams, cfg.qLr());
         this.targetEntropy = cfg.targetEntropyScale() * actDim;
         this.fastActor = actor.toFast();
@@ -144,20 +138,8 @@ public final class Sac implements Agent {
         return "sac";
     }
 
-    public Config config() {
-        return cfg;
-    }
-
-    public Mlp actor() {
-        return actor;
-    }
-
     public double alpha() {
         return Math.exp(logAlpha.value().get(0));
-    }
-
-    public Rng rng() {
-        return rng;
     }
 
     private FastMlp fast() {
@@ -192,9 +174,8 @@ public final class Sac implements Agent {
 
     @Override
     public void update(Batch batch) {
-        int b = batch.size;
-        ensureBuffers(b);
-        stats[0] = updateCritic(batch, null);
+        computeCriticGradients(batch, null);
+        criticOpt.step();
         if (updates % cfg.policyFrequency() == 0) {
             for (int k = 0; k < cfg.policyFrequency(); k++) {
                 updateActorAndAlpha(batch.observations, null);
@@ -207,14 +188,10 @@ public final class Sac implements Agent {
         updates++;
     }
 
-    /** Critic step; returns the loss. {@code fixedEps} (tests) replaces the next-action noise. */
-    double updateCritic(Batch batch, Mat fixedEps) {
-        computeCriticGradients(batch, fixedEps);
-        criticOpt.step();
-        return stats[0];
-    }
-
-    /** Fills the critic parameter gradients of L_Q for the batch (no step); returns L_Q. */
+    /**
+     * Fills the critic parameter gradients of L_Q for the batch (no step); returns L_Q. {@code fixedEps} (tests)
+     * replaces the next-action noise.
+     */
     double computeCriticGradients(Batch batch, Mat fixedEps) {
         int b = batch.size;
         ensureBuffers(b);
@@ -236,27 +213,11 @@ public final class Sac implements Agent {
         }
         target.hostWritten();
         // L_Q = mean (Q1 - y)^2 + mean (Q2 - y)^2
-        Mat v1 = q1.forward(batch.observations, batch.actions, true).toHost();
-        double loss = 0;
-        double qSum = 0;
-        for (int i = 0; i < b; i++) {
-            double e = v1.get(i) - target.get(i);
-            loss += e * e;
-            qSum += v1.get(i);
-            dq1.set(i, 2.0 * e / b);
-        }
-        dq1.hostWritten();
-        q1.backward(dq1, true, false);
-        Mat v2 = q2.forward(batch.observations, batch.actions, true).toHost();
-        for (int i = 0; i < b; i++) {
-            double e = v2.get(i) - target.get(i);
-            loss += e * e;
-            dq2.set(i, 2.0 * e / b);
-        }
-        dq2.hostWritten();
-        q2.backward(dq2, true, false);
-        stats[5] = qSum / b;
-        stats[0] = loss / b;
+        java.util.Arrays.fill(sums, 0.0);
+        q1.regress(batch.observations, batch.actions, target, dq1, b, sums);
+        stats[5] = sums[1] / b;
+        q2.regress(batch.observations, batch.actions, target, dq2, b, sums);
+        stats[0] = sums[0] / b;
         return stats[0];
     }
 
@@ -298,10 +259,6 @@ public final class Sac implements Agent {
 
     ParamGroup criticParams() {
         return criticParams;
-    }
-
-    double targetEntropy() {
-        return targetEntropy;
     }
 
     @Override

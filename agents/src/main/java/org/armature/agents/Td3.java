@@ -78,6 +78,7 @@ public final class Td3 implements Agent {
     private final float[] high;
     private long updates;
     private final double[] stats = new double[BC_STATS.length];
+    private final double[] sums = new double[2];
     /** TD3+BC's alpha; NaN for plain TD3. */
     private double bcAlpha = Double.NaN;
     private String tag = "td3";
@@ -112,10 +113,8 @@ public final class Td3 implements Agent {
         this.criticTargetParams = ParamGroup.of(q1Target.params(), q2Target.params());
         Targets.hard(actorTargetParams, actorParams);
         Targets.hard(criticTargetParams, criticParams);
-        this.actorOpt = new Adam(actorParams, cfg.learningRate(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
-                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
-        this.criticOpt = new Adam(criticParams, cfg.learningRate(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
-                Adam.DEFAULT_EPS, 0.0, cfg.maxGradNorm());
+        this.actorOpt = new Adam(actorParams, cfg.learningRate(), 0.0, cfg.maxGradNorm());
+        this.criticOpt = new Adam(criticParams, cfg.learningRate(), 0.0, cfg.maxGradNorm());
         this.fastActor = actor.toFast();
         this.fastOut = new float[actDim];
         java.util.Arrays.fill(stats, Double.NaN);
@@ -227,24 +226,11 @@ public final class Td3 implements Agent {
             target.set(i, r.get(i) + disc.get(i) * Math.min(t1.get(i), t2.get(i)));
         }
         target.hostWritten();
-        double loss = 0;
-        double qSum = 0;
-        QNetwork[] qs = {q1, q2};
-        for (QNetwork q : qs) {
-            Mat v = q.forward(batch.observations, batch.actions, true).toHost();
-            for (int i = 0; i < b; i++) {
-                double e = v.get(i) - target.get(i);
-                loss += e * e;
-                if (q == q1) {
-                    qSum += v.get(i);
-                }
-                dq.set(i, 2.0 * e / b);
-            }
-            dq.hostWritten();
-            q.backward(dq, true, false);
-        }
-        stats[0] = loss / b;
-        stats[2] = qSum / b;
+        java.util.Arrays.fill(sums, 0.0);
+        q1.regress(batch.observations, batch.actions, target, dq, b, sums);
+        stats[2] = sums[1] / b;
+        q2.regress(batch.observations, batch.actions, target, dq, b, sums);
+        stats[0] = sums[0] / b;
         return stats[0];
     }
 

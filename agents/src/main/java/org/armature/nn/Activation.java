@@ -93,11 +93,6 @@ public final class Activation implements Layer {
     }
 
     @Override
-    public int outputSize() {
-        return size;
-    }
-
-    @Override
     public Mat forward(Mat x, boolean training) {
         Mat y = inPlaceForward ? x : outs.get(x.rows);
         x.toHost();

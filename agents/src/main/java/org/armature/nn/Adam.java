@@ -30,10 +30,14 @@ public final class Adam {
     private float[] gf;
     private static final long FLOAT_BASE = Mat.U.arrayBaseOffset(float[].class);
     private long t;
-    private double lastGradNorm = Double.NaN;
 
     public Adam(ParamGroup group, double lr) {
-        this(group, lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPS, 0.0, Double.POSITIVE_INFINITY);
+        this(group, lr, 0.0, Double.POSITIVE_INFINITY);
+    }
+
+    /** Default betas and eps, with decoupled weight decay and gradient-norm clipping (see below). */
+    public Adam(ParamGroup group, double lr, double weightDecay, double maxGradNorm) {
+        this(group, lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPS, weightDecay, maxGradNorm);
     }
 
     /**
@@ -68,15 +72,6 @@ public final class Adam {
         this.lr = lr;
     }
 
-    public long stepCount() {
-        return t;
-    }
-
-    /** Gradient norm before clipping at the last step (NaN when clipping is off). */
-    public double lastGradNorm() {
-        return lastGradNorm;
-    }
-
     /** One Adam step with the accumulated gradients, which are then zeroed. */
     public void step() {
         Mat p = group.values().toHost();
@@ -100,9 +95,9 @@ public final class Adam {
                     s += gi * gi;
                 }
             }
-            lastGradNorm = Math.sqrt(s);
-            if (lastGradNorm > maxGradNorm) {
-                clip = maxGradNorm / (lastGradNorm + 1e-6); // as torch.nn.utils.clip_grad_norm_
+            double norm = Math.sqrt(s);
+            if (norm > maxGradNorm) {
+                clip = maxGradNorm / (norm + 1e-6); // as torch.nn.utils.clip_grad_norm_
             }
         }
         t++;

@@ -1,5 +1,7 @@
 package org.armature.nn;
 
+import java.util.function.IntFunction;
+
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -8,14 +10,18 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class BatchBuffers {
 
-    private final DataType dtype;
-    private final int cols;
+    private final IntFunction<Mat> make;
     private int[] keys = new int[0];
     private Mat[] mats = new Mat[0];
 
+    /** {@code rows x cols} matrices of zeros. */
     public BatchBuffers(DataType dtype, int cols) {
-        this.dtype = dtype;
-        this.cols = cols;
+        this(rows -> Mat.zeros(dtype, rows, cols));
+    }
+
+    /** The matrices {@code make} builds for a key (a row count, or a length). */
+    public BatchBuffers(IntFunction<Mat> make) {
+        this.make = make;
     }
 
     public Mat get(int rows) {
@@ -28,7 +34,7 @@ public final class BatchBuffers {
         keys = java.util.Arrays.copyOf(keys, n + 1);
         mats = java.util.Arrays.copyOf(mats, n + 1);
         keys[n] = rows;
-        mats[n] = Mat.zeros(dtype, rows, cols);
+        mats[n] = make.apply(rows);
         return mats[n];
     }
 }

@@ -31,7 +31,7 @@ public final class Conv1d implements SequenceLayer {
     private final BatchBuffers columns;
     private final BatchBuffers columnGrads;
     private final BatchBuffers inGrads;
-    private final Ones ones;
+    private final BatchBuffers ones;
     private Mat lastCols;
     private int lastBatch;
     private int lastLen;
@@ -54,7 +54,7 @@ public final class Conv1d implements SequenceLayer {
         this.columns = new BatchBuffers(dtype, kernel * cin);
         this.columnGrads = new BatchBuffers(dtype, kernel * cin);
         this.inGrads = new BatchBuffers(dtype, cin);
-        this.ones = new Ones(dtype);
+        this.ones = new BatchBuffers(n -> Mat.zeros(dtype, 1, n).fill(1.0));
         double bound = 1.0 / Math.sqrt(cin * kernel); // PyTorch: fan_in = cin * k
         uniform(weight.value(), bound, rng);
         uniform(bias.value(), bound, rng);

@@ -30,7 +30,7 @@ public final class ConvTranspose1d implements SequenceLayer {
     private final BatchBuffers outs;
     private final BatchBuffers columns;
     private final BatchBuffers inGrads;
-    private final Ones ones;
+    private final BatchBuffers ones;
     private Mat lastInput;
     private Mat lastCols;
     private int lastBatch;
@@ -51,7 +51,7 @@ public final class ConvTranspose1d implements SequenceLayer {
         this.outs = new BatchBuffers(dtype, cout);
         this.columns = new BatchBuffers(dtype, kernel * cout);
         this.inGrads = new BatchBuffers(dtype, cin);
-        this.ones = new Ones(dtype);
+        this.ones = new BatchBuffers(n -> Mat.zeros(dtype, 1, n).fill(1.0));
         double bound = 1.0 / Math.sqrt(cout * kernel); // PyTorch: fan_in = weight.size(1) * k = cout * k
         Conv1d.uniform(weight.value(), bound, rng);
         Conv1d.uniform(bias.value(), bound, rng);

@@ -39,11 +39,6 @@ public final class Dropout implements Layer {
     }
 
     @Override
-    public int outputSize() {
-        return size;
-    }
-
-    @Override
     public Mat forward(Mat x, boolean training) {
         if (!training || p == 0) {
             lastMask = null;

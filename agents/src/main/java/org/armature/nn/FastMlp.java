@@ -18,7 +18,6 @@ public final class FastMlp {
     private final List<LayerSpec> specs;
     private final float[][] params; // per layer: linear -> W (in*out) then b; layer_norm -> gamma, beta
     private final float[][] scratch;
-    private final int maxWidth;
     /** Native copies of the linear weights (null when BLAS is not reachable); vectors for the products. */
     private final Mat[] nativeW;
     private final Mat inVec;
@@ -67,7 +66,6 @@ public final class FastMlp {
             throw new IllegalArgumentException("FastMlp: " + values.size() + " parameter arrays given, layers use " + k);
         }
         this.params = p.toArray(new float[0][]);
-        this.maxWidth = width;
         this.scratch = new float[][]{new float[width], new float[width]};
         this.nativeW = new Mat[this.specs.size()];
         if (HostBlas.AVAILABLE) {
@@ -129,17 +127,6 @@ public final class FastMlp {
 
     public int outputSize() {
         return specs.get(specs.size() - 1).out();
-    }
-
-    /** The parameter arrays (not copies) in {@link Mlp#params()} order. */
-    public List<float[]> parameterArrays() {
-        List<float[]> v = new ArrayList<>();
-        for (float[] p : params) {
-            if (p != null) {
-                v.add(p);
-            }
-        }
-        return v;
     }
 
     public List<LayerSpec> layerSpecs() {
@@ -246,9 +233,5 @@ public final class FastMlp {
             which ^= 1;
         }
         System.arraycopy(cur, 0, out, 0, curLen);
-    }
-
-    int maxWidth() {
-        return maxWidth;
     }
 }

@@ -84,16 +84,6 @@ public final class GroupNorm implements SequenceLayer {
     }
 
     @Override
-    public int outChannels() {
-        return channels;
-    }
-
-    @Override
-    public int outputLength(int inputLength) {
-        return inputLength;
-    }
-
-    @Override
     public Mat forward(Mat x, int batch) {
         if (x.cols != channels || x.rows % batch != 0) {
             throw new IllegalArgumentException("GroupNorm expects (batch · L) x " + channels + " with batch " + batch

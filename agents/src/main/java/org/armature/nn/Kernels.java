@@ -17,21 +17,6 @@ public final class Kernels {
     private Kernels() {
     }
 
-    /** {@code y[r, :] += b} for every row. */
-    public static void addRowVector(Mat y, Mat b) {
-        y.toHost();
-        b.toHost();
-        int rows = y.rows;
-        int cols = y.cols;
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int c = 0; c < cols; c++) {
-                y.set(o + c, y.get(o + c) + b.get(c));
-            }
-        }
-        y.hostWritten();
-    }
-
     /** {@code y[r, :] = b} for every row (a memory copy per row). */
     public static void broadcastRows(Mat b, Mat y) {
         b.toHost();
@@ -43,21 +28,6 @@ public final class Kernels {
             Mat.U.copyMemory(src, dst + r * width, width);
         }
         y.hostWritten();
-    }
-
-    /** {@code acc[0, c] += sum_r m[r, c]}. */
-    public static void addColumnSums(Mat acc, Mat m) {
-        acc.toHost();
-        m.toHost();
-        int rows = m.rows;
-        int cols = m.cols;
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int c = 0; c < cols; c++) {
-                acc.set(c, acc.get(c) + m.get(o + c));
-            }
-        }
-        acc.hostWritten();
     }
 
     /** Copies {@code src} into columns {@code [col0, col0 + src.cols)} of {@code dst} (same rows). */

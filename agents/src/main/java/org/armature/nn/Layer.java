@@ -14,7 +14,10 @@ public interface Layer {
 
     int inputSize();
 
-    int outputSize();
+    /** The input size unless the layer changes it. */
+    default int outputSize() {
+        return inputSize();
+    }
 
     /** {@code training} enables dropout. */
     Mat forward(Mat x, boolean training);

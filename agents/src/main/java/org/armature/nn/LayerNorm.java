@@ -47,11 +47,6 @@ public final class LayerNorm implements Layer {
     }
 
     @Override
-    public int outputSize() {
-        return size;
-    }
-
-    @Override
     public Mat forward(Mat x, boolean training) {
         int rows = x.rows;
         Mat y = outs.get(rows);

@@ -18,7 +18,7 @@ public final class Linear implements Layer {
     private final BatchBuffers outs;
     private final BatchBuffers inGrads;
     private Mat lastInput;
-    private final Ones ones;
+    private final BatchBuffers ones;
 
     public Linear(int in, int out, DataType dtype, Rng rng) {
         this.in = in;
@@ -27,7 +27,7 @@ public final class Linear implements Layer {
         this.bias = new Param("bias", dtype, 1, out);
         this.outs = new BatchBuffers(dtype, out);
         this.inGrads = new BatchBuffers(dtype, in);
-        this.ones = new Ones(dtype);
+        this.ones = new BatchBuffers(n -> Mat.zeros(dtype, 1, n).fill(1.0));
         double bound = 1.0 / Math.sqrt(in); // PyTorch nn.Linear default init
         Mat w = weight.value();
         for (int i = 0; i < in * out; i++) {

@@ -34,16 +34,6 @@ public final class Mish implements SequenceLayer {
     }
 
     @Override
-    public int outChannels() {
-        return channels;
-    }
-
-    @Override
-    public int outputLength(int inputLength) {
-        return inputLength;
-    }
-
-    @Override
     public Mat forward(Mat x, int batch) {
         if (x.cols != channels) {
             throw new IllegalArgumentException("Mish expects " + channels + " channels, got " + x.cols);

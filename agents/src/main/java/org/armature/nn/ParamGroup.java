@@ -78,18 +78,6 @@ public final class ParamGroup {
         grads.fill(0.0);
     }
 
-    /** L2 norm of all gradients. */
-    public double gradNorm() {
-        grads.toHost();
-        double s = 0;
-        int n = size();
-        for (int i = 0; i < n; i++) {
-            double g = grads.get(i);
-            s += g * g;
-        }
-        return Math.sqrt(s);
-    }
-
     /** True when both groups have the same parameter names and shapes in the same order. */
     public boolean sameLayout(ParamGroup o) {
         if (o.params.size() != params.size() || o.size() != size()) {

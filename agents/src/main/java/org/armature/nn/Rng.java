@@ -27,11 +27,6 @@ public final class Rng {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
-    /** Uniform in [0, 1) with 24 random bits. */
-    public float nextFloat() {
-        return (nextLong() >>> 40) * 0x1.0p-24f;
-    }
-
     /** Uniform in [0, bound) (Lemire's nearly-divisionless method, unbiased). */
     public int nextInt(int bound) {
         if (bound <= 0) {

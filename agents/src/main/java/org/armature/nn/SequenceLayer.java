@@ -18,10 +18,15 @@ public interface SequenceLayer {
 
     int inChannels();
 
-    int outChannels();
+    /** The input's channels unless the layer changes them. */
+    default int outChannels() {
+        return inChannels();
+    }
 
-    /** Output sequence length for an input of length {@code inputLength}. */
-    int outputLength(int inputLength);
+    /** Output sequence length for an input of length {@code inputLength} (the same unless the layer changes it). */
+    default int outputLength(int inputLength) {
+        return inputLength;
+    }
 
     /** {@code x}: {@code (batch · L) x inChannels()}; returns {@code (batch · outputLength(L)) x outChannels()}. */
     Mat forward(Mat x, int batch);

@@ -49,10 +49,6 @@ public record DatasetMetadata(String envId, String collectionPolicy, Long collec
         return new DatasetMetadata(envId, collectionPolicy, collectionSeed, seeds, armatureVersion, extra);
     }
 
-    public DatasetMetadata withCollectionPolicy(String policy) {
-        return new DatasetMetadata(envId, policy, collectionSeed, episodeResetSeeds, armatureVersion, extra);
-    }
-
     public DatasetMetadata withArmatureVersion(String version) {
         return new DatasetMetadata(envId, collectionPolicy, collectionSeed, episodeResetSeeds, version, extra);
     }

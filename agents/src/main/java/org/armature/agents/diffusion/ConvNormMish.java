@@ -51,11 +51,6 @@ public final class ConvNormMish implements SequenceLayer {
     }
 
     @Override
-    public int outputLength(int inputLength) {
-        return inputLength;
-    }
-
-    @Override
     public Mat forward(Mat x, int batch) {
         return mish.forward(norm.forward(conv.forward(x, batch), batch), batch);
     }

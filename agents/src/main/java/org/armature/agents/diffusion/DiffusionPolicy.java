@@ -3,9 +3,7 @@ package org.armature.agents.diffusion;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import org.armature.agents.BundlePolicy;
-import org.armature.agents.ObservationFrames;
-import org.armature.agents.Policy;
+import org.armature.agents.LoadedPolicy;
 import org.armature.agents.PolicyBundles;
 import org.armature.nn.ParamIO;
 import org.armature.nn.Rng;
@@ -22,38 +20,17 @@ import org.nd4j.linalg.api.buffer.DataType;
  * the exponentially weighted mean ({@code w_i = exp(−m i)}, the oldest prediction weighted most) of every predicted
  * chunk's action for the current step.
  */
-public final class DiffusionPolicy implements Policy {
+public final class DiffusionPolicy extends LoadedPolicy {
 
-    private final PolicyBundles.Spec spec;
     private final DiffusionSampler sampler;
-    private final int obsDim;
-    private final int actDim;
-    private final int history;
-    private final int predicted;
-    private final int executed;
-    private final int start;
-    private final double[] scale;
-    private final double[] center;
-    private final float[] condition;
     private final float[] chunk;
-    private final float[][] queue;
-    private int queued;
-    private int next;
-    private final ObservationFrames frames;
-    private Rng rng = new Rng(0);
     private double ensembleM = -1;
     private float[][] ensemble; // ensemble[k] = prediction made k decisions ago, aligned to the current step
     private int ensembleCount;
     private final double[] ensembleMean;
 
     DiffusionPolicy(PolicyBundles.Spec spec, Denoiser denoiser) {
-        this.spec = spec;
-        this.obsDim = spec.observationSpace().low().length;
-        this.actDim = spec.actionSpace().low().length;
-        this.history = spec.history();
-        this.predicted = spec.predictedChunk();
-        this.executed = spec.executed();
-        this.start = spec.start();
+        super(spec, spec.history() * spec.observationSpace().low().length, spec.executed());
         PolicyBundles.NoiseSchedule ns = spec.noiseSchedule();
         if (!NoiseSchedule.SQUARED_COSINE.equals(ns.betaSchedule())) {
             throw new IllegalArgumentException("noise schedule '" + ns.betaSchedule() + "' is not supported, expected "
@@ -68,13 +45,7 @@ public final class DiffusionPolicy implements Policy {
         this.sampler = new DiffusionSampler(denoiser, new NoiseSchedule(ns.trainSteps()), ns.sampler(),
                 ns.inferenceSteps(), NoiseSchedule.Spacing.parse(ns.timestepSpacing() == null ? "trailing"
                 : ns.timestepSpacing()));
-        this.scale = new double[actDim];
-        this.center = new double[actDim];
-        BundlePolicy.actionMap(spec, scale, center);
-        this.condition = new float[history * obsDim];
-        this.frames = new ObservationFrames(spec);
         this.chunk = new float[predicted * actDim];
-        this.queue = new float[predicted][actDim];
         this.ensembleMean = new double[actDim];
         if (ns.temporalEnsemble() != null) {
             setTemporalEnsemble(ns.temporalEnsemble());
@@ -110,43 +81,9 @@ public final class DiffusionPolicy implements Policy {
         this.ensembleCount = 0;
     }
 
-    public PolicyBundles.Spec spec() {
-        return spec;
-    }
-
-    @Override
-    public int observationDim() {
-        return obsDim;
-    }
-
-    @Override
-    public int actionDim() {
-        return actDim;
-    }
-
-    @Override
-    public int observationHistory() {
-        return history;
-    }
-
-    @Override
-    public int chunkLength() {
-        return predicted;
-    }
-
     @Override
     public int executedChunk() {
         return ensembleM >= 0 ? 1 : executed;
-    }
-
-    @Override
-    public int chunkStart() {
-        return start;
-    }
-
-    @Override
-    public void observe(float[] observation) {
-        push(observation);
     }
 
     @Override
@@ -156,50 +93,31 @@ public final class DiffusionPolicy implements Policy {
 
     @Override
     public void reset(long seed) {
-        rng = new Rng(seed);
-        queued = 0;
-        next = 0;
-        frames.reset();
+        super.reset(seed);
         ensembleCount = 0;
     }
 
-    private void push(float[] observation) {
-        frames.push(observation, condition);
+    /** One DDIM/DDPM chunk from the condition (the observation frames) and the episode's noise. */
+    @Override
+    protected void forward() {
+        sampler.sample(input, null, rng, chunk);
     }
 
-    private void unnormalize(int c, float[] out) {
+    @Override
+    protected void chunkAction(int c, float[] out) {
         for (int j = 0; j < actDim; j++) {
             out[j] = (float) (chunk[c * actDim + j] * scale[j] + center[j]);
         }
     }
 
     @Override
-    public float[] act(float[] observation) {
-        float[] a = new float[actDim];
-        act(observation, a);
-        return a;
-    }
-
-    @Override
     public void act(float[] observation, float[] action) {
-        push(observation);
-        if (ensembleM >= 0) {
-            actEnsembled(action);
+        if (ensembleM < 0) {
+            super.act(observation, action);
             return;
         }
-        if (next == queued) {
-            sampler.sample(condition, null, rng, chunk);
-            for (int c = 0; c < executed; c++) {
-                unnormalize(start + c, queue[c]);
-            }
-            queued = executed;
-            next = 0;
-        }
-        System.arraycopy(queue[next++], 0, action, 0, actDim);
-    }
-
-    private void actEnsembled(float[] action) {
-        sampler.sample(condition, null, rng, chunk);
+        pushObservation(observation);
+        forward();
         // shift: the prediction made k decisions ago now sits at chunk index start + k for the current step
         float[] oldest = ensemble[predicted - 1];
         System.arraycopy(ensemble, 0, ensemble, 1, predicted - 1);
@@ -223,28 +141,13 @@ public final class DiffusionPolicy implements Policy {
     }
 
     @Override
-    public float[][] actChunk(float[] observation) {
-        push(observation);
-        sampler.sample(condition, null, rng, chunk);
-        return wholeChunk();
-    }
-
-    @Override
     public float[][] actChunk(float[] observation, float[] initialNoise) {
         if (initialNoise.length != sampler.noiseDim()) {
             throw new IllegalArgumentException("initial noise must have " + sampler.noiseDim() + " values, got "
                     + initialNoise.length);
         }
-        push(observation);
-        sampler.sample(condition, initialNoise, rng, chunk);
+        pushObservation(observation);
+        sampler.sample(input, initialNoise, rng, chunk);
         return wholeChunk();
-    }
-
-    private float[][] wholeChunk() {
-        float[][] out = new float[predicted][actDim];
-        for (int c = 0; c < predicted; c++) {
-            unnormalize(c, out[c]);
-        }
-        return out;
     }
 }

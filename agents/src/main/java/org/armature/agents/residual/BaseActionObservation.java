@@ -54,11 +54,6 @@ public final class BaseActionObservation extends Wrapper {
         return base;
     }
 
-    /** The base action of the latest observation (env units). */
-    public float[] baseAction() {
-        return baseAction;
-    }
-
     @Override
     public EnvSpec spec() {
         return spec;

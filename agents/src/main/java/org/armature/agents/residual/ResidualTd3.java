@@ -79,12 +79,6 @@ public final class ResidualTd3 implements Agent {
                     0.01, 1.0, 0.05, 0.3, 0.2, 10_000, 1, true, 1.0);
         }
 
-        public Config withResidualScale(double v) {
-            return new Config(v, actorHidden, criticHidden, criticHeads, layerNorm, gamma, tau, actorLr, criticLr,
-                    weightDecay, maxGradNorm, explorationNoise, noiseClip, warmupNoise, criticWarmupUpdates,
-                    policyFrequency, qTargetClip, actionL2);
-        }
-
         public Config withActorLr(double v) {
             return new Config(residualScale, actorHidden, criticHidden, criticHeads, layerNorm, gamma, tau, v,
                     criticLr, weightDecay, maxGradNorm, explorationNoise, noiseClip, warmupNoise, criticWarmupUpdates,
@@ -101,12 +95,6 @@ public final class ResidualTd3 implements Agent {
             return new Config(residualScale, actorHidden, criticHidden, criticHeads, layerNorm, gamma, tau, actorLr,
                     criticLr, weightDecay, maxGradNorm, explorationNoise, noiseClip, warmupNoise, v, policyFrequency,
                     qTargetClip, actionL2);
-        }
-
-        public Config withQTargetClip(boolean v) {
-            return new Config(residualScale, actorHidden, criticHidden, criticHeads, layerNorm, gamma, tau, actorLr,
-                    criticLr, weightDecay, maxGradNorm, explorationNoise, noiseClip, warmupNoise, criticWarmupUpdates,
-                    policyFrequency, v, actionL2);
         }
 
         public Config withHidden(int[] actor, int[] critic, int heads) {
@@ -170,6 +158,7 @@ public final class ResidualTd3 implements Agent {
     private final float[] fastIn;
     private final float[] fastOut;
     private final double[] stats = new double[STATS.length];
+    private final double[] sums = new double[2];
     private long updates;
     // batch buffers
     private Mat s;
@@ -230,10 +219,8 @@ public final class ResidualTd3 implements Agent {
         this.criticTargetParams = ParamGroup.of(tp.toArray(List[]::new));
         Targets.hard(actorTargetParams, actorParams);
         Targets.hard(criticTargetParams, criticParams);
-        this.actorOpt = new Adam(actorParams, cfg.actorLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPS,
-                cfg.weightDecay(), cfg.maxGradNorm());
-        this.criticOpt = new Adam(criticParams, cfg.criticLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
-                Adam.DEFAULT_EPS, cfg.weightDecay(), cfg.maxGradNorm());
+        this.actorOpt = new Adam(actorParams, cfg.actorLr(), cfg.weightDecay(), cfg.maxGradNorm());
+        this.criticOpt = new Adam(criticParams, cfg.criticLr(), cfg.weightDecay(), cfg.maxGradNorm());
         this.fastActor = actor.toFast();
         this.fastIn = new float[inDim];
         this.fastOut = new float[actDim];
@@ -254,11 +241,6 @@ public final class ResidualTd3 implements Agent {
 
     public Config config() {
         return cfg;
-    }
-
-    /** The observation normaliser the residual network expects (the base's), or null. */
-    public PolicyBundles.Normalization observationNormalization() {
-        return obsNorm;
     }
 
     // ---- acting (batch 1, no allocation) ----
@@ -417,23 +399,14 @@ public final class ResidualTd3 implements Agent {
             target.set(r, y);
         }
         target.hostWritten();
-        double loss = 0;
-        double qSum = 0;
-        int heads = critics.length;
+        double n = (double) b * critics.length;
+        java.util.Arrays.fill(sums, 0.0);
         for (QNetwork q : critics) {
-            Mat v = q.forward(o, act, true).toHost();
-            for (int r = 0; r < b; r++) {
-                double e = v.get(r) - target.get(r);
-                loss += e * e;
-                qSum += v.get(r);
-                dq.set(r, 2.0 * e / ((double) b * heads));
-            }
-            dq.hostWritten();
-            q.backward(dq, true, false);
+            q.regress(o, act, target, dq, n, sums);
         }
         criticOpt.step();
-        stats[0] = loss / ((double) b * heads);
-        stats[2] = qSum / ((double) b * heads);
+        stats[0] = sums[0] / n;
+        stats[2] = sums[1] / n;
     }
 
     private void actorUpdate() {
@@ -531,10 +504,5 @@ public final class ResidualTd3 implements Agent {
         m.put("actor_lr", cfg.actorLr());
         m.put("critic_lr", cfg.criticLr());
         return m;
-    }
-
-    /** The actor network (tests). */
-    public Mlp actor() {
-        return actor;
     }
 }

@@ -25,8 +25,6 @@ public final class Fas {
 
     /** The reference's decision intervals: 1, then every even number to 30. */
     public static final int[] INTERVALS = {1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
-    /** Episodes per interval in the reference evaluation. */
-    public static final int EPISODES = 10;
     /** The reference divides the area by the maximum return times this. */
     public static final int AREA_WIDTH = 30;
 

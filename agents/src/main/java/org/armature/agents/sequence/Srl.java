@@ -136,6 +136,7 @@ public final class Srl implements Agent {
     private final float[] one;
     private long updates;
     private final double[] stats = new double[STATS.length];
+    private final double[] sums = new double[2];
     private final DataType dtype = DataType.FLOAT;
 
     /**
@@ -153,10 +154,10 @@ public final class Srl implements Agent {
         this.actor = Mlp.build(new MlpSpec(obsDim, sac.actorHidden(), 2 * j * actDim, sac.activation(), false, 0.0),
                 dtype, init);
         this.head = new SquashedGaussianHead(actionBox.low(), actionBox.high(), dtype);
-        this.q1 = critic(init);
-        this.q2 = critic(init);
-        this.q1Target = critic(init);
-        this.q2Target = critic(init);
+        this.q1 = sac.critic(obsDim, actDim, dtype, init);
+        this.q2 = sac.critic(obsDim, actDim, dtype, init);
+        this.q1Target = sac.critic(obsDim, actDim, dtype, init);
+        this.q2Target = sac.critic(obsDim, actDim, dtype, init);
         this.model = Mlp.build(new MlpSpec(obsDim + actDim, cfg.modelHidden(), obsDim, sac.activation(), false, 0.0),
                 dtype, init);
         this.modelNorm = new Param("model_norm", dtype, 4, obsDim);
@@ -176,10 +177,8 @@ public final class Srl implements Agent {
         this.alphaParams = new ParamGroup(List.of(logAlpha));
         this.normParams = new ParamGroup(List.of(modelNorm));
         Targets.hard(criticTargetParams, criticParams);
-        this.actorOpt = new Adam(actorParams, sac.policyLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPS,
-                0.0, sac.maxGradNorm());
-        this.criticOpt = new Adam(criticParams, sac.qLr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPS,
-                0.0, sac.maxGradNorm());
+        this.actorOpt = new Adam(actorParams, sac.policyLr(), 0.0, sac.maxGradNorm());
+        this.criticOpt = new Adam(criticParams, sac.qLr(), 0.0, sac.maxGradNorm());
         this.modelOpt = new Adam(modelParams, cfg.modelLr());
         this.alphaOpt = new Adam(alphaParams, sac.qLr());
         this.targetEntropy = sac.targetEntropyScale() * actDim;
@@ -190,23 +189,9 @@ public final class Srl implements Agent {
         java.util.Arrays.fill(stats, Double.NaN);
     }
 
-    private QNetwork critic(Rng init) {
-        return new QNetwork(obsDim, actDim, sac.criticHidden(), sac.activation(), sac.criticLayerNorm(),
-                sac.criticDropout(), dtype, init);
-    }
-
     @Override
     public String algo() {
         return "srl";
-    }
-
-    public Config config() {
-        return cfg;
-    }
-
-    /** J: actions per decision. */
-    public int decisionInterval() {
-        return j;
     }
 
     @Override
@@ -403,20 +388,10 @@ public final class Srl implements Agent {
 
     /** Accumulates dL/dθ of sum_i (Q(s_i, a_i) - y_i)^2 / B for one critic; returns the summed squared error. */
     private double criticStep(QNetwork q, Batch batch) {
-        Mat v = q.forward(batch.observations, batch.actions, true).toHost();
-        double loss = 0;
-        double qSum = 0;
-        Mat d = dqCritic;
-        for (int i = 0; i < b; i++) {
-            double e = v.get(i) - target.get(i);
-            loss += e * e;
-            qSum += v.get(i);
-            d.set(i, 2.0 * e / b);
-        }
-        d.hostWritten();
-        q.backward(d, true, false);
-        stats[5] = qSum / b;
-        return loss;
+        java.util.Arrays.fill(sums, 0.0);
+        q.regress(batch.observations, batch.actions, target, dqCritic, b, sums);
+        stats[5] = sums[1] / b;
+        return sums[0];
     }
 
     /**
