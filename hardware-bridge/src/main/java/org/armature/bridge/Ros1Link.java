@@ -1,6 +1,7 @@
 package org.armature.bridge;
 
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -110,11 +111,7 @@ public final class Ros1Link extends RosLink<Ros1Config> {
             tcprosServer = new ServerSocket();
             tcprosServer.bind(new InetSocketAddress(bind, 0));
             Thread accept = daemon(this::acceptSubscribers, "armature-ros1-tcpros-accept");
-            slaveExecutor = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "armature-ros1-xmlrpc");
-                t.setDaemon(true);
-                return t;
-            });
+            slaveExecutor = Executors.newFixedThreadPool(2, r -> daemon(r, "armature-ros1-xmlrpc"));
             slave = HttpServer.create(new InetSocketAddress(bind, 0), 16);
             slave.createContext("/", this::serveSlaveApi);
             slave.setExecutor(slaveExecutor);
@@ -191,12 +188,6 @@ public final class Ros1Link extends RosLink<Ros1Config> {
     private static String clip(Object o) {
         String s = String.valueOf(o);
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     // ----------------------------------------------------------------------------------------------- slave API
@@ -616,11 +607,7 @@ public final class Ros1Link extends RosLink<Ros1Config> {
         }
         subscribers.clear();
         if (tcprosServer != null) {
-            try {
-                tcprosServer.close();
-            } catch (IOException ignored) {
-                // closing
-            }
+            closeQuietly(tcprosServer);
         }
         if (slave != null) {
             slave.stop(0);
@@ -636,7 +623,7 @@ public final class Ros1Link extends RosLink<Ros1Config> {
         }
     }
 
-    private static void closeQuietly(Socket s) {
+    private static void closeQuietly(Closeable s) {
         try {
             s.close();
         } catch (IOException ignored) {

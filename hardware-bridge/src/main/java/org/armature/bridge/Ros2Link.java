@@ -246,10 +246,10 @@ public final class Ros2Link extends RosLink<Ros2Config> {
         }
         for (int j = 0; j < dof; j++) {
             int k = nameIndex[j];
-            if (k >= n || !equals(names.get(k), jointNames[j])) {
+            if (k >= n || CharSequence.compare(names.get(k), jointNames[j]) != 0) {
                 k = -1;
                 for (int i = 0; i < n; i++) {
-                    if (equals(names.get(i), jointNames[j])) {
+                    if (CharSequence.compare(names.get(i), jointNames[j]) == 0) {
                         k = i;
                         break;
                     }
@@ -269,18 +269,6 @@ public final class Ros2Link extends RosLink<Ros2Config> {
         out.reward = Double.NaN;
         out.robotStopped = false;
         return null;
-    }
-
-    private static boolean equals(StringBuilder a, String b) {
-        if (a.length() != b.length()) {
-            return false;
-        }
-        for (int i = 0; i < b.length(); i++) {
-            if (a.charAt(i) != b.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ------------------------------------------------------------------------------------------ command publisher

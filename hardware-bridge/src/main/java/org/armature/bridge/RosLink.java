@@ -142,9 +142,14 @@ abstract class RosLink<C extends RosLink.Config> implements RobotLink {
     }
 
     void startCommandPublisher(String threadName) {
-        commandThread = new Thread(this::publishCommands, threadName);
-        commandThread.setDaemon(true);
+        commandThread = daemon(this::publishCommands, threadName);
         commandThread.start();
+    }
+
+    static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     private void publishCommands() {
