@@ -65,16 +65,6 @@ public final class ControlLoop {
             return new Config(rateHz, decisionPeriodSeconds, Interpolation.LINEAR, DEFAULT_SPIN_MICROS,
                     durationSeconds, 0.2, 1000, commandExpiryMillis);
         }
-
-        public Config withSpinMicros(long us) {
-            return new Config(rateHz, decisionPeriodSeconds, interpolation, us, durationSeconds, holdAfterStopSeconds,
-                    firstStateTimeoutMillis, commandExpiryMillis);
-        }
-
-        public Config withInterpolation(Interpolation i) {
-            return new Config(rateHz, decisionPeriodSeconds, i, spinMicros, durationSeconds, holdAfterStopSeconds,
-                    firstStateTimeoutMillis, commandExpiryMillis);
-        }
     }
 
     /** What a finished run reports. */

@@ -48,6 +48,7 @@ public final class DeploymentRecorder implements DecisionSink, AutoCloseable {
     private final int[] stop;
     private volatile long written;
     private long flushed;
+    private volatile long flushedPublished;
     private long firstNanos = Long.MIN_VALUE;
     private int segmentIndex;
     private final AtomicLong lost = new AtomicLong();
@@ -87,7 +88,7 @@ public final class DeploymentRecorder implements DecisionSink, AutoCloseable {
     public void onDecision(long timeNanos, float[] observation, float[] rawAction, float[] sentAction,
                            double rewardValue, int clippedTicks, int stopReason) {
         long w = written;
-        if (w - flushedVolatile() >= CAPACITY) {
+        if (w - flushedPublished >= CAPACITY) {
             lost.incrementAndGet();
             return;
         }
@@ -102,12 +103,6 @@ public final class DeploymentRecorder implements DecisionSink, AutoCloseable {
         written = w + 1; // volatile write publishes the row
     }
 
-    private volatile long flushedPublished;
-
-    private long flushedVolatile() {
-        return flushedPublished;
-    }
-
     public long lostRows() {
         return lost.get();
     }
@@ -120,7 +115,7 @@ public final class DeploymentRecorder implements DecisionSink, AutoCloseable {
         while (!closed) {
             LockSupport.parkNanos(FLUSH_NANOS);
             try {
-                flush(false);
+                flush();
             } catch (IOException | UncheckedIOException e) {
                 flushError = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
             }
@@ -128,7 +123,7 @@ public final class DeploymentRecorder implements DecisionSink, AutoCloseable {
     }
 
     /** Writes the rows since the last flush as a segment (flusher thread, or close after it stopped). */
-    private synchronized void flush(boolean last) throws IOException {
+    private synchronized void flush() throws IOException {
         long w = written;
         int n = (int) (w - flushed);
         if (n <= 0) {
@@ -185,7 +180,7 @@ public final class DeploymentRecorder implements DecisionSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        flush(true);
+        flush();
         if (flushError != null) {
             throw flushError;
         }

@@ -18,17 +18,9 @@ public final class InferenceEngine {
 
     /** A non-chunked policy, or a chunked one played synchronously (a new chunk inferred when one runs out). */
     public InferenceEngine(Policy policy) {
-        this(policy, policy.chunkLength() > 1 ? new ChunkScheduler(policy, ChunkScheduler.Config.DEFAULT) : null);
-    }
-
-    public InferenceEngine(Policy policy, ChunkScheduler chunks) {
         this.policy = policy;
         this.actionDim = policy.actionDim();
-        this.chunks = chunks;
-    }
-
-    public Policy policy() {
-        return policy;
+        this.chunks = policy.chunkLength() > 1 ? new ChunkScheduler(policy, ChunkScheduler.Config.DEFAULT) : null;
     }
 
     public int observationDim() {
@@ -64,10 +56,6 @@ public final class InferenceEngine {
 
     public LatencyHistogram latency() {
         return latency;
-    }
-
-    public ChunkScheduler chunks() {
-        return chunks;
     }
 
     public void close() {

@@ -11,13 +11,11 @@ public final class LatencyHistogram {
     private final int[] counts = new int[MAX_MICROS + 2];
     private long n;
     private long maxNanos;
-    private double sumMicros;
 
     public void recordNanos(long nanos) {
         long us = nanos < 0 ? 0 : nanos / 1000;
         counts[(int) Math.min(us, MAX_MICROS + 1)]++;
         n++;
-        sumMicros += nanos / 1e3;
         if (nanos > maxNanos) {
             maxNanos = nanos;
         }
@@ -46,10 +44,6 @@ public final class LatencyHistogram {
 
     public double maxMicros() {
         return maxNanos / 1e3;
-    }
-
-    public double meanMicros() {
-        return n == 0 ? 0 : sumMicros / n;
     }
 
     /** {@code p50/p99/max} in µs, for summaries. */

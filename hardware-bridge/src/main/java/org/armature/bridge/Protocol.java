@@ -112,10 +112,6 @@ public final class Protocol {
         }
     }
 
-    public boolean authenticated() {
-        return mac != null;
-    }
-
     /** Writes the header; the payload follows at {@link #HEADER}. */
     public void header(ByteBuffer b, int type, long session, long sequence, long timestampNanos) {
         b.clear();

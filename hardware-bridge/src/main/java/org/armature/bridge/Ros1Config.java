@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A ROS 1 link's configuration, from
@@ -26,18 +25,17 @@ import java.util.regex.Pattern;
  */
 public record Ros1Config(String masterUri, String stateTopic, String commandTopic, String commandType,
                          String[] jointNames, String[] commandJoints, String nodeName, String advertisedHost,
-                         int maxMessageBytes) {
+                         int maxMessageBytes) implements RosLink.Config {
 
     public static final String SCHEME = "ros1://";
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
-    private static final Pattern NAME = Pattern.compile("/?[A-Za-z][A-Za-z0-9_]*(/[A-Za-z][A-Za-z0-9_]*)*");
     private static final Set<String> KEYS = Set.of("state", "command", "joints", "type", "node", "ip",
             "max_message_bytes");
 
     public Ros1Config {
-        checkName(stateTopic, "state topic");
-        checkName(commandTopic, "command topic");
-        checkName(nodeName, "node name");
+        RosLinkUris.checkName(stateTopic, "state topic");
+        RosLinkUris.checkName(commandTopic, "command topic");
+        RosLinkUris.checkName(nodeName, "node name");
         if (!commandType.equals(RosMessages.JOINT_TRAJECTORY) && !commandType.equals(RosMessages.FLOAT64_MULTI_ARRAY)) {
             throw new IllegalArgumentException("command type must be " + RosMessages.JOINT_TRAJECTORY + " or "
                     + RosMessages.FLOAT64_MULTI_ARRAY + ", got '" + commandType + "'");
@@ -49,39 +47,14 @@ public record Ros1Config(String masterUri, String stateTopic, String commandTopi
         }
     }
 
-    private static void checkName(String n, String what) {
-        if (n == null || !NAME.matcher(n).matches()) {
-            throw new IllegalArgumentException(what + " '" + n + "' is not a ROS name (/a/b_c)");
-        }
-    }
-
-    /** Resolves a relative name against the root namespace (the link's names are global). */
-    private static String global(String n) {
-        return n.startsWith("/") ? n : "/" + n;
-    }
-
-    /** Index in {@link #jointNames} of each command joint. */
-    public int[] commandOrder() {
-        return RosLinkUris.commandOrder(jointNames, commandJoints);
-    }
-
     /**
      * Parses {@code ros1://HOST:PORT?key=value&...}. {@code joints} is a JSON file (see the README) or a
      * comma-separated list of names; {@code type} is {@code JointTrajectory} or {@code Float64MultiArray} (or the
      * full type name); relative paths resolve against {@code baseDir}. {@code env} supplies ROS_IP / ROS_HOSTNAME.
      */
     public static Ros1Config parse(String uri, Path baseDir, Map<String, String> env) throws IOException {
-        if (!uri.startsWith(SCHEME)) {
-            throw new IllegalArgumentException("link '" + uri + "' must start with " + SCHEME);
-        }
-        String rest = uri.substring(SCHEME.length());
-        String authority = rest;
-        String query = "";
-        int q = rest.indexOf('?');
-        if (q >= 0) {
-            authority = rest.substring(0, q);
-            query = rest.substring(q + 1);
-        }
+        String[] authorityAndQuery = RosLinkUris.split(uri, SCHEME);
+        String authority = authorityAndQuery[0];
         int colon = authority.lastIndexOf(':');
         String host = colon > 0 ? authority.substring(0, colon) : authority;
         int port = 11311;
@@ -96,21 +69,8 @@ public record Ros1Config(String masterUri, String stateTopic, String commandTopi
             throw new IllegalArgumentException("link '" + uri + "' must be ros1://MASTER_HOST:PORT?state=...&"
                     + "command=...&joints=...");
         }
-        Map<String, String> p = RosLinkUris.query(uri, query, KEYS);
-        if (!p.containsKey("command")) {
-            throw new IllegalArgumentException("link '" + uri + "': give the command topic (command=/arm/command)");
-        }
-        if (!p.containsKey("joints")) {
-            throw new IllegalArgumentException("link '" + uri + "': give the joints (joints=map.json or "
-                    + "joints=j1,j2,...)");
-        }
-        RosLinkUris.JointMap map = RosLinkUris.jointMap(p.get("joints"), baseDir);
-        String[] joints = map.joints();
-        String[] commandJoints = map.commandJoints();
-        String type = map.commandType();
-        if (p.containsKey("type")) {
-            type = p.get("type");
-        }
+        Map<String, String> p = RosLinkUris.params(uri, authorityAndQuery[1], KEYS);
+        RosLinkUris.JointMap map = RosLinkUris.jointMap(p, baseDir);
         String ip = p.getOrDefault("ip", env.getOrDefault("ROS_IP", env.get("ROS_HOSTNAME")));
         if (ip == null || ip.isEmpty()) {
             ip = isLoopback(host) ? "127.0.0.1" : java.net.InetAddress.getLocalHost().getHostAddress();
@@ -123,10 +83,10 @@ public record Ros1Config(String masterUri, String stateTopic, String commandTopi
                 throw new IllegalArgumentException("link '" + uri + "': max_message_bytes must be a number");
             }
         }
-        return new Ros1Config("http://" + host + ":" + port + "/", global(p.getOrDefault("state", "/joint_states")),
-                global(p.get("command")), RosLinkUris.commandType(type == null ? RosMessages.JOINT_TRAJECTORY : type),
-                joints, commandJoints == null ? joints : commandJoints, global(p.getOrDefault("node", "/armature_bridge")),
-                ip, max);
+        return new Ros1Config("http://" + host + ":" + port + "/",
+                RosLinkUris.global(p.getOrDefault("state", "/joint_states")), RosLinkUris.global(p.get("command")),
+                RosLinkUris.commandType(map.commandType()), map.joints(), map.commandJoints(),
+                RosLinkUris.global(p.getOrDefault("node", "/armature_bridge")), ip, max);
     }
 
     private static boolean isLoopback(String host) {

@@ -1,6 +1,7 @@
 package org.armature.bridge;
 
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,19 +12,15 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -53,30 +50,21 @@ import com.sun.net.httpserver.HttpServer;
  * network I/O on the loop thread; the newest command wins); the state thread parses into a scratch state and hands
  * it over through {@link StateExchange}.
  */
-public final class Ros1Link implements RobotLink {
+public final class Ros1Link extends RosLink<Ros1Config> {
 
     private static final long BACKOFF_MIN_NANOS = 50_000_000L;
     private static final long BACKOFF_MAX_NANOS = 2_000_000_000L;
     private static final int XMLRPC_TIMEOUT_MILLIS = 2000;
     private static final int MAX_JOINTS_PER_MESSAGE = 4096;
 
-    private final Ros1Config cfg;
-    private final int dof;
-    private final long connectTimeoutMillis;
-    private final StateExchange exchange;
     private final String stateMd5 = RosMessages.JOINT_STATE_MD5;
     private final String commandMd5;
-    private final int[] commandOrder;
     private final byte[][] commandJointNames;
-    private final long wallOffsetNanos;
 
     private HttpServer slave;
     private ExecutorService slaveExecutor;
     private ServerSocket tcprosServer;
     private String slaveUri;
-    private volatile boolean closed;
-    private volatile String fault;
-    private volatile String lastError;
 
     // state subscription
     private final Object publisherMonitor = new Object();
@@ -86,54 +74,32 @@ public final class Ros1Link implements RobotLink {
     private volatile boolean stateEverConnected;
     private volatile String stateLostDetail;
     private Thread stateThread;
-    private volatile long stateTid = -1;
 
-    // command publication
+    // command publication (publisher thread): the message is written into one preallocated buffer
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean subscriberEverConnected;
-    private final JointCommand pending;
-    private long pendingSeq;
-    private Thread commandThread;
-
-    private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong published = new AtomicLong();
-    private final AtomicLong statesReceived = new AtomicLong();
-
-    // latency probe: (state stamp, local wall-clock receive time) of recent states
-    private volatile LatencyProbe probe;
+    private final boolean trajectory;
+    private final double[] ordered;
+    private final int size;
+    private final ByteBuffer message;
+    private long msgSeq;
 
     /** A connected subscriber of the command topic. */
     private record Subscriber(String callerId, Socket socket, OutputStream out) {
     }
 
     public Ros1Link(Ros1Config cfg, int dof, long connectTimeoutMillis) {
-        if (cfg.jointNames().length != dof) {
-            throw new IllegalArgumentException("the joint map names " + cfg.jointNames().length + " joints "
-                    + List.of(cfg.jointNames()) + " but the task has " + dof);
-        }
-        this.cfg = cfg;
-        this.dof = dof;
-        this.connectTimeoutMillis = connectTimeoutMillis;
-        this.exchange = new StateExchange(dof, 0);
+        super(cfg, dof, connectTimeoutMillis);
         this.commandMd5 = RosMessages.md5(cfg.commandType());
-        this.commandOrder = cfg.commandOrder();
         this.commandJointNames = new byte[dof][];
         for (int i = 0; i < dof; i++) {
             commandJointNames[i] = cfg.commandJoints()[i].getBytes(StandardCharsets.UTF_8);
         }
-        this.pending = new JointCommand(dof);
-        Instant now = Instant.now();
-        this.wallOffsetNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
-    }
-
-    public Ros1Config config() {
-        return cfg;
-    }
-
-    /** Local wall-clock time (ns since the epoch; ROS time on a robot without simulated time) without allocating. */
-    long wallNanos() {
-        return System.nanoTime() + wallOffsetNanos;
+        this.trajectory = cfg.commandType().equals(RosMessages.JOINT_TRAJECTORY);
+        this.ordered = new double[dof];
+        this.size = 4 + (trajectory ? RosMessages.jointTrajectorySize(commandJointNames)
+                : RosMessages.float64MultiArraySize(dof));
+        this.message = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     // ---------------------------------------------------------------------------------------------------- connect
@@ -145,54 +111,48 @@ public final class Ros1Link implements RobotLink {
             tcprosServer = new ServerSocket();
             tcprosServer.bind(new InetSocketAddress(bind, 0));
             Thread accept = daemon(this::acceptSubscribers, "armature-ros1-tcpros-accept");
-            slaveExecutor = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "armature-ros1-xmlrpc");
-                t.setDaemon(true);
-                return t;
-            });
+            slaveExecutor = Executors.newFixedThreadPool(2, r -> daemon(r, "armature-ros1-xmlrpc"));
             slave = HttpServer.create(new InetSocketAddress(bind, 0), 16);
             slave.createContext("/", this::serveSlaveApi);
             slave.setExecutor(slaveExecutor);
             slave.start();
             slaveUri = "http://" + cfg.advertisedHost() + ":" + slave.getAddress().getPort() + "/";
-            commandThread = daemon(this::publishCommands, "armature-ros1-command-publisher");
             stateThread = daemon(this::subscribeState, "armature-ros1-state-subscriber");
             accept.start();
-            commandThread.start();
+            startCommandPublisher("armature-ros1-command-publisher");
             stateThread.start();
 
             List<?> subs = masterCall("registerPublisher", cfg.commandTopic(), cfg.commandType(), slaveUri);
             List<?> pubs = masterCall("registerSubscriber", cfg.stateTopic(), RosMessages.JOINT_STATE, slaveUri);
             updatePublishers(pubs);
-
-            long deadline = System.nanoTime() + connectTimeoutMillis * 1_000_000L;
-            while (System.nanoTime() < deadline) {
-                if (fault != null) {
-                    throw new IOException(fault);
-                }
-                if (exchange.read(new RobotState(dof, 0)) && !subscribers.isEmpty()) {
-                    return new RobotInfo(dof, 0, new SecureRandom().nextLong() | 1);
-                }
-                LockSupport.parkNanos(2_000_000);
-            }
-            StringBuilder why = new StringBuilder("ROS 1 robot not ready within " + connectTimeoutMillis + " ms:");
-            if (statesReceived.get() == 0) {
-                why.append(" no ").append(RosMessages.JOINT_STATE).append(" on ").append(cfg.stateTopic())
-                        .append(statePublisher == null ? " (no publisher registered at the master)"
-                                : " from publisher " + statePublisher);
-            }
-            if (subscribers.isEmpty()) {
-                why.append(statesReceived.get() == 0 ? ";" : "").append(" no subscriber on ")
-                        .append(cfg.commandTopic()).append(" (").append(cfg.commandType()).append(") connected");
-            }
-            if (lastError != null) {
-                why.append("; last error: ").append(lastError);
-            }
-            throw new IOException(why.toString());
+            return awaitReady();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    @Override
+    int commandSubscribers() {
+        return subscribers.size();
+    }
+
+    @Override
+    String notReady() {
+        StringBuilder why = new StringBuilder("ROS 1 robot not ready within " + connectTimeoutMillis + " ms:");
+        if (statesReceived.get() == 0) {
+            why.append(" no ").append(RosMessages.JOINT_STATE).append(" on ").append(cfg.stateTopic())
+                    .append(statePublisher == null ? " (no publisher registered at the master)"
+                            : " from publisher " + statePublisher);
+        }
+        if (subscribers.isEmpty()) {
+            why.append(statesReceived.get() == 0 ? ";" : "").append(" no subscriber on ")
+                    .append(cfg.commandTopic()).append(" (").append(cfg.commandType()).append(") connected");
+        }
+        if (lastError != null) {
+            why.append("; last error: ").append(lastError);
+        }
+        return why.toString();
     }
 
     private List<?> masterCall(String method, Object... args) throws IOException {
@@ -228,12 +188,6 @@ public final class Ros1Link implements RobotLink {
     private static String clip(Object o) {
         String s = String.valueOf(o);
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     // ----------------------------------------------------------------------------------------------- slave API
@@ -441,12 +395,7 @@ public final class Ros1Link implements RobotLink {
                         lastError = e.getMessage();
                         continue;
                     }
-                    exchange.publish(scratch, now);
-                    statesReceived.incrementAndGet();
-                    LatencyProbe p = probe;
-                    if (p != null) {
-                        p.record(scratch.robotTimeNanos, now + wallOffsetNanos);
-                    }
+                    received(scratch, now);
                 }
             } catch (Tcpros.OversizedException e) {
                 count("dropped_oversized");
@@ -571,84 +520,37 @@ public final class Ros1Link implements RobotLink {
     }
 
     @Override
-    public void send(JointCommand command) {
-        if (closed) {
-            return;
+    void publish(JointCommand c) {
+        for (int i = 0; i < dof; i++) {
+            ordered[i] = c.positionsRad[commandOrder[i]];
         }
-        synchronized (pending) {
-            pending.copyFrom(command);
-            pendingSeq++;
+        message.clear();
+        message.putInt(size - 4);
+        if (trajectory) {
+            RosMessages.writeJointTrajectory(message, ++msgSeq, trajectoryStamp(c), commandJointNames, ordered,
+                    c.expiryMicros * 1000L);
+        } else {
+            RosMessages.writeFloat64MultiArray(message, ordered, dof);
         }
-        sent.incrementAndGet();
-        LockSupport.unpark(commandThread);
-    }
-
-    private void publishCommands() {
-        JointCommand c = new JointCommand(dof);
-        double[] ordered = new double[dof];
-        int size = 4 + (cfg.commandType().equals(RosMessages.JOINT_TRAJECTORY)
-                ? RosMessages.jointTrajectorySize(commandJointNames) : RosMessages.float64MultiArraySize(dof));
-        ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] bytes = out.array();
-        long seenSeq = 0;
-        long msgSeq = 0;
-        boolean trajectory = cfg.commandType().equals(RosMessages.JOINT_TRAJECTORY);
-        while (!closed) {
-            long seq;
-            synchronized (pending) {
-                seq = pendingSeq;
-                if (seq != seenSeq) {
-                    c.copyFrom(pending);
+        boolean any = false;
+        for (Subscriber sub : subscribers) {
+            try {
+                sub.out().write(message.array(), 0, size);
+                any = true;
+            } catch (IOException e) {
+                subscribers.remove(sub);
+                closeQuietly(sub.socket());
+                if (!closed) {
+                    lastError = "command subscriber " + sub.callerId() + ": " + e.getMessage();
                 }
             }
-            if (seq == seenSeq) {
-                LockSupport.park(this);
-                continue;
-            }
-            if (seq - seenSeq > 1) {
-                count("commands_superseded", seq - seenSeq - 1);
-            }
-            seenSeq = seq;
-            for (int i = 0; i < dof; i++) {
-                ordered[i] = c.positionsRad[commandOrder[i]];
-            }
-            out.clear();
-            out.putInt(size - 4);
-            if (trajectory) {
-                // stamp = the measurement time of the state this command answers; time_from_start = its expiry: a
-                // robot drops the trajectory once stamp + time_from_start has passed. Hold commands (safe stop) are
-                // stamped now, so they are not dropped because the state that triggered the stop is old.
-                long stamp = c.mode == JointCommand.Mode.POSITION ? c.stateRobotTimeNanos : wallNanos();
-                RosMessages.writeJointTrajectory(out, ++msgSeq, stamp, commandJointNames, ordered,
-                        c.expiryMicros * 1000L);
-            } else {
-                RosMessages.writeFloat64MultiArray(out, ordered, dof);
-            }
-            boolean any = false;
-            for (Subscriber sub : subscribers) {
-                try {
-                    sub.out().write(bytes, 0, size);
-                    any = true;
-                } catch (IOException e) {
-                    subscribers.remove(sub);
-                    closeQuietly(sub.socket());
-                    if (!closed) {
-                        lastError = "command subscriber " + sub.callerId() + ": " + e.getMessage();
-                    }
-                }
-            }
-            if (any) {
-                published.incrementAndGet();
-            }
+        }
+        if (any) {
+            published.incrementAndGet();
         }
     }
 
     // --------------------------------------------------------------------------------------------- RobotLink
-
-    @Override
-    public boolean readLatest(RobotState out) {
-        return exchange.read(out);
-    }
 
     @Override
     public Status status() {
@@ -677,46 +579,8 @@ public final class Ros1Link implements RobotLink {
     }
 
     @Override
-    public long receiverThreadId() {
-        return stateTid;
-    }
-
-    /**
-     * Keeps (header stamp, local wall-clock receive time) of the last {@code capacity} states, to measure
-     * end-to-end latency against a peer on the same clock; call before {@link #connect}.
-     */
-    public void enableLatencyProbe(int capacity) {
-        probe = new LatencyProbe(capacity);
-    }
-
-    /** The kept (header stamp, local wall-clock receive time in ns) pairs, oldest first; empty without a probe. */
-    public long[][] latencyProbe() {
-        LatencyProbe p = probe;
-        return p == null ? new long[2][0] : p.pairs();
-    }
-
-    @Override
-    public Map<String, Long> counters() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("commands_sent", sent.get());
-        m.put("commands_published", published.get());
-        m.put("states_received", statesReceived.get());
+    void peerCounts(Map<String, Long> m) {
         m.put("command_subscribers", (long) subscribers.size());
-        new java.util.TreeMap<>(counters).forEach((k, v) -> m.put(k, v.get()));
-        return m;
-    }
-
-    private void count(String name) {
-        count(name, 1);
-    }
-
-    private void count(String name, long n) {
-        counters.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(n);
-    }
-
-    /** The node's slave API URI (after connect). */
-    public String slaveUri() {
-        return slaveUri;
     }
 
     @Override
@@ -743,11 +607,7 @@ public final class Ros1Link implements RobotLink {
         }
         subscribers.clear();
         if (tcprosServer != null) {
-            try {
-                tcprosServer.close();
-            } catch (IOException ignored) {
-                // closing
-            }
+            closeQuietly(tcprosServer);
         }
         if (slave != null) {
             slave.stop(0);
@@ -763,16 +623,11 @@ public final class Ros1Link implements RobotLink {
         }
     }
 
-    private static void closeQuietly(Socket s) {
+    private static void closeQuietly(Closeable s) {
         try {
             s.close();
         } catch (IOException ignored) {
             // closing
         }
-    }
-
-    @Override
-    public String toString() {
-        return cfg.toString();
     }
 }

@@ -29,12 +29,12 @@ import java.util.regex.Pattern;
  * @param nodeName       the DDS participant's name (default armature_bridge)
  */
 public record Ros2Config(int domainId, String stateTopic, String commandTopic, String commandType,
-                         String[] jointNames, String[] commandJoints, boolean stateReliable, String nodeName) {
+                         String[] jointNames, String[] commandJoints, boolean stateReliable, String nodeName)
+        implements RosLink.Config {
 
     public static final String SCHEME = "ros2://";
     /** ROS 2's prefix of DDS topic names for ROS topics ({@code rt/joint_states} for {@code /joint_states}). */
     public static final String TOPIC_PREFIX = "rt";
-    private static final Pattern NAME = Pattern.compile("/?[A-Za-z][A-Za-z0-9_]*(/[A-Za-z][A-Za-z0-9_]*)*");
     private static final Pattern NODE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     private static final Set<String> KEYS = Set.of("state", "command", "joints", "type", "state_qos", "node");
 
@@ -42,8 +42,8 @@ public record Ros2Config(int domainId, String stateTopic, String commandTopic, S
         if (domainId < 0 || domainId > 232) {
             throw new IllegalArgumentException("DDS domain must be 0-232 (ROS_DOMAIN_ID), got " + domainId);
         }
-        checkName(stateTopic, "state topic");
-        checkName(commandTopic, "command topic");
+        RosLinkUris.checkName(stateTopic, "state topic");
+        RosLinkUris.checkName(commandTopic, "command topic");
         if (nodeName == null || !NODE.matcher(nodeName).matches()) {
             throw new IllegalArgumentException("node name '" + nodeName + "' is not a ROS 2 node name (a_b1)");
         }
@@ -54,15 +54,9 @@ public record Ros2Config(int domainId, String stateTopic, String commandTopic, S
         RosLinkUris.checkJoints(jointNames, commandJoints);
     }
 
-    private static void checkName(String n, String what) {
-        if (n == null || !NAME.matcher(n).matches()) {
-            throw new IllegalArgumentException(what + " '" + n + "' is not a ROS name (/a/b_c)");
-        }
-    }
-
     /** The DDS topic ROS 2 uses for a ROS topic name: {@code /a/b} and {@code a/b} -> {@code rt/a/b}. */
     public static String ddsTopic(String rosName) {
-        return TOPIC_PREFIX + (rosName.startsWith("/") ? rosName : "/" + rosName);
+        return TOPIC_PREFIX + RosLinkUris.global(rosName);
     }
 
     public String stateDdsTopic() {
@@ -84,11 +78,6 @@ public record Ros2Config(int domainId, String stateTopic, String commandTopic, S
         return rosType.substring(0, slash) + "::msg::dds_::" + rosType.substring(slash + 1) + "_";
     }
 
-    /** Index in {@link #jointNames} of each command joint. */
-    public int[] commandOrder() {
-        return RosLinkUris.commandOrder(jointNames, commandJoints);
-    }
-
     /**
      * Parses {@code ros2://DOMAIN?key=value&...}; an empty DOMAIN takes {@code ROS_DOMAIN_ID} from {@code env}, else
      * 0. {@code joints} is a JSON file or a comma-separated list (as for ROS 1), {@code type} is
@@ -96,17 +85,8 @@ public record Ros2Config(int domainId, String stateTopic, String commandTopic, S
      * {@code reliable}; relative paths resolve against {@code baseDir}.
      */
     public static Ros2Config parse(String uri, Path baseDir, Map<String, String> env) throws IOException {
-        if (!uri.startsWith(SCHEME)) {
-            throw new IllegalArgumentException("link '" + uri + "' must start with " + SCHEME);
-        }
-        String rest = uri.substring(SCHEME.length());
-        String authority = rest;
-        String query = "";
-        int q = rest.indexOf('?');
-        if (q >= 0) {
-            authority = rest.substring(0, q);
-            query = rest.substring(q + 1);
-        }
+        String[] authorityAndQuery = RosLinkUris.split(uri, SCHEME);
+        String authority = authorityAndQuery[0];
         if (authority.endsWith("/")) {
             authority = authority.substring(0, authority.length() - 1);
         }
@@ -118,29 +98,16 @@ public record Ros2Config(int domainId, String stateTopic, String commandTopic, S
             throw new IllegalArgumentException("link '" + uri + "' must be ros2://DOMAIN_ID?state=...&command=...&"
                     + "joints=... (DOMAIN_ID a number, 0-232; '" + domain + "' is not)");
         }
-        Map<String, String> p = RosLinkUris.query(uri, query, KEYS);
-        if (!p.containsKey("command")) {
-            throw new IllegalArgumentException("link '" + uri + "': give the command topic (command=/arm/command)");
-        }
-        if (!p.containsKey("joints")) {
-            throw new IllegalArgumentException("link '" + uri + "': give the joints (joints=map.json or "
-                    + "joints=j1,j2,...)");
-        }
-        RosLinkUris.JointMap map = RosLinkUris.jointMap(p.get("joints"), baseDir);
-        String type = p.getOrDefault("type", map.commandType());
+        Map<String, String> p = RosLinkUris.params(uri, authorityAndQuery[1], KEYS);
+        RosLinkUris.JointMap map = RosLinkUris.jointMap(p, baseDir);
         String qos = p.getOrDefault("state_qos", "best_effort").toLowerCase(Locale.ROOT);
         if (!qos.equals("best_effort") && !qos.equals("reliable")) {
             throw new IllegalArgumentException("link '" + uri + "': state_qos must be best_effort or reliable, got '"
                     + qos + "'");
         }
-        return new Ros2Config(domainId, global(p.getOrDefault("state", "/joint_states")), global(p.get("command")),
-                RosLinkUris.commandType(type == null ? RosMessages.JOINT_TRAJECTORY : type), map.joints(),
-                map.commandJoints() == null ? map.joints() : map.commandJoints(), qos.equals("reliable"),
-                p.getOrDefault("node", "armature_bridge"));
-    }
-
-    private static String global(String n) {
-        return n.startsWith("/") ? n : "/" + n;
+        return new Ros2Config(domainId, RosLinkUris.global(p.getOrDefault("state", "/joint_states")),
+                RosLinkUris.global(p.get("command")), RosLinkUris.commandType(map.commandType()), map.joints(),
+                map.commandJoints(), qos.equals("reliable"), p.getOrDefault("node", "armature_bridge"));
     }
 
     @Override

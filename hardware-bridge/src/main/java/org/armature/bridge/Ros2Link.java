@@ -1,14 +1,8 @@
 package org.armature.bridge;
 
 import java.io.IOException;
-import java.security.SecureRandom;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import com.eprosima.xmlschemas.fastrtps_profiles.DurabilityQosKindPolicyType;
@@ -60,77 +54,53 @@ import us.ihmc.pubsub.subscriber.SubscriberListener;
  * scratch state handed over through {@link StateExchange}. {@link #send} copies the command into a slot and wakes
  * the publisher thread (no allocation, no DDS call on the loop thread; the newest command wins).
  */
-public final class Ros2Link implements RobotLink {
+public final class Ros2Link extends RosLink<Ros2Config> {
 
     /** Joints a message may carry: the library's generated sequences hold at most 100 elements. */
     static final int MAX_JOINTS_PER_MESSAGE = 100;
 
-    private final Ros2Config cfg;
-    private final int dof;
-    private final long connectTimeoutMillis;
-    private final StateExchange exchange;
-    private final int[] commandOrder;
-    private final long wallOffsetNanos;
     private final String[] jointNames;
 
     private Domain domain;
     private Participant participant;
     private Subscriber<JointState> stateSubscriber;
     private Publisher commandPublisher;
-    private volatile boolean closed;
-    private volatile String lastError;
 
     private final AtomicInteger statePublishers = new AtomicInteger();
     private final AtomicInteger commandSubscribers = new AtomicInteger();
     private volatile boolean statePublisherEverMatched;
     private volatile boolean commandSubscriberEverMatched;
-    private volatile String fault;
 
     // state receive (library listener thread)
     private final JointState stateMsg = new JointState();
     private final SampleInfo sampleInfo = new SampleInfo();
     private final RobotState scratch;
     private final int[] nameIndex;
-    private volatile long stateTid = -1;
 
-    // command publication
-    private final JointCommand pending;
-    private long pendingSeq;
-    private Thread commandThread;
-
-    private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong published = new AtomicLong();
-    private final AtomicLong statesReceived = new AtomicLong();
-
-    // latency probe: (state stamp, local wall-clock receive time) of recent states
-    private volatile LatencyProbe probe;
+    // command publication (publisher thread): one preallocated message of the command's type
+    private final boolean trajectory;
+    private final JointTrajectory traj = new JointTrajectory();
+    private final JointTrajectoryPoint point;
+    private final Float64MultiArray array = new Float64MultiArray();
 
     public Ros2Link(Ros2Config cfg, int dof, long connectTimeoutMillis) {
-        if (cfg.jointNames().length != dof) {
-            throw new IllegalArgumentException("the joint map names " + cfg.jointNames().length + " joints "
-                    + List.of(cfg.jointNames()) + " but the task has " + dof);
-        }
-        this.cfg = cfg;
-        this.dof = dof;
-        this.connectTimeoutMillis = connectTimeoutMillis;
-        this.exchange = new StateExchange(dof, 0);
-        this.commandOrder = cfg.commandOrder();
+        super(cfg, dof, connectTimeoutMillis);
         this.jointNames = cfg.jointNames().clone();
         this.scratch = new RobotState(dof, 0);
         this.nameIndex = new int[dof];
-        this.pending = new JointCommand(dof);
-        Instant now = Instant.now();
-        this.wallOffsetNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
-    }
-
-    public Ros2Config config() {
-        return cfg;
-    }
-
-    /** Local wall-clock time (ns since the epoch; ROS time on a robot without simulated time) without allocating. */
-    long wallNanos() {
-        return System.nanoTime() + wallOffsetNanos;
+        this.trajectory = cfg.commandType().equals(RosMessages.JOINT_TRAJECTORY);
+        if (trajectory) {
+            for (String name : cfg.commandJoints()) {
+                traj.getJointNames().add(name);
+            }
+            this.point = traj.getPoints().add();
+        } else {
+            this.point = null;
+            MultiArrayDimension dim = array.getLayout().getDim().add();
+            dim.setLabel("joints");
+            dim.setSize(dof);
+            dim.setStride(dof);
+        }
     }
 
     private String stateQos() {
@@ -151,15 +121,13 @@ public final class Ros2Link implements RobotLink {
             domain.registerType(participant, stateType);
             domain.registerType(participant, commandType);
 
-            commandThread = new Thread(this::publishCommands, "armature-ros2-command-publisher");
-            commandThread.setDaemon(true);
             PublisherAttributes pa = PublisherAttributes.create().topicDataType(commandType)
                     .topicName(cfg.commandDdsTopic()).reliabilityKind(ReliabilityQosKindPolicyType.RELIABLE)
                     .durabilityKind(DurabilityQosKindPolicyType.VOLATILE)
                     .historyQosPolicyKind(HistoryQosKindPolicyType.KEEP_LAST).historyDepth(1)
                     .publishModeKind(PublishModeQosKindPolicyType.SYNCHRONOUS);
             commandPublisher = domain.createPublisher(participant, pa, new CommandMatches());
-            commandThread.start();
+            startCommandPublisher("armature-ros2-command-publisher");
 
             SubscriberAttributes sa = SubscriberAttributes.create().topicDataType(stateType)
                     .topicName(cfg.stateDdsTopic())
@@ -171,27 +139,21 @@ public final class Ros2Link implements RobotLink {
             Subscriber<JointState> s = (Subscriber<JointState>) domain.createSubscriber(participant, sa,
                     new StateListener());
             stateSubscriber = s;
-
-            long deadline = System.nanoTime() + connectTimeoutMillis * 1_000_000L;
-            RobotState latest = new RobotState(dof, 0);
-            while (System.nanoTime() < deadline) {
-                if (fault != null) {
-                    throw new IOException(fault);
-                }
-                if (exchange.read(latest) && commandSubscribers.get() > 0) {
-                    return new RobotInfo(dof, 0, new SecureRandom().nextLong() | 1);
-                }
-                LockSupport.parkNanos(2_000_000);
-            }
-            throw new IOException(notReady());
+            return awaitReady();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
     }
 
+    @Override
+    int commandSubscribers() {
+        return commandSubscribers.get();
+    }
+
     /** Why connect gave up: what did not match, with the type and QoS this side asked for. */
-    private String notReady() {
+    @Override
+    String notReady() {
         StringBuilder why = new StringBuilder("ROS 2 robot not ready within " + connectTimeoutMillis + " ms (DDS "
                 + "domain " + cfg.domainId() + "):");
         String stateType = Ros2Config.ddsType(RosMessages.JOINT_STATE);
@@ -234,12 +196,7 @@ public final class Ros2Link implements RobotLink {
                     lastError = error;
                     return;
                 }
-                exchange.publish(scratch, now);
-                statesReceived.incrementAndGet();
-                LatencyProbe p = probe;
-                if (p != null) {
-                    p.record(scratch.robotTimeNanos, now + wallOffsetNanos);
-                }
+                received(scratch, now);
             }
         }
 
@@ -289,10 +246,10 @@ public final class Ros2Link implements RobotLink {
         }
         for (int j = 0; j < dof; j++) {
             int k = nameIndex[j];
-            if (k >= n || !equals(names.get(k), jointNames[j])) {
+            if (k >= n || CharSequence.compare(names.get(k), jointNames[j]) != 0) {
                 k = -1;
                 for (int i = 0; i < n; i++) {
-                    if (equals(names.get(i), jointNames[j])) {
+                    if (CharSequence.compare(names.get(i), jointNames[j]) == 0) {
                         k = i;
                         break;
                     }
@@ -314,106 +271,40 @@ public final class Ros2Link implements RobotLink {
         return null;
     }
 
-    private static boolean equals(StringBuilder a, String b) {
-        if (a.length() != b.length()) {
-            return false;
-        }
-        for (int i = 0; i < b.length(); i++) {
-            if (a.charAt(i) != b.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     // ------------------------------------------------------------------------------------------ command publisher
 
     @Override
-    public void send(JointCommand command) {
-        if (closed) {
-            return;
-        }
-        synchronized (pending) {
-            pending.copyFrom(command);
-            pendingSeq++;
-        }
-        sent.incrementAndGet();
-        LockSupport.unpark(commandThread);
-    }
-
-    private void publishCommands() {
-        JointCommand c = new JointCommand(dof);
-        boolean trajectory = cfg.commandType().equals(RosMessages.JOINT_TRAJECTORY);
-        JointTrajectory traj = new JointTrajectory();
-        JointTrajectoryPoint point = null;
-        Float64MultiArray array = new Float64MultiArray();
-        if (trajectory) {
-            for (String name : cfg.commandJoints()) {
-                traj.getJointNames().add(name);
-            }
-            point = traj.getPoints().add();
-        } else {
-            MultiArrayDimension dim = array.getLayout().getDim().add();
-            dim.setLabel("joints");
-            dim.setSize(dof);
-            dim.setStride(dof);
-        }
-        long seenSeq = 0;
-        while (!closed) {
-            long seq;
-            synchronized (pending) {
-                seq = pendingSeq;
-                if (seq != seenSeq) {
-                    c.copyFrom(pending);
+    void publish(JointCommand c) {
+        try {
+            if (trajectory) {
+                long stamp = trajectoryStamp(c);
+                traj.getHeader().getStamp().setSec((int) Math.floorDiv(stamp, 1_000_000_000L));
+                traj.getHeader().getStamp().setNanosec(Math.floorMod(stamp, 1_000_000_000L));
+                point.getPositions().resetQuick();
+                for (int i = 0; i < dof; i++) {
+                    point.getPositions().add(c.positionsRad[commandOrder[i]]);
                 }
-            }
-            if (seq == seenSeq) {
-                LockSupport.park(this);
-                continue;
-            }
-            if (seq - seenSeq > 1) {
-                count("commands_superseded", seq - seenSeq - 1);
-            }
-            seenSeq = seq;
-            try {
-                if (trajectory) {
-                    // stamp = the measurement time of the state this command answers; time_from_start = its expiry:
-                    // a robot drops the trajectory once stamp + time_from_start has passed. Hold commands (safe
-                    // stop) are stamped now, so they are not dropped because the state that triggered the stop is old.
-                    long stamp = c.mode == JointCommand.Mode.POSITION ? c.stateRobotTimeNanos : wallNanos();
-                    traj.getHeader().getStamp().setSec((int) Math.floorDiv(stamp, 1_000_000_000L));
-                    traj.getHeader().getStamp().setNanosec(Math.floorMod(stamp, 1_000_000_000L));
-                    point.getPositions().resetQuick();
-                    for (int i = 0; i < dof; i++) {
-                        point.getPositions().add(c.positionsRad[commandOrder[i]]);
-                    }
-                    long expiry = c.expiryMicros * 1000L;
-                    point.getTimeFromStart().setSec((int) (expiry / 1_000_000_000L));
-                    point.getTimeFromStart().setNanosec(expiry % 1_000_000_000L);
-                    commandPublisher.write(traj);
-                } else {
-                    array.getData().resetQuick();
-                    for (int i = 0; i < dof; i++) {
-                        array.getData().add(c.positionsRad[commandOrder[i]]);
-                    }
-                    commandPublisher.write(array);
+                long expiry = c.expiryMicros * 1000L;
+                point.getTimeFromStart().setSec((int) (expiry / 1_000_000_000L));
+                point.getTimeFromStart().setNanosec(expiry % 1_000_000_000L);
+                commandPublisher.write(traj);
+            } else {
+                array.getData().resetQuick();
+                for (int i = 0; i < dof; i++) {
+                    array.getData().add(c.positionsRad[commandOrder[i]]);
                 }
-                published.incrementAndGet();
-            } catch (IOException | RuntimeException e) {
-                if (!closed) {
-                    count("command_write_errors");
-                    lastError = "writing the command on " + cfg.commandDdsTopic() + ": " + e;
-                }
+                commandPublisher.write(array);
+            }
+            published.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                count("command_write_errors");
+                lastError = "writing the command on " + cfg.commandDdsTopic() + ": " + e;
             }
         }
     }
 
     // --------------------------------------------------------------------------------------------- RobotLink
-
-    @Override
-    public boolean readLatest(RobotState out) {
-        return exchange.read(out);
-    }
 
     @Override
     public Status status() {
@@ -442,42 +333,9 @@ public final class Ros2Link implements RobotLink {
     }
 
     @Override
-    public long receiverThreadId() {
-        return stateTid;
-    }
-
-    /**
-     * Keeps (header stamp, local wall-clock receive time) of the last {@code capacity} states, to measure
-     * end-to-end latency against a peer on the same clock; call before {@link #connect}.
-     */
-    public void enableLatencyProbe(int capacity) {
-        probe = new LatencyProbe(capacity);
-    }
-
-    /** The kept (header stamp, local wall-clock receive time in ns) pairs, oldest first; empty without a probe. */
-    public long[][] latencyProbe() {
-        LatencyProbe p = probe;
-        return p == null ? new long[2][0] : p.pairs();
-    }
-
-    @Override
-    public Map<String, Long> counters() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("commands_sent", sent.get());
-        m.put("commands_published", published.get());
-        m.put("states_received", statesReceived.get());
+    void peerCounts(Map<String, Long> m) {
         m.put("state_publishers", (long) statePublishers.get());
         m.put("command_subscribers", (long) commandSubscribers.get());
-        new java.util.TreeMap<>(counters).forEach((k, v) -> m.put(k, v.get()));
-        return m;
-    }
-
-    private void count(String name) {
-        count(name, 1);
-    }
-
-    private void count(String name, long n) {
-        counters.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(n);
     }
 
     @Override
@@ -501,10 +359,5 @@ public final class Ros2Link implements RobotLink {
                 lastError = "removing the DDS participant: " + e;
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return cfg.toString();
     }
 }

@@ -256,8 +256,7 @@ public final class RosMessages {
         out.putInt(0); // velocities
         out.putInt(0); // accelerations
         out.putInt(0); // effort
-        out.putInt((int) Math.floorDiv(timeFromStartNanos, 1_000_000_000L));
-        out.putInt((int) Math.floorMod(timeFromStartNanos, 1_000_000_000L));
+        putTime(out, timeFromStartNanos);
     }
 
     /** Bytes a {@link #writeJointTrajectory} message takes. */

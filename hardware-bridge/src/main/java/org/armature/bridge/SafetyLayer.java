@@ -251,11 +251,6 @@ public final class SafetyLayer {
         }
     }
 
-    /** Commanded velocity of the last command (rad/s), per joint. */
-    public double commandedVelocity(int joint) {
-        return vel[joint];
-    }
-
     public long commands() {
         return commands;
     }

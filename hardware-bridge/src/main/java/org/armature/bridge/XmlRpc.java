@@ -242,32 +242,39 @@ public final class XmlRpc {
             return r.getLocalName();
         }
 
-        /** Advances to the next start or end element; true for a start. Text between elements must be blank. */
-        boolean nextStartOrEnd() throws XmlRpcException {
+        /** The next parse event; a document that ends early or does not parse is malformed. */
+        private int next() throws XmlRpcException {
             try {
-                while (r.hasNext()) {
-                    int ev = r.next();
-                    switch (ev) {
-                        case XMLStreamConstants.START_ELEMENT:
-                            return true;
-                        case XMLStreamConstants.END_ELEMENT:
-                            return false;
-                        case XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE:
-                            if (!r.isWhiteSpace()) {
-                                throw new XmlRpcException("malformed XML-RPC: unexpected text '"
-                                        + clip(r.getText()) + "'");
-                            }
-                            break;
-                        case XMLStreamConstants.COMMENT, XMLStreamConstants.PROCESSING_INSTRUCTION:
-                            break;
-                        default:
-                            throw refused(ev);
-                    }
+                if (r.hasNext()) {
+                    return r.next();
                 }
             } catch (XMLStreamException e) {
                 throw new XmlRpcException("malformed XML-RPC: " + e.getMessage());
             }
             throw new XmlRpcException("malformed XML-RPC: truncated document");
+        }
+
+        /** Advances to the next start or end element; true for a start. Text between elements must be blank. */
+        boolean nextStartOrEnd() throws XmlRpcException {
+            while (true) {
+                int ev = next();
+                switch (ev) {
+                    case XMLStreamConstants.START_ELEMENT:
+                        return true;
+                    case XMLStreamConstants.END_ELEMENT:
+                        return false;
+                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE:
+                        if (!r.isWhiteSpace()) {
+                            throw new XmlRpcException("malformed XML-RPC: unexpected text '"
+                                    + clip(r.getText()) + "'");
+                        }
+                        break;
+                    case XMLStreamConstants.COMMENT, XMLStreamConstants.PROCESSING_INSTRUCTION:
+                        break;
+                    default:
+                        throw refused(ev);
+                }
+            }
         }
 
         void nextStart() throws XmlRpcException {
@@ -306,28 +313,23 @@ public final class XmlRpc {
         /** Text content up to the end of the current element (which must hold no child elements). */
         String text() throws XmlRpcException {
             StringBuilder b = new StringBuilder();
-            try {
-                while (r.hasNext()) {
-                    int ev = r.next();
-                    switch (ev) {
-                        case XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE, XMLStreamConstants.CDATA:
-                            b.append(r.getText());
-                            break;
-                        case XMLStreamConstants.END_ELEMENT:
-                            return b.toString();
-                        case XMLStreamConstants.COMMENT:
-                            break;
-                        case XMLStreamConstants.START_ELEMENT:
-                            throw new XmlRpcException("malformed XML-RPC: unexpected <" + r.getLocalName()
-                                    + "> in text");
-                        default:
-                            throw refused(ev);
-                    }
+            while (true) {
+                int ev = next();
+                switch (ev) {
+                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE, XMLStreamConstants.CDATA:
+                        b.append(r.getText());
+                        break;
+                    case XMLStreamConstants.END_ELEMENT:
+                        return b.toString();
+                    case XMLStreamConstants.COMMENT:
+                        break;
+                    case XMLStreamConstants.START_ELEMENT:
+                        throw new XmlRpcException("malformed XML-RPC: unexpected <" + r.getLocalName()
+                                + "> in text");
+                    default:
+                        throw refused(ev);
                 }
-            } catch (XMLStreamException e) {
-                throw new XmlRpcException("malformed XML-RPC: " + e.getMessage());
             }
-            throw new XmlRpcException("malformed XML-RPC: truncated document");
         }
 
         /** Parses after {@code <value>} up to and including {@code </value>}. */
@@ -340,29 +342,24 @@ public final class XmlRpc {
             }
             // either text (an untyped string) then </value>, or one typed element
             StringBuilder untyped = new StringBuilder();
-            try {
-                while (r.hasNext()) {
-                    int ev = r.next();
-                    if (ev == XMLStreamConstants.CHARACTERS || ev == XMLStreamConstants.SPACE
-                            || ev == XMLStreamConstants.CDATA) {
-                        untyped.append(r.getText());
-                    } else if (ev == XMLStreamConstants.END_ELEMENT) {
-                        return untyped.toString();
-                    } else if (ev == XMLStreamConstants.START_ELEMENT) {
-                        if (!untyped.toString().isBlank()) {
-                            throw new XmlRpcException("malformed XML-RPC: text before <" + r.getLocalName() + ">");
-                        }
-                        Object v = typed(r.getLocalName(), depth);
-                        end("value");
-                        return v;
-                    } else if (ev != XMLStreamConstants.COMMENT) {
-                        throw refused(ev);
+            while (true) {
+                int ev = next();
+                if (ev == XMLStreamConstants.CHARACTERS || ev == XMLStreamConstants.SPACE
+                        || ev == XMLStreamConstants.CDATA) {
+                    untyped.append(r.getText());
+                } else if (ev == XMLStreamConstants.END_ELEMENT) {
+                    return untyped.toString();
+                } else if (ev == XMLStreamConstants.START_ELEMENT) {
+                    if (!untyped.toString().isBlank()) {
+                        throw new XmlRpcException("malformed XML-RPC: text before <" + r.getLocalName() + ">");
                     }
+                    Object v = typed(r.getLocalName(), depth);
+                    end("value");
+                    return v;
+                } else if (ev != XMLStreamConstants.COMMENT) {
+                    throw refused(ev);
                 }
-            } catch (XMLStreamException e) {
-                throw new XmlRpcException("malformed XML-RPC: " + e.getMessage());
             }
-            throw new XmlRpcException("malformed XML-RPC: truncated document");
         }
 
         private Object typed(String type, int depth) throws XmlRpcException {
