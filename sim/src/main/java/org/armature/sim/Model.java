@@ -192,7 +192,7 @@ public final class Model {
         }
     }
 
-    private record SensorInfo(String name, String type, int target, int dim, int adr) {
+    private record SensorInfo(String type, int target, int dim, int adr) {
     }
 
     /** Bullet's {@code CollisionFilterGroups.STATIC_FILTER} bit (the group of the ground plane). */
@@ -369,8 +369,7 @@ public final class Model {
             };
             int target = s.type().startsWith("joint") ? joints.indexOf(jointByName.get(s.target()))
                     : bodyByName.get(s.target()).index;
-            sensors.add(new SensorInfo(s.name() == null ? s.type() + ":" + s.target() : s.name(), s.type(), target,
-                    dim, adr));
+            sensors.add(new SensorInfo(s.type(), target, dim, adr));
             adr += dim;
         }
         sensorDim = adr;
@@ -1208,10 +1207,6 @@ public final class Model {
         }
     }
 
-    public List<String> sensorNames() {
-        return sensors.stream().map(SensorInfo::name).toList();
-    }
-
     /**
      * Net contact wrench on a body from the last physics step, world frame: force (N) in out[0..2], torque about the
      * body's centre of mass (N m) in out[3..5]. Computed from the solver's contact and friction impulses.
@@ -1356,28 +1351,6 @@ public final class Model {
             m += mass(b);
         }
         return m;
-    }
-
-    /** Mass-weighted centre of mass of all dynamic bodies. */
-    public void centerOfMass(double[] out) {
-        double m = 0;
-        double x = 0;
-        double y = 0;
-        double z = 0;
-        for (BodyInfo b : bodies) {
-            if (b.isStatic) {
-                continue;
-            }
-            double mb = mass(b);
-            b.rb.getCenterOfMassTransform(tmpT);
-            x += mb * tmpT.origin.x;
-            y += mb * tmpT.origin.y;
-            z += mb * tmpT.origin.z;
-            m += mb;
-        }
-        out[0] = x / m;
-        out[1] = y / m;
-        out[2] = z / m;
     }
 
     // ------------------------------------------------------------------------------------------------ scene

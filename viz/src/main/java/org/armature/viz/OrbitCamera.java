@@ -87,10 +87,6 @@ public final class OrbitCamera implements Camera {
         return name;
     }
 
-    public boolean isTracking() {
-        return tracking;
-    }
-
     @Override
     public CameraPose pose(Scene scene) {
         if (tracking) {
