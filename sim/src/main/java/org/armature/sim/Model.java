@@ -784,7 +784,7 @@ public final class Model {
             return;
         }
         readParentRot(j, sqP);
-        Quat.rotateInto(sqP, j.axisP, sv1);
+        Quat.rotate(sqP, j.axisP, sv1);
         double[] axis = sv1;
         tmpV.set((float) (axis[0] * f), (float) (axis[1] * f), (float) (axis[2] * f));
         if (j.isHinge) {
@@ -918,7 +918,7 @@ public final class Model {
     /** A hinge or slider axis in world coordinates, written into {@code out} without allocating. */
     public void jointAxisWorld(JointInfo j, Vector3f out) {
         readParentRot(j, sqP);
-        Quat.rotateInto(sqP, j.axisP, sv1);
+        Quat.rotate(sqP, j.axisP, sv1);
         out.set((float) sv1[0], (float) sv1[1], (float) sv1[2]);
     }
 
@@ -972,7 +972,7 @@ public final class Model {
     public double jointVelocity(JointInfo j) {
         if (j.isHinge) {
             readParentRot(j, sqP);
-            Quat.rotateInto(sqP, j.axisP, sv1);
+            Quat.rotate(sqP, j.axisP, sv1);
             j.child.rb.getAngularVelocity(tmpV2);
             double wx = tmpV2.x;
             double wy = tmpV2.y;
