@@ -163,7 +163,6 @@ public final class Model {
     }
 
     private static final class ActuatorInfo {
-        final String name;
         final JointInfo joint;
         final String type;
         final float ctrlLo;
@@ -178,7 +177,6 @@ public final class Model {
         float strength = 1f;
 
         ActuatorInfo(ModelSpec.Actuator a, JointInfo joint) {
-            this.name = a.name();
             this.joint = joint;
             this.type = a.type();
             this.ctrlLo = a.ctrlRange()[0];
@@ -842,10 +840,6 @@ public final class Model {
         return actuators.size();
     }
 
-    public List<String> actuatorNames() {
-        return actuators.stream().map(a -> a.name).toList();
-    }
-
     public float[][] controlRanges() {
         float[][] r = new float[actuators.size()][];
         for (int i = 0; i < r.length; i++) {
@@ -910,20 +904,11 @@ public final class Model {
         return j.parent == null ? Quat.identity() : bodyRot(j.parent);
     }
 
-    /** A hinge or slider axis in world coordinates. */
-    public double[] jointAxisWorld(JointInfo j) {
-        return axisWorld(j);
-    }
-
     /** A hinge or slider axis in world coordinates, written into {@code out} without allocating. */
     public void jointAxisWorld(JointInfo j, Vector3f out) {
         readParentRot(j, sqP);
         Quat.rotate(sqP, j.axisP, sv1);
         out.set((float) sv1[0], (float) sv1[1], (float) sv1[2]);
-    }
-
-    private double[] axisWorld(JointInfo j) {
-        return Quat.rotate(parentRot(j), j.axisP);
     }
 
     /** Reads a body's orientation (normalised) into out without allocating. */
@@ -985,11 +970,8 @@ public final class Model {
             }
             return wx * sv1[0] + wy * sv1[1] + wz * sv1[2];
         }
-        double[] axis = axisWorld(j);
+        double[] axis = Quat.rotate(parentRot(j), j.axisP);
         double[] wp = j.parent == null ? new double[3] : bodyAngVel(j.parent);
-        if (j.type.equals("hinge")) {
-            return Quat.dot(sub(bodyAngVel(j.child), wp), axis);
-        }
         if (j.type.equals("slider")) {
             double[] vp = j.parent == null ? new double[3] : bodyLinVel(j.parent);
             double[] pp = j.parent == null ? new double[3] : bodyPos(j.parent);
