@@ -34,17 +34,9 @@ public abstract class AbstractEnv implements Env {
         if (needsReset) {
             throw new IllegalStateException(spec().id() + ": step() called before reset()");
         }
-        float[] a = validateAndClip(spec(), action, clippedAction);
-        clippedActionCount += lastClipped;
-        return stepTask(a);
-    }
-
-    private int lastClipped;
-
-    private float[] validateAndClip(EnvSpec spec, float[] action, float[] out) {
-        checkAction(spec, action);
-        lastClipped = spec.actionSpace().clip(action, out);
-        return out;
+        checkAction(spec(), action);
+        clippedActionCount += spec().actionSpace().clip(action, clippedAction);
+        return stepTask(clippedAction);
     }
 
     /** Throws a one-line {@link IllegalArgumentException} for a null, wrong-length or non-finite action. */

@@ -114,10 +114,6 @@ public final class VectorEnv implements AutoCloseable {
         return numEnvs;
     }
 
-    public int numThreads() {
-        return workers.length + 1;
-    }
-
     public EnvSpec spec() {
         return spec;
     }

@@ -885,7 +885,8 @@ public final class Model {
         return new double[]{tmpT.origin.x, tmpT.origin.y, tmpT.origin.z};
     }
 
-    private double[] bodyRot(BodyInfo b) {
+    /** World orientation of a body as quaternion (x, y, z, w), normalised. */
+    public double[] bodyOrientation(BodyInfo b) {
         b.rb.getOrientation(tmpQ);
         return Quat.normalize(new double[]{tmpQ.x, tmpQ.y, tmpQ.z, tmpQ.w});
     }
@@ -901,7 +902,7 @@ public final class Model {
     }
 
     private double[] parentRot(JointInfo j) {
-        return j.parent == null ? Quat.identity() : bodyRot(j.parent);
+        return j.parent == null ? Quat.identity() : bodyOrientation(j.parent);
     }
 
     /** A hinge or slider axis in world coordinates, written into {@code out} without allocating. */
@@ -998,11 +999,11 @@ public final class Model {
                     double[] p = bodyPos(j.child);
                     out[a] = p[0];
                     out[a + 1] = p[2];
-                    out[a + 2] = Quat.twistAngle(Quat.mul(bodyRot(j.child), Quat.conj(j.child.rot0)), j.axisP);
+                    out[a + 2] = Quat.twistAngle(Quat.mul(bodyOrientation(j.child), Quat.conj(j.child.rot0)), j.axisP);
                 }
                 case "free" -> {
                     double[] p = bodyPos(j.child);
-                    double[] q = Quat.mul(bodyRot(j.child), Quat.conj(j.child.rot0));
+                    double[] q = Quat.mul(bodyOrientation(j.child), Quat.conj(j.child.rot0));
                     out[a] = p[0];
                     out[a + 1] = p[1];
                     out[a + 2] = p[2];
@@ -1031,7 +1032,7 @@ public final class Model {
                 }
                 case "free" -> {
                     double[] v = bodyLinVel(j.child);
-                    double[] frame = Quat.mul(bodyRot(j.child), Quat.conj(j.child.rot0));
+                    double[] frame = Quat.mul(bodyOrientation(j.child), Quat.conj(j.child.rot0));
                     double[] w = Quat.rotateInverse(frame, bodyAngVel(j.child));
                     System.arraycopy(v, 0, out, a, 3);
                     System.arraycopy(w, 0, out, a + 3, 3);
@@ -1169,12 +1170,7 @@ public final class Model {
                 case "jointPosition" -> out[o] = (float) jointPosition(joints.get(s.target));
                 case "jointVelocity" -> out[o] = (float) jointVelocity(joints.get(s.target));
                 case "bodyPosition" -> copy(bodyPos(bodies.get(s.target)), out, o);
-                case "bodyOrientation" -> {
-                    double[] q = bodyRot(bodies.get(s.target));
-                    for (int k = 0; k < 4; k++) {
-                        out[o + k] = (float) q[k];
-                    }
-                }
+                case "bodyOrientation" -> copy(bodyOrientation(bodies.get(s.target)), out, o);
                 case "bodyLinearVelocity" -> copy(bodyLinVel(bodies.get(s.target)), out, o);
                 case "bodyAngularVelocity" -> copy(bodyAngVel(bodies.get(s.target)), out, o);
                 case "contactForce" -> {
@@ -1243,11 +1239,6 @@ public final class Model {
         out[0] = tmpT.origin.x;
         out[1] = tmpT.origin.y;
         out[2] = tmpT.origin.z;
-    }
-
-    /** World orientation of a body as quaternion (x, y, z, w). */
-    public double[] bodyOrientation(BodyInfo b) {
-        return bodyRot(b);
     }
 
     public void bodyLinearVelocity(BodyInfo b, double[] out) {
@@ -1341,7 +1332,7 @@ public final class Model {
     public void appendScene(List<Scene.Shape> out) {
         for (BodyInfo b : bodies) {
             double[] bp = bodyPos(b);
-            double[] br = bodyRot(b);
+            double[] br = bodyOrientation(b);
             for (Prim p : b.prims) {
                 double[] wp = add(bp, Quat.rotate(br, p.pos));
                 double[] wr = Quat.mul(br, p.rot);

@@ -77,13 +77,6 @@ public final class Quat {
         return a;
     }
 
-    /** The twist of q about unit axis (the swing removed), normalised. */
-    public static double[] twist(double[] q, double[] axis) {
-        double[] out = new double[4];
-        twistInto(q, axis, out);
-        return out;
-    }
-
     /** Quaternion from a rotation matrix given by its columns (local x, y, z axes in world coordinates). */
     public static double[] fromAxes(double[] x, double[] y, double[] z) {
         double m00 = x[0], m10 = x[1], m20 = x[2];

@@ -117,8 +117,4 @@ public final class OrbitCamera implements Camera {
     public void zoom(double clicks) {
         distanceMetres = Math.max(MIN_DISTANCE, Math.min(MAX_DISTANCE, distanceMetres * Math.pow(ZOOM_PER_CLICK, clicks)));
     }
-
-    public double distanceMetres() {
-        return distanceMetres;
-    }
 }
