@@ -57,6 +57,13 @@ public abstract class AbstractEnv implements Env {
         }
     }
 
+    /** Standard normal draw by Box-Muller from {@code rng} (deterministic for a seeded stream). */
+    public static double gaussian(SplittableRandom rng) {
+        double u1 = rng.nextDouble();
+        double u2 = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
     /** Number of action components clipped into the action space since construction. */
     public long clippedActionCount() {
         return clippedActionCount;

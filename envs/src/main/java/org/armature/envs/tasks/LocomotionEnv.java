@@ -137,13 +137,6 @@ public abstract class LocomotionEnv extends PhysicsEnv {
                 "reward_forward", forward, "reward_ctrl", -ctrlCost, "reward_survive", healthyReward));
     }
 
-    /** Standard normal by Box-Muller from the env's own stream (deterministic for a seed). */
-    static double gaussian(SplittableRandom rng) {
-        double u1 = rng.nextDouble();
-        double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
-    }
-
     /** Observation of the planar robots: root z, then qpos[2:], then qvel, each clipped to +-velocityClip. */
     protected float[] planarObservation(double velocityClip) {
         float[] o = new float[spec.observationDim()];

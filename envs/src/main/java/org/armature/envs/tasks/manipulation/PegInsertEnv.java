@@ -287,12 +287,6 @@ public final class PegInsertEnv extends ManipulationEnv {
         return o;
     }
 
-    static double gaussian(SplittableRandom rng) {
-        double u1 = rng.nextDouble();
-        double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
-    }
-
     /** Wraps an angle into [-pi/4, pi/4) (the square peg's 90-degree symmetry). */
     public static double wrapQuarter(double a) {
         double q = Math.PI / 2;
