@@ -34,17 +34,9 @@ public abstract class AbstractEnv implements Env {
         if (needsReset) {
             throw new IllegalStateException(spec().id() + ": step() called before reset()");
         }
-        float[] a = validateAndClip(spec(), action, clippedAction);
-        clippedActionCount += lastClipped;
-        return stepTask(a);
-    }
-
-    private int lastClipped;
-
-    private float[] validateAndClip(EnvSpec spec, float[] action, float[] out) {
-        checkAction(spec, action);
-        lastClipped = spec.actionSpace().clip(action, out);
-        return out;
+        checkAction(spec(), action);
+        clippedActionCount += spec().actionSpace().clip(action, clippedAction);
+        return stepTask(clippedAction);
     }
 
     /** Throws a one-line {@link IllegalArgumentException} for a null, wrong-length or non-finite action. */
@@ -63,6 +55,13 @@ public abstract class AbstractEnv implements Env {
                         + spec.actionSpace().high(i) + "]");
             }
         }
+    }
+
+    /** Standard normal draw by Box-Muller from {@code rng} (deterministic for a seeded stream). */
+    public static double gaussian(SplittableRandom rng) {
+        double u1 = rng.nextDouble();
+        double u2 = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
     }
 
     /** Number of action components clipped into the action space since construction. */

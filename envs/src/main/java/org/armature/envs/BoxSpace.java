@@ -35,6 +35,18 @@ public record BoxSpace(float[] low, float[] high) {
         return uniform(n, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
     }
 
+    /** This box tiled {@code times} times: the space of a stacked history or an action sequence. */
+    public BoxSpace repeat(int times) {
+        int n = low.length;
+        float[] lo = new float[times * n];
+        float[] hi = new float[times * n];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(low, 0, lo, i * n, n);
+            System.arraycopy(high, 0, hi, i * n, n);
+        }
+        return new BoxSpace(lo, hi);
+    }
+
     public int dim() {
         return low.length;
     }

@@ -22,14 +22,6 @@ public record Episode(String envId, Long seed, float[][] observations, float[][]
         return actions.length;
     }
 
-    public double totalReturn() {
-        double r = 0;
-        for (double x : rewards) {
-            r += x;
-        }
-        return r;
-    }
-
     /** True when any step's info carried {@code success = true}. */
     public boolean success() {
         for (Map<String, Object> info : infos) {

@@ -34,12 +34,7 @@ public abstract class PhysicsEnv extends AbstractEnv {
         }
         this.model = Model.build(spec, world);
         this.frameSkip = frameSkip;
-        buildExtras();
         this.initialState = world.snapshot();
-    }
-
-    /** Hook for subclasses to add bodies (objects, targets) before the initial snapshot is taken. */
-    protected void buildExtras() {
     }
 
     /** Control period: {@code frameSkip * physicsDt}. */

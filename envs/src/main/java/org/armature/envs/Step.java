@@ -26,10 +26,6 @@ public record Step(float[] observation, double reward, boolean terminated, boole
         return new Step(obs, reward, terminated, truncated, info);
     }
 
-    public Step withReward(double r) {
-        return new Step(observation, r, terminated, truncated, info);
-    }
-
     /** {@code info.success} as a boolean (false when absent). */
     public boolean success() {
         return info.get("success") instanceof Boolean b && b;

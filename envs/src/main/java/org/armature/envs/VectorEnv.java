@@ -1,7 +1,6 @@
 package org.armature.envs;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -113,10 +112,6 @@ public final class VectorEnv implements AutoCloseable {
 
     public int numEnvs() {
         return numEnvs;
-    }
-
-    public int numThreads() {
-        return workers.length + 1;
     }
 
     public EnvSpec spec() {
@@ -308,10 +303,5 @@ public final class VectorEnv implements AutoCloseable {
     @Override
     public String toString() {
         return "VectorEnv(" + spec.id() + " x " + numEnvs + ", threads=" + workers.length + ", seed=" + seed + ")";
-    }
-
-    // visible for tests
-    Env[] envsForTest() {
-        return Arrays.copyOf(envs, envs.length);
     }
 }

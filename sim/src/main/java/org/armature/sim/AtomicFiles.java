@@ -2,7 +2,6 @@ package org.armature.sim;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -133,14 +132,5 @@ public final class AtomicFiles {
             return f.getReason() + (f.getFile() != null ? " (" + f.getFile() + ")" : "");
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    }
-
-    /** {@link #write(Path, byte[])} for callers that cannot throw checked exceptions. */
-    public static void writeUnchecked(Path file, byte[] data) {
-        try {
-            write(file, data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
     }
 }

@@ -163,7 +163,6 @@ public final class Model {
     }
 
     private static final class ActuatorInfo {
-        final String name;
         final JointInfo joint;
         final String type;
         final float ctrlLo;
@@ -178,7 +177,6 @@ public final class Model {
         float strength = 1f;
 
         ActuatorInfo(ModelSpec.Actuator a, JointInfo joint) {
-            this.name = a.name();
             this.joint = joint;
             this.type = a.type();
             this.ctrlLo = a.ctrlRange()[0];
@@ -192,7 +190,7 @@ public final class Model {
         }
     }
 
-    private record SensorInfo(String name, String type, int target, int dim, int adr) {
+    private record SensorInfo(String type, int target, int dim, int adr) {
     }
 
     /** Bullet's {@code CollisionFilterGroups.STATIC_FILTER} bit (the group of the ground plane). */
@@ -369,8 +367,7 @@ public final class Model {
             };
             int target = s.type().startsWith("joint") ? joints.indexOf(jointByName.get(s.target()))
                     : bodyByName.get(s.target()).index;
-            sensors.add(new SensorInfo(s.name() == null ? s.type() + ":" + s.target() : s.name(), s.type(), target,
-                    dim, adr));
+            sensors.add(new SensorInfo(s.type(), target, dim, adr));
             adr += dim;
         }
         sensorDim = adr;
@@ -785,7 +782,7 @@ public final class Model {
             return;
         }
         readParentRot(j, sqP);
-        Quat.rotateInto(sqP, j.axisP, sv1);
+        Quat.rotate(sqP, j.axisP, sv1);
         double[] axis = sv1;
         tmpV.set((float) (axis[0] * f), (float) (axis[1] * f), (float) (axis[2] * f));
         if (j.isHinge) {
@@ -843,10 +840,6 @@ public final class Model {
         return actuators.size();
     }
 
-    public List<String> actuatorNames() {
-        return actuators.stream().map(a -> a.name).toList();
-    }
-
     public float[][] controlRanges() {
         float[][] r = new float[actuators.size()][];
         for (int i = 0; i < r.length; i++) {
@@ -892,7 +885,8 @@ public final class Model {
         return new double[]{tmpT.origin.x, tmpT.origin.y, tmpT.origin.z};
     }
 
-    private double[] bodyRot(BodyInfo b) {
+    /** World orientation of a body as quaternion (x, y, z, w), normalised. */
+    public double[] bodyOrientation(BodyInfo b) {
         b.rb.getOrientation(tmpQ);
         return Quat.normalize(new double[]{tmpQ.x, tmpQ.y, tmpQ.z, tmpQ.w});
     }
@@ -908,23 +902,14 @@ public final class Model {
     }
 
     private double[] parentRot(JointInfo j) {
-        return j.parent == null ? Quat.identity() : bodyRot(j.parent);
-    }
-
-    /** A hinge or slider axis in world coordinates. */
-    public double[] jointAxisWorld(JointInfo j) {
-        return axisWorld(j);
+        return j.parent == null ? Quat.identity() : bodyOrientation(j.parent);
     }
 
     /** A hinge or slider axis in world coordinates, written into {@code out} without allocating. */
     public void jointAxisWorld(JointInfo j, Vector3f out) {
         readParentRot(j, sqP);
-        Quat.rotateInto(sqP, j.axisP, sv1);
+        Quat.rotate(sqP, j.axisP, sv1);
         out.set((float) sv1[0], (float) sv1[1], (float) sv1[2]);
-    }
-
-    private double[] axisWorld(JointInfo j) {
-        return Quat.rotate(parentRot(j), j.axisP);
     }
 
     /** Reads a body's orientation (normalised) into out without allocating. */
@@ -973,7 +958,7 @@ public final class Model {
     public double jointVelocity(JointInfo j) {
         if (j.isHinge) {
             readParentRot(j, sqP);
-            Quat.rotateInto(sqP, j.axisP, sv1);
+            Quat.rotate(sqP, j.axisP, sv1);
             j.child.rb.getAngularVelocity(tmpV2);
             double wx = tmpV2.x;
             double wy = tmpV2.y;
@@ -986,11 +971,8 @@ public final class Model {
             }
             return wx * sv1[0] + wy * sv1[1] + wz * sv1[2];
         }
-        double[] axis = axisWorld(j);
+        double[] axis = Quat.rotate(parentRot(j), j.axisP);
         double[] wp = j.parent == null ? new double[3] : bodyAngVel(j.parent);
-        if (j.type.equals("hinge")) {
-            return Quat.dot(sub(bodyAngVel(j.child), wp), axis);
-        }
         if (j.type.equals("slider")) {
             double[] vp = j.parent == null ? new double[3] : bodyLinVel(j.parent);
             double[] pp = j.parent == null ? new double[3] : bodyPos(j.parent);
@@ -1017,11 +999,11 @@ public final class Model {
                     double[] p = bodyPos(j.child);
                     out[a] = p[0];
                     out[a + 1] = p[2];
-                    out[a + 2] = Quat.twistAngle(Quat.mul(bodyRot(j.child), Quat.conj(j.child.rot0)), j.axisP);
+                    out[a + 2] = Quat.twistAngle(Quat.mul(bodyOrientation(j.child), Quat.conj(j.child.rot0)), j.axisP);
                 }
                 case "free" -> {
                     double[] p = bodyPos(j.child);
-                    double[] q = Quat.mul(bodyRot(j.child), Quat.conj(j.child.rot0));
+                    double[] q = Quat.mul(bodyOrientation(j.child), Quat.conj(j.child.rot0));
                     out[a] = p[0];
                     out[a + 1] = p[1];
                     out[a + 2] = p[2];
@@ -1050,7 +1032,7 @@ public final class Model {
                 }
                 case "free" -> {
                     double[] v = bodyLinVel(j.child);
-                    double[] frame = Quat.mul(bodyRot(j.child), Quat.conj(j.child.rot0));
+                    double[] frame = Quat.mul(bodyOrientation(j.child), Quat.conj(j.child.rot0));
                     double[] w = Quat.rotateInverse(frame, bodyAngVel(j.child));
                     System.arraycopy(v, 0, out, a, 3);
                     System.arraycopy(w, 0, out, a + 3, 3);
@@ -1188,12 +1170,7 @@ public final class Model {
                 case "jointPosition" -> out[o] = (float) jointPosition(joints.get(s.target));
                 case "jointVelocity" -> out[o] = (float) jointVelocity(joints.get(s.target));
                 case "bodyPosition" -> copy(bodyPos(bodies.get(s.target)), out, o);
-                case "bodyOrientation" -> {
-                    double[] q = bodyRot(bodies.get(s.target));
-                    for (int k = 0; k < 4; k++) {
-                        out[o + k] = (float) q[k];
-                    }
-                }
+                case "bodyOrientation" -> copy(bodyOrientation(bodies.get(s.target)), out, o);
                 case "bodyLinearVelocity" -> copy(bodyLinVel(bodies.get(s.target)), out, o);
                 case "bodyAngularVelocity" -> copy(bodyAngVel(bodies.get(s.target)), out, o);
                 case "contactForce" -> {
@@ -1206,10 +1183,6 @@ public final class Model {
                 default -> throw new IllegalStateException(s.type);
             }
         }
-    }
-
-    public List<String> sensorNames() {
-        return sensors.stream().map(SensorInfo::name).toList();
     }
 
     /**
@@ -1266,11 +1239,6 @@ public final class Model {
         out[0] = tmpT.origin.x;
         out[1] = tmpT.origin.y;
         out[2] = tmpT.origin.z;
-    }
-
-    /** World orientation of a body as quaternion (x, y, z, w). */
-    public double[] bodyOrientation(BodyInfo b) {
-        return bodyRot(b);
     }
 
     public void bodyLinearVelocity(BodyInfo b, double[] out) {
@@ -1358,35 +1326,13 @@ public final class Model {
         return m;
     }
 
-    /** Mass-weighted centre of mass of all dynamic bodies. */
-    public void centerOfMass(double[] out) {
-        double m = 0;
-        double x = 0;
-        double y = 0;
-        double z = 0;
-        for (BodyInfo b : bodies) {
-            if (b.isStatic) {
-                continue;
-            }
-            double mb = mass(b);
-            b.rb.getCenterOfMassTransform(tmpT);
-            x += mb * tmpT.origin.x;
-            y += mb * tmpT.origin.y;
-            z += mb * tmpT.origin.z;
-            m += mb;
-        }
-        out[0] = x / m;
-        out[1] = y / m;
-        out[2] = z / m;
-    }
-
     // ------------------------------------------------------------------------------------------------ scene
 
     /** Appends this model's shapes (world poses, colours) to {@code out}. */
     public void appendScene(List<Scene.Shape> out) {
         for (BodyInfo b : bodies) {
             double[] bp = bodyPos(b);
-            double[] br = bodyRot(b);
+            double[] br = bodyOrientation(b);
             for (Prim p : b.prims) {
                 double[] wp = add(bp, Quat.rotate(br, p.pos));
                 double[] wr = Quat.mul(br, p.rot);

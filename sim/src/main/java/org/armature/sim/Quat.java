@@ -21,11 +21,9 @@ public final class Quat {
 
     /** Hamilton product a * b (apply b first, then a). */
     public static double[] mul(double[] a, double[] b) {
-        return new double[]{
-                a[3] * b[0] + a[0] * b[3] + a[1] * b[2] - a[2] * b[1],
-                a[3] * b[1] - a[0] * b[2] + a[1] * b[3] + a[2] * b[0],
-                a[3] * b[2] + a[0] * b[1] - a[1] * b[0] + a[2] * b[3],
-                a[3] * b[3] - a[0] * b[0] - a[1] * b[1] - a[2] * b[2]};
+        double[] out = new double[4];
+        mulInto(a, b, out);
+        return out;
     }
 
     public static double[] conj(double[] q) {
@@ -79,17 +77,6 @@ public final class Quat {
         return a;
     }
 
-    /** The twist of q about unit axis (the swing removed), normalised. */
-    public static double[] twist(double[] q, double[] axis) {
-        double p = q[0] * axis[0] + q[1] * axis[1] + q[2] * axis[2];
-        double[] t = {axis[0] * p, axis[1] * p, axis[2] * p, q[3]};
-        double n = Math.sqrt(t[0] * t[0] + t[1] * t[1] + t[2] * t[2] + t[3] * t[3]);
-        if (n < 1e-12) {
-            return identity();
-        }
-        return new double[]{t[0] / n, t[1] / n, t[2] / n, t[3] / n};
-    }
-
     /** Quaternion from a rotation matrix given by its columns (local x, y, z axes in world coordinates). */
     public static double[] fromAxes(double[] x, double[] y, double[] z) {
         double m00 = x[0], m10 = x[1], m20 = x[2];
@@ -138,58 +125,30 @@ public final class Quat {
         return new double[]{v[0] / n, v[1] / n, v[2] / n};
     }
 
-    // ---- allocation-free variants for hot loops (out may not alias an input)
+    // ---- allocation-free variants for hot loops
 
     /** out = a * b. */
     public static void mulInto(double[] a, double[] b, double[] out) {
-        double x = a[3] * b[0] + a[0] * b[3] + a[1] * b[2] - a[2] * b[1];
-        double y = a[3] * b[1] - a[0] * b[2] + a[1] * b[3] + a[2] * b[0];
-        double z = a[3] * b[2] + a[0] * b[1] - a[1] * b[0] + a[2] * b[3];
-        double w = a[3] * b[3] - a[0] * b[0] - a[1] * b[1] - a[2] * b[2];
-        out[0] = x;
-        out[1] = y;
-        out[2] = z;
-        out[3] = w;
+        mulInto(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3], out);
     }
 
     /** out = conj(a) * b. */
     public static void mulConjAInto(double[] a, double[] b, double[] out) {
-        double ax = -a[0], ay = -a[1], az = -a[2], aw = a[3];
-        double x = aw * b[0] + ax * b[3] + ay * b[2] - az * b[1];
-        double y = aw * b[1] - ax * b[2] + ay * b[3] + az * b[0];
-        double z = aw * b[2] + ax * b[1] - ay * b[0] + az * b[3];
-        double w = aw * b[3] - ax * b[0] - ay * b[1] - az * b[2];
-        out[0] = x;
-        out[1] = y;
-        out[2] = z;
-        out[3] = w;
+        mulInto(-a[0], -a[1], -a[2], a[3], b[0], b[1], b[2], b[3], out);
     }
 
     /** out = a * conj(b). */
     public static void mulConjBInto(double[] a, double[] b, double[] out) {
-        double bx = -b[0], by = -b[1], bz = -b[2], bw = b[3];
-        double x = a[3] * bx + a[0] * bw + a[1] * bz - a[2] * by;
-        double y = a[3] * by - a[0] * bz + a[1] * bw + a[2] * bx;
-        double z = a[3] * bz + a[0] * by - a[1] * bx + a[2] * bw;
-        double w = a[3] * bw - a[0] * bx - a[1] * by - a[2] * bz;
-        out[0] = x;
-        out[1] = y;
-        out[2] = z;
-        out[3] = w;
+        mulInto(a[0], a[1], a[2], a[3], -b[0], -b[1], -b[2], b[3], out);
     }
 
-    /** out = q v q*. */
-    public static void rotateInto(double[] q, double[] v, double[] out) {
-        double ux = q[0], uy = q[1], uz = q[2], w = q[3];
-        double cx = uy * v[2] - uz * v[1];
-        double cy = uz * v[0] - ux * v[2];
-        double cz = ux * v[1] - uy * v[0];
-        double ccx = uy * cz - uz * cy;
-        double ccy = uz * cx - ux * cz;
-        double ccz = ux * cy - uy * cx;
-        out[0] = v[0] + 2 * (w * cx + ccx);
-        out[1] = v[1] + 2 * (w * cy + ccy);
-        out[2] = v[2] + 2 * (w * cz + ccz);
+    /** out = (ax, ay, az, aw) * (bx, by, bz, bw) (out may alias an input array: the operands are values). */
+    private static void mulInto(double ax, double ay, double az, double aw, double bx, double by, double bz,
+                                double bw, double[] out) {
+        out[0] = aw * bx + ax * bw + ay * bz - az * by;
+        out[1] = aw * by - ax * bz + ay * bw + az * bx;
+        out[2] = aw * bz + ax * by - ay * bx + az * bw;
+        out[3] = aw * bw - ax * bx - ay * by - az * bz;
     }
 
     /** out = the normalised twist of q about unit axis. */

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 
 import org.armature.agents.Policy;
 import org.armature.envs.Env;
+import org.armature.sim.AtomicFiles;
 import org.armature.sim.Scene;
 
 /**
@@ -68,7 +69,7 @@ public final class EpisodeRenderer implements AutoCloseable {
             if (framesDir != null) {
                 Path parent = framesDir.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
-                tmpFrames = Files.createDirectory(Images.tempSibling(framesDir));
+                tmpFrames = Files.createDirectory(AtomicFiles.tempSibling(framesDir));
             }
             if (gif != null) {
                 gifWriter = new GifWriter(gif, sd[1], true);

@@ -36,34 +36,31 @@ public final class Framebuffer implements AutoCloseable {
         colourRb = glGenRenderbuffers();
         depthRb = glGenRenderbuffers();
         glBindFramebuffer(GL_FRAMEBUFFER, drawFbo);
-        glBindRenderbuffer(GL_RENDERBUFFER, colourRb);
-        if (this.samples > 0) {
-            glRenderbufferStorageMultisample(GL_RENDERBUFFER, this.samples, GL_RGBA8, width, height);
-        } else {
-            glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
-        }
-        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, colourRb);
-        glBindRenderbuffer(GL_RENDERBUFFER, depthRb);
-        if (this.samples > 0) {
-            glRenderbufferStorageMultisample(GL_RENDERBUFFER, this.samples, GL_DEPTH_COMPONENT24, width, height);
-        } else {
-            glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH_COMPONENT24, width, height);
-        }
-        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, depthRb);
+        attachRenderbuffer(colourRb, this.samples, GL_RGBA8, GL_COLOR_ATTACHMENT0);
+        attachRenderbuffer(depthRb, this.samples, GL_DEPTH_COMPONENT24, GL_DEPTH_ATTACHMENT);
         check("draw", width, height, this.samples);
         if (this.samples > 0) {
             resolveFbo = glGenFramebuffers();
             resolveRb = glGenRenderbuffers();
             glBindFramebuffer(GL_FRAMEBUFFER, resolveFbo);
-            glBindRenderbuffer(GL_RENDERBUFFER, resolveRb);
-            glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
-            glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, resolveRb);
+            attachRenderbuffer(resolveRb, 0, GL_RGBA8, GL_COLOR_ATTACHMENT0);
             check("resolve", width, height, 0);
         } else {
             resolveFbo = drawFbo;
             resolveRb = 0;
         }
         glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    }
+
+    /** Allocates renderbuffer {@code rb} (multisampled when samples > 0) and attaches it to the bound framebuffer. */
+    private void attachRenderbuffer(int rb, int samples, int format, int attachment) {
+        glBindRenderbuffer(GL_RENDERBUFFER, rb);
+        if (samples > 0) {
+            glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, format, width, height);
+        } else {
+            glRenderbufferStorage(GL_RENDERBUFFER, format, width, height);
+        }
+        glFramebufferRenderbuffer(GL_FRAMEBUFFER, attachment, GL_RENDERBUFFER, rb);
     }
 
     /** A target the GL driver cannot allocate is a clear error about the size, not an internal failure. */

@@ -16,6 +16,8 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 
+import org.armature.sim.AtomicFiles;
+
 /**
  * Animated GIF through the JDK's own ImageIO GIF writer: each frame carries a Graphic Control Extension with the
  * frame delay, the first one the NETSCAPE2.0 application extension that makes viewers loop forever. Colour
@@ -52,7 +54,7 @@ public final class GifWriter implements AutoCloseable {
         this.loop = loop;
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        this.tmp = Files.createFile(Images.tempSibling(out)); // an unwritable folder fails here, with its reason
+        this.tmp = Files.createFile(AtomicFiles.tempSibling(out)); // an unwritable folder fails here, with its reason
         Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("gif");
         if (!it.hasNext()) {
             throw new IllegalStateException("this JDK has no ImageIO GIF writer");

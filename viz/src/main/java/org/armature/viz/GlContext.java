@@ -50,18 +50,14 @@ public final class GlContext implements AutoCloseable {
     private final Mode mode;
     private final long window;
     private final GLFWErrorCallback errorCallback;
-    private final List<String> glfwErrors;
     private final String renderer;
-    private final String version;
     private boolean closed;
 
-    private GlContext(Mode mode, long window, GLFWErrorCallback errorCallback, List<String> errors) {
+    private GlContext(Mode mode, long window, GLFWErrorCallback errorCallback) {
         this.mode = mode;
         this.window = window;
         this.errorCallback = errorCallback;
-        this.glfwErrors = errors;
         this.renderer = GL11C.glGetString(GL11C.GL_RENDERER);
-        this.version = GL11C.glGetString(GL11C.GL_VERSION);
     }
 
     public static boolean displayAvailable() {
@@ -120,7 +116,7 @@ public final class GlContext implements AutoCloseable {
             glfwSwapInterval(1);
         }
         open = true;
-        return new GlContext(mode, w, cb, errors);
+        return new GlContext(mode, w, cb);
     }
 
     private static void fail(Mode mode, String what, List<String> errors, GLFWErrorCallback cb) {
@@ -146,16 +142,6 @@ public final class GlContext implements AutoCloseable {
     /** GL_RENDERER, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)". */
     public String renderer() {
         return renderer;
-    }
-
-    /** GL_VERSION. */
-    public String version() {
-        return version;
-    }
-
-    /** GLFW errors reported since the context was opened. */
-    public List<String> glfwErrors() {
-        return List.copyOf(glfwErrors);
     }
 
     /** Client size of the window's framebuffer in pixels {width, height}. */

@@ -15,11 +15,6 @@ public final class Images {
     private Images() {
     }
 
-    /** A fresh path next to {@code target} for writing before the rename (nothing is created). */
-    static Path tempSibling(Path target) {
-        return AtomicFiles.tempSibling(target);
-    }
-
     /**
      * Writes {@code image} as a PNG. A folder that cannot be written is one clear {@link IOException} ("cannot write
      * out.png: permission denied ..."), not ImageIO's printed stack trace and "Can't create an ImageOutputStream!".

@@ -74,12 +74,7 @@ final class Mesh implements AutoCloseable {
                     p[w] = sign > 0 ? c[1] : -c[1]; // keep counter-clockwise winding seen from outside
                     float[] nn = new float[3];
                     nn[axis] = sign;
-                    v[k++] = p[0];
-                    v[k++] = p[1];
-                    v[k++] = p[2];
-                    v[k++] = nn[0];
-                    v[k++] = nn[1];
-                    v[k++] = nn[2];
+                    k = vertex(v, k, p[0], p[1], p[2], nn[0], nn[1], nn[2]);
                 }
                 int b = face * 4;
                 int[] tri = {b, b + 1, b + 2, b, b + 2, b + 3};
@@ -103,12 +98,7 @@ final class Mesh implements AutoCloseable {
                 float x = (float) (Math.sin(phi) * Math.cos(theta));
                 float y = (float) (Math.sin(phi) * Math.sin(theta));
                 float z = (float) Math.cos(phi);
-                v[k++] = x;
-                v[k++] = y;
-                v[k++] = z;
-                v[k++] = x;
-                v[k++] = y;
-                v[k++] = z;
+                k = vertex(v, k, x, y, z, x, y, z);
             }
         }
         int n = 0;
@@ -139,12 +129,7 @@ final class Mesh implements AutoCloseable {
             float x = (float) Math.cos(theta);
             float y = (float) Math.sin(theta);
             for (int end = -1; end <= 1; end += 2) {
-                v[k++] = x;
-                v[k++] = y;
-                v[k++] = end;
-                v[k++] = x;
-                v[k++] = y;
-                v[k++] = 0;
+                k = vertex(v, k, x, y, end, x, y, 0);
             }
         }
         int n = 0;
@@ -161,20 +146,10 @@ final class Mesh implements AutoCloseable {
             int base = sideVerts;
             for (int end = -1; end <= 1; end += 2) {
                 int centre = base;
-                v[k++] = 0;
-                v[k++] = 0;
-                v[k++] = end;
-                v[k++] = 0;
-                v[k++] = 0;
-                v[k++] = end;
+                k = vertex(v, k, 0, 0, end, 0, 0, end);
                 for (int j = 0; j <= slices; j++) {
                     double theta = 2 * Math.PI * j / slices;
-                    v[k++] = (float) Math.cos(theta);
-                    v[k++] = (float) Math.sin(theta);
-                    v[k++] = end;
-                    v[k++] = 0;
-                    v[k++] = 0;
-                    v[k++] = end;
+                    k = vertex(v, k, (float) Math.cos(theta), (float) Math.sin(theta), end, 0, 0, end);
                 }
                 for (int j = 0; j < slices; j++) {
                     idx[n++] = centre;
@@ -190,6 +165,17 @@ final class Mesh implements AutoCloseable {
             }
         }
         return new Mesh(v, idx);
+    }
+
+    /** Writes one vertex (position, normal) at {@code v[k..k+5]}; returns the next free index. */
+    private static int vertex(float[] v, int k, float px, float py, float pz, float nx, float ny, float nz) {
+        v[k] = px;
+        v[k + 1] = py;
+        v[k + 2] = pz;
+        v[k + 3] = nx;
+        v[k + 4] = ny;
+        v[k + 5] = nz;
+        return k + 6;
     }
 
     /** A square in the z = 0 plane, [-1, 1]^2, normal +z. */

@@ -87,10 +87,6 @@ public final class OrbitCamera implements Camera {
         return name;
     }
 
-    public boolean isTracking() {
-        return tracking;
-    }
-
     @Override
     public CameraPose pose(Scene scene) {
         if (tracking) {
@@ -120,9 +116,5 @@ public final class OrbitCamera implements Camera {
     @Override
     public void zoom(double clicks) {
         distanceMetres = Math.max(MIN_DISTANCE, Math.min(MAX_DISTANCE, distanceMetres * Math.pow(ZOOM_PER_CLICK, clicks)));
-    }
-
-    public double distanceMetres() {
-        return distanceMetres;
     }
 }

@@ -107,10 +107,6 @@ public final class PolicyPlayback implements Playback {
         return episode;
     }
 
-    public long episodeSeed() {
-        return seed + episode;
-    }
-
     public int stepIndex() {
         return stepIndex;
     }
@@ -121,10 +117,6 @@ public final class PolicyPlayback implements Playback {
 
     public boolean success() {
         return success;
-    }
-
-    public Env env() {
-        return env;
     }
 
     @Override

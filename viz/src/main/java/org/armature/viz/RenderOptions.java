@@ -37,16 +37,8 @@ public record RenderOptions(int width, int height, double fps, String camera, bo
         return new RenderOptions(w, h, fps, camera, hud, samples);
     }
 
-    public RenderOptions withCamera(String name) {
-        return new RenderOptions(width, height, fps, name, hud, samples);
-    }
-
     public RenderOptions withHud(boolean on) {
         return new RenderOptions(width, height, fps, camera, on, samples);
-    }
-
-    public RenderOptions withFps(double f) {
-        return new RenderOptions(width, height, f, camera, hud, samples);
     }
 
     /** Parses "WIDTHxHEIGHT", e.g. "640x480". */

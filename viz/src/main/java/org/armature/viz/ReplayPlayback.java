@@ -90,12 +90,11 @@ public final class ReplayPlayback implements Playback {
         lastReward = 0;
         maxDeviation = 0;
         maxRewardDeviation = 0;
-        compare(observation, start);
+        compare(observation, dataset.observations(), start);
     }
 
-    private void compare(float[] obs, int index) {
+    private void compare(float[] obs, float[] recorded, int index) {
         int d = dataset.observationDim();
-        float[] recorded = dataset.observations();
         for (int i = 0; i < d; i++) {
             maxDeviation = Math.max(maxDeviation, Math.abs(obs[i] - recorded[index * d + i]));
         }
@@ -107,14 +106,10 @@ public final class ReplayPlayback implements Playback {
      */
     private void compareNext(float[] obs, int index) {
         if (dataset.hasNextObservations()) {
-            int d = dataset.observationDim();
-            float[] recorded = dataset.nextObservations();
-            for (int i = 0; i < d; i++) {
-                maxDeviation = Math.max(maxDeviation, Math.abs(obs[i] - recorded[index * d + i]));
-            }
+            compare(obs, dataset.nextObservations(), index);
         }
         if (index + 1 < start + length) {
-            compare(obs, index + 1);
+            compare(obs, dataset.observations(), index + 1);
         }
     }
 

@@ -42,7 +42,6 @@ public final class Viewer implements AutoCloseable {
     private double speed = 1.0;
     private double accumulatorSeconds;
     private double endHoldSeconds;
-    private int frames;
     private boolean dragging;
     private double lastCursorX;
     private double lastCursorY;
@@ -124,7 +123,6 @@ public final class Viewer implements AutoCloseable {
             advance(frameSeconds);
             drawFrame();
             drawn++;
-            frames++;
             context.swapAndPoll();
         }
         return drawn;
@@ -233,10 +231,6 @@ public final class Viewer implements AutoCloseable {
 
     public String cameraName() {
         return cameras.current().name();
-    }
-
-    public int framesDrawn() {
-        return frames;
     }
 
     public GlContext context() {

@@ -2,6 +2,8 @@ package org.armature.envs.experts;
 
 import java.util.SplittableRandom;
 
+import org.armature.envs.AbstractEnv;
+
 /** Seeded noise and clipping shared by the scripted experts. */
 abstract class AbstractExpert implements Expert {
 
@@ -27,8 +29,9 @@ abstract class AbstractExpert implements Expert {
         resetEpisode();
     }
 
-    /** Clears per-episode state. */
-    protected abstract void resetEpisode();
+    /** Clears per-episode state (none by default). */
+    protected void resetEpisode() {
+    }
 
     /** Adds noise (if any) and clips every component into [lo, hi]. */
     protected float[] noisyClipped(double[] a, double lo, double hi) {
@@ -36,17 +39,10 @@ abstract class AbstractExpert implements Expert {
         for (int i = 0; i < a.length; i++) {
             double v = a[i];
             if (noiseStd > 0) {
-                v += noiseStd * gaussian();
+                v += noiseStd * AbstractEnv.gaussian(rng);
             }
             out[i] = (float) Math.max(lo, Math.min(hi, v));
         }
         return out;
-    }
-
-    /** Standard normal draw (Box-Muller on the expert's stream). */
-    protected double gaussian() {
-        double u1 = rng.nextDouble();
-        double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
     }
 }

@@ -36,8 +36,4 @@ public final class PendulumSwingUp extends AbstractExpert {
         }
         return noisyClipped(new double[]{u}, -MAX_TORQUE, MAX_TORQUE);
     }
-
-    @Override
-    protected void resetEpisode() {
-    }
 }

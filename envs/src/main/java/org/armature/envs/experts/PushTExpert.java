@@ -49,8 +49,9 @@ public final class PushTExpert extends AbstractExpert {
     }
 
     private static final List<Contact> CANDIDATES = candidates();
-    private static final double[] COM = centreOfMass();
-    private static final double RHO = radiusOfGyration();
+    /** Centre of mass (x = 0 on the symmetry axis, y) and radius of gyration of the uniform T. */
+    private static final double[] COM = {0, massProperties()[0]};
+    private static final double RHO = massProperties()[1];
 
     private final TCoverage coverage = new TCoverage();
     private final double[] goalBar = new double[8];
@@ -392,34 +393,24 @@ public final class PushTExpert extends AbstractExpert {
 
     private static double maxExtent() {
         double m = 0;
-        double[] com = centreOfMass();
         for (int k = 0; k < 8; k++) {
-            m = Math.max(m, Math.hypot(PushTEnv.OUTLINE[2 * k] - com[0], PushTEnv.OUTLINE[2 * k + 1] - com[1]));
+            m = Math.max(m, Math.hypot(PushTEnv.OUTLINE[2 * k] - COM[0], PushTEnv.OUTLINE[2 * k + 1] - COM[1]));
         }
         return m;
     }
 
-    private static double[] centreOfMass() {
+    /** {centre of mass y, radius of gyration} of the T: bar and stem rectangles of uniform density. */
+    private static double[] massProperties() {
         double w = 2 * PushTEnv.BAR_HALF_WIDTH;
         double h = PushTEnv.BAR_HEIGHT;
         double sw = 2 * PushTEnv.STEM_HALF_WIDTH;
         double sh = PushTEnv.STEM_END - PushTEnv.BAR_HEIGHT;
         double a1 = w * h;
         double a2 = sw * sh;
-        return new double[]{0, (a1 * h / 2 + a2 * (h + sh / 2)) / (a1 + a2)};
-    }
-
-    private static double radiusOfGyration() {
-        double w = 2 * PushTEnv.BAR_HALF_WIDTH;
-        double h = PushTEnv.BAR_HEIGHT;
-        double sw = 2 * PushTEnv.STEM_HALF_WIDTH;
-        double sh = PushTEnv.STEM_END - PushTEnv.BAR_HEIGHT;
-        double a1 = w * h;
-        double a2 = sw * sh;
-        double cy = centreOfMass()[1];
+        double cy = (a1 * h / 2 + a2 * (h + sh / 2)) / (a1 + a2);
         double i1 = a1 * (w * w + h * h) / 12 + a1 * Math.pow(h / 2 - cy, 2);
         double i2 = a2 * (sw * sw + sh * sh) / 12 + a2 * Math.pow(h + sh / 2 - cy, 2);
-        return Math.sqrt((i1 + i2) / (a1 + a2));
+        return new double[]{cy, Math.sqrt((i1 + i2) / (a1 + a2))};
     }
 
     /** Contact candidates along the outline with outward normals, skipping points the pusher cannot reach. */

@@ -31,10 +31,6 @@ public final class ReachExpert extends AbstractExpert {
     }
 
     @Override
-    protected void resetEpisode() {
-    }
-
-    @Override
     public float[] act(float[] obs) {
         for (int i = 0; i < 7; i++) {
             q[i] = obs[i];

@@ -2,9 +2,7 @@ package org.armature.envs.tasks;
 
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
-import org.armature.envs.Reset;
 import org.armature.envs.Step;
 import org.armature.sim.Model;
 import org.armature.sim.PhysicsWorld;
@@ -49,36 +47,24 @@ public final class AntEnv extends LocomotionEnv {
         this(ID, DEFAULT_PHYSICS, 12);
     }
 
-    /**
-     * The same task with another physics configuration: {@code frameSkip} physics steps of
-     * {@code physics.physicsDtSeconds()} per control step (registered versions and the physics-step study).
-     */
     /** {@value #ID_V2}: the physics step chosen by the physics-step study (envs/README.md). */
     public static AntEnv v2() {
         return new AntEnv(ID_V2, V2_PHYSICS, V2_FRAME_SKIP);
     }
 
+    /**
+     * The same task with another physics configuration: {@code frameSkip} physics steps of
+     * {@code physics.physicsDtSeconds()} per control step (registered versions and the physics-step study).
+     */
     public AntEnv(String id, PhysicsWorld.Config physics, int frameSkip) {
-        super(id, "ant", physics, frameSkip, 13 + 14 + BODIES * 6, 1000, 0.0);
+        super(id, "ant", physics, frameSkip, 13 + 14 + BODIES * 6, 1000, 0.0, RESET_NOISE_SCALE, true);
         this.bodies = model.bodies();
     }
 
     @Override
-    protected Reset resetTask(SplittableRandom rng) {
-        resetWithNoise(rng, RESET_NOISE_SCALE, RESET_NOISE_SCALE, true);
-        readContacts();
-        return new Reset(observation());
-    }
-
-    @Override
     protected Step stepTask(float[] action) {
-        double xBefore = qpos[0];
-        simulate(action);
-        readState();
-        readContacts();
-        double xVelocity = (qpos[0] - xBefore) / controlDtSeconds();
-        double z = qpos[2];
-        boolean healthy = allFinite(qpos) && allFinite(qvel) && z >= HEALTHY_Z_MIN && z <= HEALTHY_Z_MAX;
+        double xVelocity = simulateForwardVelocity(action);
+        boolean healthy = isHealthy();
         double forward = FORWARD_REWARD_WEIGHT * xVelocity;
         double ctrlCost = controlCost(action, CTRL_COST_WEIGHT);
         double contactCost = 0;
@@ -93,7 +79,15 @@ public final class AntEnv extends LocomotionEnv {
                 "reward_survive", HEALTHY_REWARD));
     }
 
-    private void readContacts() {
+    @Override
+    protected boolean isHealthy() {
+        return super.isHealthy() && qpos[2] >= HEALTHY_Z_MIN && qpos[2] <= HEALTHY_Z_MAX;
+    }
+
+    /** Reads qpos/qvel and the clipped contact wrenches. */
+    @Override
+    protected void readState() {
+        super.readState();
         for (int b = 0; b < BODIES; b++) {
             model.contactWrench(bodies.get(b), wrench);
             for (int k = 0; k < 3; k++) {
@@ -107,7 +101,8 @@ public final class AntEnv extends LocomotionEnv {
         return Math.max(-CONTACT_FORCE_LIMIT, Math.min(CONTACT_FORCE_LIMIT, x));
     }
 
-    private float[] observation() {
+    @Override
+    protected float[] observation() {
         float[] o = new float[spec.observationDim()];
         int k = 0;
         for (int i = 2; i < qpos.length; i++) {

@@ -1,9 +1,7 @@
 package org.armature.envs.tasks;
 
 import java.util.Map;
-import java.util.SplittableRandom;
 
-import org.armature.envs.Reset;
 import org.armature.envs.Step;
 import org.armature.sim.PhysicsWorld;
 
@@ -33,40 +31,31 @@ public final class HalfCheetahEnv extends LocomotionEnv {
         this(ID, DEFAULT_PHYSICS, 12);
     }
 
-    /**
-     * The same task with another physics configuration: {@code frameSkip} physics steps of
-     * {@code physics.physicsDtSeconds()} per control step (registered versions and the physics-step study).
-     */
     /** {@value #ID_V2}: the physics step chosen by the physics-step study (envs/README.md). */
     public static HalfCheetahEnv v2() {
         return new HalfCheetahEnv(ID_V2, V2_PHYSICS, V2_FRAME_SKIP);
     }
 
+    /**
+     * The same task with another physics configuration: {@code frameSkip} physics steps of
+     * {@code physics.physicsDtSeconds()} per control step (registered versions and the physics-step study).
+     */
     public HalfCheetahEnv(String id, PhysicsWorld.Config physics, int frameSkip) {
-        super(id, "half_cheetah", physics, frameSkip, 17, 1000, 0.0);
-    }
-
-    @Override
-    protected Reset resetTask(SplittableRandom rng) {
-        resetWithNoise(rng, RESET_NOISE_SCALE, RESET_NOISE_SCALE, true);
-        return new Reset(observation());
+        super(id, "half_cheetah", physics, frameSkip, 17, 1000, 0.0, RESET_NOISE_SCALE, true);
     }
 
     @Override
     protected Step stepTask(float[] action) {
-        double xBefore = qpos[0];
-        simulate(action);
-        readState();
-        double xVelocity = (qpos[0] - xBefore) / controlDtSeconds();
+        double xVelocity = simulateForwardVelocity(action);
         double forward = FORWARD_REWARD_WEIGHT * xVelocity;
         double ctrlCost = controlCost(action, CTRL_COST_WEIGHT);
-        boolean finite = allFinite(qpos) && allFinite(qvel);
-        return new Step(observation(), forward - ctrlCost, !finite, false, Map.of(
+        return new Step(observation(), forward - ctrlCost, !isHealthy(), false, Map.of(
                 "x_position", qpos[0], "x_velocity", xVelocity,
                 "reward_forward", forward, "reward_ctrl", -ctrlCost));
     }
 
-    private float[] observation() {
+    @Override
+    protected float[] observation() {
         return planarObservation(Double.POSITIVE_INFINITY);
     }
 }

@@ -1,9 +1,5 @@
 package org.armature.envs.tasks;
 
-import java.util.Map;
-import java.util.SplittableRandom;
-
-import org.armature.envs.Reset;
 import org.armature.envs.Step;
 
 /**
@@ -25,31 +21,16 @@ public final class HopperEnv extends LocomotionEnv {
     static final double RESET_NOISE_SCALE = 5e-3;
 
     public HopperEnv() {
-        super(ID, "hopper", 2, 11, 1000, 1.25);
-    }
-
-    @Override
-    protected Reset resetTask(SplittableRandom rng) {
-        resetWithNoise(rng, RESET_NOISE_SCALE, RESET_NOISE_SCALE, false);
-        return new Reset(observation());
+        super(ID, "hopper", DEFAULT_PHYSICS, 2, 11, 1000, 1.25, RESET_NOISE_SCALE, false);
     }
 
     @Override
     protected Step stepTask(float[] action) {
-        double xBefore = qpos[0];
-        simulate(action);
-        readState();
-        double xVelocity = (qpos[0] - xBefore) / controlDtSeconds();
-        boolean healthy = isHealthy();
-        double forward = FORWARD_REWARD_WEIGHT * xVelocity;
-        double ctrlCost = controlCost(action, CTRL_COST_WEIGHT);
-        double reward = forward + HEALTHY_REWARD - ctrlCost;
-        return new Step(observation(), reward, !healthy, false, Map.of(
-                "x_position", qpos[0], "x_velocity", xVelocity, "z", rootZ(),
-                "reward_forward", forward, "reward_ctrl", -ctrlCost, "reward_survive", HEALTHY_REWARD));
+        return healthyPlanarStep(action, FORWARD_REWARD_WEIGHT, CTRL_COST_WEIGHT, HEALTHY_REWARD);
     }
 
-    boolean isHealthy() {
+    @Override
+    protected boolean isHealthy() {
         double z = rootZ();
         double angle = qpos[2];
         for (int i = 2; i < qpos.length; i++) {
@@ -65,7 +46,8 @@ public final class HopperEnv extends LocomotionEnv {
         return z > HEALTHY_Z_MIN && Math.abs(angle) < HEALTHY_ANGLE;
     }
 
-    private float[] observation() {
+    @Override
+    protected float[] observation() {
         return planarObservation(10.0);
     }
 }

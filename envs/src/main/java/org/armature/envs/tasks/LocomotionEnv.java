@@ -1,11 +1,14 @@
 package org.armature.envs.tasks;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.armature.envs.BoxSpace;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.PhysicsEnv;
+import org.armature.envs.Reset;
+import org.armature.envs.Step;
 import org.armature.sim.ModelSpec;
 import org.armature.sim.PhysicsWorld;
 import org.armature.sim.Scene;
@@ -30,31 +33,34 @@ public abstract class LocomotionEnv extends PhysicsEnv {
     protected final double[] initQpos;
     private final double rootZReference;
     private final double rootZInitial;
+    private final double resetNoiseScale;
+    private final boolean gaussianResetVelocity;
 
     /**
-     * @param rootZReference value reported for the root's z coordinate in the initial pose (MuJoCo's joint
-     *                       {@code ref}: 1.25 for Hopper/Walker2d so that z is absolute, 0 for HalfCheetah)
+     * @param physics               physics configuration (physics step, solver iterations)
+     * @param rootZReference        value reported for the root's z coordinate in the initial pose (MuJoCo's joint
+     *                              {@code ref}: 1.25 for Hopper/Walker2d so that z is absolute, 0 for HalfCheetah)
+     * @param resetNoiseScale       scale of the reset noise on qpos and qvel (see {@link #resetTask})
+     * @param gaussianResetVelocity qvel reset noise is Gaussian (Ant, HalfCheetah) rather than uniform
      */
-    protected LocomotionEnv(String id, String modelName, int frameSkip, int observationDim, int maxEpisodeSteps,
-                            double rootZReference) {
-        this(id, modelName, DEFAULT_PHYSICS, frameSkip, observationDim, maxEpisodeSteps, rootZReference);
-    }
-
-    /** As above with a given physics configuration (physics step, solver iterations). */
     protected LocomotionEnv(String id, String modelName, PhysicsWorld.Config physics, int frameSkip,
-                            int observationDim, int maxEpisodeSteps, double rootZReference) {
+                            int observationDim, int maxEpisodeSteps, double rootZReference, double resetNoiseScale,
+                            boolean gaussianResetVelocity) {
         this(id, ModelSpec.loadResource(modelName), physics, frameSkip, observationDim, maxEpisodeSteps,
-                rootZReference);
+                rootZReference, resetNoiseScale, gaussianResetVelocity);
     }
 
     private LocomotionEnv(String id, ModelSpec spec, PhysicsWorld.Config physics, int frameSkip, int observationDim,
-                          int maxEpisodeSteps, double rootZReference) {
+                          int maxEpisodeSteps, double rootZReference, double resetNoiseScale,
+                          boolean gaussianResetVelocity) {
         super(spec, physics, frameSkip, 1.0f, spec.actuators().size());
         this.qpos = new double[model.nq()];
         this.qvel = new double[model.nv()];
         this.initQpos = model.initialQpos();
         this.rootZReference = rootZReference;
         this.rootZInitial = initQpos[1];
+        this.resetNoiseScale = resetNoiseScale;
+        this.gaussianResetVelocity = gaussianResetVelocity;
         float[][] ranges = model.controlRanges();
         float[] lo = new float[ranges.length];
         float[] hi = new float[ranges.length];
@@ -83,30 +89,52 @@ public abstract class LocomotionEnv extends PhysicsEnv {
     }
 
     /**
-     * Gymnasium's reset noise: qpos = init + U(-positionScale, positionScale); qvel = U(-s, s) when
-     * {@code gaussianVelocity} is false, else s * N(0, 1), with s = {@code velocityScale}. Restores the initial world
-     * first and reads the resulting state into {@link #qpos}/{@link #qvel}.
+     * Gymnasium's reset noise: qpos = init + U(-s, s); qvel = U(-s, s), or s * N(0, 1) with
+     * {@code gaussianResetVelocity}, with s the reset noise scale. Restores the initial world first and reads the
+     * resulting state into {@link #qpos}/{@link #qvel}.
      */
-    protected void resetWithNoise(SplittableRandom rng, double positionScale, double velocityScale,
-                                  boolean gaussianVelocity) {
+    @Override
+    protected Reset resetTask(SplittableRandom rng) {
         restoreInitialState();
+        double s = resetNoiseScale;
         double[] q = initQpos.clone();
         double[] v = new double[qvel.length];
         for (int i = 0; i < q.length; i++) {
-            q[i] += rng.nextDouble(-positionScale, positionScale);
+            q[i] += rng.nextDouble(-s, s);
         }
         for (int i = 0; i < v.length; i++) {
-            v[i] = gaussianVelocity ? velocityScale * gaussian(rng) : rng.nextDouble(-velocityScale, velocityScale);
+            v[i] = gaussianResetVelocity ? s * gaussian(rng) : rng.nextDouble(-s, s);
         }
         model.setState(q, v);
         readState();
+        return new Reset(observation());
     }
 
-    /** Standard normal by Box-Muller from the env's own stream (deterministic for a seed). */
-    static double gaussian(SplittableRandom rng) {
-        double u1 = rng.nextDouble();
-        double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    protected abstract float[] observation();
+
+    /** Runs one control step, reads the new state, and returns the root's x velocity over the step. */
+    protected double simulateForwardVelocity(float[] action) {
+        double xBefore = qpos[0];
+        simulate(action);
+        readState();
+        return (qpos[0] - xBefore) / controlDtSeconds();
+    }
+
+    /**
+     * Step of the planar walkers (Hopper, Walker2d): reward
+     * {@code healthy_reward + forward_reward_weight * forward_velocity - ctrl_cost_weight |a|^2}, terminated when
+     * {@link #isHealthy()} fails in the new state.
+     */
+    protected Step healthyPlanarStep(float[] action, double forwardRewardWeight, double ctrlCostWeight,
+                                     double healthyReward) {
+        double xVelocity = simulateForwardVelocity(action);
+        boolean healthy = isHealthy();
+        double forward = forwardRewardWeight * xVelocity;
+        double ctrlCost = controlCost(action, ctrlCostWeight);
+        double reward = forward + healthyReward - ctrlCost;
+        return new Step(observation(), reward, !healthy, false, Map.of(
+                "x_position", qpos[0], "x_velocity", xVelocity, "z", rootZ(),
+                "reward_forward", forward, "reward_ctrl", -ctrlCost, "reward_survive", healthyReward));
     }
 
     /** Observation of the planar robots: root z, then qpos[2:], then qvel, each clipped to +-velocityClip. */
@@ -121,6 +149,11 @@ public abstract class LocomotionEnv extends PhysicsEnv {
             o[off + i] = (float) Math.max(-velocityClip, Math.min(velocityClip, qvel[i]));
         }
         return o;
+    }
+
+    /** The state is healthy (the episode goes on); here: all of qpos and qvel finite. */
+    protected boolean isHealthy() {
+        return allFinite(qpos) && allFinite(qvel);
     }
 
     protected static double controlCost(float[] action, double weight) {

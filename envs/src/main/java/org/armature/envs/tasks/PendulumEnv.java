@@ -69,14 +69,6 @@ public final class PendulumEnv extends AbstractEnv {
         thdot = thetaDot;
     }
 
-    public double theta() {
-        return th;
-    }
-
-    public double thetaDot() {
-        return thdot;
-    }
-
     private float[] observation() {
         return new float[]{(float) Math.cos(th), (float) Math.sin(th), (float) thdot};
     }

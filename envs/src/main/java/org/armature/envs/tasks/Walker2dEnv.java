@@ -1,9 +1,5 @@
 package org.armature.envs.tasks;
 
-import java.util.Map;
-import java.util.SplittableRandom;
-
-import org.armature.envs.Reset;
 import org.armature.envs.Step;
 
 /**
@@ -25,33 +21,22 @@ public final class Walker2dEnv extends LocomotionEnv {
     static final double RESET_NOISE_SCALE = 5e-3;
 
     public Walker2dEnv() {
-        super(ID, "walker2d", 2, 17, 1000, 1.25);
-    }
-
-    @Override
-    protected Reset resetTask(SplittableRandom rng) {
-        resetWithNoise(rng, RESET_NOISE_SCALE, RESET_NOISE_SCALE, false);
-        return new Reset(observation());
+        super(ID, "walker2d", DEFAULT_PHYSICS, 2, 17, 1000, 1.25, RESET_NOISE_SCALE, false);
     }
 
     @Override
     protected Step stepTask(float[] action) {
-        double xBefore = qpos[0];
-        simulate(action);
-        readState();
-        double xVelocity = (qpos[0] - xBefore) / controlDtSeconds();
-        double z = rootZ();
-        boolean healthy = z > HEALTHY_Z_MIN && z < HEALTHY_Z_MAX && Math.abs(qpos[2]) < HEALTHY_ANGLE
-                && allFinite(qpos) && allFinite(qvel);
-        double forward = FORWARD_REWARD_WEIGHT * xVelocity;
-        double ctrlCost = controlCost(action, CTRL_COST_WEIGHT);
-        double reward = forward + HEALTHY_REWARD - ctrlCost;
-        return new Step(observation(), reward, !healthy, false, Map.of(
-                "x_position", qpos[0], "x_velocity", xVelocity, "z", z,
-                "reward_forward", forward, "reward_ctrl", -ctrlCost, "reward_survive", HEALTHY_REWARD));
+        return healthyPlanarStep(action, FORWARD_REWARD_WEIGHT, CTRL_COST_WEIGHT, HEALTHY_REWARD);
     }
 
-    private float[] observation() {
+    @Override
+    protected boolean isHealthy() {
+        double z = rootZ();
+        return z > HEALTHY_Z_MIN && z < HEALTHY_Z_MAX && Math.abs(qpos[2]) < HEALTHY_ANGLE && super.isHealthy();
+    }
+
+    @Override
+    protected float[] observation() {
         return planarObservation(10.0);
     }
 }

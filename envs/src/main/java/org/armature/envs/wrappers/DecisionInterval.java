@@ -3,7 +3,6 @@ package org.armature.envs.wrappers;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.armature.envs.BoxSpace;
 import org.armature.envs.Env;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Step;
@@ -40,16 +39,8 @@ public final class DecisionInterval extends Wrapper {
         EnvSpec s = env.spec();
         this.actionDim = s.actionDim();
         this.sub = new float[actionDim];
-        float[] lo = new float[k * actionDim];
-        float[] hi = new float[k * actionDim];
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < actionDim; j++) {
-                lo[i * actionDim + j] = s.actionSpace().low(j);
-                hi[i * actionDim + j] = s.actionSpace().high(j);
-            }
-        }
         int limit = s.maxEpisodeSteps() == 0 ? 0 : (s.maxEpisodeSteps() + k - 1) / k;
-        this.spec = s.withActionSpace(new BoxSpace(lo, hi)).withControlDt(s.controlDtSeconds() * k)
+        this.spec = s.withActionSpace(s.actionSpace().repeat(k)).withControlDt(s.controlDtSeconds() * k)
                 .withMaxEpisodeSteps(limit);
     }
 

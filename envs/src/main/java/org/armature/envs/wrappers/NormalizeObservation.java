@@ -40,14 +40,6 @@ public final class NormalizeObservation extends Wrapper {
         frozen = true;
     }
 
-    public void unfreeze() {
-        frozen = false;
-    }
-
-    public boolean isFrozen() {
-        return frozen;
-    }
-
     public Stats stats() {
         return new Stats(mean.clone(), var.clone(), count);
     }

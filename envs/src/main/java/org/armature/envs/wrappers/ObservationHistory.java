@@ -1,6 +1,5 @@
 package org.armature.envs.wrappers;
 
-import org.armature.envs.BoxSpace;
 import org.armature.envs.Env;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Reset;
@@ -27,15 +26,7 @@ public final class ObservationHistory extends Wrapper {
         EnvSpec s = env.spec();
         this.obsDim = s.observationDim();
         this.history = new float[length * obsDim];
-        float[] lo = new float[length * obsDim];
-        float[] hi = new float[length * obsDim];
-        for (int i = 0; i < length; i++) {
-            for (int j = 0; j < obsDim; j++) {
-                lo[i * obsDim + j] = s.observationSpace().low(j);
-                hi[i * obsDim + j] = s.observationSpace().high(j);
-            }
-        }
-        this.spec = s.withObservationSpace(new BoxSpace(lo, hi));
+        this.spec = s.withObservationSpace(s.observationSpace().repeat(length));
     }
 
     @Override

@@ -26,15 +26,10 @@ public final class RecordEpisodes extends Wrapper {
     private final List<Map<String, Object>> infos = new ArrayList<>();
     private Long seed;
     private boolean open;
-    private int episodesRecorded;
 
     public RecordEpisodes(Env env, EpisodeSink sink) {
         super(env);
         this.sink = sink;
-    }
-
-    public int episodesRecorded() {
-        return episodesRecorded;
     }
 
     @Override
@@ -92,7 +87,6 @@ public final class RecordEpisodes extends Wrapper {
         }
         sink.accept(new Episode(env.spec().id(), seed, observations.toArray(new float[0][]),
                 actions.toArray(new float[0][]), r, List.copyOf(infos), terminated, truncated));
-        episodesRecorded++;
         open = false;
     }
 

@@ -27,10 +27,6 @@ public final class TimeLimit extends Wrapper {
         return maxEpisodeSteps;
     }
 
-    public int elapsedSteps() {
-        return elapsedSteps;
-    }
-
     @Override
     public Reset reset(long seed) {
         elapsedSteps = 0;

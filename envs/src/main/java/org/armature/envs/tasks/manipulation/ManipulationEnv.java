@@ -107,10 +107,4 @@ public abstract class ManipulationEnv extends PhysicsEnv {
         }
         return true;
     }
-
-    protected static float[] repeat(int n, float v) {
-        float[] a = new float[n];
-        java.util.Arrays.fill(a, v);
-        return a;
-    }
 }

@@ -170,19 +170,9 @@ public final class PegInsertEnv extends ManipulationEnv {
         double tipHeight = rng.nextDouble(0.10, 0.16);
         double specTip = 0.3 - PEG_HALF_LENGTH;
         double yaw = rng.nextDouble(-HOLE_YAW_RANGE, HOLE_YAW_RANGE);
-        Model.JointInfo root = model.joint("gripper_free");
-        int a = root.qposAddress();
         // rotate the spec pose about the peg axis (x = y = 0) by yaw, then translate
-        double[] g = Quat.rotate(Quat.axisAngle(new double[]{0, 0, 1}, yaw), gp);
-        qpos[a] = g[0] + gx;
-        qpos[a + 1] = g[1] + gy;
-        qpos[a + 2] = gp[2] + tipHeight - specTip;
-        qpos[a + 3] = Math.cos(yaw / 2);
-        qpos[a + 4] = 0;
-        qpos[a + 5] = 0;
-        qpos[a + 6] = Math.sin(yaw / 2);
-        model.setState(qpos, new double[model.nv()]);
-        readState();
+        double[] g = Quat.rotate(Quat.axisAngle(Z_AXIS, yaw), gp);
+        setGripperAtRest(qpos, g[0] + gx, g[1] + gy, gp[2] + tipHeight - specTip, yaw);
         return new Reset(observation(rng));
     }
 
@@ -297,12 +287,6 @@ public final class PegInsertEnv extends ManipulationEnv {
         return o;
     }
 
-    static double gaussian(SplittableRandom rng) {
-        double u1 = rng.nextDouble();
-        double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
-    }
-
     /** Wraps an angle into [-pi/4, pi/4) (the square peg's 90-degree symmetry). */
     public static double wrapQuarter(double a) {
         double q = Math.PI / 2;
@@ -316,20 +300,27 @@ public final class PegInsertEnv extends ManipulationEnv {
     public float[] placePegTip(double x, double y, double z, double yaw) {
         double[] qpos = new double[model.nq()];
         model.qpos(qpos);
-        Model.JointInfo root = model.joint("gripper_free");
-        int a = root.qposAddress();
         double[] g = Quat.rotate(Quat.axisAngle(Z_AXIS, yaw), gripperSpecPos);
         double specTip = gripperSpecPos[2] - (0.3 - PEG_HALF_LENGTH);
-        qpos[a] = g[0] + x;
-        qpos[a + 1] = g[1] + y;
-        qpos[a + 2] = z + specTip;
+        setGripperAtRest(qpos, g[0] + x, g[1] + y, z + specTip, yaw);
+        return observation(rng());
+    }
+
+    /**
+     * Sets the state to {@code qpos} with the gripper's free root (x, y, z, qw, qx, qy, qz relative to the spec pose)
+     * at {@code (x, y, z)} and turned by {@code yaw} about the vertical, all velocities zero, and reads it.
+     */
+    private void setGripperAtRest(double[] qpos, double x, double y, double z, double yaw) {
+        int a = model.joint("gripper_free").qposAddress();
+        qpos[a] = x;
+        qpos[a + 1] = y;
+        qpos[a + 2] = z;
         qpos[a + 3] = Math.cos(yaw / 2);
         qpos[a + 4] = 0;
         qpos[a + 5] = 0;
         qpos[a + 6] = Math.sin(yaw / 2);
         model.setState(qpos, new double[model.nv()]);
         readState();
-        return observation(rng());
     }
 
     /** Exact (noise-free) hole centre at the rim and yaw; for tests and tools. */

@@ -78,7 +78,6 @@ public final class PushTEnv extends ManipulationEnv {
     private final RigidBody pusherRb;
     private final double[] blockPos0;
     private final double[] blockRot0;
-    private final double pusherMass;
     private final TCoverage coverage = new TCoverage();
     private final double[] goalBar = new double[8];
     private final double[] goalStem = new double[8];
@@ -115,7 +114,6 @@ public final class PushTEnv extends ManipulationEnv {
         blockPos0 = new double[3];
         model.bodyPosition(block, blockPos0);
         blockRot0 = model.bodyOrientation(block);
-        pusherMass = pusher.nominalMass();
         // bottom-face corners of the two boxes, in the block body frame (spec pose: reference point at the origin)
         double[][] barW = {{-BAR_HALF_WIDTH, 0, 0}, {BAR_HALF_WIDTH, 0, 0}, {BAR_HALF_WIDTH, BAR_HEIGHT, 0},
                 {-BAR_HALF_WIDTH, BAR_HEIGHT, 0}};
