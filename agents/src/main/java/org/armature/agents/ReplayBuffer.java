@@ -212,20 +212,12 @@ public final class ReplayBuffer {
         if (n == 0) {
             throw new IllegalStateException("cannot sample from an empty replay buffer");
         }
-        Mat o = b.observations.toHost();
-        Mat a = b.actions.toHost();
-        Mat r = b.rewards.toHost();
-        Mat no = b.nextObservations.toHost();
-        Mat d = b.discounts.toHost();
+        b.toHost();
         long oldest = total - n;
         for (int i = 0; i < b.size; i++) {
             fillRow(b, i, oldest + rng.nextInt(n), nStep, gamma);
         }
-        o.hostWritten();
-        a.hostWritten();
-        r.hostWritten();
-        no.hostWritten();
-        d.hostWritten();
+        b.hostWritten();
     }
 
     /** Writes transition {@code g} (global index) with its n-step return into row {@code i} of the batch. */
