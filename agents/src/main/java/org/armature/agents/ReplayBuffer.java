@@ -69,17 +69,9 @@ public final class ReplayBuffer {
         });
     }
 
-    /** Bytes held by the arrays of a buffer with these dimensions (what {@link #memoryBytes()} returns). */
+    /** Bytes held by the arrays of a buffer with these dimensions (two observations, action, reward, flags). */
     public static long bytesFor(long capacity, int obsDim, int actDim, int extraFloats) {
         return capacity * (4L * (2L * obsDim + actDim + 1 + extraFloats) + 1);
-    }
-
-    public long memoryBytes() {
-        int ex = 0;
-        for (int w : extraWidths.values()) {
-            ex += w;
-        }
-        return bytesFor(capacity, obsDim, actDim, ex);
     }
 
     public int capacity() {

@@ -45,10 +45,6 @@ public final class DatasetSampler implements Sampler {
         return draw;
     }
 
-    public TrainingData data() {
-        return data;
-    }
-
     public String describe() {
         return draw.describe();
     }
