@@ -51,14 +51,13 @@ final class OnlineAlgorithms {
         BoxSpace as = agentSpec.actionSpace();
         int obsDim = agentSpec.observationDim();
         return switch (cfg.algo()) {
-            case "sac" -> new Sac(obsDim, as.low(), as.high(), cfg.sac(), cfg.seed(), DataType.FLOAT);
+            // SAC on the task, or on the wrapped task: one action held (repeat) or a flattened J-action chunk
+            case "sac", TrainConfig.SAC_REPEAT, TrainConfig.SAC_CHUNK -> new Sac(obsDim, as.low(), as.high(), cfg.sac(),
+                    cfg.seed(), DataType.FLOAT);
             case "td3" -> new Td3(obsDim, as.low(), as.high(), cfg.td3(), cfg.seed(), DataType.FLOAT);
             case TrainConfig.RESIDUAL -> new ResidualTd3(envSpec.observationDim(), as, baseNormalization(runDir),
                     cfg.residual(), cfg.seed());
             case TrainConfig.DSRL -> Dsrl.agent(obsDim, as, cfg.sac(), cfg.seed());
-            // SAC on the wrapped task: one action held (repeat) or a flattened J-action chunk
-            case TrainConfig.SAC_REPEAT, TrainConfig.SAC_CHUNK -> new Sac(obsDim, as.low(), as.high(), cfg.sac(),
-                    cfg.seed(), DataType.FLOAT);
             case TrainConfig.SRL -> new Srl(envSpec.observationDim(), envSpec.actionSpace(), cfg.sac(),
                     cfg.sequence(), cfg.seed());
             default -> throw new IllegalArgumentException("unknown algo " + cfg.algo());
