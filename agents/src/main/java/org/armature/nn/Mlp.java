@@ -40,14 +40,10 @@ public final class Mlp implements Layer {
         this.params = List.copyOf(ps);
     }
 
+    /** Builds the spec's layer list (as stored in bundle.json); {@code rng} initialises weights and drives dropout. */
     public static Mlp build(MlpSpec spec, DataType dtype, Rng rng) {
-        return fromLayers(spec.layers(), dtype, rng);
-    }
-
-    /** Builds from a layer list (as stored in bundle.json); {@code rng} initialises weights and drives dropout. */
-    public static Mlp fromLayers(List<LayerSpec> specs, DataType dtype, Rng rng) {
         List<Layer> ls = new ArrayList<>();
-        for (LayerSpec s : specs) {
+        for (LayerSpec s : spec.layers()) {
             String t = s.type() == null ? "" : s.type().toLowerCase();
             int in = s.in() == null ? -1 : s.in();
             int out = s.out() == null ? in : s.out();
