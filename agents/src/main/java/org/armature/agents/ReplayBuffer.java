@@ -214,14 +214,9 @@ public final class ReplayBuffer {
 
     /** Writes transition {@code g} (global index) with its n-step return into row {@code i} of the batch. */
     void fillRow(Batch b, int i, long g, int nStep, double gamma) {
-        Mat o = b.observations;
-        Mat a = b.actions;
-        Mat r = b.rewards;
-        Mat no = b.nextObservations;
-        Mat d = b.discounts;
         int s = (int) (g % capacity);
-        o.put(i * obsDim, obs, s * obsDim, obsDim);
-        a.put(i * actDim, actions, s * actDim, actDim);
+        b.observations.put(i * obsDim, obs, s * obsDim, obsDim);
+        b.actions.put(i * actDim, actions, s * actDim, actDim);
         double ret = 0;
         double disc = 1;
         long j = g;
@@ -235,9 +230,9 @@ public final class ReplayBuffer {
             j += numStreams;
             sj = (int) (j % capacity);
         }
-        r.set(i, ret);
-        no.put(i * obsDim, nextObs, sj * obsDim, obsDim);
-        d.set(i, (flags[sj] & TERMINATED) != 0 ? 0.0 : disc);
+        b.rewards.set(i, ret);
+        b.nextObservations.put(i * obsDim, nextObs, sj * obsDim, obsDim);
+        b.discounts.set(i, (flags[sj] & TERMINATED) != 0 ? 0.0 : disc);
         for (Map.Entry<String, Mat> e : b.extras().entrySet()) {
             float[] src = extras.get(e.getKey());
             if (src == null) {
