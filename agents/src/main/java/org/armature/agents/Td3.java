@@ -222,14 +222,9 @@ public final class Td3 implements Agent {
         return stats[0];
     }
 
-    /** Fills actor gradients of L_mu = -mean Q1(s, mu(s)); critic gradients untouched. */
-    double computeActorGradients(Mat observations) {
-        return computeActorGradients(observations, null);
-    }
-
     /**
-     * Fills the actor's gradients, with TD3+BC's term when it is on ({@code dataActions}: the batch's actions);
-     * critic gradients untouched. Returns the actor loss.
+     * Fills the actor's gradients of {@code L_mu = -mean Q1(s, mu(s))}, with TD3+BC's term when it is on
+     * ({@code dataActions}: the batch's actions); critic gradients untouched. Returns the actor loss.
      */
     public double computeActorGradients(Mat observations, Mat dataActions) {
         int b = observations.rows;
