@@ -74,6 +74,14 @@ public final class Trajectories {
         return returns.clone();
     }
 
+    public int[] lengths() {
+        int[] l = new int[starts.length];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = ends[i] - starts[i];
+        }
+        return l;
+    }
+
     /** Index of the episode containing transition {@code i}. */
     public int episodeOf(int transition) {
         int k = Arrays.binarySearch(starts, transition);
