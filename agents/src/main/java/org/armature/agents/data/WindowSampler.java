@@ -1,5 +1,7 @@
 package org.armature.agents.data;
 
+import java.util.Arrays;
+
 import org.armature.agents.Batch;
 import org.armature.agents.ChunkLayout;
 import org.armature.agents.Sampler;
@@ -40,7 +42,7 @@ public final class WindowSampler implements Sampler {
         }
         if (total == 0) {
             throw new IllegalArgumentException("the dataset's episodes are too short for windows of " + tp
-                    + " steps (longest " + longest(episodes) + " steps)");
+                    + " steps (longest " + Arrays.stream(episodes.lengths()).max().orElse(0) + " steps)");
         }
         this.first = new int[total];
         this.episode = new int[total];
@@ -58,14 +60,6 @@ public final class WindowSampler implements Sampler {
     /** Windows per episode of {@code length} steps: starts from {@code −(To − 1)} to {@code length − Tp + Ta − 1}. */
     static int windows(int length, int to, int tp, int ta) {
         return length - tp + ta + to - 1;
-    }
-
-    private static int longest(Trajectories t) {
-        int m = 0;
-        for (int e = 0; e < t.count(); e++) {
-            m = Math.max(m, t.length(e));
-        }
-        return m;
     }
 
     public ChunkLayout layout() {
