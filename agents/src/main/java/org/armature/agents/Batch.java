@@ -42,4 +42,22 @@ public final class Batch {
     public Map<String, Mat> extras() {
         return extras;
     }
+
+    /** Brings the five transition arrays to the host, before a sampler writes rows into them. */
+    public void toHost() {
+        observations.toHost();
+        actions.toHost();
+        rewards.toHost();
+        nextObservations.toHost();
+        discounts.toHost();
+    }
+
+    /** Marks the five transition arrays as written on the host, after a sampler's writes. */
+    public void hostWritten() {
+        observations.hostWritten();
+        actions.hostWritten();
+        rewards.hostWritten();
+        nextObservations.hostWritten();
+        discounts.hostWritten();
+    }
 }

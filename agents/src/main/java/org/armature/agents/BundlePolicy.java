@@ -42,22 +42,6 @@ public final class BundlePolicy extends LoadedPolicy {
     }
 
     /**
-     * How the network's [−1, 1] actions map to env units, {@code a = center + scale · u}: the action space's box, or
-     * the dataset's action range for a min–max normalised bundle (a dimension of zero range passes through unscaled,
-     * as the training data were).
-     */
-    public static void actionMap(PolicyBundles.Spec spec, double[] scale, double[] center) {
-        PolicyBundles.Normalization n = spec.actionNormalization();
-        for (int j = 0; j < scale.length; j++) {
-            float lo = n != null ? n.low()[j] : spec.actionSpace().low()[j];
-            float hi = n != null ? n.high()[j] : spec.actionSpace().high()[j];
-            double half = (hi - (double) lo) / 2;
-            scale[j] = n != null && !(half > 0) ? 1 : half;
-            center[j] = (hi + (double) lo) / 2;
-        }
-    }
-
-    /**
      * Normalises one observation value as the bundle says: min–max to [−1, 1] (a dimension of zero range is shifted,
      * not scaled), mean/std with clipping, or none.
      */

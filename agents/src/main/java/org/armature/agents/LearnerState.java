@@ -21,7 +21,7 @@ import org.armature.nn.Rng;
  * <pre>
  *   state = LearnerState.of("td3", () -&gt; updates, n -&gt; updates = n)
  *           .streams(rng).params(actor, actorTarget, critics, criticTargets).optimisers(actorOpt, criticOpt)
- *           .onRestore(() -&gt; fastStale = true);
+ *           .onRestore(actor::weightsChanged);
  * </pre>
  */
 public final class LearnerState {

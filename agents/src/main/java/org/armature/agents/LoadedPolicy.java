@@ -7,7 +7,7 @@ import org.armature.nn.Rng;
  * time layout; the observation history, each observation normalised as the bundle says and stacked as the newest of
  * {@code observationHistory} frames (oldest first) at the start of the input, an episode's first observation filling
  * every frame as Diffusion Policy pads, so MLP and diffusion policies see exactly the inputs their training windows
- * had; the map of the network's [−1, 1] actions to env units ({@link BundlePolicy#actionMap}); and the queue of the
+ * had; the map of the network's [−1, 1] actions to env units; and the queue of the
  * {@code executedChunk} actions still to play (from index {@code chunkStart} of the chunk), the last one held until
  * the next decision, {@code interval} control steps after the last. Not thread-safe: one instance per control thread.
  */
@@ -45,7 +45,16 @@ public abstract class LoadedPolicy implements Policy {
         this.interval = interval;
         this.scale = new double[actDim];
         this.center = new double[actDim];
-        BundlePolicy.actionMap(spec, scale, center);
+        // a = center + scale · u from the network's [−1, 1]: the action space's box, or the dataset's action range
+        // for a min–max normalised bundle (a dimension of zero range passes through unscaled, as the training data)
+        PolicyBundles.Normalization n = spec.actionNormalization();
+        for (int j = 0; j < actDim; j++) {
+            float lo = n != null ? n.low()[j] : spec.actionSpace().low()[j];
+            float hi = n != null ? n.high()[j] : spec.actionSpace().high()[j];
+            double half = (hi - (double) lo) / 2;
+            scale[j] = n != null && !(half > 0) ? 1 : half;
+            center[j] = (hi + (double) lo) / 2;
+        }
         this.input = new float[inputSize];
         this.normalization = spec.observationNormalization();
         this.queue = new float[predicted][actDim];

@@ -69,17 +69,9 @@ public final class ReplayBuffer {
         });
     }
 
-    /** Bytes held by the arrays of a buffer with these dimensions (what {@link #memoryBytes()} returns). */
+    /** Bytes held by the arrays of a buffer with these dimensions (two observations, action, reward, flags). */
     public static long bytesFor(long capacity, int obsDim, int actDim, int extraFloats) {
         return capacity * (4L * (2L * obsDim + actDim + 1 + extraFloats) + 1);
-    }
-
-    public long memoryBytes() {
-        int ex = 0;
-        for (int w : extraWidths.values()) {
-            ex += w;
-        }
-        return bytesFor(capacity, obsDim, actDim, ex);
     }
 
     public int capacity() {
@@ -212,32 +204,19 @@ public final class ReplayBuffer {
         if (n == 0) {
             throw new IllegalStateException("cannot sample from an empty replay buffer");
         }
-        Mat o = b.observations.toHost();
-        Mat a = b.actions.toHost();
-        Mat r = b.rewards.toHost();
-        Mat no = b.nextObservations.toHost();
-        Mat d = b.discounts.toHost();
+        b.toHost();
         long oldest = total - n;
         for (int i = 0; i < b.size; i++) {
             fillRow(b, i, oldest + rng.nextInt(n), nStep, gamma);
         }
-        o.hostWritten();
-        a.hostWritten();
-        r.hostWritten();
-        no.hostWritten();
-        d.hostWritten();
+        b.hostWritten();
     }
 
     /** Writes transition {@code g} (global index) with its n-step return into row {@code i} of the batch. */
     void fillRow(Batch b, int i, long g, int nStep, double gamma) {
-        Mat o = b.observations;
-        Mat a = b.actions;
-        Mat r = b.rewards;
-        Mat no = b.nextObservations;
-        Mat d = b.discounts;
         int s = (int) (g % capacity);
-        o.put(i * obsDim, obs, s * obsDim, obsDim);
-        a.put(i * actDim, actions, s * actDim, actDim);
+        b.observations.put(i * obsDim, obs, s * obsDim, obsDim);
+        b.actions.put(i * actDim, actions, s * actDim, actDim);
         double ret = 0;
         double disc = 1;
         long j = g;
@@ -251,9 +230,9 @@ public final class ReplayBuffer {
             j += numStreams;
             sj = (int) (j % capacity);
         }
-        r.set(i, ret);
-        no.put(i * obsDim, nextObs, sj * obsDim, obsDim);
-        d.set(i, (flags[sj] & TERMINATED) != 0 ? 0.0 : disc);
+        b.rewards.set(i, ret);
+        b.nextObservations.put(i * obsDim, nextObs, sj * obsDim, obsDim);
+        b.discounts.set(i, (flags[sj] & TERMINATED) != 0 ? 0.0 : disc);
         for (Map.Entry<String, Mat> e : b.extras().entrySet()) {
             float[] src = extras.get(e.getKey());
             if (src == null) {

@@ -15,7 +15,6 @@ public final class ResidualPolicy implements Policy {
     private final Policy base;
     private final BundlePolicy residual;
     private final double scale;
-    private final int obsDim;
     private final int actDim;
     private final float[] baseAction;
     private final float[] center;
@@ -37,7 +36,6 @@ public final class ResidualPolicy implements Policy {
         this.base = base;
         this.residual = residual;
         this.scale = scale;
-        this.obsDim = base.observationDim();
         this.actDim = base.actionDim();
         this.baseAction = new float[actDim];
         this.center = new float[actDim];
@@ -61,14 +59,6 @@ public final class ResidualPolicy implements Policy {
                     + PolicyBundles.RESIDUAL + "'");
         }
         return (ResidualPolicy) PolicyBundles.onBase(bundleDir, s, base);
-    }
-
-    public Policy base() {
-        return base;
-    }
-
-    public double residualScale() {
-        return scale;
     }
 
     @Override
@@ -100,7 +90,7 @@ public final class ResidualPolicy implements Policy {
 
     @Override
     public int observationDim() {
-        return obsDim;
+        return base.observationDim();
     }
 
     @Override

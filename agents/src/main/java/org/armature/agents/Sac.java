@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.armature.nn.Adam;
-import org.armature.nn.FastMlp;
 import org.armature.nn.Mat;
 import org.armature.nn.Mlp;
 import org.armature.nn.MlpSpec;
@@ -85,8 +84,6 @@ public final class Sac implements Agent {
     private final Adam criticOpt;
     private final Adam alphaOpt;
     private final double targetEntropy;
-    private final FastMlp fastActor;
-    private boolean fastStale = true;
     private final float[] fastOut;
     private long updates;
     private final double[] stats = new double[STATS.length];
@@ -128,7 +125,6 @@ public final class Sac implements Agent {
         this.criticOpt = new Adam(criticParams, cfg.qLr(), 0.0, cfg.maxGradNorm());
         this.alphaOpt = new Adam(logAlphaParams, cfg.qLr());
         this.targetEntropy = cfg.targetEntropyScale() * actDim;
-        this.fastActor = actor.toFast();
         this.fastOut = new float[2 * actDim];
         java.util.Arrays.fill(stats, Double.NaN);
     }
@@ -142,23 +138,15 @@ public final class Sac implements Agent {
         return Math.exp(logAlpha.value().get(0));
     }
 
-    private FastMlp fast() {
-        if (fastStale) {
-            fastActor.refreshFrom(actor);
-            fastStale = false;
-        }
-        return fastActor;
-    }
-
     @Override
     public void explore(float[] observation, float[] out) {
-        fast().forward(observation, fastOut);
+        actor.acting().forward(observation, fastOut);
         head.sample(fastOut, rng, out);
     }
 
     @Override
     public void act(float[] observation, float[] out) {
-        fast().forward(observation, fastOut);
+        actor.acting().forward(observation, fastOut);
         head.deterministic(fastOut, out);
     }
 
@@ -180,7 +168,7 @@ public final class Sac implements Agent {
             for (int k = 0; k < cfg.policyFrequency(); k++) {
                 updateActorAndAlpha(batch.observations, null);
             }
-            fastStale = true;
+            actor.weightsChanged();
         }
         if (updates % cfg.targetNetworkFrequency() == 0) {
             Targets.soft(criticTargetParams, criticParams, cfg.tau());
@@ -281,7 +269,7 @@ public final class Sac implements Agent {
         return LearnerState.of("sac", () -> updates, n -> updates = n).streams(rng)
                 .params(actorParams, criticParams, criticTargetParams, logAlphaParams).optimisers(actorOpt, criticOpt, alphaOpt)
                 .policy(actorParams)
-                .onRestore(() -> fastStale = true);
+                .onRestore(actor::weightsChanged);
     }
 
     @Override

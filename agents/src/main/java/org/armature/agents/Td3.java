@@ -5,7 +5,6 @@ import java.nio.file.Path;
 
 import org.armature.nn.Adam;
 import org.armature.nn.DeterministicHead;
-import org.armature.nn.FastMlp;
 import org.armature.nn.Mat;
 import org.armature.nn.Mlp;
 import org.armature.nn.MlpSpec;
@@ -71,8 +70,6 @@ public final class Td3 implements Agent {
     private final ParamGroup criticTargetParams;
     private final Adam actorOpt;
     private final Adam criticOpt;
-    private final FastMlp fastActor;
-    private boolean fastStale = true;
     private final float[] fastOut;
     private final float[] low;
     private final float[] high;
@@ -115,7 +112,6 @@ public final class Td3 implements Agent {
         Targets.hard(criticTargetParams, criticParams);
         this.actorOpt = new Adam(actorParams, cfg.learningRate(), 0.0, cfg.maxGradNorm());
         this.criticOpt = new Adam(criticParams, cfg.learningRate(), 0.0, cfg.maxGradNorm());
-        this.fastActor = actor.toFast();
         this.fastOut = new float[actDim];
         java.util.Arrays.fill(stats, Double.NaN);
     }
@@ -157,17 +153,9 @@ public final class Td3 implements Agent {
         return actor;
     }
 
-    private FastMlp fast() {
-        if (fastStale) {
-            fastActor.refreshFrom(actor);
-            fastStale = false;
-        }
-        return fastActor;
-    }
-
     @Override
     public void act(float[] observation, float[] out) {
-        fast().forward(observation, fastOut);
+        actor.acting().forward(observation, fastOut);
         head.forward(fastOut, out);
     }
 
@@ -198,7 +186,7 @@ public final class Td3 implements Agent {
             actorOpt.step();
             Targets.soft(actorTargetParams, actorParams, cfg.tau());
             Targets.soft(criticTargetParams, criticParams, cfg.tau());
-            fastStale = true;
+            actor.weightsChanged();
         }
         updates++;
     }
@@ -234,14 +222,9 @@ public final class Td3 implements Agent {
         return stats[0];
     }
 
-    /** Fills actor gradients of L_mu = -mean Q1(s, mu(s)); critic gradients untouched. */
-    double computeActorGradients(Mat observations) {
-        return computeActorGradients(observations, null);
-    }
-
     /**
-     * Fills the actor's gradients, with TD3+BC's term when it is on ({@code dataActions}: the batch's actions);
-     * critic gradients untouched. Returns the actor loss.
+     * Fills the actor's gradients of {@code L_mu = -mean Q1(s, mu(s))}, with TD3+BC's term when it is on
+     * ({@code dataActions}: the batch's actions); critic gradients untouched. Returns the actor loss.
      */
     public double computeActorGradients(Mat observations, Mat dataActions) {
         int b = observations.rows;
@@ -310,7 +293,7 @@ public final class Td3 implements Agent {
         return LearnerState.of(tag, () -> updates, n -> updates = n).streams(rng)
                 .params(actorParams, actorTargetParams, criticParams, criticTargetParams).optimisers(actorOpt, criticOpt)
                 .policy(actorParams)
-                .onRestore(() -> fastStale = true);
+                .onRestore(actor::weightsChanged);
     }
 
     @Override

@@ -39,10 +39,6 @@ public final class DeterministicHead {
         return scale[j];
     }
 
-    public double center(int j) {
-        return center[j];
-    }
-
     public Mat forward(Mat in) {
         int rows = in.rows;
         Mat act = actions.get(rows);

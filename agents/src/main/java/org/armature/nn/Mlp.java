@@ -11,6 +11,8 @@ public final class Mlp implements Layer {
     private final List<Layer> layers;
     private final List<Param> params;
     private final DataType dtype;
+    private FastMlp acting;
+    private boolean actingStale;
 
     public Mlp(List<Layer> layers, DataType dtype) {
         if (layers.isEmpty()) {
@@ -38,14 +40,10 @@ public final class Mlp implements Layer {
         this.params = List.copyOf(ps);
     }
 
+    /** Builds the spec's layer list (as stored in bundle.json); {@code rng} initialises weights and drives dropout. */
     public static Mlp build(MlpSpec spec, DataType dtype, Rng rng) {
-        return fromLayers(spec.layers(), dtype, rng);
-    }
-
-    /** Builds from a layer list (as stored in bundle.json); {@code rng} initialises weights and drives dropout. */
-    public static Mlp fromLayers(List<LayerSpec> specs, DataType dtype, Rng rng) {
         List<Layer> ls = new ArrayList<>();
-        for (LayerSpec s : specs) {
+        for (LayerSpec s : spec.layers()) {
             String t = s.type() == null ? "" : s.type().toLowerCase();
             int in = s.in() == null ? -1 : s.in();
             int out = s.out() == null ? in : s.out();
@@ -123,5 +121,24 @@ public final class Mlp implements Layer {
     /** Batch-1 inference engine with a copy of the current weights (call again after training steps). */
     public FastMlp toFast() {
         return new FastMlp(this);
+    }
+
+    /**
+     * This network's own batch-1 copy for acting, made on first use and refreshed after {@link #weightsChanged()}
+     * (learners call it after an optimiser step or a state restore).
+     */
+    public FastMlp acting() {
+        if (acting == null) {
+            acting = toFast();
+        } else if (actingStale) {
+            acting.refreshFrom(this);
+        }
+        actingStale = false;
+        return acting;
+    }
+
+    /** Marks the {@link #acting()} copy out of date. */
+    public void weightsChanged() {
+        actingStale = true;
     }
 }

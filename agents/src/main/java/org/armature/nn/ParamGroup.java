@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * An ordered set of parameters whose values live in one flat buffer and whose gradients live in another
@@ -17,14 +16,13 @@ public final class ParamGroup {
     private final List<Param> params;
     private final Mat values;
     private final Mat grads;
-    private final DataType dtype;
 
     public ParamGroup(List<Param> params) {
         if (params.isEmpty()) {
             throw new IllegalArgumentException("ParamGroup needs at least one parameter");
         }
         this.params = List.copyOf(params);
-        this.dtype = params.get(0).value().dataType();
+        DataType dtype = params.get(0).value().dataType();
         int total = 0;
         for (Param p : params) {
             if (p.value().dataType() != dtype) {
@@ -70,10 +68,6 @@ public final class ParamGroup {
         return values.cols;
     }
 
-    public DataType dataType() {
-        return dtype;
-    }
-
     public void zeroGrad() {
         grads.fill(0.0);
     }
@@ -103,10 +97,5 @@ public final class ParamGroup {
         if (!sameLayout(o)) {
             throw new IllegalArgumentException("parameter layouts differ (" + size() + " vs " + o.size() + " values)");
         }
-    }
-
-    /** Unused-arg guard so the ND4J factory is initialised on the caller's thread. */
-    static void init() {
-        Nd4j.getBackend();
     }
 }

@@ -40,10 +40,6 @@ public final class CsvLog implements Closeable {
         return log;
     }
 
-    public List<String> columns() {
-        return columns;
-    }
-
     /** One row, a value per column in order. */
     public void write(List<String> values) throws IOException {
         if (values.size() != columns.size()) {

@@ -32,61 +32,59 @@ public final class Evaluation {
      * deterministic policy on {@code env}, episode k reset with seed {@code seed + k} (the policy too).
      */
     public static Result run(Policy policy, Env env, int episodes, long seed) {
-        {
-            EnvSpec spec = env.spec();
-            String envId = spec.id();
-            if (policy.observationDim() != spec.observationDim()) {
-                throw new IllegalArgumentException("policy takes observations of " + policy.observationDim()
-                        + " values but " + envId + " gives " + spec.observationDim());
-            }
-            if (policy.actionDim() != spec.actionDim()) {
-                throw new IllegalArgumentException("policy gives actions of " + policy.actionDim() + " values but "
-                        + envId + " expects " + spec.actionDim());
-            }
-            double[] returns = new double[episodes];
-            double coverageSum = 0;
-            boolean coverage = false;
-            long steps = 0;
-            int successes = 0;
-            float[] a = new float[spec.actionDim()];
-            for (int k = 0; k < episodes; k++) {
-                policy.reset(seed + k);
-                Reset r = env.reset(seed + k);
-                float[] o = r.observation();
-                boolean success = false;
-                double bestCoverage = Double.NEGATIVE_INFINITY;
-                while (true) {
-                    policy.act(o, a);
-                    Step s = env.step(a);
-                    returns[k] += s.reward();
-                    success |= s.success();
-                    if (s.info().get("coverage") instanceof Number c) {
-                        bestCoverage = Math.max(bestCoverage, c.doubleValue());
-                        coverage = true;
-                    }
-                    steps++;
-                    o = s.observation();
-                    if (s.done()) {
-                        break;
-                    }
-                }
-                successes += success ? 1 : 0;
-                coverageSum += coverage ? bestCoverage : 0;
-            }
-            double mean = 0;
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            for (double x : returns) {
-                mean += x / episodes;
-                min = Math.min(min, x);
-                max = Math.max(max, x);
-            }
-            double var = 0;
-            for (double x : returns) {
-                var += (x - mean) * (x - mean) / episodes;
-            }
-            return new Result(mean, Math.sqrt(var), min, max, successes / (double) episodes, steps / (double) episodes,
-                    returns, coverage ? coverageSum / episodes : Double.NaN);
+        EnvSpec spec = env.spec();
+        String envId = spec.id();
+        if (policy.observationDim() != spec.observationDim()) {
+            throw new IllegalArgumentException("policy takes observations of " + policy.observationDim()
+                    + " values but " + envId + " gives " + spec.observationDim());
         }
+        if (policy.actionDim() != spec.actionDim()) {
+            throw new IllegalArgumentException("policy gives actions of " + policy.actionDim() + " values but "
+                    + envId + " expects " + spec.actionDim());
+        }
+        double[] returns = new double[episodes];
+        double coverageSum = 0;
+        boolean coverage = false;
+        long steps = 0;
+        int successes = 0;
+        float[] a = new float[spec.actionDim()];
+        for (int k = 0; k < episodes; k++) {
+            policy.reset(seed + k);
+            Reset r = env.reset(seed + k);
+            float[] o = r.observation();
+            boolean success = false;
+            double bestCoverage = Double.NEGATIVE_INFINITY;
+            while (true) {
+                policy.act(o, a);
+                Step s = env.step(a);
+                returns[k] += s.reward();
+                success |= s.success();
+                if (s.info().get("coverage") instanceof Number c) {
+                    bestCoverage = Math.max(bestCoverage, c.doubleValue());
+                    coverage = true;
+                }
+                steps++;
+                o = s.observation();
+                if (s.done()) {
+                    break;
+                }
+            }
+            successes += success ? 1 : 0;
+            coverageSum += coverage ? bestCoverage : 0;
+        }
+        double mean = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double x : returns) {
+            mean += x / episodes;
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        double var = 0;
+        for (double x : returns) {
+            var += (x - mean) * (x - mean) / episodes;
+        }
+        return new Result(mean, Math.sqrt(var), min, max, successes / (double) episodes, steps / (double) episodes,
+                returns, coverage ? coverageSum / episodes : Double.NaN);
     }
 }

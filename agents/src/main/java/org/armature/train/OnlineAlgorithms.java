@@ -15,7 +15,6 @@ import org.armature.agents.Sac;
 import org.armature.agents.Seeds;
 import org.armature.agents.Td3;
 import org.armature.agents.data.OfflineDataset;
-import org.armature.agents.dsrl.Dsrl;
 import org.armature.agents.dsrl.NoiseSpaceEnv;
 import org.armature.agents.residual.BaseActionObservation;
 import org.armature.agents.residual.Demonstrations;
@@ -51,14 +50,13 @@ final class OnlineAlgorithms {
         BoxSpace as = agentSpec.actionSpace();
         int obsDim = agentSpec.observationDim();
         return switch (cfg.algo()) {
-            case "sac" -> new Sac(obsDim, as.low(), as.high(), cfg.sac(), cfg.seed(), DataType.FLOAT);
+            // SAC on the task, or on the wrapped task: one action held (repeat), a flattened J-action chunk, or
+            // DSRL's initial noise of the base's sampler
+            case "sac", TrainConfig.SAC_REPEAT, TrainConfig.SAC_CHUNK, TrainConfig.DSRL -> new Sac(obsDim, as.low(),
+                    as.high(), cfg.sac(), cfg.seed(), DataType.FLOAT);
             case "td3" -> new Td3(obsDim, as.low(), as.high(), cfg.td3(), cfg.seed(), DataType.FLOAT);
             case TrainConfig.RESIDUAL -> new ResidualTd3(envSpec.observationDim(), as, baseNormalization(runDir),
                     cfg.residual(), cfg.seed());
-            case TrainConfig.DSRL -> Dsrl.agent(obsDim, as, cfg.sac(), cfg.seed());
-            // SAC on the wrapped task: one action held (repeat) or a flattened J-action chunk
-            case TrainConfig.SAC_REPEAT, TrainConfig.SAC_CHUNK -> new Sac(obsDim, as.low(), as.high(), cfg.sac(),
-                    cfg.seed(), DataType.FLOAT);
             case TrainConfig.SRL -> new Srl(envSpec.observationDim(), envSpec.actionSpace(), cfg.sac(),
                     cfg.sequence(), cfg.seed());
             default -> throw new IllegalArgumentException("unknown algo " + cfg.algo());

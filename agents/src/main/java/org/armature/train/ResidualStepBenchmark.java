@@ -36,11 +36,6 @@ public final class ResidualStepBenchmark {
     /** A base policy whose every action is the same precomputed one: it costs one array copy. */
     record FixedActionPolicy(float[] action, int observationDim) implements Policy {
         @Override
-        public float[] act(float[] observation) {
-            return action.clone();
-        }
-
-        @Override
         public void act(float[] observation, float[] out) {
             System.arraycopy(action, 0, out, 0, action.length);
         }

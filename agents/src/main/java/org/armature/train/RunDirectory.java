@@ -177,16 +177,19 @@ public final class RunDirectory {
      */
     public void writeCheckpoint(String loop, long step, double wallSeconds, Rng rng, Learner learner,
                                 StateWriter loopState) throws IOException {
-        writeCheckpoint(out -> {
-            out.writeUTF(CHECKPOINT_MAGIC);
-            out.writeUTF(loop);
-            out.writeLong(step);
-            out.writeDouble(wallSeconds);
-            for (long x : rng.state()) {
-                out.writeLong(x);
+        AtomicFiles.write(file(CHECKPOINT), tmp -> {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16))) {
+                out.writeUTF(CHECKPOINT_MAGIC);
+                out.writeUTF(loop);
+                out.writeLong(step);
+                out.writeDouble(wallSeconds);
+                for (long x : rng.state()) {
+                    out.writeLong(x);
+                }
+                learner.writeState(out);
+                loopState.write(out);
             }
-            learner.writeState(out);
-            loopState.write(out);
         });
     }
 
@@ -233,16 +236,6 @@ public final class RunDirectory {
      */
     public CsvLog csv(String name, List<String> columns, boolean append) throws IOException {
         return CsvLog.open(file(name), columns, append);
-    }
-
-    /** Writes the checkpoint to a temporary file and renames it over the previous one. */
-    private void writeCheckpoint(StateWriter body) throws IOException {
-        AtomicFiles.write(file(CHECKPOINT), tmp -> {
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16))) {
-                body.write(out);
-            }
-        });
     }
 
     /** Reads a binary state file written through a {@link DataOutputStream}, with clear errors. */

@@ -4,10 +4,8 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,6 +32,7 @@ import org.armature.envs.Reset;
 import org.armature.envs.Step;
 import org.armature.nn.ParamIO;
 import org.armature.nn.Rng;
+import org.armature.sim.AtomicFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -768,19 +767,14 @@ public final class Trainer {
     }
 
     private void writeReplay() throws IOException {
-        Path f = runDir.resolve(REPLAY);
-        Path tmp = runDir.resolve(REPLAY + ".tmp");
-        try {
-            try (OutputStream raw = Files.newOutputStream(tmp);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
+        AtomicFiles.write(runDir.resolve(REPLAY), tmp -> {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
+                    1 << 16))) {
                 out.writeUTF(REPLAY_MAGIC);
                 out.writeLong(step);
                 buffer.write(out);
             }
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /**
@@ -788,18 +782,15 @@ public final class Trainer {
      * buffer inside its latest checkpoint. Fails with a message naming what is missing.
      */
     public static RunReplay loadReplay(Path runDir) throws IOException {
-        Path cfgFile = runDir.resolve(CONFIG);
-        if (!Files.isDirectory(runDir) || !Files.isRegularFile(cfgFile)) {
-            throw new IOException(runDir + " is not a training run directory (" + CONFIG + " is missing)");
-        }
-        TrainConfig cfg = readConfig(cfgFile);
+        RunDirectory run = RunDirectory.open(runDir);
+        TrainConfig cfg = readConfig(run.file(CONFIG));
         Path replay = runDir.resolve(REPLAY);
         Path ckpt = runDir.resolve(CHECKPOINT);
         if (!Files.isRegularFile(replay) && !Files.isRegularFile(ckpt)) {
             throw new IOException(runDir + " has neither " + REPLAY + " nor a checkpoint; train with --set save_replay=true"
                     + " (or checkpoint_interval > 0 and num_envs = 1)");
         }
-        Trainer t = new Trainer(cfg, RunDirectory.open(runDir), Progress.SILENT, null);
+        Trainer t = new Trainer(cfg, run, Progress.SILENT, null);
         try {
             if (Files.isRegularFile(replay)) {
                 RunDirectory.readState(replay, in -> {

@@ -117,9 +117,9 @@ class AgentGradientTest {
         td3.criticParams().grads().setAll(analytic);
         check("td3 critic", td3.criticParams(), () -> td3.computeCriticGradients(batch, noise));
         td3.actorParams().zeroGrad();
-        td3.computeActorGradients(batch.observations);
+        td3.computeActorGradients(batch.observations, null);
         double[] a2 = td3.actorParams().grads().toDoubleArray();
         td3.actorParams().grads().setAll(a2);
-        check("td3 actor", td3.actorParams(), () -> td3.computeActorGradients(batch.observations));
+        check("td3 actor", td3.actorParams(), () -> td3.computeActorGradients(batch.observations, null));
     }
 }

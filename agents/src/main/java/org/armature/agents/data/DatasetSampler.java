@@ -2,7 +2,6 @@ package org.armature.agents.data;
 
 import org.armature.agents.Batch;
 import org.armature.agents.Sampler;
-import org.armature.nn.Mat;
 import org.armature.nn.Rng;
 
 /**
@@ -46,10 +45,6 @@ public final class DatasetSampler implements Sampler {
         return draw;
     }
 
-    public TrainingData data() {
-        return data;
-    }
-
     public String describe() {
         return draw.describe();
     }
@@ -62,24 +57,16 @@ public final class DatasetSampler implements Sampler {
         }
         int od = data.observationDim;
         int ad = data.actionDim;
-        Mat o = b.observations.toHost();
-        Mat a = b.actions.toHost();
-        Mat r = b.rewards.toHost();
-        Mat no = b.nextObservations.toHost();
-        Mat d = b.discounts.toHost();
+        b.toHost();
         for (int row = 0; row < b.size; row++) {
             int i = draw.next(rng);
-            o.put(row * od, data.observations, i * od, od);
-            no.put(row * od, data.nextObservations, i * od, od);
-            a.put(row * ad, data.actions, i * ad, ad);
-            r.set(row, data.rewards[i]);
-            d.set(row, gamma * data.notDone[i]);
+            b.observations.put(row * od, data.observations, i * od, od);
+            b.nextObservations.put(row * od, data.nextObservations, i * od, od);
+            b.actions.put(row * ad, data.actions, i * ad, ad);
+            b.rewards.set(row, data.rewards[i]);
+            b.discounts.set(row, gamma * data.notDone[i]);
         }
-        o.hostWritten();
-        a.hostWritten();
-        r.hostWritten();
-        no.hostWritten();
-        d.hostWritten();
+        b.hostWritten();
     }
 
     @Override

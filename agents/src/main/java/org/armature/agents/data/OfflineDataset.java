@@ -206,38 +206,11 @@ public final class OfflineDataset {
         for (int[] r : ranges) {
             n += r[1] - r[0];
         }
-        float[] obs = new float[n * observationDim];
-        float[] act = new float[n * actionDim];
-        float[] rew = new float[n];
-        boolean[] term = new boolean[n];
-        boolean[] to = new boolean[n];
-        float[] next = nextObservations == null ? null : new float[n * observationDim];
-        Map<String, Object> inf = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : infos.entrySet()) {
-            inf.put(e.getKey(), Array.newInstance(e.getValue().getClass().getComponentType(), n));
-        }
-        int j = 0;
+        Appender out = new Appender(n, observationDim, actionDim, nextObservations != null, infoTypes());
         for (int[] r : ranges) {
-            int len = r[1] - r[0];
-            System.arraycopy(observations, r[0] * observationDim, obs, j * observationDim, len * observationDim);
-            System.arraycopy(actions, r[0] * actionDim, act, j * actionDim, len * actionDim);
-            System.arraycopy(rewards, r[0], rew, j, len);
-            System.arraycopy(terminals, r[0], term, j, len);
-            System.arraycopy(timeouts, r[0], to, j, len);
-            if (next != null) {
-                System.arraycopy(nextObservations, r[0] * observationDim, next, j * observationDim,
-                        len * observationDim);
-            }
-            for (Map.Entry<String, Object> e : infos.entrySet()) {
-                System.arraycopy(e.getValue(), r[0], inf.get(e.getKey()), j, len);
-            }
-            // an episode cut by the slice (range ends before the episode's end) becomes a timeout
-            if (len > 0 && !term[j + len - 1] && !to[j + len - 1]) {
-                to[j + len - 1] = true;
-            }
-            j += len;
+            out.append(this, r[0], r[1] - r[0]); // an episode cut by the slice becomes a timeout
         }
-        return new OfflineDataset(observationDim, actionDim, obs, act, rew, term, to, next, inf, metadata);
+        return out.build(metadata);
     }
 
     /** The given episodes (indices into {@link #trajectories()}), in the given order. */
@@ -270,56 +243,75 @@ public final class OfflineDataset {
             withNext &= d.hasNextObservations();
             n += d.size;
         }
-        if (!withNext) {
-            List<OfflineDataset> derived = new ArrayList<>();
-            for (OfflineDataset d : parts) {
-                derived.add(d.hasNextObservations() ? d.withoutNextObservations() : d);
-            }
-            parts = derived;
-        }
-        Map<String, Class<?>> common = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : first.infos.entrySet()) {
-            common.put(e.getKey(), e.getValue().getClass());
-        }
+        Map<String, Class<?>> common = first.infoTypes();
         for (OfflineDataset d : parts) {
             common.keySet().removeIf(k -> !(d.infos.containsKey(k) && d.infos.get(k).getClass() == common.get(k)));
         }
-        int od = first.observationDim;
-        int ad = first.actionDim;
-        float[] obs = new float[n * od];
-        float[] act = new float[n * ad];
-        float[] rew = new float[n];
-        boolean[] term = new boolean[n];
-        boolean[] to = new boolean[n];
-        float[] next = withNext ? new float[n * od] : null;
-        Map<String, Object> inf = new LinkedHashMap<>();
-        for (Map.Entry<String, Class<?>> e : common.entrySet()) {
-            inf.put(e.getKey(), Array.newInstance(e.getValue().getComponentType(), n));
-        }
-        int j = 0;
+        Appender out = new Appender(n, first.observationDim, first.actionDim, withNext, common);
         for (OfflineDataset d : parts) {
-            System.arraycopy(d.observations, 0, obs, j * od, d.size * od);
-            System.arraycopy(d.actions, 0, act, j * ad, d.size * ad);
-            System.arraycopy(d.rewards, 0, rew, j, d.size);
-            System.arraycopy(d.terminals, 0, term, j, d.size);
-            System.arraycopy(d.timeouts, 0, to, j, d.size);
-            if (next != null) {
-                System.arraycopy(d.nextObservations, 0, next, j * od, d.size * od);
-            }
-            for (String k : common.keySet()) {
-                System.arraycopy(d.infos.get(k), 0, inf.get(k), j, d.size);
-            }
-            if (d.size > 0 && !term[j + d.size - 1]) {
-                to[j + d.size - 1] = true; // the part's last episode must not run into the next part
-            }
-            j += d.size;
+            out.append(d, 0, d.size); // the part's last episode must not run into the next part
         }
-        return new OfflineDataset(od, ad, obs, act, rew, term, to, next, inf, metadata);
+        return out.build(metadata);
     }
 
-    private OfflineDataset withoutNextObservations() {
-        return new OfflineDataset(observationDim, actionDim, observations, actions, rewards, terminals, timeouts, null,
-                infos, metadata);
+    /** The arrays of a new dataset of {@code n} transitions, filled range by range ({@link #slice}, {@link #concat}). */
+    private static final class Appender {
+        final int od;
+        final int ad;
+        final float[] obs;
+        final float[] act;
+        final float[] rew;
+        final boolean[] term;
+        final boolean[] to;
+        final float[] next;
+        final Map<String, Object> inf = new LinkedHashMap<>();
+        int j;
+
+        /** {@code infoTypes}: the info columns to keep and their array classes. */
+        Appender(int n, int od, int ad, boolean withNext, Map<String, Class<?>> infoTypes) {
+            this.od = od;
+            this.ad = ad;
+            obs = new float[n * od];
+            act = new float[n * ad];
+            rew = new float[n];
+            term = new boolean[n];
+            to = new boolean[n];
+            next = withNext ? new float[n * od] : null;
+            infoTypes.forEach((k, c) -> inf.put(k, Array.newInstance(c.getComponentType(), n)));
+        }
+
+        /**
+         * Appends transitions {@code [from, from + len)} of {@code d}; an episode left open at the end of the range
+         * becomes a timeout.
+         */
+        void append(OfflineDataset d, int from, int len) {
+            System.arraycopy(d.observations, from * od, obs, j * od, len * od);
+            System.arraycopy(d.actions, from * ad, act, j * ad, len * ad);
+            System.arraycopy(d.rewards, from, rew, j, len);
+            System.arraycopy(d.terminals, from, term, j, len);
+            System.arraycopy(d.timeouts, from, to, j, len);
+            if (next != null) {
+                System.arraycopy(d.nextObservations, from * od, next, j * od, len * od);
+            }
+            for (Map.Entry<String, Object> e : inf.entrySet()) {
+                System.arraycopy(d.infos.get(e.getKey()), from, e.getValue(), j, len);
+            }
+            if (len > 0 && !term[j + len - 1]) {
+                to[j + len - 1] = true;
+            }
+            j += len;
+        }
+
+        OfflineDataset build(DatasetMetadata metadata) {
+            return new OfflineDataset(od, ad, obs, act, rew, term, to, next, inf, metadata);
+        }
+    }
+
+    /** The info columns and their array classes. */
+    private Map<String, Class<?>> infoTypes() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        infos.forEach((k, v) -> m.put(k, v.getClass()));
+        return m;
     }
 
     /** A copy whose arrays can be modified (for corruption). */

@@ -1,9 +1,10 @@
 package org.armature.agents.data;
 
+import java.util.Arrays;
+
 import org.armature.agents.Batch;
 import org.armature.agents.ChunkLayout;
 import org.armature.agents.Sampler;
-import org.armature.nn.Mat;
 import org.armature.nn.Rng;
 
 /**
@@ -41,7 +42,7 @@ public final class WindowSampler implements Sampler {
         }
         if (total == 0) {
             throw new IllegalArgumentException("the dataset's episodes are too short for windows of " + tp
-                    + " steps (longest " + longest(episodes) + " steps)");
+                    + " steps (longest " + Arrays.stream(episodes.lengths()).max().orElse(0) + " steps)");
         }
         this.first = new int[total];
         this.episode = new int[total];
@@ -59,14 +60,6 @@ public final class WindowSampler implements Sampler {
     /** Windows per episode of {@code length} steps: starts from {@code −(To − 1)} to {@code length − Tp + Ta − 1}. */
     static int windows(int length, int to, int tp, int ta) {
         return length - tp + ta + to - 1;
-    }
-
-    private static int longest(Trajectories t) {
-        int m = 0;
-        for (int e = 0; e < t.count(); e++) {
-            m = Math.max(m, t.length(e));
-        }
-        return m;
     }
 
     public ChunkLayout layout() {
@@ -88,11 +81,7 @@ public final class WindowSampler implements Sampler {
             throw new IllegalArgumentException("window batch needs " + to + " x " + od + " observation and " + tp + " x "
                     + ad + " action columns, got " + b.observations.cols + " and " + b.actions.cols);
         }
-        Mat o = b.observations.toHost();
-        Mat a = b.actions.toHost();
-        Mat r = b.rewards.toHost();
-        Mat no = b.nextObservations.toHost();
-        Mat d = b.discounts.toHost();
+        b.toHost();
         for (int row = 0; row < b.size; row++) {
             int w = rng.nextInt(first.length);
             int e = episode[w];
@@ -100,26 +89,22 @@ public final class WindowSampler implements Sampler {
             int last = episodes.end(e) - 1;
             int i0 = first[w];
             for (int k = 0; k < to; k++) {
-                o.put((row * to + k) * od, data.observations, clamp(i0 + k, s, last) * od, od);
+                b.observations.put((row * to + k) * od, data.observations, clamp(i0 + k, s, last) * od, od);
                 int nk = i0 + k + 1;
                 if (nk > last) {
-                    no.put((row * to + k) * od, data.nextObservations, last * od, od);
+                    b.nextObservations.put((row * to + k) * od, data.nextObservations, last * od, od);
                 } else {
-                    no.put((row * to + k) * od, data.observations, Math.max(nk, s) * od, od);
+                    b.nextObservations.put((row * to + k) * od, data.observations, Math.max(nk, s) * od, od);
                 }
             }
             for (int k = 0; k < tp; k++) {
-                a.put((row * tp + k) * ad, data.actions, clamp(i0 + k, s, last) * ad, ad);
+                b.actions.put((row * tp + k) * ad, data.actions, clamp(i0 + k, s, last) * ad, ad);
             }
             int t = clamp(i0 + to - 1, s, last);
-            r.set(row, data.rewards[t]);
-            d.set(row, gamma * data.notDone[t]);
+            b.rewards.set(row, data.rewards[t]);
+            b.discounts.set(row, gamma * data.notDone[t]);
         }
-        o.hostWritten();
-        a.hostWritten();
-        r.hostWritten();
-        no.hostWritten();
-        d.hostWritten();
+        b.hostWritten();
     }
 
     private static int clamp(int i, int lo, int hi) {

@@ -32,14 +32,6 @@ public final class ConvNormMish implements SequenceLayer {
         this.mish = new Mish(cout, dtype);
     }
 
-    public Conv1d conv() {
-        return conv;
-    }
-
-    public GroupNorm norm() {
-        return norm;
-    }
-
     @Override
     public int inChannels() {
         return conv.inChannels();

@@ -61,14 +61,6 @@ public final class FilmResidualBlock {
         return cout;
     }
 
-    public ConvNormMish first() {
-        return first;
-    }
-
-    public ConvNormMish second() {
-        return second;
-    }
-
     public Linear film() {
         return film;
     }

@@ -101,7 +101,7 @@ public final class MlpDenoiser implements Denoiser {
         for (int i = 0; i < blocks.length; i++) {
             Mat r = blocks[i].forward(h, training);
             Mat next = hidden[i].get(n);
-            add(h, r, next);
+            FilmResidualBlock.add(h, r, next);
             h = next;
         }
         return head.forward(h, training);
@@ -113,40 +113,13 @@ public final class MlpDenoiser implements Denoiser {
         for (int i = blocks.length - 1; i >= 0; i--) {
             Mat dr = blocks[i].backward(dh, true, true);
             Mat prev = hiddenGrads[i].get(lastBatch);
-            add(dh, dr, prev);
+            FilmResidualBlock.add(dh, dr, prev);
             dh = prev;
         }
         Mat dIn = input.backward(dh, true, true);
         Mat dStep = stepGrads.get(lastBatch);
         Kernels.sliceColumns(dIn, chunk, dStep);
         steps.backward(dStep);
-    }
-
-    private float[] sumA = new float[0];
-    private float[] sumB = new float[0];
-
-    private void add(Mat a, Mat b, Mat out) {
-        a.toHost();
-        b.toHost();
-        out.toHost();
-        int len = a.length();
-        if (a.isDouble()) {
-            for (int i = 0; i < len; i++) {
-                out.set(i, a.get(i) + b.get(i));
-            }
-        } else {
-            if (sumA.length < len) {
-                sumA = new float[len];
-                sumB = new float[len];
-            }
-            a.get(0, sumA, 0, len);
-            b.get(0, sumB, 0, len);
-            for (int i = 0; i < len; i++) {
-                sumA[i] += sumB[i];
-            }
-            out.put(0, sumA, 0, len);
-        }
-        out.hostWritten();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.List;
 import org.armature.nn.BatchBuffers;
 import org.armature.nn.Conv1d;
 import org.armature.nn.ConvTranspose1d;
+import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
 import org.armature.nn.Mish;
 import org.armature.nn.Param;
@@ -275,8 +276,8 @@ public final class UnetDenoiser implements Denoiser {
         if (!tabulated) {
             Mat stepFeatures = stepEncoder.forward(steps, batch);
             Mat global = globalConditions.get(batch);
-            copyColumns(stepFeatures, 0, global, 0, stepFeatures.cols);
-            copyColumns(condition, 0, global, stepFeatures.cols, conditionDim);
+            Kernels.copyColumns(stepFeatures, global, 0);
+            Kernels.copyColumns(condition, global, stepFeatures.cols);
             Mat cond = conditionMish.forward(global, batch);
             for (int j = 0; j < blocks.length; j++) {
                 films[j] = blocks[j].film().forward(cond, true);
@@ -336,8 +337,8 @@ public final class UnetDenoiser implements Denoiser {
         for (int u = 0; u < levels - 1; u++) {
             Mat skip = skips[levels - 1 - u];
             Mat cat = concatenations[u].get(h.rows);
-            copyColumns(h, 0, cat, 0, h.cols);
-            copyColumns(skip, 0, cat, h.cols, skip.cols);
+            Kernels.copyColumns(h, cat, 0);
+            Kernels.copyColumns(skip, cat, h.cols);
             h = upFirst[u].forwardWithFilm(cat, films[j++], batch);
             h = upSecond[u].forwardWithFilm(h, films[j++], batch);
             h = upsample[u].forward(h, batch);
@@ -369,8 +370,8 @@ public final class UnetDenoiser implements Denoiser {
             int wide = d.cols / 2;
             Mat dUp = upstreamGrads[u].get(d.rows);
             Mat dSkip = skipGrads[u].get(d.rows);
-            copyColumns(d, 0, dUp, 0, wide);
-            copyColumns(d, wide, dSkip, 0, wide);
+            Kernels.sliceColumns(d, 0, dUp);
+            Kernels.sliceColumns(d, wide, dSkip);
             lastSkipGrads[levels - 1 - u] = dSkip;
             d = dUp;
         }
@@ -395,11 +396,11 @@ public final class UnetDenoiser implements Denoiser {
         Mat dGlobal = conditionMish.backward(dCond, true, true);
         int stepDim = stepEncoder.dim();
         Mat dStep = stepGrads.get(batch);
-        copyColumns(dGlobal, 0, dStep, 0, stepDim);
+        Kernels.sliceColumns(dGlobal, 0, dStep);
         stepEncoder.backward(dStep);
         lastConditionGrad = conditionGrads.get(batch);
         if (conditionDim > 0) {
-            copyColumns(dGlobal, stepDim, lastConditionGrad, 0, conditionDim);
+            Kernels.sliceColumns(dGlobal, stepDim, lastConditionGrad);
         }
     }
 
@@ -423,20 +424,6 @@ public final class UnetDenoiser implements Denoiser {
         int n = src.length();
         for (int i = 0; i < n; i++) {
             dst.set(i, src.get(i));
-        }
-        dst.hostWritten();
-    }
-
-    /** {@code dst[r, dstCol + j] = src[r, srcCol + j]} for {@code j < width} and every row. */
-    private static void copyColumns(Mat src, int srcCol, Mat dst, int dstCol, int width) {
-        src.toHost();
-        dst.toHost();
-        for (int r = 0; r < src.rows; r++) {
-            int s = r * src.cols + srcCol;
-            int t = r * dst.cols + dstCol;
-            for (int j = 0; j < width; j++) {
-                dst.set(t + j, src.get(s + j));
-            }
         }
         dst.hostWritten();
     }

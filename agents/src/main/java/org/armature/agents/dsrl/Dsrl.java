@@ -1,8 +1,6 @@
 package org.armature.agents.dsrl;
 
 import org.armature.agents.Sac;
-import org.armature.envs.BoxSpace;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * DSRL-SAC (Wagenmaker et al. 2025, "Steering Your Diffusion Policy with Latent Space RL"; code ajwagen/dsrl): SAC
@@ -48,10 +46,5 @@ public final class Dsrl {
         return new Sac.Config(new int[]{256, 256}, new int[]{256, 256}, c.activation(), true, c.criticDropout(),
                 c.gamma(), c.tau(), c.policyLr(), c.qLr(), 1, c.targetNetworkFrequency(), c.autotune(), c.alpha(),
                 c.targetEntropyScale(), c.maxGradNorm());
-    }
-
-    /** The noise-space SAC agent for observations of {@code obsDim} values and the noise box {@code noise}. */
-    public static Sac agent(int obsDim, BoxSpace noise, Sac.Config sac, long seed) {
-        return new Sac(obsDim, noise.low(), noise.high(), sac, seed, DataType.FLOAT);
     }
 }

@@ -16,7 +16,6 @@ import org.armature.agents.QNetwork;
 import org.armature.agents.Seeds;
 import org.armature.envs.BoxSpace;
 import org.armature.nn.Adam;
-import org.armature.nn.FastMlp;
 import org.armature.nn.Kernels;
 import org.armature.nn.Mat;
 import org.armature.nn.Mlp;
@@ -153,8 +152,6 @@ public final class ResidualTd3 implements Agent {
     private final ParamGroup criticTargetParams;
     private final Adam actorOpt;
     private final Adam criticOpt;
-    private final FastMlp fastActor;
-    private boolean fastStale = true;
     private final float[] fastIn;
     private final float[] fastOut;
     private final double[] stats = new double[STATS.length];
@@ -221,7 +218,6 @@ public final class ResidualTd3 implements Agent {
         Targets.hard(criticTargetParams, criticParams);
         this.actorOpt = new Adam(actorParams, cfg.actorLr(), cfg.weightDecay(), cfg.maxGradNorm());
         this.criticOpt = new Adam(criticParams, cfg.criticLr(), cfg.weightDecay(), cfg.maxGradNorm());
-        this.fastActor = actor.toFast();
         this.fastIn = new float[inDim];
         this.fastOut = new float[actDim];
         java.util.Arrays.fill(stats, Double.NaN);
@@ -255,18 +251,10 @@ public final class ResidualTd3 implements Agent {
         }
     }
 
-    private FastMlp fast() {
-        if (fastStale) {
-            fastActor.refreshFrom(actor);
-            fastStale = false;
-        }
-        return fastActor;
-    }
-
     @Override
     public void act(float[] observation, float[] out) {
         input(observation);
-        fast().forward(fastIn, fastOut);
+        actor.acting().forward(fastIn, fastOut);
         for (int j = 0; j < actDim; j++) {
             double a = fastIn[obsDim + j] + cfg.residualScale() * Kernels.tanh(fastOut[j]);
             out[j] = envUnits(j, a);
@@ -277,7 +265,7 @@ public final class ResidualTd3 implements Agent {
     @Override
     public void explore(float[] observation, float[] out) {
         input(observation);
-        fast().forward(fastIn, fastOut);
+        actor.acting().forward(fastIn, fastOut);
         for (int j = 0; j < actDim; j++) {
             double eps = Math.max(-cfg.noiseClip(), Math.min(cfg.noiseClip(), rng.nextGaussian()
                     * cfg.explorationNoise()));
@@ -358,7 +346,7 @@ public final class ResidualTd3 implements Agent {
         if (updates >= cfg.criticWarmupUpdates() && updates % cfg.policyFrequency() == 0) {
             actorUpdate();
             Targets.soft(actorTargetParams, actorParams, cfg.tau());
-            fastStale = true;
+            actor.weightsChanged();
         }
         Targets.soft(criticTargetParams, criticParams, cfg.tau());
         updates++;
@@ -483,7 +471,7 @@ public final class ResidualTd3 implements Agent {
     public LearnerState state() {
         return LearnerState.of(algo(), () -> updates, n -> updates = n).streams(rng)
                 .params(actorParams, actorTargetParams, criticParams, criticTargetParams)
-                .optimisers(actorOpt, criticOpt).onRestore(() -> fastStale = true);
+                .optimisers(actorOpt, criticOpt).onRestore(actor::weightsChanged);
     }
 
     /**

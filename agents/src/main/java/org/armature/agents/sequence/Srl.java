@@ -14,7 +14,6 @@ import org.armature.agents.Sac;
 import org.armature.agents.Seeds;
 import org.armature.envs.BoxSpace;
 import org.armature.nn.Adam;
-import org.armature.nn.FastMlp;
 import org.armature.nn.Mat;
 import org.armature.nn.Mlp;
 import org.armature.nn.MlpSpec;
@@ -129,8 +128,6 @@ public final class Srl implements Agent {
     private final Adam modelOpt;
     private final Adam alphaOpt;
     private final double targetEntropy;
-    private final FastMlp fastActor;
-    private boolean fastStale = true;
     private final float[] fastOut;
     private final float[] block;
     private final float[] one;
@@ -182,7 +179,6 @@ public final class Srl implements Agent {
         this.modelOpt = new Adam(modelParams, cfg.modelLr());
         this.alphaOpt = new Adam(alphaParams, sac.qLr());
         this.targetEntropy = sac.targetEntropyScale() * actDim;
-        this.fastActor = actor.toFast();
         this.fastOut = new float[2 * j * actDim];
         this.block = new float[2 * actDim];
         this.one = new float[actDim];
@@ -204,14 +200,6 @@ public final class Srl implements Agent {
         return new ChunkLayout(1, j, j);
     }
 
-    private FastMlp fast() {
-        if (fastStale) {
-            fastActor.refreshFrom(actor);
-            fastStale = false;
-        }
-        return fastActor;
-    }
-
     /** The J x 2A actor output rearranged as the head's input for action {@code i}: {@code [mean_i | log std_i]}. */
     private void block(int i) {
         System.arraycopy(fastOut, i * actDim, block, 0, actDim);
@@ -220,7 +208,7 @@ public final class Srl implements Agent {
 
     @Override
     public void explore(float[] observation, float[] out) {
-        fast().forward(observation, fastOut);
+        actor.acting().forward(observation, fastOut);
         for (int i = 0; i < j; i++) {
             block(i);
             head.sample(block, rng, one);
@@ -230,7 +218,7 @@ public final class Srl implements Agent {
 
     @Override
     public void act(float[] observation, float[] out) {
-        fast().forward(observation, fastOut);
+        actor.acting().forward(observation, fastOut);
         for (int i = 0; i < j; i++) {
             block(i);
             head.deterministic(block, one);
@@ -286,7 +274,7 @@ public final class Srl implements Agent {
             for (int k = 0; k < sac.policyFrequency(); k++) {
                 updateActorAndAlpha(batch.observations);
             }
-            fastStale = true;
+            actor.weightsChanged();
         }
         if (updates % sac.targetNetworkFrequency() == 0) {
             Targets.soft(criticTargetParams, criticParams, sac.tau());
@@ -495,7 +483,7 @@ public final class Srl implements Agent {
         return LearnerState.of("srl", () -> updates, k -> updates = k).streams(rng)
                 .params(actorParams, criticParams, criticTargetParams, modelParams, alphaParams, normParams)
                 .optimisers(actorOpt, criticOpt, modelOpt, alphaOpt)
-                .onRestore(() -> fastStale = true);
+                .onRestore(actor::weightsChanged);
     }
 
     @Override
