@@ -138,6 +138,6 @@ public final class Td3Bc implements Learner {
 
     @Override
     public Map<String, Object> hyperparameters() {
-        return ConfigOverrides.values(cfg, Map.of());
+        return PolicyBundles.configValues(cfg, Map.of());
     }
 }
