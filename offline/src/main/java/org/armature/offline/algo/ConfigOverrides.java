@@ -58,21 +58,11 @@ public final class ConfigOverrides {
      * ({@code "steps", 10L, ...}).
      */
     static <R extends Record> R copy(R config, Object... namesAndValues) {
-        RecordComponent[] components = config.getClass().getRecordComponents();
-        Object[] values = new Object[components.length];
-        try {
-            for (int i = 0; i < components.length; i++) {
-                values[i] = components[i].getAccessor().invoke(config);
-                for (int j = 0; j < namesAndValues.length; j += 2) {
-                    if (components[i].getName().equals(namesAndValues[j])) {
-                        values[i] = namesAndValues[j + 1];
-                    }
-                }
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+        Map<String, Object> values = PolicyBundles.configValues(config, Map.of());
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            values.put(PolicyBundles.snakeCase((String) namesAndValues[i]), namesAndValues[i + 1]);
         }
-        return construct(config, values);
+        return construct(config, values.values().toArray());
     }
 
     /** A record of {@code config}'s class from its canonical constructor (whose validation errors pass through). */

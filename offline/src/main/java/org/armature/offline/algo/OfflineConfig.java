@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.armature.agents.PolicyBundles;
 import org.armature.agents.data.TrajectoryWeighting;
 
 /**
@@ -92,23 +93,8 @@ public record OfflineConfig(String algo, Path dataset, String envId, long steps,
 
     /** The command-line configuration, as config.json keeps it for {@link #resume}. */
     Map<String, Object> runSection() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algo", algo);
+        Map<String, Object> m = PolicyBundles.configValues(this, Map.of("run_dir", "", "overwrite", ""));
         m.put("dataset", dataset.toAbsolutePath().normalize().toString());
-        m.put("env_id", envId);
-        m.put("steps", steps);
-        m.put("batch_size", batchSize);
-        m.put("sampler", sampler);
-        m.put("sampler_alpha", samplerAlpha);
-        m.put("seed", seed);
-        m.put("eval_every", evalEvery);
-        m.put("eval_episodes", evalEpisodes);
-        m.put("normalize_states", normalizeStates);
-        m.put("reward_scale", rewardScale);
-        m.put("reward_bias", rewardBias);
-        m.put("log_every", logEvery);
-        m.put("overrides", overrides);
-        m.put("checkpoint_every", checkpointEvery);
         return m;
     }
 
