@@ -1,13 +1,17 @@
 package org.armature.agents;
 
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -482,8 +486,8 @@ public final class PolicyBundles {
         Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Copies a bundle directory (a composite's frozen base) into {@code to}. */
-    private static void copyBundle(Path from, Path to) throws IOException {
+    /** Copies a bundle directory (checked first; a composite's frozen base, a behaviour policy) into {@code to}. */
+    public static void copyBundle(Path from, Path to) throws IOException {
         readSpec(from); // only bundles are copied
         try (var s = Files.walk(from)) {
             for (Path p : s.toList()) {
@@ -495,5 +499,30 @@ public final class PolicyBundles {
                 }
             }
         }
+    }
+
+    /**
+     * The record's components as snake_case name → value, in declaration order (a learner's
+     * {@link Learner#hyperparameters()}); {@code renamed} maps a snake_case name to the key it is recorded under
+     * instead, {@code ""} leaving the component out.
+     */
+    public static Map<String, Object> configValues(Record config, Map<String, String> renamed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        try {
+            for (RecordComponent c : config.getClass().getRecordComponents()) {
+                String key = renamed.getOrDefault(snakeCase(c.getName()), snakeCase(c.getName()));
+                if (!key.isEmpty()) {
+                    m.put(key, c.getAccessor().invoke(config));
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        return m;
+    }
+
+    /** {@code policyLr} → {@code policy_lr}. */
+    public static String snakeCase(String name) {
+        return name.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
     }
 }

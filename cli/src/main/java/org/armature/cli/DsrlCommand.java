@@ -26,25 +26,12 @@ public final class DsrlCommand extends TrainCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (resume != null) {
-            if (base != null) {
-                throw new IllegalArgumentException("--resume takes the run's own config.json; drop --base");
-            }
-            return super.call();
-        }
-        if (base == null || env == null || steps == null) {
-            throw new IllegalArgumentException("dsrl needs --base, --env and --steps (or --resume RUN_DIR)");
-        }
-        algo = TrainConfig.DSRL;
+        requireBase(base, TrainConfig.DSRL, base != null, "--base");
         return super.call();
     }
 
     @Override
     List<String> commandSets() {
-        if (base == null) {
-            return List.of();
-        }
-        boolean expert = base.equals("expert") || base.startsWith("expert:"); // refused by the trainer, by name
-        return List.of("base=" + (expert ? base : java.nio.file.Path.of(base).toAbsolutePath().normalize()));
+        return base == null ? List.of() : List.of(baseSetting(base)); // expert:... is refused by the trainer, by name
     }
 }

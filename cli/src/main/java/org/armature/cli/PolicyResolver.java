@@ -2,14 +2,13 @@ package org.armature.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 
 import org.armature.agents.Policy;
 import org.armature.agents.PolicyBundles;
-import org.armature.envs.BoxSpace;
 import org.armature.envs.EnvSpec;
 import org.armature.envs.Envs;
 import org.armature.envs.experts.Experts;
+import org.armature.offline.collect.Collector;
 
 /**
  * Turns a {@code --policy} argument into a {@link Policy} for an env, in one place for every command
@@ -40,7 +39,11 @@ public final class PolicyResolver {
      */
     public static Resolved resolve(String spec, EnvSpec env, long seed, double expertNoise) {
         if (spec == null || spec.isBlank() || spec.equals("random")) {
-            return new Resolved(new RandomPolicy(env, seed), "random");
+            if (!env.actionSpace().isBounded()) {
+                throw new IllegalArgumentException("--policy random needs a bounded action space; " + env.id()
+                        + " has an unbounded one");
+            }
+            return new Resolved(new Collector.UniformPolicy(env, seed, 0), "random");
         }
         if (spec.equals("expert")) {
             return new Resolved(expert(env, seed, expertNoise), expertNoise > 0 ? "expert(noise " + expertNoise + ")"
@@ -111,42 +114,5 @@ public final class PolicyResolver {
                     + String.join(", ", Experts.ids()));
         }
         return org.armature.agents.ExpertPolicy.of(env, noise, seed);
-    }
-
-    /** Uniform random actions in a bounded action box, from a seeded stream. */
-    public static final class RandomPolicy implements Policy {
-        private final BoxSpace actions;
-        private final int observationDim;
-        private SplittableRandom rng;
-
-        public RandomPolicy(EnvSpec env, long seed) {
-            if (!env.actionSpace().isBounded()) {
-                throw new IllegalArgumentException("--policy random needs a bounded action space; " + env.id()
-                        + " has an unbounded one");
-            }
-            this.actions = env.actionSpace();
-            this.observationDim = env.observationDim();
-            this.rng = new SplittableRandom(seed);
-        }
-
-        @Override
-        public float[] act(float[] observation) {
-            return actions.sample(rng);
-        }
-
-        @Override
-        public void reset(long seed) {
-            rng = new SplittableRandom(seed);
-        }
-
-        @Override
-        public int observationDim() {
-            return observationDim;
-        }
-
-        @Override
-        public int actionDim() {
-            return actions.dim();
-        }
     }
 }

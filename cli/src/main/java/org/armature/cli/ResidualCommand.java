@@ -35,27 +35,17 @@ public final class ResidualCommand extends TrainCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (resume != null) {
-            if (base != null || demos != null) {
-                throw new IllegalArgumentException("--resume takes the run's own config.json; drop --base/--demos");
-            }
-            return super.call();
-        }
-        if (base == null || env == null || steps == null) {
-            throw new IllegalArgumentException("residual needs --base, --env and --steps (or --resume RUN_DIR)");
-        }
-        algo = TrainConfig.RESIDUAL;
+        requireBase(base, TrainConfig.RESIDUAL, base != null || demos != null, "--base/--demos");
         return super.call();
     }
 
     @Override
     List<String> commandSets() {
         List<String> s = new ArrayList<>();
-        if (base != null) { // paths made absolute: config.json must name the same files from anywhere (resume)
-            s.add("base=" + (base.equals("expert") || base.startsWith("expert:") ? base
-                    : java.nio.file.Path.of(base).toAbsolutePath().normalize()));
+        if (base != null) {
+            s.add(baseSetting(base));
         }
-        if (demos != null) {
+        if (demos != null) { // made absolute as the base
             s.add("demos=" + java.nio.file.Path.of(demos).toAbsolutePath().normalize());
         }
         return s;

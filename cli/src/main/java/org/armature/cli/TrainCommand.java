@@ -11,6 +11,7 @@ import org.armature.cluster.RemoteRollouts;
 import org.armature.offline.data.DatasetFiles;
 import org.armature.train.Configs;
 import org.armature.train.ConsoleProgress;
+import org.armature.train.RunDirectory;
 import org.armature.train.TrainConfig;
 import org.armature.train.Trainer;
 import picocli.CommandLine.Command;
@@ -127,14 +128,9 @@ public class TrainCommand implements Callable<Integer> {
                 }
             }
             checkJoin(cfg);
-            if (runDir != null && out != null) {
-                throw new IllegalArgumentException("--run-dir names the run directory itself, --out the folder of "
-                        + "runs; give one");
-            }
+            Path dir = runDirectory(runDir, out, cfg.algo() + "-" + cfg.envId() + "-" + cfg.seed());
             startCluster(cfg); // before the run directory: a cluster that cannot be joined leaves nothing behind
             ConsoleProgress progress = ConsoleProgress.auto(System.out, cfg.logIntervalSeconds());
-            Path dir = runDir != null ? runDir : org.armature.train.RunDirectory.uniqueName(
-                    out != null ? out : Path.of("runs"), cfg.algo() + "-" + cfg.envId() + "-" + cfg.seed());
             trainer = Trainer.create(cfg, dir, runDir != null && overwrite, progress, DatasetFiles::read);
             if (cfg.learningStarts() >= cfg.totalSteps()) { // after the config and env were accepted
                 System.err.printf("warning: learning_starts (%d) >= steps (%d): no gradient update will run and the "
@@ -193,5 +189,39 @@ public class TrainCommand implements Callable<Integer> {
     /** Config settings the subcommand adds before the user's {@code --set}s (e.g. residual's base and demos). */
     List<String> commandSets() {
         return List.of();
+    }
+
+    /** {@code --run-dir}, or a new {@code <--out or runs>/<date>-<name>}; giving both is an error. */
+    static Path runDirectory(Path runDir, Path out, String name) {
+        if (runDir != null && out != null) {
+            throw new IllegalArgumentException("--run-dir names the run directory itself, --out the folder of runs; "
+                    + "give one");
+        }
+        return runDir != null ? runDir : RunDirectory.uniqueName(out != null ? out : Path.of("runs"), name);
+    }
+
+    /**
+     * For a subcommand that trains {@code algo} on a frozen {@code --base}: with {@code --resume} its own options are
+     * refused ({@code ownGiven}, named by {@code own}), else {@code --base}, {@code --env} and {@code --steps} are needed.
+     */
+    void requireBase(String base, String algo, boolean ownGiven, String own) {
+        if (resume != null) {
+            if (ownGiven) {
+                throw new IllegalArgumentException("--resume takes the run's own config.json; drop " + own);
+            }
+        } else if (base == null || env == null || steps == null) {
+            throw new IllegalArgumentException(spec.name() + " needs --base, --env and --steps (or --resume RUN_DIR)");
+        } else {
+            this.algo = algo;
+        }
+    }
+
+    /**
+     * The {@code base=} setting of a base policy: a bundle path made absolute (config.json must name the same files
+     * from anywhere, for resume), {@code expert[:NOISE]} by name.
+     */
+    static String baseSetting(String base) {
+        return "base=" + (base.equals("expert") || base.startsWith("expert:") ? base
+                : Path.of(base).toAbsolutePath().normalize());
     }
 }

@@ -150,13 +150,8 @@ public class TrainOfflineCommand implements Callable<Integer> {
         if (!algo.equalsIgnoreCase("iql") && (qEnsemble != 2 || quantile != 0 || huber != 0)) {
             throw new IllegalArgumentException("--q-ensemble, --quantile and --huber apply to --algo iql only");
         }
-        if (runDir != null && out != null) {
-            throw new IllegalArgumentException("--run-dir names the run directory itself, --out the folder of runs; "
-                    + "give one");
-        }
-        String stem = dataset.getFileName().toString().replaceFirst("\\.(h5|hdf5)$", "");
-        Path dir = runDir != null ? runDir : org.armature.train.RunDirectory.uniqueName(out != null ? out : Path.of("runs"),
-                runName(stem));
+        Path dir = TrainCommand.runDirectory(runDir, out,
+                runName(dataset.getFileName().toString().replaceFirst("\\.(h5|hdf5)$", "")));
         if (hidden < 1) {
             throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
         }
@@ -239,13 +234,8 @@ public class TrainOfflineCommand implements Callable<Integer> {
                         + "snake_case (steps, batch_size, sampler, seed, eval_every, ...) and the algorithm's name");
             }
             if (!pr.hasMatchedOption(option)) {
-                picocli.CommandLine.Model.OptionSpec o = spec.findOption(option);
-                try {
-                    o.setValue(convert(o, v.isTextual() ? v.asText() : v.toString()));
-                } catch (Exception ex) {
-                    throw new IllegalArgumentException(config + ": '" + key + "' = " + v + " is not a valid value for "
-                            + option);
-                }
+                set(spec.findOption(option), v.isTextual() ? v.asText() : v.toString(),
+                        config + ": '" + key + "' = " + v + " is not a valid value for " + option);
             }
         }
         fromFile.putAll(overrides); // --set on the command line is applied after the file's, so it wins
@@ -274,29 +264,28 @@ public class TrainOfflineCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--set " + key + ": armature " + spec.name()
                         + " has no such setting");
             }
-            try {
-                o.setValue(convert(o, value));
-            } catch (Exception ex) {
-                throw new IllegalArgumentException("--set " + key + "=" + value + " is not a valid value for "
-                        + option);
-            }
+            set(o, value, "--set " + key + "=" + value + " is not a valid value for " + option);
         }
     }
 
-    private static Object convert(picocli.CommandLine.Model.OptionSpec o, String text) {
+    /** Sets option {@code o} from {@code text} (parsed as its type), failing with {@code error}. */
+    private static void set(picocli.CommandLine.Model.OptionSpec o, String text, String error) {
         Class<?> t = o.type();
-        if (t == long.class || t == Long.class) {
-            return Long.parseLong(text);
-        } else if (t == int.class || t == Integer.class) {
-            return Integer.parseInt(text);
-        } else if (t == double.class || t == Double.class) {
-            return Double.parseDouble(text);
-        } else if (t == boolean.class || t == Boolean.class) {
-            return Boolean.parseBoolean(text);
-        } else if (t == Path.class) {
-            return Path.of(text);
+        try {
+            if (t == long.class || t == Long.class) {
+                o.setValue(Long.parseLong(text));
+            } else if (t == int.class || t == Integer.class) {
+                o.setValue(Integer.parseInt(text));
+            } else if (t == double.class || t == Double.class) {
+                o.setValue(Double.parseDouble(text));
+            } else if (t == boolean.class || t == Boolean.class) {
+                o.setValue(Boolean.parseBoolean(text));
+            } else {
+                o.setValue(t == Path.class ? Path.of(text) : text);
+            }
+        } catch (Exception ex) {
+            throw new IllegalArgumentException(error);
         }
-        return text;
     }
 
     private static int report(OfflineTraining.Result r, Path dir) throws java.io.IOException {

@@ -2,7 +2,6 @@ package org.armature.agents.diffusion;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.armature.agents.Batch;
@@ -318,19 +317,8 @@ public final class DiffusionBc implements Learner {
 
     @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (var c : Config.class.getRecordComponents()) {
-            try {
-                m.put(snake(c.getName()), c.getAccessor().invoke(cfg));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        Map<String, Object> m = PolicyBundles.configValues(cfg, Map.of());
         m.put("parameters", netParams.size());
         return m;
-    }
-
-    private static String snake(String name) {
-        return name.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
     }
 }

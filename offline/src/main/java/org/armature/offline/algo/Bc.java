@@ -6,6 +6,7 @@ import java.util.Map;
 import org.armature.agents.Batch;
 import org.armature.agents.ChunkLayout;
 import org.armature.agents.LearnerState;
+import org.armature.agents.PolicyBundles;
 import org.armature.agents.Seeds;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
@@ -110,7 +111,7 @@ public final class Bc extends TanhActorLearner {
 
     @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> m = ConfigOverrides.values(cfg, Map.of());
+        Map<String, Object> m = PolicyBundles.configValues(cfg, Map.of());
         if (chunking().isSingleStep() && !cfg.minMax) {
             m.keySet().removeAll(List.of("observation_history", "chunk_length", "executed_chunk", "min_max"));
         }

@@ -4,10 +4,10 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+
+import org.armature.agents.PolicyBundles;
 
 /**
  * {@code --set name=value} for an algorithm's hyperparameter record (as CORL's pyrallis overrides): {@code name} is a
@@ -21,12 +21,11 @@ public final class ConfigOverrides {
     }
 
     /** A copy of {@code config} with the named components replaced (the record's canonical constructor validates). */
-    @SuppressWarnings("unchecked")
     public static <R extends Record> R apply(R config, Map<String, String> overrides, String algo) {
         if (overrides == null || overrides.isEmpty()) {
             return config;
         }
-        Map<String, Object> current = values(config, Map.of());
+        Map<String, Object> current = PolicyBundles.configValues(config, Map.of());
         List<String> names = new ArrayList<>(current.keySet());
         Object[] values = current.values().toArray();
         Class<?>[] types = Arrays.stream(config.getClass().getRecordComponents()).map(RecordComponent::getType)
@@ -44,13 +43,33 @@ public final class ConfigOverrides {
                 }
                 key = key.substring(dot + 1);
             }
-            int idx = names.indexOf(snake(key));
+            int idx = names.indexOf(PolicyBundles.snakeCase(key));
             if (idx < 0) {
                 throw new IllegalArgumentException("--set " + o.getKey() + ": " + algo + " has no hyperparameter '"
                         + o.getKey() + "', expected one of " + String.join(", ", names));
             }
             values[idx] = parse(o.getKey(), o.getValue(), types[idx]);
         }
+        return construct(config, values);
+    }
+
+    /**
+     * A copy of {@code config} with components replaced, given as pairs of camelCase name and value
+     * ({@code "steps", 10L, ...}).
+     */
+    static <R extends Record> R copy(R config, Object... namesAndValues) {
+        Map<String, Object> values = PolicyBundles.configValues(config, Map.of());
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            values.put(PolicyBundles.snakeCase((String) namesAndValues[i]), namesAndValues[i + 1]);
+        }
+        return construct(config, values.values().toArray());
+    }
+
+    /** A record of {@code config}'s class from its canonical constructor (whose validation errors pass through). */
+    @SuppressWarnings("unchecked")
+    private static <R extends Record> R construct(R config, Object[] values) {
+        Class<?>[] types = Arrays.stream(config.getClass().getRecordComponents()).map(RecordComponent::getType)
+                .toArray(Class<?>[]::new);
         try {
             Constructor<?> ctor = config.getClass().getDeclaredConstructor(types);
             return (R) ctor.newInstance(values);
@@ -60,38 +79,6 @@ public final class ConfigOverrides {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /**
-     * The record's components as snake_case name → value, in declaration order (a learner's
-     * {@code hyperparameters()}); {@code renamed} maps a snake_case name to the key it is recorded under instead,
-     * {@code ""} leaving the component out.
-     */
-    static Map<String, Object> values(Record config, Map<String, String> renamed) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        try {
-            for (RecordComponent c : config.getClass().getRecordComponents()) {
-                String key = renamed.getOrDefault(snake(c.getName()), snake(c.getName()));
-                if (!key.isEmpty()) {
-                    m.put(key, c.getAccessor().invoke(config));
-                }
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-        return m;
-    }
-
-    static String snake(String name) {
-        StringBuilder b = new StringBuilder();
-        for (char c : name.toCharArray()) {
-            if (Character.isUpperCase(c)) {
-                b.append('_').append(Character.toLowerCase(c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString().toLowerCase(Locale.ROOT);
     }
 
     private static Object parse(String key, String value, Class<?> type) {

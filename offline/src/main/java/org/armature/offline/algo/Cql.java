@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.armature.agents.Batch;
 import org.armature.agents.LearnerState;
+import org.armature.agents.PolicyBundles;
 import org.armature.agents.Seeds;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
@@ -398,7 +399,7 @@ public final class Cql extends TanhActorLearner {
 
     @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> h = ConfigOverrides.values(cfg, Map.of("cql_actions", "cql_n_actions"));
+        Map<String, Object> h = PolicyBundles.configValues(cfg, Map.of("cql_actions", "cql_n_actions"));
         h.put("target_entropy", targetEntropy);
         return h;
     }

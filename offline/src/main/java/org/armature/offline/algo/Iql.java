@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.armature.agents.Batch;
 import org.armature.agents.LearnerState;
+import org.armature.agents.PolicyBundles;
 import org.armature.agents.Seeds;
 import org.armature.nn.Adam;
 import org.armature.nn.Kernels;
@@ -340,7 +341,7 @@ public final class Iql extends TanhActorLearner {
     @Override
     public Map<String, Object> hyperparameters() {
         // total_steps is the run's own step count (config.json's run section)
-        return ConfigOverrides.values(cfg, Map.of("total_steps", "", "ensemble", "q_ensemble",
+        return PolicyBundles.configValues(cfg, Map.of("total_steps", "", "ensemble", "q_ensemble",
                 "quantile", "q_quantile"));
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.armature.agents.PolicyBundles;
 import org.armature.agents.data.TrajectoryWeighting;
 
 /**
@@ -39,69 +40,52 @@ public record OfflineConfig(String algo, Path dataset, String envId, long steps,
     }
 
     public OfflineConfig withSteps(long v) {
-        return new OfflineConfig(algo, dataset, envId, v, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides,
-                checkpointEvery, overwrite);
+        return ConfigOverrides.copy(this, "steps", v);
     }
 
     public OfflineConfig withBatchSize(int v) {
-        return new OfflineConfig(algo, dataset, envId, steps, v, sampler, samplerAlpha, seed, evalEvery, evalEpisodes,
-                normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
+        return ConfigOverrides.copy(this, "batchSize", v);
     }
 
     /** {@code uniform}, {@code rw} or {@code aw} with temperature {@code alpha}. */
     public OfflineConfig withSampler(String v, double alpha) {
-        return new OfflineConfig(algo, dataset, envId, steps, batchSize, v, alpha, seed, evalEvery, evalEpisodes,
-                normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
+        return ConfigOverrides.copy(this, "sampler", v, "samplerAlpha", alpha);
     }
 
     public OfflineConfig withSeed(long v) {
-        return new OfflineConfig(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, v, evalEvery,
-                evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides,
-                checkpointEvery, overwrite);
+        return ConfigOverrides.copy(this, "seed", v);
     }
 
     /** Evaluate {@code episodes} episodes every {@code every} steps (0: only at the end). */
     public OfflineConfig withEvaluation(long every, int episodes) {
-        return new OfflineConfig(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, every, episodes,
-                normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
+        return ConfigOverrides.copy(this, "evalEvery", every, "evalEpisodes", episodes);
     }
 
     public OfflineConfig withNormalizeStates(boolean v) {
-        return new OfflineConfig(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                evalEpisodes, v, rewardScale, rewardBias, runDir, logEvery, overrides, checkpointEvery, overwrite);
+        return ConfigOverrides.copy(this, "normalizeStates", v);
     }
 
     /** Reward transform {@code r · scale + bias}; null keeps the algorithm's CORL default. */
     public OfflineConfig withRewards(Double scale, Double bias) {
-        return new OfflineConfig(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                evalEpisodes, normalizeStates, scale, bias, runDir, logEvery, overrides, checkpointEvery,
-                overwrite);
+        return ConfigOverrides.copy(this, "rewardScale", scale, "rewardBias", bias);
     }
 
     public OfflineConfig withLogEvery(int v) {
-        return new OfflineConfig(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, v, overrides, checkpointEvery,
-                overwrite);
+        return ConfigOverrides.copy(this, "logEvery", v);
     }
 
     /** The algorithm's hyperparameter overrides ({@code --set}), applied to its config record in order. */
     public OfflineConfig withOverrides(Map<String, String> v) {
-        return new OfflineConfig(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, v, checkpointEvery,
-                overwrite);
+        return ConfigOverrides.copy(this, "overrides", v);
     }
 
     public OfflineConfig withCheckpointEvery(long v) {
-        return new OfflineConfig(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides, v, overwrite);
+        return ConfigOverrides.copy(this, "checkpointEvery", v);
     }
 
     /** Replace a run already in {@code runDir} (default: refuse). */
     public OfflineConfig withOverwrite(boolean v) {
-        return new OfflineConfig(algo, dataset, envId, steps, batchSize, sampler, samplerAlpha, seed, evalEvery,
-                evalEpisodes, normalizeStates, rewardScale, rewardBias, runDir, logEvery, overrides,
-                checkpointEvery, v);
+        return ConfigOverrides.copy(this, "overwrite", v);
     }
 
     /** The section of config.json that holds this configuration. */
@@ -109,23 +93,8 @@ public record OfflineConfig(String algo, Path dataset, String envId, long steps,
 
     /** The command-line configuration, as config.json keeps it for {@link #resume}. */
     Map<String, Object> runSection() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algo", algo);
+        Map<String, Object> m = PolicyBundles.configValues(this, Map.of("run_dir", "", "overwrite", ""));
         m.put("dataset", dataset.toAbsolutePath().normalize().toString());
-        m.put("env_id", envId);
-        m.put("steps", steps);
-        m.put("batch_size", batchSize);
-        m.put("sampler", sampler);
-        m.put("sampler_alpha", samplerAlpha);
-        m.put("seed", seed);
-        m.put("eval_every", evalEvery);
-        m.put("eval_episodes", evalEpisodes);
-        m.put("normalize_states", normalizeStates);
-        m.put("reward_scale", rewardScale);
-        m.put("reward_bias", rewardBias);
-        m.put("log_every", logEvery);
-        m.put("overrides", overrides);
-        m.put("checkpoint_every", checkpointEvery);
         return m;
     }
 

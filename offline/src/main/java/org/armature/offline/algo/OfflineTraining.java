@@ -268,7 +268,7 @@ public final class OfflineTraining {
                         // an operator stop: checkpoint at the last finished step and the bundle of the current policy
                         double wall = (System.nanoTime() - start) / 1e9;
                         writeCheckpoint(run, step - 1, wall, trainNanos, evals);
-                        writeBundle(run);
+                        writeBundle(run.file(RunDirectory.BUNDLE));
                         System.err.println("stopped after gradient step " + (step - 1) + ": checkpoint and bundle of the "
                                 + "current policy written to " + c.runDir() + "; continue with --resume " + c.runDir());
                         return result(step - 1, trainNanos, evals, true);
@@ -311,7 +311,7 @@ public final class OfflineTraining {
             double[] last = evals.get(evals.size() - 1);
             Result result = result(c.steps(), trainNanos, evals, false);
             try {
-                writeBundle(run);
+                writeBundle(run.file(RunDirectory.BUNDLE));
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("algo", result.algo());
                 r.put("env_id", result.envId());
@@ -353,10 +353,6 @@ public final class OfflineTraining {
         }
 
         /** The bundle of the current policy (normalisation of the dataset, provenance with the gradient steps). */
-        private void writeBundle(RunDirectory run) throws IOException {
-            writeBundle(run.file(RunDirectory.BUNDLE));
-        }
-
         private void writeBundle(Path dir) throws IOException {
             PolicyBundles.Provenance p = PolicyBundles.Provenance.now(algo.algo(), c.envId(), c.seed(), 0, algo.updates());
             if (algo.minMaxNormalised()) {
@@ -379,9 +375,8 @@ public final class OfflineTraining {
             Path dir = run.file(".eval-bundle");
             writeBundle(dir);
             Policy policy = Policy.load(dir);
-            Evaluation.Result r = Evaluation.run(policy, c.envId(), c.evalEpisodes(), Seeds.of(c.seed(), "evaluation"));
-            double[] e = {r.mean(), r.std(), ref == null ? Double.NaN : ref.normalise(r.mean()), r.successRate(),
-                    r.meanMaxCoverage()};
+            double[] e = scores(Evaluation.run(policy, c.envId(), c.evalEpisodes(), Seeds.of(c.seed(), "evaluation")),
+                    ref);
             double[] best = evals.isEmpty() ? null : best(evals);
             if (best == null || e[3] > best[4] || (e[3] == best[4] && e[0] > best[1])) {
                 Path keep = run.file(BEST_BUNDLE);
@@ -416,7 +411,11 @@ public final class OfflineTraining {
                              ReferenceScores.Reference ref) {
         LearnerPolicy policy = new LearnerPolicy(algo, norm, norm.observationMean().length,
                 norm.actionCenter().length);
-        Evaluation.Result r = Evaluation.run(policy, envId, episodes, Seeds.of(seed, "evaluation"));
+        return scores(Evaluation.run(policy, envId, episodes, Seeds.of(seed, "evaluation")), ref);
+    }
+
+    /** Return mean and std, D4RL-normalised score (NaN without a reference), success rate, mean max coverage. */
+    private static double[] scores(Evaluation.Result r, ReferenceScores.Reference ref) {
         return new double[]{r.mean(), r.std(), ref == null ? Double.NaN : ref.normalise(r.mean()), r.successRate(),
                 r.meanMaxCoverage()};
     }

@@ -2,7 +2,6 @@ package org.armature.offline.algo;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.armature.agents.Batch;
@@ -42,7 +41,6 @@ public final class Td3Bc implements Learner {
 
     private final Config cfg;
     private final Td3 td3;
-    private final Map<String, Double> metrics = new LinkedHashMap<>();
 
     public Td3Bc(int observationDim, int actionDim, Config cfg, long seed) {
         this.cfg = cfg;
@@ -88,19 +86,6 @@ public final class Td3Bc implements Learner {
                 n.q2Target().mlp(), n.rng());
     }
 
-    /** Losses and statistics of the last update (name → value). */
-    public Map<String, Double> lastMetrics() {
-        String[] names = td3.statNames();
-        double[] v = new double[names.length];
-        td3.stats(v);
-        for (int i = 0; i < names.length; i++) {
-            if (!Double.isNaN(v[i])) {
-                metrics.put(names[i], v[i]);
-            }
-        }
-        return metrics;
-    }
-
     @Override
     public String[] statNames() {
         return td3.statNames();
@@ -138,6 +123,6 @@ public final class Td3Bc implements Learner {
 
     @Override
     public Map<String, Object> hyperparameters() {
-        return ConfigOverrides.values(cfg, Map.of());
+        return PolicyBundles.configValues(cfg, Map.of());
     }
 }

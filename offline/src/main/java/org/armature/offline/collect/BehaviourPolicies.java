@@ -13,6 +13,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.armature.agents.PolicyBundles;
 import org.armature.agents.data.DatasetMetadata;
 import org.armature.agents.data.OfflineDataset;
 import org.armature.nn.ParamIO;
@@ -101,8 +102,8 @@ public final class BehaviourPolicies {
         Path tmp = outDir.resolve("." + s.envId() + ".tmp");
         ParamIO.deleteRecursively(tmp);
         Files.createDirectories(tmp);
-        copyBundle(bundleDir(runDir, s.mediumStep()), tmp.resolve("medium"));
-        copyBundle(bundleDir(runDir, s.expertStep()), tmp.resolve("expert"));
+        PolicyBundles.copyBundle(bundleDir(runDir, s.mediumStep()), tmp.resolve("medium"));
+        PolicyBundles.copyBundle(bundleDir(runDir, s.expertStep()), tmp.resolve("expert"));
         ObjectNode root = JSON.createObjectNode();
         root.put("env_id", s.envId());
         root.put("medium_step", s.mediumStep());
@@ -182,15 +183,6 @@ public final class BehaviourPolicies {
 
     private static Path bundleDir(Path runDir, long step) {
         return runDir.resolve(Trainer.EVAL_BUNDLES).resolve(String.format("step-%09d", step));
-    }
-
-    private static void copyBundle(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (var s = Files.list(from)) {
-            for (Path p : s.toList()) {
-                Files.copy(p, to.resolve(p.getFileName()));
-            }
-        }
     }
 
     private static int indexOf(String[] header, String name) throws IOException {

@@ -74,34 +74,49 @@ public final class Collector {
 
     /** Uniform random actions in the action space (D4RL's "random" datasets). */
     public static Policy randomPolicy(EnvSpec spec, long seed) {
-        BoxSpace space = spec.actionSpace();
-        if (!space.isBounded()) {
+        if (!spec.actionSpace().isBounded()) {
             throw new IllegalArgumentException("env " + spec.id() + " has an unbounded action space; a uniform "
                     + "random policy needs bounds");
         }
-        return new Policy() {
-            private SplittableRandom rng = new SplittableRandom(seed);
+        return new UniformPolicy(spec, seed, 0x5DEECE66DL);
+    }
 
-            @Override
-            public float[] act(float[] observation) {
-                return space.sample(rng);
-            }
+    /**
+     * Uniform random actions in a bounded action box from a stream seeded with {@code seed}; {@link #reset} seeds it
+     * with the episode's seed XOR {@code resetSalt}.
+     */
+    public static final class UniformPolicy implements Policy {
+        private final BoxSpace space;
+        private final int observationDim;
+        private final long resetSalt;
+        private SplittableRandom rng;
 
-            @Override
-            public void reset(long episodeSeed) {
-                rng = new SplittableRandom(episodeSeed ^ 0x5DEECE66DL);
-            }
+        public UniformPolicy(EnvSpec spec, long seed, long resetSalt) {
+            this.space = spec.actionSpace();
+            this.observationDim = spec.observationDim();
+            this.resetSalt = resetSalt;
+            this.rng = new SplittableRandom(seed);
+        }
 
-            @Override
-            public int observationDim() {
-                return spec.observationDim();
-            }
+        @Override
+        public float[] act(float[] observation) {
+            return space.sample(rng);
+        }
 
-            @Override
-            public int actionDim() {
-                return spec.actionDim();
-            }
-        };
+        @Override
+        public void reset(long episodeSeed) {
+            rng = new SplittableRandom(episodeSeed ^ resetSalt);
+        }
+
+        @Override
+        public int observationDim() {
+            return observationDim;
+        }
+
+        @Override
+        public int actionDim() {
+            return space.dim();
+        }
     }
 
     /**
