@@ -110,4 +110,36 @@ public final class Kernels {
     public static double softplus(double x) {
         return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
     }
+
+    /** {@code out = a + b} element-wise (out may be a or b). */
+    public static void add(Mat a, Mat b, Mat out) {
+        a.toHost();
+        b.toHost();
+        out.toHost();
+        int n = out.length();
+        if (!a.isDouble() && !b.isDouble() && !out.isDouble()) {
+            // float32: heap copies in blocks, where C2 vectorises the sum (off-heap loops stay scalar)
+            float[][] bufs = ADD_BUFFERS.get();
+            float[] u = bufs[0];
+            float[] w = bufs[1];
+            for (int from = 0; from < n; from += ADD_BLOCK) {
+                int k = Math.min(ADD_BLOCK, n - from);
+                a.get(from, u, 0, k);
+                b.get(from, w, 0, k);
+                for (int i = 0; i < k; i++) {
+                    u[i] += w[i];
+                }
+                out.put(from, u, 0, k);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out.set(i, a.get(i) + b.get(i));
+            }
+        }
+        out.hostWritten();
+    }
+
+    private static final int ADD_BLOCK = 4096;
+    private static final ThreadLocal<float[][]> ADD_BUFFERS =
+            ThreadLocal.withInitial(() -> new float[][]{new float[ADD_BLOCK], new float[ADD_BLOCK]});
 }

@@ -99,7 +99,7 @@ public final class FilmResidualBlock {
         Mat h2 = second.forward(h, batch);
         Mat y = outs.get(h2.rows);
         Mat r = residual != null ? residual.forward(x, batch) : x;
-        add(h2, r, y);
+        Kernels.add(h2, r, y);
         lastFirst = h1;
         lastFilm = fc;
         lastBatch = batch;
@@ -184,10 +184,10 @@ public final class FilmResidualBlock {
         if (residual != null) {
             Mat dr = residual.backward(dy, paramGrads, inputGrad);
             if (inputGrad) {
-                add(dx, dr, dx);
+                Kernels.add(dx, dr, dx);
             }
         } else if (inputGrad) {
-            add(dx, dy, dx);
+            Kernels.add(dx, dy, dx);
         }
         return dx;
     }
@@ -263,36 +263,4 @@ public final class FilmResidualBlock {
         }
         return ps;
     }
-
-    /** {@code out = a + b} element-wise (out may be a or b). */
-    static void add(Mat a, Mat b, Mat out) {
-        a.toHost();
-        b.toHost();
-        out.toHost();
-        int n = out.length();
-        if (!a.isDouble() && !b.isDouble() && !out.isDouble()) {
-            // float32: heap copies in blocks, where C2 vectorises the sum (off-heap loops stay scalar)
-            float[][] bufs = ADD_BUFFERS.get();
-            float[] u = bufs[0];
-            float[] w = bufs[1];
-            for (int from = 0; from < n; from += ADD_BLOCK) {
-                int k = Math.min(ADD_BLOCK, n - from);
-                a.get(from, u, 0, k);
-                b.get(from, w, 0, k);
-                for (int i = 0; i < k; i++) {
-                    u[i] += w[i];
-                }
-                out.put(from, u, 0, k);
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                out.set(i, a.get(i) + b.get(i));
-            }
-        }
-        out.hostWritten();
-    }
-
-    private static final int ADD_BLOCK = 4096;
-    private static final ThreadLocal<float[][]> ADD_BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][]{new float[ADD_BLOCK], new float[ADD_BLOCK]});
 }

@@ -101,7 +101,7 @@ public final class MlpDenoiser implements Denoiser {
         for (int i = 0; i < blocks.length; i++) {
             Mat r = blocks[i].forward(h, training);
             Mat next = hidden[i].get(n);
-            FilmResidualBlock.add(h, r, next);
+            Kernels.add(h, r, next);
             h = next;
         }
         return head.forward(h, training);
@@ -113,7 +113,7 @@ public final class MlpDenoiser implements Denoiser {
         for (int i = blocks.length - 1; i >= 0; i--) {
             Mat dr = blocks[i].backward(dh, true, true);
             Mat prev = hiddenGrads[i].get(lastBatch);
-            FilmResidualBlock.add(dh, dr, prev);
+            Kernels.add(dh, dr, prev);
             dh = prev;
         }
         Mat dIn = input.backward(dh, true, true);

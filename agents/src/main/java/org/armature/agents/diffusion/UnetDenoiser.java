@@ -384,7 +384,7 @@ public final class UnetDenoiser implements Denoiser {
                 d = downsample[i].backward(d, true, true);
             }
             if (i >= 1) {
-                FilmResidualBlock.add(d, lastSkipGrads[i], d); // the skip's gradient joins the down path's
+                Kernels.add(d, lastSkipGrads[i], d); // the skip's gradient joins the down path's
             }
             d = downSecond[i].backward(d, true, true);
             accumulate(dCond, downSecond[i].conditionGrad());
@@ -429,6 +429,6 @@ public final class UnetDenoiser implements Denoiser {
     }
 
     private static void accumulate(Mat acc, Mat g) {
-        FilmResidualBlock.add(acc, g, acc);
+        Kernels.add(acc, g, acc);
     }
 }
